@@ -1,0 +1,316 @@
+package io.vrrpd.protocol.fsm;
+
+import io.vrrpd.protocol.RouterConfig;
+import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.fsm.Action.Announce;
+import io.vrrpd.protocol.fsm.Action.ArmTimer;
+import io.vrrpd.protocol.fsm.Action.CancelTimer;
+import io.vrrpd.protocol.fsm.Action.ClaimAddresses;
+import io.vrrpd.protocol.fsm.Action.MasterConflict;
+import io.vrrpd.protocol.fsm.Action.ReleaseAddresses;
+import io.vrrpd.protocol.fsm.Action.SendAdvertisement;
+import io.vrrpd.protocol.fsm.Action.StateChanged;
+import io.vrrpd.protocol.fsm.Event.AdvertisementReceived;
+import io.vrrpd.protocol.fsm.Event.PriorityChanged;
+import io.vrrpd.protocol.fsm.Event.Shutdown;
+import io.vrrpd.protocol.fsm.Event.Startup;
+import io.vrrpd.protocol.fsm.Event.TimerFired;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.vrrpd.protocol.fsm.RouterState.NOT_ARMED;
+
+/**
+ * The virtual router state machine of RFC 5798 §6.4 (and RFC 3768 §6.4 where VRRPv2 differs), as one pure
+ * function: {@code step(config, state, event, now) -> (state', actions)}. No sockets, no timers, no clock:
+ * the caller passes the time in and carries the actions out, so every rule below is tested by feeding
+ * events and reading actions (the "sans-I/O" style).
+ *
+ * <p>Departures from the RFC text, each for an operator's reason:
+ * <ul>
+ *   <li>Preempt delay (not in the RFC; keepalived's {@code preempt_delay}): for a while after entering
+ *       Backup, a preempting router acts as if Preempt_Mode were False.</li>
+ *   <li>A Master that hears a lower-priority Master (two Masters after a partition heals) re-asserts at
+ *       once: advertisement plus gratuitous ARP/NA, at most once per Advertisement_Interval, and reports a
+ *       {@link MasterConflict}. The RFC only discards; keepalived users lost traffic to stale ARP caches
+ *       (keepalived #166).</li>
+ *   <li>A Master whose priority changes advertises the new priority at once, so a preempting Backup
+ *       need not wait for the next Adver_Timer.</li>
+ * </ul>
+ */
+public final class RouterStateMachine {
+
+    private RouterStateMachine() {
+    }
+
+    /**
+     * One step of the state machine.
+     *
+     * @param config the router's configuration
+     * @param state  its current running state
+     * @param event  what happened
+     * @param now    monotonic time of the event, nanoseconds
+     * @return the next state and the actions to carry out, in order
+     */
+    public static Transition step(final RouterConfig config, final RouterState state, final Event event,
+                                  final long now) {
+        if (event instanceof TimerFired fired && !due(state, fired.timer(), now)) {
+            return Transition.unchanged(state); // a timer we re-armed or cancelled after the driver queued it
+        }
+        if (event instanceof PriorityChanged change) {
+            return priorityChanged(config, state, change, now);
+        }
+        return switch (state.state()) {
+            case INITIALIZE -> initialize(config, state, event, now);
+            case BACKUP -> backup(config, state, event, now);
+            case MASTER -> master(config, state, event, now);
+        };
+    }
+
+    private static boolean due(final RouterState state, final TimerKind timer, final long now) {
+        final long deadline = state.deadline(timer);
+        return deadline != NOT_ARMED && now - deadline >= 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // §6.4.1 Initialize
+    // ---------------------------------------------------------------------------------------------------
+
+    private static Transition initialize(final RouterConfig config, final RouterState state, final Event event,
+                                         final long now) {
+        if (!(event instanceof Startup startup)) {
+            return Transition.unchanged(state); // not running: no timers armed, advertisements not heard
+        }
+        // "If the Priority = 255 (i.e., the router owns the IPvX address(es) ...)" -> Master at once.
+        if (config.owner()) {
+            return becomeMaster(config, state, now, "address owner (priority 255) starting: " + startup.reason());
+        }
+        // "Set Master_Adver_Interval to Advertisement_Interval; Set the Master_Down_Timer to
+        // Master_Down_Interval; Transition to the {Backup} state".
+        final long interval = config.advertisementIntervalNanos();
+        final long masterDownInterval = Timing.masterDownInterval(config.version(), state.priority(), interval);
+        final long preemptAllowedAt = config.preemptDelayNanos() > 0 ? now + config.preemptDelayNanos() : NOT_ARMED;
+        final RouterState next = state.withMasterAdverInterval(interval)
+                .withTimers(NOT_ARMED, now + masterDownInterval)
+                .withPreemptAllowedAt(preemptAllowedAt)
+                .withMasterReleased(false)
+                .movedTo(State.BACKUP, now, "startup: " + startup.reason());
+        return new Transition(next, List.of(
+                new ArmTimer(TimerKind.MASTER_DOWN_TIMER, now + masterDownInterval),
+                new StateChanged(State.INITIALIZE, State.BACKUP, next.lastReason())));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // §6.4.2 Backup
+    // ---------------------------------------------------------------------------------------------------
+
+    private static Transition backup(final RouterConfig config, final RouterState state, final Event event,
+                                     final long now) {
+        return switch (event) {
+            // "If a Shutdown event is received: Cancel the Master_Down_Timer; Transition to {Initialize}".
+            case Shutdown shutdown -> {
+                final RouterState next = state.withTimers(NOT_ARMED, NOT_ARMED)
+                        .movedTo(State.INITIALIZE, now, "shutdown: " + shutdown.reason());
+                yield new Transition(next, List.of(
+                        new CancelTimer(TimerKind.MASTER_DOWN_TIMER),
+                        new StateChanged(State.BACKUP, State.INITIALIZE, next.lastReason())));
+            }
+            // "If the Master_Down_Timer fires: Send an ADVERTISEMENT; announce; Set the Adver_Timer;
+            // Transition to the {Master} state".
+            case TimerFired fired when fired.timer() == TimerKind.MASTER_DOWN_TIMER ->
+                    becomeMaster(config, state, now, masterDownReason(config, state));
+            case AdvertisementReceived adv -> backupReceives(config, state, adv, now);
+            default -> Transition.unchanged(state);
+        };
+    }
+
+    private static Transition backupReceives(final RouterConfig config, final RouterState state,
+                                             final AdvertisementReceived adv, final long now) {
+        final RouterState heard = state.withPeer(peerOf(adv, now));
+        // "If the Priority in the ADVERTISEMENT is zero: Set the Master_Down_Timer to Skew_Time". The Master
+        // is leaving; the Backup with the highest priority has the shortest skew and takes over first.
+        if (adv.priority() == 0) {
+            final long deadline = now + Timing.skewTime(config.version(), state.priority(),
+                    state.masterAdverIntervalNanos());
+            return new Transition(heard.withTimers(NOT_ARMED, deadline).withMasterReleased(true),
+                    List.of(new ArmTimer(TimerKind.MASTER_DOWN_TIMER, deadline)));
+        }
+        // "If Preempt_Mode is False, or if the Priority in the ADVERTISEMENT is greater than or equal to the
+        // local Priority: Set Master_Adver_Interval to Adver Interval contained in the ADVERTISEMENT;
+        // Recompute the Master_Down_Interval; Reset the Master_Down_Timer to Master_Down_Interval".
+        if (!preemptInForce(config, state, now) || adv.priority() >= state.priority()) {
+            // VRRPv2 has no Master_Adver_Interval to learn: §7.1 already dropped a differing interval.
+            final long masterAdverInterval = config.version() == VrrpVersion.V3
+                    ? adv.intervalNanos() : config.advertisementIntervalNanos();
+            final long deadline = now + Timing.masterDownInterval(config.version(), state.priority(),
+                    masterAdverInterval);
+            return new Transition(
+                    heard.withMasterAdverInterval(masterAdverInterval).withTimers(NOT_ARMED, deadline)
+                            .withMasterReleased(false),
+                    List.of(new ArmTimer(TimerKind.MASTER_DOWN_TIMER, deadline)));
+        }
+        // "else: Discard the ADVERTISEMENT". Preemption happens by letting the Master_Down_Timer run out.
+        return Transition.unchanged(heard);
+    }
+
+    /** Preempt_Mode, unless the preempt delay after entering Backup has not passed yet. */
+    private static boolean preemptInForce(final RouterConfig config, final RouterState state, final long now) {
+        return config.preempt() && (state.preemptAllowedAt() == NOT_ARMED || now - state.preemptAllowedAt() >= 0);
+    }
+
+    private static String masterDownReason(final RouterConfig config, final RouterState state) {
+        if (state.masterReleased()) {
+            return "Master " + peerAddress(state) + " released the router (priority 0); Skew_Time "
+                    + millis(Timing.skewTime(config.version(), state.priority(), state.masterAdverIntervalNanos()))
+                    + " elapsed";
+        }
+        return "Master_Down_Timer fired: no advertisement from " + peerAddress(state) + " for "
+                + millis(Timing.masterDownInterval(config.version(), state.priority(), state.masterAdverIntervalNanos()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // §6.4.3 Master
+    // ---------------------------------------------------------------------------------------------------
+
+    private static Transition master(final RouterConfig config, final RouterState state, final Event event,
+                                     final long now) {
+        return switch (event) {
+            // "If a Shutdown event is received: Cancel the Adver_Timer; Send an ADVERTISEMENT with
+            // Priority = 0; Transition to the {Initialize} state".
+            case Shutdown shutdown -> {
+                final RouterState next = state.withTimers(NOT_ARMED, NOT_ARMED)
+                        .movedTo(State.INITIALIZE, now, "shutdown: " + shutdown.reason());
+                yield new Transition(next, List.of(
+                        new CancelTimer(TimerKind.ADVER_TIMER),
+                        new SendAdvertisement(0),
+                        ReleaseAddresses.INSTANCE,
+                        new StateChanged(State.MASTER, State.INITIALIZE, next.lastReason())));
+            }
+            // "If the Adver_Timer fires: Send an ADVERTISEMENT; Reset the Adver_Timer to
+            // Advertisement_Interval".
+            case TimerFired fired when fired.timer() == TimerKind.ADVER_TIMER -> advertise(config, state, now);
+            case AdvertisementReceived adv -> masterReceives(config, state, adv, now);
+            default -> Transition.unchanged(state);
+        };
+    }
+
+    private static Transition masterReceives(final RouterConfig config, final RouterState state,
+                                             final AdvertisementReceived adv, final long now) {
+        final RouterState heard = state.withPeer(peerOf(adv, now));
+        // "If the Priority in the ADVERTISEMENT is zero: Send an ADVERTISEMENT; Reset the Adver_Timer".
+        // Another router gave up; make sure Backups do not take its silence for ours.
+        if (adv.priority() == 0) {
+            return advertise(config, heard, now);
+        }
+        // "If the Priority in the ADVERTISEMENT is greater than the local Priority or [equal] and the
+        // primary IPvX address of the sender is greater than the local primary IPvX address (unsigned,
+        // network byte order): Cancel Adver_Timer; Set Master_Adver_Interval; Recompute Skew_Time and
+        // Master_Down_Interval; Set Master_Down_Timer; Transition to the {Backup} state".
+        final boolean higher = adv.priority() > state.priority();
+        final boolean tieWon = adv.priority() == state.priority()
+                && adv.source().compareTo(config.primaryAddress()) > 0;
+        if (higher || tieWon) {
+            final long masterAdverInterval = config.version() == VrrpVersion.V3
+                    ? adv.intervalNanos() : config.advertisementIntervalNanos();
+            final long deadline = now + Timing.masterDownInterval(config.version(), state.priority(),
+                    masterAdverInterval);
+            final String reason = higher
+                    ? "higher-priority Master " + adv.source() + " (priority " + adv.priority() + " > "
+                            + state.priority() + ")"
+                    : "Master " + adv.source() + " has equal priority " + adv.priority() + " and a higher address";
+            final RouterState next = heard.withMasterAdverInterval(masterAdverInterval)
+                    .withTimers(NOT_ARMED, deadline).withMasterReleased(false)
+                    .movedTo(State.BACKUP, now, reason);
+            return new Transition(next, List.of(
+                    new CancelTimer(TimerKind.ADVER_TIMER),
+                    ReleaseAddresses.INSTANCE,
+                    new ArmTimer(TimerKind.MASTER_DOWN_TIMER, deadline),
+                    new StateChanged(State.MASTER, State.BACKUP, reason)));
+        }
+        // "else: Discard the ADVERTISEMENT". The sender believes it is Master too; re-assert (see class doc).
+        return reassert(config, heard, adv, now);
+    }
+
+    private static Transition reassert(final RouterConfig config, final RouterState state,
+                                       final AdvertisementReceived adv, final long now) {
+        final MasterConflict conflict = new MasterConflict(adv.source(), adv.priority());
+        final boolean recently = state.lastReassertAt() != NOT_ARMED
+                && now - state.lastReassertAt() < config.advertisementIntervalNanos();
+        if (recently) {
+            return new Transition(state, List.of(conflict));
+        }
+        final long deadline = now + config.advertisementIntervalNanos();
+        return new Transition(state.withTimers(deadline, NOT_ARMED).withLastReassertAt(now), List.of(
+                new SendAdvertisement(state.priority()),
+                Announce.INSTANCE,
+                new ArmTimer(TimerKind.ADVER_TIMER, deadline),
+                conflict));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Shared steps
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Entering Master (§6.4.1 for the owner, §6.4.2 when the Master_Down_Timer fires): "Send an
+     * ADVERTISEMENT; broadcast a gratuitous ARP request / send an unsolicited ND Neighbor Advertisement for
+     * each address; Set the Adver_Timer to Advertisement_Interval; Transition to the {Master} state". The
+     * advertisement goes first so the other routers stop their Master_Down_Timers as early as possible.
+     */
+    private static Transition becomeMaster(final RouterConfig config, final RouterState state, final long now,
+                                           final String reason) {
+        final long deadline = now + config.advertisementIntervalNanos();
+        final RouterState next = state.withTimers(deadline, NOT_ARMED).withMasterReleased(false)
+                .withLastReassertAt(NOT_ARMED).movedTo(State.MASTER, now, reason);
+        final List<Action> actions = new ArrayList<>(6);
+        actions.add(new SendAdvertisement(state.priority()));
+        actions.add(ClaimAddresses.INSTANCE);
+        actions.add(Announce.INSTANCE);
+        if (state.masterDownTimer() != NOT_ARMED) {
+            actions.add(new CancelTimer(TimerKind.MASTER_DOWN_TIMER));
+        }
+        actions.add(new ArmTimer(TimerKind.ADVER_TIMER, deadline));
+        actions.add(new StateChanged(state.state(), State.MASTER, reason));
+        return new Transition(next, actions);
+    }
+
+    /** Send an ADVERTISEMENT and reset the Adver_Timer to Advertisement_Interval. */
+    private static Transition advertise(final RouterConfig config, final RouterState state, final long now) {
+        final long deadline = now + config.advertisementIntervalNanos();
+        return new Transition(state.withTimers(deadline, NOT_ARMED), List.of(
+                new SendAdvertisement(state.priority()),
+                new ArmTimer(TimerKind.ADVER_TIMER, deadline)));
+    }
+
+    /**
+     * A weighted check or the operator changed the priority. The owner's priority is fixed at 255
+     * (RFC 5798 §5.2.4; keepalived refuses to track it too). A Master advertises the new value at once.
+     */
+    private static Transition priorityChanged(final RouterConfig config, final RouterState state,
+                                              final PriorityChanged change, final long now) {
+        if (config.owner() || change.priority() == state.priority()) {
+            return Transition.unchanged(state);
+        }
+        if (change.priority() < 1 || change.priority() > 254) {
+            throw new IllegalArgumentException("effective priority " + change.priority()
+                    + " is out of range (allowed: 1-254 for a router that does not own its addresses)");
+        }
+        final RouterState next = state.withPriority(change.priority());
+        return next.state() == State.MASTER ? advertise(config, next, now) : Transition.unchanged(next);
+    }
+
+    private static RouterState.Peer peerOf(final AdvertisementReceived adv, final long now) {
+        return new RouterState.Peer(adv.source(), adv.priority(), adv.intervalNanos(), now);
+    }
+
+    private static String peerAddress(final RouterState state) {
+        return state.peer() == null ? "any Master" : String.valueOf(state.peer().address());
+    }
+
+    /** Milliseconds with microsecond precision, for reasons an operator reads. */
+    static String millis(final long nanos) {
+        final long micros = nanos / 1_000;
+        return micros % 1000 == 0 ? (micros / 1000) + " ms" : String.format(java.util.Locale.ROOT, "%.3f ms", micros / 1000.0);
+    }
+}

@@ -1,0 +1,32 @@
+package io.vrrpd.protocol.wire;
+
+/**
+ * How many received packets ended with each {@link Verdict} (the carp {@code carps_badttl} idea). Plain
+ * longs: the core is single-threaded; a driver that reads them from another thread takes a snapshot.
+ */
+public final class VerdictCounters {
+    private static final Verdict[] VERDICTS = Verdict.values();
+    private final long[] counts = new long[VERDICTS.length];
+
+    public void increment(final Verdict verdict) {
+        counts[verdict.ordinal()]++;
+    }
+
+    public long get(final Verdict verdict) {
+        return counts[verdict.ordinal()];
+    }
+
+    /** All packets that were dropped, whatever the reason. */
+    public long rejected() {
+        long sum = 0;
+        for (int i = 1; i < counts.length; i++) {
+            sum += counts[i];
+        }
+        return sum;
+    }
+
+    /** A copy of the counts, indexed by {@link Verdict#ordinal()}. */
+    public long[] snapshot() {
+        return counts.clone();
+    }
+}
