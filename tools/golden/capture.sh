@@ -1,0 +1,402 @@
+#!/usr/bin/env bash
+# Regenerates the golden VRRP advertisements in
+# vrrpd-protocol/src/test/resources/golden/ by running Debian's keepalived and
+# FRR vrrpd in throw-away network namespaces and capturing what they send.
+#
+# Needs root and: apt-get install keepalived frr tshark iproute2
+#
+# Network safety: everything happens inside namespaces named vg<PID>-* that
+# this script creates: a bridge namespace (vg<PID>-br) and one router
+# namespace per case, joined to the bridge by a veth pair.  Nothing is created
+# or changed in the root namespace.  Addresses are 192.0.2.0/24,
+# 2001:db8::/32 and link-local only.  An EXIT trap stops the processes this
+# script started and deletes its namespaces.  Every wait is bounded.
+#
+# Usage: tools/golden/capture.sh [CASE...]      (default: all cases)
+#   GOLDEN_OUT=DIR   write the golden files there instead
+#   KEEP_WORK=1      keep the temp dir (pcaps, daemon logs) for inspection
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+OUT=${GOLDEN_OUT:-$REPO/vrrpd-protocol/src/test/resources/golden}
+PFX="vg$$-"
+BRNS="${PFX}br"
+FILTER='ip proto 112 or ip6 proto 112'
+
+log() { printf '[capture %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces)"
+for tool in ip tshark keepalived python3 /usr/lib/frr/zebra /usr/lib/frr/vrrpd vtysh; do
+    command -v "$tool" >/dev/null || die "missing $tool (apt-get install keepalived frr tshark iproute2)"
+done
+
+WORK=$(mktemp -d /tmp/vrrp-golden.XXXXXX)
+chmod 755 "$WORK"   # FRR daemons drop to user frr and must reach their dir
+PIDS=()             # every background process this script started
+NSS=()              # every namespace this script created
+
+# stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL.  Only ever called with
+# pids from PIDS (started by this script).
+stop_pid() {
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# del_ns NS: kill whatever still runs inside our own namespace, then delete it.
+del_ns() {
+    local ns=$1 pid
+    ip netns list | awk '{print $1}' | grep -qx -- "$ns" || return 0
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$? i
+    set +e
+    trap - EXIT INT TERM
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
+    for ((i = ${#NSS[@]} - 1; i >= 0; i--)); do del_ns "${NSS[i]}"; done
+    if [[ ${KEEP_WORK:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_for DESCRIPTION SECONDS COMMAND...: poll COMMAND every 0.1 s.
+wait_for() {
+    local what=$1 secs=$2 i
+    shift 2
+    for ((i = 0; i < secs * 10; i++)); do
+        if "$@"; then return 0; fi
+        sleep 0.1
+    done
+    die "timed out after ${secs}s waiting for $what"
+}
+
+# --- topology ----------------------------------------------------------------
+
+make_bridge() {
+    ip netns add "$BRNS"
+    NSS+=("$BRNS")
+    ip netns exec "$BRNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    ip -n "$BRNS" link set lo up
+    ip -n "$BRNS" link add br0 type bridge
+    ip -n "$BRNS" link set br0 up
+}
+
+# make_router K: namespace vg<PID>-rK with eth0 (MAC 02:00:00:00:00:<10+K>,
+# 192.0.2.<10+K>/24, 2001:db8::<10+K>/64), its veth peer pK on the bridge.
+make_router() {
+    local k=$1 ns="${PFX}r$1" host=$((10 + $1))
+    ip netns add "$ns"
+    NSS+=("$ns")
+    # Namespace-local sysctls: no DAD, so link-local addresses work at once.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+    ip -n "$ns" link set lo up
+    ip -n "$BRNS" link add "p$k" type veth peer name eth0 netns "$ns"
+    ip -n "$BRNS" link set "p$k" master br0
+    ip -n "$BRNS" link set "p$k" up
+    ip -n "$ns" link set eth0 address "$(printf '02:00:00:00:00:%02x' "$host")"
+    ip -n "$ns" addr add "192.0.2.$host/24" dev eth0
+    ip -n "$ns" addr add "2001:db8::$host/64" dev eth0 nodad
+    ip -n "$ns" link set eth0 up
+    ROUTER_NS=$ns
+}
+
+drop_router() {
+    del_ns "$1"
+}
+
+# add_macvlan NS FAMILY(4|6) VRID ADDR/LEN...: the interface FRR vrrpd needs.
+add_macvlan() {
+    local ns=$1 fam=$2 vrid=$3 dev="vrrp$2-2-$3" a mac_fam
+    shift 3
+    mac_fam=$(( fam == 4 ? 1 : 2 ))   # 00:00:5e:00:01:VRID (v4), 00:00:5e:00:02:VRID (v6)
+    ip -n "$ns" link add "$dev" link eth0 type macvlan mode bridge
+    ip -n "$ns" link set "$dev" addrgenmode random
+    ip -n "$ns" link set "$dev" address "$(printf '00:00:5e:00:%02x:%02x' "$mac_fam" "$vrid")"
+    for a in "$@"; do ip -n "$ns" addr add "$a" dev "$dev"; done
+    ip -n "$ns" link set "$dev" up
+}
+
+# --- capture -----------------------------------------------------------------
+
+# start_capture NS PCAP SECONDS [COUNT]: tshark on eth0 in NS, in background.
+start_capture() {
+    local ns=$1 pcap=$2 secs=$3 count=${4:-}
+    local -a opts=(-n -q -i eth0 -f "$FILTER" -a "duration:$secs" -w "$pcap")
+    [[ -n $count ]] && opts+=(-c "$count")
+    : >"$pcap.log"
+    ip netns exec "$ns" timeout -k 2 $((secs + 10)) tshark "${opts[@]}" >"$pcap.log" 2>&1 &
+    CAP_PID=$!
+    PIDS+=("$CAP_PID")
+    wait_for "tshark to start" 15 grep -q 'Capturing on' "$pcap.log"
+    sleep 0.5
+}
+
+# finish_capture [stop]: wait for tshark to end by itself (count/duration),
+# or with "stop" end it now (SIGTERM is forwarded by timeout to tshark).
+finish_capture() {
+    if [[ ${1:-} == stop ]]; then kill -TERM "$CAP_PID" 2>/dev/null || true; fi
+    wait "$CAP_PID" 2>/dev/null || true
+}
+
+# --- daemons -----------------------------------------------------------------
+
+# start_keepalived NS CONF TAG
+start_keepalived() {
+    local ns=$1 conf=$2 tag=$3
+    KA_LOG="$WORK/$tag.keepalived.log"
+    KA_VRRP_PIDFILE="$WORK/$tag.vrrp.pid"
+    ip netns exec "$ns" keepalived -n -l -D -f "$conf" -p "$WORK/$tag.pid" \
+        -r "$KA_VRRP_PIDFILE" --vrrp >"$KA_LOG" 2>&1 &
+    KA_PID=$!
+    PIDS+=("$KA_PID")
+    wait_for "keepalived VRRP child" 10 test -s "$KA_VRRP_PIDFILE"
+    PIDS+=("$(cat "$KA_VRRP_PIDFILE")")
+}
+
+# start_frr NS CONF TAG: zebra + vrrpd, own pid files, sockets and logs.
+start_frr() {
+    local ns=$1 conf=$2 tag=$3
+    FRR_DIR="$WORK/$tag.frr"
+    mkdir -p "$FRR_DIR/vty"
+    echo '!' >"$FRR_DIR/zebra.conf"
+    cp "$conf" "$FRR_DIR/vrrpd.conf"
+    chown -R frr:frr "$FRR_DIR"
+    local -a common=(-z "$FRR_DIR/zserv.api" --vty_socket "$FRR_DIR/vty" -P 0 -u frr -g frr)
+    ip netns exec "$ns" /usr/lib/frr/zebra -i "$FRR_DIR/zebra.pid" -f "$FRR_DIR/zebra.conf" \
+        "${common[@]}" --log "file:$FRR_DIR/zebra.log" >"$FRR_DIR/zebra.out" 2>&1 &
+    ZEBRA_PID=$!
+    PIDS+=("$ZEBRA_PID")
+    wait_for "zebra socket" 15 test -S "$FRR_DIR/zserv.api"
+    ip netns exec "$ns" /usr/lib/frr/vrrpd -i "$FRR_DIR/vrrpd.pid" -f "$FRR_DIR/vrrpd.conf" \
+        "${common[@]}" --log "file:$FRR_DIR/vrrpd.log" >"$FRR_DIR/vrrpd.out" 2>&1 &
+    VRRPD_PID=$!
+    PIDS+=("$VRRPD_PID")
+    wait_for "vrrpd vty socket" 15 test -S "$FRR_DIR/vty/vrrpd.vty"
+}
+
+frr_show() {
+    ip netns exec "$1" timeout 10 vtysh --vty_socket "$FRR_DIR/vty" -c 'show vrrp' \
+        >"$FRR_DIR/show-vrrp.txt" 2>&1 || true
+}
+
+# --- versions ----------------------------------------------------------------
+
+KA_VERSION=$(keepalived --version 2>&1 | head -n1 | sed -n 's/^Keepalived v\([^ ]*\).*/\1/p')
+KA_DEB=$(dpkg-query -W -f='${Version}' keepalived)
+FRR_VERSION=$(/usr/lib/frr/vrrpd --version 2>&1 | head -n1 | awk '{print $NF}')
+FRR_DEB=$(dpkg-query -W -f='${Version}' frr)
+TSHARK_VERSION=$(tshark --version 2>/dev/null | head -n1)
+KA_SOURCE="keepalived $KA_VERSION (Debian package $KA_DEB)"
+FRR_SOURCE="FRR vrrpd $FRR_VERSION (Debian package frr $FRR_DEB)"
+
+# --- cases -------------------------------------------------------------------
+
+# ka_case NAME K [prio0]: keepalived with tools/golden/NAME.conf in router K.
+ka_case() {
+    local name=$1 k=$2 mode=${3:-} ns pcap="$WORK/$1.pcap"
+    make_router "$k"
+    ns=$ROUTER_NS
+    if [[ $mode == prio0 ]]; then
+        start_capture "$ns" "$pcap" 30
+        start_keepalived "$ns" "$HERE/$name.conf" "$name"
+        wait_for "keepalived MASTER" 15 grep -q 'Entering MASTER STATE' "$KA_LOG"
+        sleep 2.5   # a couple of ordinary advertisements first
+        stop_pid "$KA_PID"
+        sleep 1
+        finish_capture stop
+    else
+        start_capture "$ns" "$pcap" 30 5
+        start_keepalived "$ns" "$HERE/$name.conf" "$name"
+        finish_capture
+        stop_pid "$KA_PID"
+    fi
+    drop_router "$ns"
+    python3 "$HERE/extract.py" --pcap "$pcap" --out "$OUT/$name.txt" --peer keepalived \
+        --source "$KA_SOURCE" --config "$name.conf" --select "${mode:-last}"
+}
+
+# frr_case NAME K FAMILY VRID ADDR/LEN... [-- prio0]
+frr_case() {
+    local name=$1 k=$2 fam=$3 vrid=$4 mode=last ns pcap="$WORK/$1.pcap"
+    shift 4
+    local -a addrs=()
+    while (($#)); do
+        if [[ $1 == -- ]]; then mode=$2; break; fi
+        addrs+=("$1"); shift
+    done
+    make_router "$k"
+    ns=$ROUTER_NS
+    add_macvlan "$ns" "$fam" "$vrid" "${addrs[@]}"
+    if [[ $mode == prio0 ]]; then
+        start_capture "$ns" "$pcap" 40
+        start_frr "$ns" "$HERE/$name.conf" "$name"
+        wait_for "vrrpd Master" 20 grep -q -- '-> Master' "$FRR_DIR/vrrpd.log"
+        sleep 2.5
+        frr_show "$ns"
+        stop_pid "$VRRPD_PID"
+        sleep 1
+        finish_capture stop
+    else
+        start_capture "$ns" "$pcap" 40 4
+        start_frr "$ns" "$HERE/$name.conf" "$name"
+        finish_capture
+        frr_show "$ns"
+        stop_pid "$VRRPD_PID"
+    fi
+    stop_pid "$ZEBRA_PID"
+    drop_router "$ns"
+    python3 "$HERE/extract.py" --pcap "$pcap" --out "$OUT/$name.txt" --peer frr \
+        --source "$FRR_SOURCE" --config "$name.conf" --select "$mode"
+}
+
+ka_supports_v3_checksum_as_v2() {
+    grep -aq 'v3_checksum_as_v2' "$(command -v keepalived)"
+}
+
+run_case() {
+    case $1 in
+    keepalived-v3-ipv4) ka_case "$1" 1 ;;
+    keepalived-v2-ipv4) ka_case "$1" 2 ;;
+    keepalived-v3-ipv6) ka_case "$1" 3 ;;
+    keepalived-v3-ipv4-prio0) ka_case "$1" 4 prio0 ;;
+    keepalived-v3-ipv4-v2checksum)
+        if ka_supports_v3_checksum_as_v2; then
+            ka_case "$1" 5
+        else
+            log "SKIP $1: keepalived $KA_VERSION has no v3_checksum_as_v2 option"
+            SKIPPED+=("$1")
+        fi
+        ;;
+    frr-v3-ipv4) frr_case "$1" 6 4 61 192.0.2.61/24 192.0.2.62/24 ;;
+    frr-v2-ipv4) frr_case "$1" 7 4 62 192.0.2.63/24 ;;
+    frr-v3-ipv6) frr_case "$1" 8 6 63 2001:db8::63/64 2001:db8::64/64 ;;
+    frr-v3-ipv4-prio0) frr_case "$1" 9 4 64 192.0.2.64/24 -- prio0 ;;
+    *) die "unknown case $1" ;;
+    esac
+}
+
+ALL_CASES=(keepalived-v3-ipv4 keepalived-v2-ipv4 keepalived-v3-ipv6 keepalived-v3-ipv4-prio0
+    keepalived-v3-ipv4-v2checksum frr-v3-ipv4 frr-v2-ipv4 frr-v3-ipv6 frr-v3-ipv4-prio0)
+SKIPPED=()
+
+mkdir -p "$OUT"
+make_bridge
+CASES=("$@")
+((${#CASES[@]})) || CASES=("${ALL_CASES[@]}")
+for c in "${CASES[@]}"; do
+    log "case $c"
+    run_case "$c"
+done
+
+# --- README ------------------------------------------------------------------
+
+readme() {
+    local f name
+    cat <<EOF
+# Golden VRRP advertisements
+
+Real VRRP advertisements sent by Debian's keepalived and FRR vrrpd, captured
+with tshark in throw-away network namespaces by \`tools/golden/capture.sh\`
+(run it as root to regenerate everything in this directory; it also rewrites
+this README).  Unit tests decode these bytes and compare with the fields, and
+encode the fields and compare with the bytes.
+
+## Tool versions
+
+- keepalived: \`$(keepalived --version 2>&1 | head -n1)\`, Debian package \`keepalived $KA_DEB\`
+- FRR: \`vrrpd version $FRR_VERSION\`, Debian package \`frr $FRR_DEB\` (zebra + vrrpd)
+- tshark: \`$TSHARK_VERSION\`
+- kernel at capture time: \`$(uname -r)\`
+
+## File format
+
+One advertisement per file, \`key=value\` lines, \`#\` starts a comment line.
+Every value is taken from tshark's decode of the captured frame:
+
+| key | meaning |
+| --- | --- |
+| peer | \`keepalived\` or \`frr\` |
+| family | \`ipv4\` or \`ipv6\` |
+| src, dst, ttl | IP source, destination, TTL / hop limit of the packet |
+| vrrp | hex of the VRRP message only (the IP payload, no IP header), lowercase |
+| version, type, vrid, priority, count | VRRP header fields |
+| interval | v3: max advertisement interval in centiseconds; v2: advertisement interval in seconds |
+| checksum | VRRP checksum as sent |
+| checksum_form | \`pseudo-header\` (RFC 5798 reading: IPv4/IPv6 pseudo-header + message) or \`message-only\` (VRRPv2, and RFC 9568's reading for v3 over IPv4) |
+| addresses | the virtual addresses, comma separated, in packet order |
+| auth_type | v2 only |
+| tshark_checksum_status | tshark's \`vrrp.checksum.status\` with its default preferences (v3/IPv4 checked with the pseudo-header) |
+
+\`checksum_form\` for v3 over IPv4 is the form tshark accepts (the file's
+comment says what tshark says with \`vrrp.v3_checksum_as_in_v2:TRUE\`);
+\`extract.py\` also recomputes the checksum both ways and checks they agree.
+
+## Files
+
+| file | peer | version | family | vrid | priority | count | interval | checksum form | config |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+EOF
+    for f in "$OUT"/*.txt; do
+        name=$(basename "$f" .txt)
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | tools/golden/%s.conf |\n' \
+            "$name.txt" "$(kv peer "$f")" "$(kv version "$f")" "$(kv family "$f")" "$(kv vrid "$f")" \
+            "$(kv priority "$f")" "$(kv count "$f")" "$(kv interval "$f")" "$(kv checksum_form "$f")" "$name"
+    done
+    if ((${#SKIPPED[@]})); then
+        echo
+        echo "Not captured on this run: ${SKIPPED[*]} (the installed keepalived has no \`v3_checksum_as_v2\` keyword; it appeared in keepalived 2.3)."
+    fi
+    cat <<'EOF'
+
+## How they were captured
+
+A bridge namespace holds `br0`; each case gets a fresh router namespace whose
+`eth0` (MAC `02:00:00:00:00:<10+K>`, `192.0.2.<10+K>/24`,
+`2001:db8::<10+K>/64`, DAD off) is a veth to the bridge.  tshark captures on
+`eth0` with `ip proto 112 or ip6 proto 112`.  The last ordinary advertisement
+of each capture is kept; the `-prio0` cases start the daemon, wait until it is
+master, let it send a few advertisements, stop it with SIGTERM and keep the
+priority-0 advertisement it sends on the way out.
+
+keepalived runs as
+`keepalived -n -l -D -f CONF -p PIDFILE -r VRRP_PIDFILE --vrrp` inside the
+namespace.  FRR runs `/usr/lib/frr/zebra` and `/usr/lib/frr/vrrpd` with their
+own `-i` pid files, `-z` zebra socket, `--vty_socket` dir, `-P 0` (no TCP vty)
+and `-f` config.  Before FRR starts, capture.sh creates the macvlan FRR vrrpd
+requires on `eth0`, for example for VRID 61 over IPv4:
+
+```
+ip link add vrrp4-2-61 link eth0 type macvlan mode bridge
+ip link set vrrp4-2-61 addrgenmode random
+ip link set vrrp4-2-61 address 00:00:5e:00:01:3d
+ip addr add 192.0.2.61/24 dev vrrp4-2-61
+ip link set vrrp4-2-61 up
+```
+
+(IPv6: `vrrp6-2-VRID`, MAC `00:00:5e:00:02:VRID`.)  zebra's config is just `!`.
+
+## Configs
+EOF
+    for f in "$HERE"/*.conf; do
+        printf '\n### tools/golden/%s\n\n```\n' "$(basename "$f")"
+        cat "$f"
+        printf '```\n'
+    done
+}
+
+kv() { sed -n "s/^$1=//p" "$2"; }
+
+readme >"$OUT/README.md"
+log "done: $(ls "$OUT" | tr '\n' ' ')"
