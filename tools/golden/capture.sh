@@ -360,6 +360,29 @@ EOF
     fi
     cat <<'EOF'
 
+## Observations (with the versions above)
+
+- VRRPv3 over IPv4: both keepalived and FRR compute the checksum over the IPv4
+  pseudo-header plus the message (RFC 5798 reading); tshark's default check
+  says good and its `v3_checksum_as_in_v2` check says bad.  Neither version
+  has a switch for the RFC 9568 message-only form (keepalived grew
+  `v3_checksum_as_v2` in 2.3, FRR `checksum-with-ipv4-pseudoheader` later
+  than 8.4), so no message-only v3/IPv4 sample is here.
+- VRRPv2 (both): auth type 0 followed by 8 zero bytes of authentication data,
+  so the message is 8 + 4*count + 8 bytes.
+- IPv4 source: the primary address of the parent interface `eth0` for both.
+  Ethernet source: keepalived uses `eth0`'s own MAC (no `use_vmac`); FRR
+  sends through the macvlan, so the virtual MAC `00:00:5e:00:01:VRID`.
+- IPv6 source: keepalived uses `eth0`'s EUI-64 link-local
+  (`fe80::ff:fe00:d` here); FRR uses the macvlan's link-local, which
+  `addrgenmode random` makes different on every run, so `frr-v3-ipv6.txt`'s
+  `src` and `checksum` change whenever the files are regenerated.
+- keepalived puts the virtual addresses in config order, a link-local one
+  included; FRR sends only what `vrrp N ipv6` lists (no link-local).
+- Both send one priority-0 advertisement when stopped with SIGTERM as master.
+- FRR vrrpd only starts a virtual router once zebra reports a macvlan with the
+  right virtual MAC on the interface, and (IPv4) an address on the parent.
+
 ## How they were captured
 
 A bridge namespace holds `br0`; each case gets a fresh router namespace whose
