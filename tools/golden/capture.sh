@@ -408,7 +408,11 @@ ip addr add 192.0.2.61/24 dev vrrp4-2-61
 ip link set vrrp4-2-61 up
 ```
 
-(IPv6: `vrrp6-2-VRID`, MAC `00:00:5e:00:02:VRID`.)  zebra's config is just `!`.
+(IPv6: `vrrp6-2-VRID`, MAC `00:00:5e:00:02:VRID`.)  `addrgenmode random` is
+set in a second command because `ip link add ... addrgenmode random type
+macvlan` failed on the capture machine's kernel ("Address family not
+supported by protocol").  Router namespaces have IPv6 DAD switched off so the
+link-local addresses are usable at once.  zebra's config is just `!`.
 
 ## Configs
 EOF
