@@ -61,6 +61,11 @@ public final class RouterStateMachine {
         if (event instanceof PriorityChanged change) {
             return priorityChanged(config, state, change, now);
         }
+        if (event instanceof AdvertisementReceived && config.owner()) {
+            // §7.1: the address owner discards every advertisement (ReceiveValidator counts it as
+            // local_owner); repeated here so the owner stays Master whichever driver feeds it.
+            return Transition.unchanged(state);
+        }
         return switch (state.state()) {
             case INITIALIZE -> initialize(config, state, event, now);
             case BACKUP -> backup(config, state, event, now);
