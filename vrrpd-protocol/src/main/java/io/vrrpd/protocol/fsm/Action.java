@@ -23,10 +23,14 @@ public sealed interface Action {
 
     /**
      * Make the virtual addresses reachable: this router is now the Master (bring the virtual-MAC interface
-     * up, start answering ARP/ND for them, accept their traffic per Accept_Mode).
+     * up, start answering ARP/ND for them).
+     *
+     * @param acceptTraffic RFC 5798 §6.4.3: a Master "MUST NOT accept packets addressed to the IPvX
+     *                      address(es) associated with the virtual router if it is not the IPvX address
+     *                      owner, unless Accept_Mode is True"; when false the driver forwards for the
+     *                      addresses but drops traffic addressed to them
      */
-    record ClaimAddresses() implements Action {
-        public static final ClaimAddresses INSTANCE = new ClaimAddresses();
+    record ClaimAddresses(boolean acceptTraffic) implements Action {
     }
 
     /** Stop answering for the virtual addresses; they stay plumbed and bind-ready (DESIGN.md §1). */

@@ -270,7 +270,7 @@ public final class RouterStateMachine {
                 .withLastReassertAt(NOT_ARMED).movedTo(State.MASTER, now, reason);
         final List<Action> actions = new ArrayList<>(6);
         actions.add(new SendAdvertisement(state.priority()));
-        actions.add(ClaimAddresses.INSTANCE);
+        actions.add(new ClaimAddresses(config.accept() || config.owner()));
         actions.add(Announce.INSTANCE);
         if (state.masterDownTimer() != NOT_ARMED) {
             actions.add(new CancelTimer(TimerKind.MASTER_DOWN_TIMER));

@@ -70,7 +70,7 @@ class RouterStateMachineTest {
             final RouterHarness owner = router(255).at(5 * S);
             final List<Action> actions = owner.start();
             assertEquals(new SendAdvertisement(255), actions.get(0), "advertisement first");
-            assertTrue(actions.contains(ClaimAddresses.INSTANCE));
+            assertTrue(actions.contains(new ClaimAddresses(true)));
             assertTrue(actions.contains(Announce.INSTANCE), "gratuitous ARP / unsolicited NA");
             assertTrue(actions.contains(new ArmTimer(ADVER_TIMER, 6 * S)));
             assertEquals(State.MASTER, ((StateChanged) actions.getLast()).to());
@@ -109,11 +109,20 @@ class RouterStateMachineTest {
             final List<Action> actions = r.fireWhenDue(MASTER_DOWN_TIMER);
             assertEquals(MDI_100, r.now());
             assertEquals(new SendAdvertisement(100), actions.getFirst());
-            assertTrue(actions.contains(ClaimAddresses.INSTANCE));
+            assertTrue(actions.contains(new ClaimAddresses(true)));
             assertTrue(actions.contains(Announce.INSTANCE));
             assertTrue(actions.contains(new ArmTimer(ADVER_TIMER, MDI_100 + S)));
             r.assertState(State.MASTER);
             assertTrue(r.state().lastReason().startsWith("Master_Down_Timer fired"), r.state().lastReason());
+        }
+
+        @Test
+        @DisplayName("§6.4.3 Accept_Mode: a non-owner Master without accept mode claims but does not accept")
+        void acceptModeDecidesWhetherTrafficIsAccepted() {
+            final RouterHarness r = RouterHarness.of(v4(100).accept(false).build()).backup();
+            assertTrue(r.fireWhenDue(MASTER_DOWN_TIMER).contains(new ClaimAddresses(false)));
+            final RouterHarness owner = router(255).at(0);
+            assertTrue(owner.start().contains(new ClaimAddresses(true)), "the owner always accepts");
         }
 
         @Test
