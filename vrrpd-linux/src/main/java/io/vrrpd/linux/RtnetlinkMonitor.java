@@ -35,10 +35,15 @@ public final class RtnetlinkMonitor implements AutoCloseable {
 
     /** Subscribes in the calling thread's network namespace. */
     public static RtnetlinkMonitor open() throws ErrnoException {
+        return open(RECEIVE_BUFFER_BYTES);
+    }
+
+    /** As {@link #open()} with another receive buffer size (tests provoke overruns with a tiny one). */
+    static RtnetlinkMonitor open(final int receiveBufferBytes) throws ErrnoException {
         final NetlinkSocket socket = NetlinkSocket.open(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
                 "rtnetlink monitor");
         try {
-            return new RtnetlinkMonitor(socket, socket.receiveBuffer(RECEIVE_BUFFER_BYTES));
+            return new RtnetlinkMonitor(socket, socket.receiveBuffer(receiveBufferBytes));
         } catch (ErrnoException | RuntimeException e) {
             socket.close();
             throw e;

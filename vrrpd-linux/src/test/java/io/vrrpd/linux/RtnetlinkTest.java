@@ -165,6 +165,32 @@ class RtnetlinkTest {
         }
     }
 
+    /** A burst of events into a tiny buffer overruns it; the monitor says so instead of losing events silently. */
+    @Test
+    void shouldReportAnOverrunSoTheCallerResyncs() throws Exception {
+        final Rtnetlink rtnl = handles.rtnl();
+        final int index = rtnl.createMacvlan("vr53", rtnl.linkIndex("eth0"),
+                MacAddress.of(AddressFamily.IPV4.virtualMac(53)), MacvlanMode.BRIDGE, AddrGenMode.NONE);
+        try (RtnetlinkMonitor tiny = lab.in("a", IN_NS, () -> RtnetlinkMonitor.open(1024))) {
+            for (int i = 1; i <= 100; i++) {
+                rtnl.addAddress(index, IpPrefix.parse("198.51.100." + i + "/24"));
+            }
+            final List<RtnetlinkEvent> seen = new ArrayList<>();
+            for (int i = 0; i < 50 && seen.stream().noneMatch(RtnetlinkEvent.Overrun.class::isInstance); i++) {
+                if (tiny.poll(100, seen::add) == 0) {
+                    break;
+                }
+            }
+            assertTrue(seen.stream().anyMatch(RtnetlinkEvent.Overrun.class::isInstance),
+                    "no overrun reported; " + seen.size() + " events");
+            assertTrue(seen.size() < 101, "an overrun must lose events: " + seen.size());
+        } finally {
+            rtnl.deleteLink(index);
+        }
+        // The big-buffered monitor kept up: drain what it queued (bounded) so later tests start clean.
+        handles.monitor().poll(100, event -> { });
+    }
+
     private static int bindTcp(final IpAddress address) throws Exception {
         return lab.in("a", IN_NS, () -> {
             try (ServerSocketChannel channel = ServerSocketChannel.open()) {
