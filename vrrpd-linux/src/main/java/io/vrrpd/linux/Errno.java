@@ -29,6 +29,7 @@ public final class Errno {
     }
 
     /** The C library's message for {@code errno}, e.g. "No such device" for 19. */
+    @SuppressWarnings("restricted") // the returned char* has no size; strerror texts are short
     public static String describe(final int errno) {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment buf = arena.allocate(256);

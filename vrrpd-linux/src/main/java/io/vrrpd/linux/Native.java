@@ -39,11 +39,13 @@ final class Native {
      * A downcall handle for a libc function that reports failure through errno. The handle takes the capture
      * segment as its first argument, before the C arguments.
      */
+    @SuppressWarnings("restricted") // native access is this package's purpose; enabled by --enable-native-access
     static MethodHandle fallible(final String name, final FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO);
     }
 
     /** A downcall handle for a libc function that cannot fail (or whose failure is not reported by errno). */
+    @SuppressWarnings("restricted")
     static MethodHandle infallible(final String name, final FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor);
     }
