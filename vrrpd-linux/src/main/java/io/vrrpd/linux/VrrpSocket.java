@@ -1,0 +1,418 @@
+package io.vrrpd.linux;
+
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.wire.Checksum;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+import static io.vrrpd.linux.Sockets.BE_INT;
+import static io.vrrpd.linux.Sockets.BE_LONG;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A raw IPPROTO_VRRP (112) socket on one link for one address family: the VRRP advertisement channel of
+ * RFC 5798 §5 (and RFC 3768 for v2). One class serves IPv4 and IPv6; what differs between them (socket
+ * option numbers, struct shapes, where the TTL comes from) is the {@link Flavor} data below, not a second
+ * code path.
+ *
+ * <p>On open: bound to the link (SO_BINDTODEVICE), member of 224.0.0.18 / ff02::12 on the link's index,
+ * multicast and unicast TTL / hop limit 255 (§5.1.1.3, §5.1.2.3: receivers drop anything else),
+ * multicast loop off (a router must not hear itself), multicast interface = the link, and asking for the
+ * arrival facts: IP_PKTINFO (IPv4: TTL, source and destination come from the IP header that IPv4 raw
+ * sockets deliver), IPV6_RECVPKTINFO + IPV6_RECVHOPLIMIT (IPv6 raw sockets deliver only the payload).
+ *
+ * <p>Receiving reuses native buffers owned by this socket and fills a caller's {@link ReceivedPacket}: no
+ * allocation per packet. Sending takes the source address explicitly (IP_PKTINFO {@code ipi_spec_dst} /
+ * IPV6_PKTINFO), because the VRRP checksum already covers it (pseudo-header) and the RFC fixes it: the
+ * router's primary address, for IPv6 its link-local address.
+ *
+ * <p>Threads: at most one thread in {@link #receive} and one in {@link #send} at a time (they use separate
+ * buffers). Call {@link #close} after both have returned; a receive loop ends by its timeout.
+ */
+public final class VrrpSocket implements AutoCloseable {
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_VRRP = Checksum.IPPROTO_VRRP;
+    // netinet/in.h (linux/in.h)
+    static final int IP_TTL = 2;
+    static final int IP_PKTINFO = 8;
+    static final int IP_MULTICAST_IF = 32;
+    static final int IP_MULTICAST_TTL = 33;
+    static final int IP_MULTICAST_LOOP = 34;
+    static final int IP_ADD_MEMBERSHIP = 35;
+    // netinet/in.h (linux/in6.h)
+    static final int IPV6_UNICAST_HOPS = 16;
+    static final int IPV6_MULTICAST_IF = 17;
+    static final int IPV6_MULTICAST_HOPS = 18;
+    static final int IPV6_MULTICAST_LOOP = 19;
+    static final int IPV6_ADD_MEMBERSHIP = 20;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
+    static final int IPV6_RECVHOPLIMIT = 51;
+    static final int IPV6_HOPLIMIT = 52;
+    /** RFC 5798 §5.1.1.3 / §5.1.2.3. */
+    static final int VRRP_TTL = 255;
+
+    /** linux/in.h {@code struct ip_mreqn}: group, local address (0 = any), interface index. */
+    static final StructLayout IP_MREQN = MemoryLayout.structLayout(
+            BE_INT.withName("imr_multiaddr"), BE_INT.withName("imr_address"), JAVA_INT.withName("imr_ifindex"));
+    /** linux/in6.h {@code struct ipv6_mreq}. */
+    static final StructLayout IPV6_MREQ = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface"));
+    /** linux/in.h {@code struct in_pktinfo}: arrival / outgoing index, local (spec_dst) and header dest. */
+    static final StructLayout IN_PKTINFO = MemoryLayout.structLayout(
+            JAVA_INT.withName("ipi_ifindex"), BE_INT.withName("ipi_spec_dst"), BE_INT.withName("ipi_addr"));
+    /** linux/ipv6.h {@code struct in6_pktinfo}. */
+    static final StructLayout IN6_PKTINFO = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ipi6_addr"), JAVA_INT.withName("ipi6_ifindex"));
+
+    /**
+     * Everything that differs between the families, as data. Offsets come from the named struct layouts.
+     *
+     * @param ipHeaderDelivered IPv4 raw sockets hand the IP header to recvmsg; IPv6 raw sockets do not
+     */
+    private record Flavor(int domain, int level, int unicastHops, int multicastHops, int multicastLoop,
+                          int multicastIf, long multicastIfLength, long multicastIfIndexOffset,
+                          int join, long mreqLength, long mreqIfindexOffset,
+                          int recvPktinfoOption, int pktinfoType, long pktinfoLength, long pktinfoIfindexOffset,
+                          long pktinfoSendAddressOffset, long pktinfoRecvAddressOffset,
+                          int recvHopLimitOption, int hopLimitType,
+                          long sockaddrLength, long sockaddrAddressOffset, boolean ipHeaderDelivered) {
+    }
+
+    private static final Flavor IPV4 = new Flavor(Sockets.AF_INET, IPPROTO_IP, IP_TTL, IP_MULTICAST_TTL,
+            IP_MULTICAST_LOOP,
+            // IP_MULTICAST_IF takes a struct ip_mreqn whose imr_ifindex picks the link.
+            IP_MULTICAST_IF, IP_MREQN.byteSize(), IP_MREQN.byteOffset(groupElement("imr_ifindex")),
+            IP_ADD_MEMBERSHIP, IP_MREQN.byteSize(), IP_MREQN.byteOffset(groupElement("imr_ifindex")),
+            IP_PKTINFO, IP_PKTINFO, IN_PKTINFO.byteSize(), IN_PKTINFO.byteOffset(groupElement("ipi_ifindex")),
+            IN_PKTINFO.byteOffset(groupElement("ipi_spec_dst")), IN_PKTINFO.byteOffset(groupElement("ipi_addr")),
+            -1, -1,
+            Sockets.SOCKADDR_IN.byteSize(), Sockets.SIN_ADDR, true);
+
+    private static final Flavor IPV6 = new Flavor(Sockets.AF_INET6, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+            IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP,
+            // IPV6_MULTICAST_IF takes a plain int interface index.
+            IPV6_MULTICAST_IF, JAVA_INT.byteSize(), 0,
+            IPV6_ADD_MEMBERSHIP, IPV6_MREQ.byteSize(), IPV6_MREQ.byteOffset(groupElement("ipv6mr_interface")),
+            IPV6_RECVPKTINFO, IPV6_PKTINFO, IN6_PKTINFO.byteSize(),
+            IN6_PKTINFO.byteOffset(groupElement("ipi6_ifindex")),
+            IN6_PKTINFO.byteOffset(groupElement("ipi6_addr")), IN6_PKTINFO.byteOffset(groupElement("ipi6_addr")),
+            IPV6_RECVHOPLIMIT, IPV6_HOPLIMIT,
+            Sockets.SOCKADDR_IN6.byteSize(), Sockets.SIN6_ADDR, false);
+
+    /** IPv4 header (RFC 791): the fields we read from what an IPv4 raw socket delivers. */
+    private static final int IPV4_TTL_OFFSET = 8;
+    private static final int IPV4_SOURCE_OFFSET = 12;
+    private static final int IPV4_DESTINATION_OFFSET = 16;
+    private static final int IPV4_MIN_HEADER = 20;
+    private static final int BUFFER_SIZE = 65_536;
+    private static final int CONTROL_SIZE = 256;
+
+    private final AddressFamily family;
+    private final Flavor flavor;
+    private final String linkName;
+    private final int ifindex;
+    private final int fd;
+    /** "VRRP IPv4 on eth0", built once: the receive path must not build strings. */
+    private final String description;
+    private final Arena arena;
+    private volatile boolean closed;
+
+    // Receive side: one thread at a time.
+    private final MemorySegment rxMsg;
+    private final MemorySegment rxName;
+    private final MemorySegment rxData;
+    private final MemorySegment rxControl;
+    private final MemorySegment rxPoll;
+    private final MemorySegment rxCapture;
+
+    // Send side: one thread at a time.
+    private final MemorySegment txMsg;
+    private final MemorySegment txName;
+    private final MemorySegment txIov;
+    private final MemorySegment txData;
+    private final MemorySegment txControl;
+    private final MemorySegment txCapture;
+
+    private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd) {
+        this.family = family;
+        this.flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
+        this.linkName = linkName;
+        this.ifindex = ifindex;
+        this.fd = fd;
+        this.description = "VRRP " + family + " on " + linkName;
+        this.arena = Arena.ofShared();
+        rxMsg = arena.allocate(Sockets.MSGHDR);
+        rxName = arena.allocate(Sockets.SOCKADDR_IN6); // large enough for either family
+        rxData = arena.allocate(BUFFER_SIZE, 8);
+        rxControl = arena.allocate(CONTROL_SIZE, 8);
+        rxPoll = arena.allocate(Sockets.POLLFD);
+        rxCapture = Native.captureSegment(arena);
+        final MemorySegment rxIov = arena.allocate(Sockets.IOVEC);
+        rxIov.set(ADDRESS, Sockets.IOV_BASE, rxData);
+        rxIov.set(JAVA_LONG, Sockets.IOV_LEN, BUFFER_SIZE);
+        rxMsg.set(ADDRESS, Sockets.MSG_NAME, rxName);
+        rxMsg.set(ADDRESS, Sockets.MSG_IOV, rxIov);
+        rxMsg.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
+        rxMsg.set(ADDRESS, Sockets.MSG_CONTROL, rxControl);
+
+        txMsg = arena.allocate(Sockets.MSGHDR);
+        txName = arena.allocate(Sockets.SOCKADDR_IN6);
+        txIov = arena.allocate(Sockets.IOVEC);
+        txData = arena.allocate(BUFFER_SIZE, 8);
+        txControl = arena.allocate(CONTROL_SIZE, 8);
+        txCapture = Native.captureSegment(arena);
+        txIov.set(ADDRESS, Sockets.IOV_BASE, txData);
+        txMsg.set(ADDRESS, Sockets.MSG_NAME, txName);
+        txMsg.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
+        txMsg.set(ADDRESS, Sockets.MSG_IOV, txIov);
+        txMsg.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
+    }
+
+    /**
+     * Opens the VRRP socket of {@code family} on link {@code linkName} in the calling thread's network
+     * namespace (see {@link NetNamespace}).
+     */
+    public static VrrpSocket open(final AddressFamily family, final String linkName) throws ErrnoException {
+        final int ifindex = Sockets.ifNameToIndex(linkName);
+        final Flavor flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
+        final int fd = Sockets.socket(flavor.domain(), Sockets.SOCK_RAW, IPPROTO_VRRP,
+                family + " SOCK_RAW IPPROTO_VRRP");
+        final VrrpSocket socket = new VrrpSocket(family, linkName, ifindex, fd);
+        try {
+            socket.configure();
+            return socket;
+        } catch (ErrnoException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void configure() throws ErrnoException {
+        Sockets.bindToDevice(fd, linkName);
+        final int level = flavor.level();
+        try (Arena local = Arena.ofConfined()) {
+            final MemorySegment mreq = local.allocate(flavor.mreqLength(), 8);
+            putAddress(mreq, 0, family.vrrpGroup().hi(), family.vrrpGroup().lo());
+            mreq.set(JAVA_INT, flavor.mreqIfindexOffset(), ifindex);
+            Sockets.setOption(fd, level, flavor.join(), mreq, "join " + family.vrrpGroup() + " on " + linkName);
+
+            final MemorySegment multicastIf = local.allocate(flavor.multicastIfLength(), 8);
+            multicastIf.set(JAVA_INT, flavor.multicastIfIndexOffset(), ifindex);
+            Sockets.setOption(fd, level, flavor.multicastIf(), multicastIf, "multicast interface " + linkName);
+        }
+        hopLimit(VRRP_TTL);
+        Sockets.setInt(fd, level, flavor.multicastLoop(), 0, "multicast loop off");
+        Sockets.setInt(fd, level, flavor.recvPktinfoOption(), 1, "receive pktinfo");
+        if (flavor.recvHopLimitOption() >= 0) {
+            Sockets.setInt(fd, level, flavor.recvHopLimitOption(), 1, "receive hop limit");
+        }
+    }
+
+    /**
+     * Sets the unicast and multicast TTL / hop limit of sent packets. Always 255 for VRRP; other values exist
+     * only so tests can prove that receivers see (and reject) them.
+     */
+    void hopLimit(final int value) throws ErrnoException {
+        Sockets.setInt(fd, flavor.level(), flavor.unicastHops(), value, "unicast TTL/hops " + value);
+        Sockets.setInt(fd, flavor.level(), flavor.multicastHops(), value, "multicast TTL/hops " + value);
+    }
+
+    public AddressFamily family() {
+        return family;
+    }
+
+    public String linkName() {
+        return linkName;
+    }
+
+    /** The index of the link the socket is bound to. */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Receive
+
+    /**
+     * Waits up to {@code timeoutMillis} for one packet and fills {@code packet} with it.
+     *
+     * @return false when nothing arrived in time (or the wait was interrupted by a signal); the holder is
+     *         then unspecified
+     */
+    public boolean receive(final ReceivedPacket packet, final int timeoutMillis) throws ErrnoException {
+        ensureOpen();
+        if (!Sockets.pollIn(rxPoll, rxCapture, fd, timeoutMillis, description)) {
+            return false;
+        }
+        rxMsg.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
+        rxMsg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, CONTROL_SIZE);
+        rxMsg.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
+        final long received;
+        try {
+            received = (long) Sockets.RECVMSG.invokeExact(rxCapture, fd, rxMsg, Sockets.MSG_DONTWAIT);
+        } catch (Throwable t) {
+            throw Native.bug("recvmsg", t);
+        }
+        if (received < 0) {
+            final int errno = Native.errno(rxCapture);
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                return false;
+            }
+            throw new ErrnoException("recvmsg(" + description + ")", errno);
+        }
+        packet.reset(family);
+        final int flags = rxMsg.get(JAVA_INT, Sockets.MSG_FLAGS);
+        packet.truncated((flags & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0);
+        readControl(packet);
+        if (flavor.ipHeaderDelivered()) {
+            readIpv4Header(packet, (int) received);
+        } else {
+            packet.source(rxName.get(BE_LONG, Sockets.SIN6_ADDR), rxName.get(BE_LONG, Sockets.SIN6_ADDR + 8));
+            copyPayload(packet, 0, (int) received);
+        }
+        return true;
+    }
+
+    /** IPv4 raw sockets deliver the IP header: TTL, source and destination come from it; IHL gives the payload. */
+    private void readIpv4Header(final ReceivedPacket packet, final int received) {
+        final int ihl = received >= IPV4_MIN_HEADER ? (rxData.get(JAVA_BYTE, 0) & 0x0F) * 4 : 0;
+        if (ihl < IPV4_MIN_HEADER || ihl > received) {
+            packet.truncated(true);
+            return;
+        }
+        packet.ttl(rxData.get(JAVA_BYTE, IPV4_TTL_OFFSET) & 0xFF);
+        packet.source(0, rxData.get(BE_INT, IPV4_SOURCE_OFFSET) & 0xFFFF_FFFFL);
+        packet.destination(0, rxData.get(BE_INT, IPV4_DESTINATION_OFFSET) & 0xFFFF_FFFFL);
+        copyPayload(packet, ihl, received - ihl);
+    }
+
+    private void copyPayload(final ReceivedPacket packet, final int offset, final int length) {
+        MemorySegment.copy(rxData, JAVA_BYTE, offset, packet.payload(), 0, length);
+        packet.payloadLength(length);
+    }
+
+    /** Walks the control messages (CMSG_FIRSTHDR / CMSG_NXTHDR) for pktinfo and hop limit. */
+    private void readControl(final ReceivedPacket packet) {
+        final long controlLength = rxMsg.get(JAVA_LONG, Sockets.MSG_CONTROLLEN);
+        long at = 0;
+        while (at + Sockets.CMSG_DATA <= controlLength) {
+            final long length = rxControl.get(JAVA_LONG, at + Sockets.CMSG_LEN);
+            if (length < Sockets.CMSG_DATA || at + length > controlLength) {
+                break;
+            }
+            final int level = rxControl.get(JAVA_INT, at + Sockets.CMSG_LEVEL);
+            final int type = rxControl.get(JAVA_INT, at + Sockets.CMSG_TYPE);
+            final long data = at + Sockets.CMSG_DATA;
+            if (level == flavor.level() && type == flavor.pktinfoType()) {
+                packet.ifindex(rxControl.get(JAVA_INT, data + flavor.pktinfoIfindexOffset()));
+                if (!flavor.ipHeaderDelivered()) {
+                    final long address = data + flavor.pktinfoRecvAddressOffset();
+                    packet.destination(rxControl.get(BE_LONG, address), rxControl.get(BE_LONG, address + 8));
+                }
+            } else if (level == flavor.level() && type == flavor.hopLimitType()) {
+                packet.ttl(rxControl.get(JAVA_INT, data));
+            }
+            at += Sockets.cmsgAlign(length);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Send
+
+    /**
+     * Sends one VRRP message (already encoded, checksum included) from {@code source} to {@code destination}
+     * (the VRRP group or a unicast peer) on this socket's link.
+     *
+     * @param source the IP source; must be an address of this host (IPv6: a link-local address of this
+     *               link); null lets the kernel choose, which VRRP never wants because the checksum covers it
+     */
+    public void send(final byte[] message, final int offset, final int length, final IpAddress source,
+                     final IpAddress destination) throws ErrnoException {
+        ensureOpen();
+        if (length > BUFFER_SIZE || destination.family() != family
+                || (source != null && source.family() != family)) {
+            throw new IllegalArgumentException("cannot send " + length + " bytes of " + family + " from " + source
+                    + " to " + destination);
+        }
+        MemorySegment.copy(message, offset, txData, JAVA_BYTE, 0, length);
+        txIov.set(JAVA_LONG, Sockets.IOV_LEN, length);
+        txName.fill((byte) 0);
+        txName.set(JAVA_SHORT, 0, (short) flavor.domain()); // sin_family / sin6_family
+        putAddress(txName, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
+        if (family == AddressFamily.IPV6) {
+            txName.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex); // used only for link-scope destinations
+        }
+        if (source == null) {
+            txMsg.set(ADDRESS, Sockets.MSG_CONTROL, MemorySegment.NULL);
+            txMsg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, 0L);
+        } else {
+            writePktinfo(source);
+        }
+        final long sent;
+        try {
+            sent = (long) Sockets.SENDMSG.invokeExact(txCapture, fd, txMsg, 0);
+        } catch (Throwable t) {
+            throw Native.bug("sendmsg", t);
+        }
+        if (sent < 0) {
+            throw Native.failure("sendmsg(VRRP from " + source + " to " + destination + " on " + linkName + ")",
+                    txCapture);
+        }
+    }
+
+    /** One IP_PKTINFO / IPV6_PKTINFO control message: the source address and this link's index. */
+    private void writePktinfo(final IpAddress source) {
+        txControl.fill((byte) 0);
+        txControl.set(JAVA_LONG, Sockets.CMSG_LEN, Sockets.CMSG_DATA + flavor.pktinfoLength());
+        txControl.set(JAVA_INT, Sockets.CMSG_LEVEL, flavor.level());
+        txControl.set(JAVA_INT, Sockets.CMSG_TYPE, flavor.pktinfoType());
+        final long data = Sockets.CMSG_DATA;
+        txControl.set(JAVA_INT, data + flavor.pktinfoIfindexOffset(), ifindex);
+        putAddress(txControl, data + flavor.pktinfoSendAddressOffset(), source.hi(), source.lo());
+        txMsg.set(ADDRESS, Sockets.MSG_CONTROL, txControl);
+        txMsg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, Sockets.cmsgSpace(flavor.pktinfoLength()));
+    }
+
+    /** Writes an address in network byte order: 4 bytes for IPv4 (the low half), 16 for IPv6. */
+    private void putAddress(final MemorySegment segment, final long offset, final long hi, final long lo) {
+        if (family == AddressFamily.IPV4) {
+            segment.set(BE_INT, offset, (int) lo);
+        } else {
+            segment.set(BE_LONG, offset, hi);
+            segment.set(BE_LONG, offset + 8, lo);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("VRRP " + family + " socket on " + linkName + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Sockets.close(fd);
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VrrpSocket[" + family + " " + linkName + " (" + ifindex + ") fd " + fd + "]";
+    }
+}

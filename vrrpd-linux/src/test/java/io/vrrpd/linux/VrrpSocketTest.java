@@ -1,0 +1,206 @@
+package io.vrrpd.linux;
+
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.wire.Advertisement;
+import io.vrrpd.protocol.wire.AdvertisementWriter;
+import io.vrrpd.protocol.wire.ChecksumForm;
+import io.vrrpd.protocol.wire.ReceiveValidator;
+import io.vrrpd.protocol.wire.Verdict;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two lab hosts on one bridge exchange VRRP advertisements over {@link VrrpSocket}: what arrives carries
+ * TTL 255, the right addresses and arrival link, and passes §7.1 validation.
+ */
+@Timeout(60)
+class VrrpSocketTest {
+    private static final Duration IN_NS = Duration.ofSeconds(10);
+    private static final int RECEIVE_TIMEOUT_MS = 2000;
+    private static NetnsLab lab;
+    private static String linkLocalA;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        NetnsLab.assumeRoot();
+        lab = NetnsLab.create();
+        lab.addHost("a");
+        lab.addHost("b");
+        lab.connect("a", "eth0", "192.0.2.1/24", "2001:db8::1/64");
+        lab.connect("b", "eth0", "192.0.2.2/24", "2001:db8::2/64");
+        linkLocalA = lab.waitForLinkLocal("a", "eth0", Duration.ofSeconds(10));
+        lab.waitForLinkLocal("b", "eth0", Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab != null) {
+            final String prefix = lab.prefix();
+            lab.close();
+            assertEquals(List.of(), NetnsLab.existingWithPrefix(prefix), "lab namespaces left behind");
+        }
+    }
+
+    private static byte[] advertisement(final AddressFamily family, final IpAddress source,
+                                        final IpAddress destination, final String... vips) {
+        final List<IpAddress> addresses = java.util.Arrays.stream(vips).map(IpAddress::parse).toList();
+        final byte[] buf = new byte[AdvertisementWriter.length(VrrpVersion.V3, family, addresses.size())];
+        AdvertisementWriter.write(buf, 0, VrrpVersion.V3, family, 51, 150, 1_000_000_000L, addresses,
+                ChecksumForm.PSEUDO_HEADER, source, destination);
+        return buf;
+    }
+
+    /** Opens the receiver in b and the sender in a, sends once, returns what b received. */
+    private static ReceivedPacket exchange(final AddressFamily family, final IpAddress source,
+                                           final IpAddress destination, final int ttl, final byte[] message)
+            throws Exception {
+        try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(family, "eth0"));
+             VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(family, "eth0"))) {
+            if (ttl != 255) {
+                sender.hopLimit(ttl);
+            }
+            sender.send(message, 0, message.length, source, destination);
+            final ReceivedPacket packet = new ReceivedPacket();
+            assertTrue(receiver.receive(packet, RECEIVE_TIMEOUT_MS), "nothing received within 2 s");
+            assertEquals(receiver.ifindex(), packet.ifindex(), "arrival link");
+            // The sender must not hear itself (multicast loop off).
+            assertFalse(sender.receive(new ReceivedPacket(), 100), "sender heard its own advertisement");
+            return packet;
+        }
+    }
+
+    private static void assertAccepted(final ReceivedPacket packet, final byte[] sent) {
+        assertEquals(sent.length, packet.payloadLength());
+        assertEquals(java.util.HexFormat.of().formatHex(sent),
+                java.util.HexFormat.of().formatHex(packet.payload(), 0, packet.payloadLength()));
+        final Advertisement adv = packet.wrap(new Advertisement());
+        assertEquals(51, adv.vrid());
+        assertEquals(150, adv.priority());
+        assertEquals(Verdict.ACCEPTED, new ReceiveValidator().checkPacket(adv, packet.family(), packet.ttl(),
+                packet.source(), packet.destination()));
+    }
+
+    @Test
+    void shouldCarryAnIpv4AdvertisementToTheGroupWithTtl255() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        final byte[] message = advertisement(AddressFamily.IPV4, source, group, "192.0.2.100");
+        final ReceivedPacket packet = exchange(AddressFamily.IPV4, source, group, 255, message);
+        assertEquals(255, packet.ttl());
+        assertEquals(source, packet.source());
+        assertEquals(group, packet.destination());
+        assertFalse(packet.truncated());
+        assertAccepted(packet, message);
+    }
+
+    @Test
+    void shouldCarryAnIpv6AdvertisementFromTheLinkLocalSource() throws Exception {
+        final IpAddress source = IpAddress.parse(linkLocalA);
+        final IpAddress group = AddressFamily.IPV6.vrrpGroup();
+        final byte[] message = advertisement(AddressFamily.IPV6, source, group, "fe80::1:51", "2001:db8::100");
+        final ReceivedPacket packet = exchange(AddressFamily.IPV6, source, group, 255, message);
+        assertEquals(255, packet.ttl());
+        assertEquals(source, packet.source());
+        assertEquals(group, packet.destination());
+        assertAccepted(packet, message);
+    }
+
+    @Test
+    void shouldCarryUnicastAdvertisementsToAPeer() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress peer = IpAddress.parse("192.0.2.2");
+        final byte[] message = advertisement(AddressFamily.IPV4, source, peer, "192.0.2.100");
+        final ReceivedPacket packet = exchange(AddressFamily.IPV4, source, peer, 255, message);
+        assertEquals(peer, packet.destination());
+        assertEquals(255, packet.ttl());
+        assertAccepted(packet, message);
+
+        final IpAddress source6 = IpAddress.parse("2001:db8::1");
+        final IpAddress peer6 = IpAddress.parse("2001:db8::2");
+        final byte[] message6 = advertisement(AddressFamily.IPV6, source6, peer6, "2001:db8::100");
+        final ReceivedPacket packet6 = exchange(AddressFamily.IPV6, source6, peer6, 255, message6);
+        assertEquals(source6, packet6.source());
+        assertEquals(peer6, packet6.destination());
+        assertAccepted(packet6, message6);
+    }
+
+    @Test
+    void shouldReportTheTtlAPacketWasSentWith() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        final byte[] message = advertisement(AddressFamily.IPV4, source, group, "192.0.2.100");
+        final ReceivedPacket packet = exchange(AddressFamily.IPV4, source, group, 64, message);
+        assertEquals(64, packet.ttl());
+        assertEquals(Verdict.BAD_TTL, new ReceiveValidator().checkPacket(packet.wrap(new Advertisement()),
+                packet.family(), packet.ttl(), packet.source(), packet.destination()));
+
+        final IpAddress source6 = IpAddress.parse(linkLocalA);
+        final IpAddress group6 = AddressFamily.IPV6.vrrpGroup();
+        final byte[] message6 = advertisement(AddressFamily.IPV6, source6, group6, "fe80::1:51");
+        assertEquals(64, exchange(AddressFamily.IPV6, source6, group6, 64, message6).ttl());
+    }
+
+    /**
+     * Send and receive allocate nothing per packet once warm (the GC must have no reason to pause an
+     * advertisement loop, DESIGN.md §6 "Timers"). Counted by the JVM's per-thread allocation counter.
+     */
+    @Test
+    void shouldNotAllocatePerPacket() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        final byte[] message = advertisement(AddressFamily.IPV4, source, group, "192.0.2.100");
+        try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"));
+             VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {
+            final ReceivedPacket packet = new ReceivedPacket();
+            final com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long received = pingPong(sender, receiver, packet, message, source, group, 20_000);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            received += pingPong(sender, receiver, packet, message, source, group, 5_000);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(25_000, received);
+            assertTrue(allocated < 4096, "allocated " + allocated + " bytes for 5000 send+receive");
+        }
+    }
+
+    private static long pingPong(final VrrpSocket sender, final VrrpSocket receiver, final ReceivedPacket packet,
+                                 final byte[] message, final IpAddress source, final IpAddress group,
+                                 final int times) throws ErrnoException {
+        long received = 0;
+        for (int i = 0; i < times; i++) {
+            sender.send(message, 0, message.length, source, group);
+            if (receiver.receive(packet, RECEIVE_TIMEOUT_MS) && packet.ttl() == 255) {
+                received++;
+            }
+        }
+        return received;
+    }
+
+    @Test
+    void shouldTimeOutWhenNothingArrives() throws Exception {
+        try (VrrpSocket socket = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {
+            final long start = System.nanoTime();
+            assertFalse(socket.receive(new ReceivedPacket(), 50));
+            assertTrue(System.nanoTime() - start < 1_000_000_000L);
+        }
+    }
+
+    @Test
+    void shouldNameTheLinkWhenItDoesNotExist() throws Exception {
+        final ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(ErrnoException.class,
+                () -> lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "nosuch0")));
+        assertEquals(Errno.ENODEV, e.errno());
+        assertTrue(e.getMessage().contains("nosuch0"), e.getMessage());
+    }
+}
