@@ -1,0 +1,149 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.linux.ErrnoException;
+import io.vrrpd.linux.ReceivedPacket;
+import io.vrrpd.linux.VrrpSocket;
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.wire.Advertisement;
+import io.vrrpd.protocol.wire.ReceiveValidator;
+import io.vrrpd.protocol.wire.Verdict;
+import io.vrrpd.protocol.wire.VerdictCounters;
+
+import java.util.Map;
+
+/**
+ * The VRRP channel of one (link, address family): one raw socket and the thread that reads it, shared by
+ * every router on that link and family and demultiplexed by VRID (keepalived #390 and #1333 broke with a
+ * socket per instance). The receiver runs both stages of receive validation without allocating, counts
+ * every verdict, and posts only accepted advertisements to the router loop.
+ */
+public final class LinkChannel implements AutoCloseable {
+    private static final int RECEIVE_TIMEOUT_MS = 250;
+
+    private final String link;
+    private final AddressFamily family;
+    private final VrrpSocket socket;
+    private final VrrpLoop loop;
+    /** Stage-1 verdicts and unknown VRIDs: the link's own counters. */
+    private final VerdictCounters linkVerdicts = new VerdictCounters();
+    /** Routers by VRID; replaced whole (copy on write) by the loop thread, read by the receiver. */
+    private volatile Map<Integer, RouterInstance> routers = Map.of();
+    private final Thread receiver;
+    private volatile boolean running = true;
+
+    public LinkChannel(final String link, final AddressFamily family, final VrrpLoop loop) throws ErrnoException {
+        this.link = link;
+        this.family = family;
+        this.loop = loop;
+        this.socket = VrrpSocket.open(family, link);
+        this.receiver = Thread.ofPlatform().name("vrrp-rx-" + link + "-" + family).daemon(true).unstarted(this::receive);
+        receiver.setPriority(Thread.MAX_PRIORITY);
+        receiver.start();
+    }
+
+    public String link() {
+        return link;
+    }
+
+    public AddressFamily family() {
+        return family;
+    }
+
+    public int ifindex() {
+        return socket.ifindex();
+    }
+
+    public VerdictCounters linkVerdicts() {
+        return linkVerdicts;
+    }
+
+    /** Adds or replaces the router for its VRID. Loop thread. */
+    void attach(final RouterInstance router) {
+        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
+        next.put(router.config().vrid(), router);
+        routers = Map.copyOf(next);
+    }
+
+    /** Removes the router of {@code vrid}. Loop thread. */
+    void detach(final int vrid) {
+        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
+        next.remove(vrid);
+        routers = Map.copyOf(next);
+    }
+
+    public boolean isEmpty() {
+        return routers.isEmpty();
+    }
+
+    /** Sends an encoded advertisement. Loop thread (the socket's only sender). */
+    void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination)
+            throws ErrnoException {
+        socket.send(message, 0, length, source, destination);
+    }
+
+    private void receive() {
+        final ReceivedPacket packet = new ReceivedPacket();
+        final Advertisement view = new Advertisement();
+        final ReceiveValidator validator = new ReceiveValidator();
+        while (running) {
+            try {
+                if (socket.receive(packet, RECEIVE_TIMEOUT_MS)) {
+                    dispatch(packet, view, validator);
+                }
+            } catch (ErrnoException e) {
+                if (running) {
+                    Log.error("[" + link + " " + family + "] receive failed: " + e.getMessage());
+                    sleepQuietly();
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    Log.error("[" + link + " " + family + "] receive: " + e);
+                }
+            }
+        }
+    }
+
+    private void dispatch(final ReceivedPacket packet, final Advertisement view, final ReceiveValidator validator) {
+        packet.wrap(view);
+        final IpAddress source = packet.source();
+        Verdict verdict = packet.truncated() ? Verdict.TRUNCATED
+                : validator.checkPacket(view, family, packet.ttl(), source, packet.destination());
+        if (!verdict.accepted()) {
+            linkVerdicts.increment(verdict);
+            return;
+        }
+        final RouterInstance router = routers.get(view.vrid());
+        if (router == null) {
+            linkVerdicts.increment(Verdict.UNKNOWN_VRID);
+            return;
+        }
+        verdict = ReceiveValidator.checkForRouter(view, router.config(), router.config().priority());
+        router.verdicts().increment(verdict);
+        if (verdict.accepted()) {
+            final int priority = view.priority();
+            final long interval = view.intervalNanos();
+            final var form = validator.lastChecksumForm();
+            loop.post(() -> router.received(source, priority, interval, form));
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            receiver.join(RECEIVE_TIMEOUT_MS * 4L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        socket.close();
+    }
+}

@@ -1,0 +1,205 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.linux.ErrnoException;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.RouterConfig;
+import io.vrrpd.protocol.fsm.Action;
+import io.vrrpd.protocol.fsm.Event;
+import io.vrrpd.protocol.fsm.RouterState;
+import io.vrrpd.protocol.fsm.RouterStateMachine;
+import io.vrrpd.protocol.fsm.State;
+import io.vrrpd.protocol.fsm.TimerKind;
+import io.vrrpd.protocol.fsm.Transition;
+import io.vrrpd.protocol.wire.AdvertisementWriter;
+import io.vrrpd.protocol.wire.ChecksumForm;
+import io.vrrpd.protocol.wire.VerdictCounters;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One running virtual router: its configuration, the core's state, and the driver that carries out the
+ * core's actions on Linux. Loop thread only, except {@link #config()} and {@link #verdicts()}, which the
+ * receiver thread reads.
+ *
+ * <p>Every state change goes through {@link #apply}: one log line
+ * {@code [web vrid 51 IPv4] BACKUP -> MASTER (reason)}, a transition counter, and the listener.
+ */
+public final class RouterInstance implements VrrpLoop.TimerOwner {
+    /** Told of every state change (hooks, metrics, tests). Loop thread. */
+    public interface Listener {
+        void stateChanged(RouterInstance router, State from, State to, String reason);
+    }
+
+    private volatile RouterConfig config;
+    private volatile RouterState state;
+    private final VrrpLoop loop;
+    private final LinkChannel channel;
+    private final RouterPlumbing plumbing;
+    private final Listener listener;
+    private final int timerSlot;
+    private final VerdictCounters verdicts = new VerdictCounters();
+    private final RouterCounters counters = new RouterCounters();
+    private final byte[] advert = new byte[1500];
+    private int advertLength;
+    private int advertPriority = -1;
+    private volatile ChecksumForm peerChecksumForm;
+    private volatile long lastTransitionNanos = System.nanoTime();
+    private final List<IpAddress> destinations;
+
+    RouterInstance(final RouterConfig config, final VrrpLoop loop, final LinkChannel channel,
+                   final RouterPlumbing plumbing, final List<IpAddress> unicastPeers, final Listener listener) {
+        this.config = config;
+        this.state = RouterState.initial(config);
+        this.loop = loop;
+        this.channel = channel;
+        this.plumbing = plumbing;
+        this.listener = listener;
+        this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
+        this.timerSlot = loop.register(this);
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public RouterState state() {
+        return state;
+    }
+
+    public VerdictCounters verdicts() {
+        return verdicts;
+    }
+
+    public RouterCounters counters() {
+        return counters;
+    }
+
+    public RouterPlumbing plumbing() {
+        return plumbing;
+    }
+
+    public LinkChannel channel() {
+        return channel;
+    }
+
+    /** The checksum form of the last accepted advertisement's sender, or null if none yet. */
+    public ChecksumForm peerChecksumForm() {
+        return peerChecksumForm;
+    }
+
+    /** Monotonic time of the last state change (for STAT_LAST). */
+    public long lastTransitionNanos() {
+        return lastTransitionNanos;
+    }
+
+    /** Feeds one event to the core and carries out its actions. Loop thread. */
+    public void handle(final Event event) {
+        final long now = System.nanoTime();
+        final Transition transition = RouterStateMachine.step(config, state, event, now);
+        state = transition.state();
+        for (final Action action : transition.actions()) {
+            apply(action, now);
+        }
+    }
+
+    /** An advertisement the receiver accepted for this router. Loop thread. */
+    void received(final IpAddress source, final int priority, final long intervalNanos, final ChecksumForm form) {
+        counters.advertisementsReceived++;
+        peerChecksumForm = form;
+        handle(new Event.AdvertisementReceived(source, priority, intervalNanos));
+    }
+
+    @Override
+    public void onTimer(final long now) {
+        final TimerKind armed = state.adverTimer() != RouterState.NOT_ARMED ? TimerKind.ADVER_TIMER
+                : state.masterDownTimer() != RouterState.NOT_ARMED ? TimerKind.MASTER_DOWN_TIMER : null;
+        if (armed == null) {
+            return;
+        }
+        loop.recordLateness(state.deadline(armed), now);
+        handle(new Event.TimerFired(armed));
+    }
+
+    /** Takes a new configuration (modify-router). The next advertisement carries it. Loop thread. */
+    void reconfigure(final RouterConfig next) {
+        this.config = next;
+        advertPriority = -1;
+        if (next.priority() != state.priority() && !next.owner()) {
+            handle(new Event.PriorityChanged(next.priority(), "priority set to " + next.priority()));
+        }
+    }
+
+    /** Forgets the timer slot (delete-router). Loop thread. */
+    void close() {
+        loop.unregister(timerSlot);
+    }
+
+    private void apply(final Action action, final long now) {
+        switch (action) {
+            case Action.SendAdvertisement send -> sendAdvertisement(send.priority());
+            case Action.ArmTimer arm -> loop.arm(timerSlot, arm.deadlineNanos());
+            case Action.CancelTimer cancel -> loop.disarm(timerSlot);
+            case Action.ClaimAddresses claim -> kernel("bring " + plumbing.vnic() + " up", plumbing::up);
+            case Action.ReleaseAddresses release -> kernel("take " + plumbing.vnic() + " down", plumbing::down);
+            case Action.Announce announce -> kernel("announce addresses", () -> counters.announcements += plumbing.announce());
+            case Action.StateChanged changed -> stateChanged(changed, now);
+            case Action.MasterConflict conflict -> {
+                counters.masterConflicts++;
+                Log.warn(config.logPrefix() + " another Master " + conflict.peer() + " (priority "
+                        + conflict.peerPriority() + ") is advertising; we stay Master and re-assert");
+            }
+        }
+    }
+
+    private void stateChanged(final Action.StateChanged changed, final long now) {
+        counters.transitions++;
+        lastTransitionNanos = now;
+        Log.info(config.logPrefix() + " " + changed.from() + " -> " + changed.to() + " (" + changed.reason() + ")");
+        listener.stateChanged(this, changed.from(), changed.to(), changed.reason());
+    }
+
+    private void sendAdvertisement(final int priority) {
+        if (priority != advertPriority) {
+            advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
+                    priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
+                    config.primaryAddress(), destinations.getFirst());
+            advertPriority = priority;
+        }
+        for (final IpAddress destination : destinations) {
+            try {
+                if (destination != destinations.getFirst()) {
+                    encodeFor(priority, destination);
+                }
+                channel.send(advert, advertLength, config.primaryAddress(), destination);
+                counters.advertisementsSent++;
+            } catch (ErrnoException e) {
+                counters.sendErrors++;
+                Log.error(config.logPrefix() + " sending an advertisement failed: " + e.getMessage());
+            }
+        }
+        if (destinations.size() > 1) {
+            advertPriority = -1; // the buffer now holds another destination's checksum
+        }
+    }
+
+    /** Unicast peers: the pseudo-header checksum covers the destination, so each peer gets its own. */
+    private void encodeFor(final int priority, final IpAddress destination) {
+        advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
+                priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
+                config.primaryAddress(), destination);
+    }
+
+    private interface KernelStep {
+        void run() throws IOException;
+    }
+
+    private void kernel(final String what, final KernelStep step) {
+        try {
+            step.run();
+        } catch (IOException e) {
+            counters.kernelErrors++;
+            Log.error(config.logPrefix() + " could not " + what + ": " + e.getMessage());
+        }
+    }
+}

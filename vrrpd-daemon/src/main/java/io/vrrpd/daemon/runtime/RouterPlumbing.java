@@ -1,0 +1,152 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.linux.AddrGenMode;
+import io.vrrpd.linux.ArpFrames;
+import io.vrrpd.linux.Link;
+import io.vrrpd.linux.LinkAddress;
+import io.vrrpd.linux.MacAddress;
+import io.vrrpd.linux.MacvlanMode;
+import io.vrrpd.linux.NdFrames;
+import io.vrrpd.linux.PacketSocket;
+import io.vrrpd.linux.Rtnetlink;
+import io.vrrpd.linux.Sysctl;
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.RouterConfig;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A router's addresses in the kernel (DESIGN.md §1): a macvlan "VNIC" on the parent link carrying the RFC
+ * 5798 §7.3 virtual MAC and every virtual address, created when the router is, kept DOWN except while
+ * Master. Programs can bind the addresses on every host at any time (an address on a down macvlan is
+ * bindable and keeps its local route); only the Master's VNIC is up and answers ARP/ND.
+ *
+ * <p>Why the parent link needs {@code arp_ignore=1} and {@code arp_announce=2}: the local route of an
+ * address on a down macvlan stays, so with the defaults the parent link of a Backup answers ARP for the
+ * virtual address and attracts its traffic (DESIGN.md §7). IPv6 addresses survive the VNIC going down
+ * only with {@code keep_addr_on_down=1} on it.
+ */
+public final class RouterPlumbing {
+    private final Rtnetlink netlink;
+    private final RouterConfig config;
+    private final String parentLink;
+    private final int parentIndex;
+    private final String vnic;
+    private final MacAddress mac;
+    private int vnicIndex = -1;
+    private PacketSocket packets;
+
+    public RouterPlumbing(final Rtnetlink netlink, final RouterConfig config, final String parentLink,
+                          final int parentIndex) {
+        this.netlink = netlink;
+        this.config = config;
+        this.parentLink = parentLink;
+        this.parentIndex = parentIndex;
+        this.vnic = vnicName(config.family(), config.vrid(), parentIndex);
+        this.mac = MacAddress.of(config.family().virtualMac(config.vrid()));
+    }
+
+    /**
+     * The VNIC's name: {@code vr4-VRID-PARENTINDEX} / {@code vr6-…}. Derived, not stored, so a restarted
+     * daemon finds its own leftovers; at most 15 characters (IFNAMSIZ).
+     */
+    public static String vnicName(final AddressFamily family, final int vrid, final int parentIndex) {
+        return "vr" + (family == AddressFamily.IPV4 ? 4 : 6) + "-" + vrid + "-" + parentIndex;
+    }
+
+    /** True for names this daemon gives VNICs: leftovers of a previous run are recognised by it. */
+    public static boolean isVnicName(final String name) {
+        return name.matches("vr[46]-\\d{1,3}-\\d{1,9}");
+    }
+
+    public String vnic() {
+        return vnic;
+    }
+
+    /**
+     * Creates (or adopts) the VNIC, DOWN, with every virtual address: bind-ready before the router is
+     * online. A leftover with the wrong MAC or parent is replaced; stale addresses are removed.
+     */
+    public void plumb() throws IOException {
+        Sysctl.prepareParentLink(parentLink);
+        final Optional<Link> found = netlink.findLink(vnic);
+        if (found.isPresent() && adoptable(found.get())) {
+            vnicIndex = found.get().index();
+            netlink.setLinkUp(vnicIndex, false); // never two hosts answering: down until elected
+        } else {
+            if (found.isPresent()) {
+                netlink.deleteLink(found.get().index());
+            }
+            vnicIndex = netlink.createMacvlan(vnic, parentIndex, mac, MacvlanMode.BRIDGE, AddrGenMode.NONE);
+        }
+        if (config.family() == AddressFamily.IPV6) {
+            Sysctl.keepIpv6AddressesOnDown(vnic);
+        }
+        syncAddresses();
+    }
+
+    private boolean adoptable(final Link link) {
+        return "macvlan".equals(link.kind()) && link.mac().equals(mac) && link.parentIndex() == parentIndex;
+    }
+
+    private void syncAddresses() throws IOException {
+        final List<IpPrefix> wanted = config.virtualAddresses();
+        for (final LinkAddress present : netlink.addresses(vnicIndex)) {
+            if (!wanted.contains(present.prefix())) {
+                netlink.deleteAddress(vnicIndex, present.prefix());
+            }
+        }
+        for (final IpPrefix prefix : wanted) {
+            netlink.addAddress(vnicIndex, prefix);
+        }
+    }
+
+    /** Master: the VNIC up, so the virtual MAC and addresses answer. */
+    public void up() throws IOException {
+        netlink.setLinkUp(vnicIndex, true);
+    }
+
+    /** Not Master: the VNIC down; the addresses stay plumbed and bind-ready. */
+    public void down() throws IOException {
+        netlink.setLinkUp(vnicIndex, false);
+    }
+
+    /**
+     * RFC 5798 §6.4.1/§6.4.2: a gratuitous ARP (IPv4) or an unsolicited Neighbor Advertisement (IPv6) per
+     * virtual address, from the virtual MAC, so switches learn its new port and neighbours re-point.
+     */
+    public int announce() throws IOException {
+        if (packets == null) {
+            packets = PacketSocket.open(vnic);
+        }
+        int sent = 0;
+        for (final IpPrefix prefix : config.virtualAddresses()) {
+            final byte[] frame = config.family() == AddressFamily.IPV4
+                    ? ArpFrames.gratuitousArp(mac, prefix.address())
+                    : NdFrames.unsolicitedNa(mac, prefix.address());
+            packets.send(frame);
+            sent++;
+        }
+        return sent;
+    }
+
+    /** Removes the VNIC and with it the addresses (delete-router, or a clean shutdown). */
+    public void unplumb() throws IOException {
+        closePackets();
+        final Optional<Link> existing = netlink.findLink(vnic);
+        if (existing.isPresent()) {
+            netlink.deleteLink(existing.get().index());
+        }
+        vnicIndex = -1;
+    }
+
+    private void closePackets() {
+        if (packets != null) {
+            packets.close();
+            packets = null;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.vrrpd.daemon.runtime;
+
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread that owns every router's state (Agrona's Agent shape: a duty cycle of "run posted work,
+ * fire due timers, park until the next deadline"). Receiver threads and the control socket never touch a
+ * router: they {@link #post} work here. So the pure state machine is stepped by one thread only, without
+ * locks, in the order events happened.
+ *
+ * <p>Timers: one {@link DeadlineHeap} slot per timer owner; the thread parks until the earliest deadline
+ * ({@code LockSupport.parkNanos}) and is unparked by {@link #post}. Lateness (how long after its deadline a
+ * timer ran) is recorded so an operator can see a stalled scheduler (keepalived #1955) as a number.
+ */
+public final class VrrpLoop implements AutoCloseable {
+    /** Owner of a timer slot: told when its deadline passed. */
+    public interface TimerOwner {
+        void onTimer(long now);
+    }
+
+    private static final long MAX_PARK_NANOS = 500_000_000L;
+
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final DeadlineHeap timers = new DeadlineHeap();
+    private TimerOwner[] owners = new TimerOwner[16];
+    private int nextSlot;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private final TimerLateness lateness = new TimerLateness();
+
+    public VrrpLoop() {
+        thread = Thread.ofPlatform().name("vrrp-loop").daemon(false).unstarted(this::run);
+        thread.setPriority(Thread.MAX_PRIORITY);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Runs {@code task} on the loop thread, after the work posted before it. Any thread. */
+    public void post(final Runnable task) {
+        inbox.add(task);
+        LockSupport.unpark(thread);
+    }
+
+    /** Runs {@code task} on the loop thread and waits for its result (the control socket's requests). */
+    public <T> T call(final Callable<T> task, final long timeoutMillis) throws Exception {
+        if (Thread.currentThread() == thread) {
+            return task.call();
+        }
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        post(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the router loop did not answer within " + timeoutMillis + " ms", e);
+        }
+    }
+
+    public boolean onLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** A new timer slot for {@code owner}. Loop thread only. */
+    public int register(final TimerOwner owner) {
+        final int slot = nextSlot++;
+        if (slot >= owners.length) {
+            owners = java.util.Arrays.copyOf(owners, owners.length * 2);
+        }
+        owners[slot] = owner;
+        return slot;
+    }
+
+    /** Forgets a slot (its timer is cleared). Loop thread only. */
+    public void unregister(final int slot) {
+        timers.clear(slot);
+        owners[slot] = null;
+    }
+
+    /** Arms {@code slot} for {@code deadline} (monotonic ns). Loop thread only. */
+    public void arm(final int slot, final long deadline) {
+        timers.set(slot, deadline);
+    }
+
+    /** Disarms {@code slot}. Loop thread only. */
+    public void disarm(final int slot) {
+        timers.clear(slot);
+    }
+
+    public TimerLateness lateness() {
+        return lateness;
+    }
+
+    private void run() {
+        while (running) {
+            runPosted();
+            fireDue();
+            if (!inbox.isEmpty()) {
+                continue;
+            }
+            final long now = System.nanoTime();
+            final long wait = timers.isEmpty() ? MAX_PARK_NANOS
+                    : Math.min(MAX_PARK_NANOS, timers.nextDeadline() - now);
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
+        runPosted();
+    }
+
+    private void runPosted() {
+        for (Runnable task = inbox.poll(); task != null; task = inbox.poll()) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                Log.error("router loop: " + e);
+            }
+        }
+    }
+
+    private void fireDue() {
+        long now = System.nanoTime();
+        for (int slot = timers.pollDue(now); slot >= 0; slot = timers.pollDue(now)) {
+            final TimerOwner owner = owners[slot];
+            if (owner == null) {
+                continue;
+            }
+            try {
+                owner.onTimer(now);
+            } catch (RuntimeException e) {
+                Log.error("router loop timer: " + e);
+            }
+            now = System.nanoTime();
+        }
+    }
+
+    /** Records a timer's lateness: called by owners with their deadline when it fires. */
+    public void recordLateness(final long deadline, final long now) {
+        lateness.record(now - deadline);
+    }
+
+    /** Stops after the work already posted; waits for the thread. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
