@@ -46,7 +46,10 @@ public sealed interface Fault {
 
         @Override
         public String describe() {
-            return "partition: " + groups.stream()
+            final List<Host> named = groups.stream().flatMap(List::stream).toList();
+            final List<Host> rest = lan.hosts().stream().filter(host -> !named.contains(host)).toList();
+            return "partition: " + java.util.stream.Stream.concat(groups.stream(), java.util.stream.Stream.of(rest))
+                    .filter(group -> !group.isEmpty())
                     .map(group -> group.stream().map(Host::name).collect(Collectors.joining(", ", "{", "}")))
                     .collect(Collectors.joining(" | ")) + " no longer hear each other";
         }
