@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The scripted demonstration {@link SimulatorMain} prints. Two LANs: on lan1 three VRRPv3 IPv4 routers
@@ -91,7 +92,8 @@ final class DemoScenario {
     // ---------------------------------------------------------------------------------------------------
 
     private void introduce() {
-        out.println("vrrpd simulator: the real protocol core (codec, receive validation, state machine) on a virtual clock");
+        out.println("vrrpd simulator: the real protocol core (codec, receive validation, state machine)"
+                + " on a virtual clock");
         out.println("links: " + link.describe());
         out.println();
         for (final GroupKey group : simulation.groups()) {
@@ -161,7 +163,8 @@ final class DemoScenario {
 
     private void restartAndPreempt() {
         final long restartAt = 30 * SECOND;
-        phase("4. Restart and preemption", "r1 comes back at 30 s and r2 at 31 s. r1 (prio 200) discards the lower-priority",
+        phase("4. Restart and preemption",
+                "r1 comes back at 30 s and r2 at 31 s. r1 (prio 200) discards the lower-priority",
                 "advertisements of the Master (Preempt_Mode, §6.4.2), so its Master_Down_Timer from Startup runs out",
                 "and it takes over; r2 (prio 150) is also higher than the Master but hears r1 first.");
         simulation.schedule(restartAt, new Fault.Restart(r1));
@@ -220,6 +223,8 @@ final class DemoScenario {
         out.printf("advertisements: %d sent; copies: %d delivered, %d lost, %d kept apart by the partition, "
                         + "%d to hosts that were down%n", counters.advertisementsSent(), counters.copiesDelivered(),
                 counters.copiesLost(), counters.copiesPartitioned(), counters.copiesToDownHosts());
+        out.printf("addresses: %d claims, %d releases, %d announcements (gratuitous ARP / unsolicited NA)%n",
+                counters.addressClaims(), counters.addressReleases(), counters.announcements());
         out.println("receive drops by reason: " + drops(counters));
         out.println("master conflicts: " + counters.masterConflicts());
         for (final GroupKey group : simulation.groups()) {
@@ -255,8 +260,7 @@ final class DemoScenario {
     private Optional<StateChange> firstMasterSince(final GroupKey group, final long since) {
         return simulation.timeline().stream()
                 .filter(entry -> entry.atNanos() >= since)
-                .flatMap(entry -> entry instanceof StateChange change ? java.util.stream.Stream.of(change)
-                        : java.util.stream.Stream.empty())
+                .flatMap(entry -> entry instanceof StateChange change ? Stream.of(change) : Stream.empty())
                 .filter(change -> change.to() == State.MASTER && change.router().group().equals(group))
                 .findFirst();
     }

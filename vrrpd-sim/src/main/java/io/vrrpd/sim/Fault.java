@@ -2,6 +2,7 @@ package io.vrrpd.sim;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Something that happens to the network or a host at a scheduled virtual time
@@ -48,7 +49,7 @@ public sealed interface Fault {
         public String describe() {
             final List<Host> named = groups.stream().flatMap(List::stream).toList();
             final List<Host> rest = lan.hosts().stream().filter(host -> !named.contains(host)).toList();
-            return "partition: " + java.util.stream.Stream.concat(groups.stream(), java.util.stream.Stream.of(rest))
+            return "partition: " + Stream.concat(groups.stream(), Stream.of(rest))
                     .filter(group -> !group.isEmpty())
                     .map(group -> group.stream().map(Host::name).collect(Collectors.joining(", ", "{", "}")))
                     .collect(Collectors.joining(" | ")) + " no longer hear each other";

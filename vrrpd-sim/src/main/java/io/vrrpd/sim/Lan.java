@@ -9,12 +9,14 @@ import java.util.List;
  * unless the link's {@link LinkQuality} loses the copy or a partition separates sender and receiver.
  */
 public final class Lan {
+    private final Simulation simulation;
     private final String name;
     private final List<Host> hosts = new ArrayList<>();
     private LinkQuality quality;
     private boolean partitioned;
 
-    Lan(final String name, final LinkQuality quality) {
+    Lan(final Simulation simulation, final String name, final LinkQuality quality) {
+        this.simulation = simulation;
         this.name = name;
         this.quality = quality;
     }
@@ -35,6 +37,10 @@ public final class Lan {
     /** True between a partition and the heal that ends it. */
     public boolean partitioned() {
         return partitioned;
+    }
+
+    boolean belongsTo(final Simulation candidate) {
+        return simulation == candidate;
     }
 
     /** The live list, for the send path: no wrapper per advertisement. */

@@ -1,5 +1,6 @@
 package io.vrrpd.sim;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -42,7 +43,7 @@ public record LinkQuality(double loss, long delayNanos, long jitterNanos) {
 
     /** For the timeline, e.g. {@code loss 10.0 %, delay 0.200 ms + jitter up to 0.100 ms}. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "loss %.1f %%, delay %s + jitter up to %s",
+        return String.format(Locale.ROOT, "loss %.1f %%, delay %s + jitter up to %s",
                 loss * 100, TimeFormat.millis(delayNanos), TimeFormat.millis(jitterNanos));
     }
 }

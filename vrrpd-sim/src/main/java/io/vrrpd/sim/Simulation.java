@@ -57,7 +57,6 @@ public final class Simulation {
     private final boolean recordTimeline;
     private final EventQueue queue = new EventQueue();
     private final Advertisement flyweight = new Advertisement();
-    private final List<Lan> lans = new ArrayList<>();
     private final List<Host> hosts = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final Map<GroupKey, List<Router>> groups = new LinkedHashMap<>();
@@ -92,8 +91,7 @@ public final class Simulation {
 
     public Lan addLan(final String name, final LinkQuality quality) {
         claimName("LAN", name);
-        final Lan lan = new Lan(name, quality);
-        lans.add(lan);
+        final Lan lan = new Lan(this, name, quality);
         return lan;
     }
 
@@ -106,8 +104,8 @@ public final class Simulation {
     public Host addHost(final String name, final Lan lan, final long bootAtNanos, final List<RouterConfig> routers) {
         requireOwn(lan);
         requireNotPast(bootAtNanos);
-        claimName("host", name);
         final Host host = new Host(name, lan, routers);
+        claimName("host", name);
         lan.attach(host);
         hosts.add(host);
         for (final Router router : host.routers()) {
@@ -131,7 +129,7 @@ public final class Simulation {
     }
 
     private void requireOwn(final Lan lan) {
-        if (!lans.contains(lan)) {
+        if (!lan.belongsTo(this)) {
             throw new IllegalArgumentException("LAN " + lan.name() + " belongs to another simulation");
         }
     }
@@ -156,10 +154,6 @@ public final class Simulation {
             dispatch(queue.poll());
         }
         now = endNanos;
-    }
-
-    public void runFor(final long nanos) {
-        runUntil(now + nanos);
     }
 
     /** Virtual time, nanoseconds since the simulation began. */
@@ -357,10 +351,7 @@ public final class Simulation {
     // Queries
     // ---------------------------------------------------------------------------------------------------
 
-    public List<Lan> lans() {
-        return Collections.unmodifiableList(lans);
-    }
-
+    /** Every host, in the order added: its {@link Host#up()} and its routers' states. */
     public List<Host> hosts() {
         return Collections.unmodifiableList(hosts);
     }

@@ -1,5 +1,7 @@
 package io.vrrpd.sim;
 
+import java.util.Locale;
+
 /**
  * Virtual time as operators read it. Integer arithmetic only: a printed timeline must be byte-identical for
  * one seed, whatever the platform's floating-point formatting.
@@ -16,14 +18,14 @@ final class TimeFormat {
      * Microseconds because Skew_Time is a fraction of 256 of a second: milliseconds would hide it.
      */
     static String column(final long nanos) {
-        return String.format(java.util.Locale.ROOT, "%8d.%06d s", nanos / SECOND, nanos % SECOND / MICRO);
+        return String.format(Locale.ROOT, "%8d.%06d s", nanos / SECOND, nanos % SECOND / MICRO);
     }
 
     /** Seconds with microsecond precision, unpadded: {@code 3.414062 s}. */
     static String seconds(final long nanos) {
         final String sign = nanos < 0 ? "-" : "";
         final long abs = Math.abs(nanos);
-        return String.format(java.util.Locale.ROOT, "%s%d.%06d s", sign, abs / SECOND, abs % SECOND / MICRO);
+        return String.format(Locale.ROOT, "%s%d.%06d s", sign, abs / SECOND, abs % SECOND / MICRO);
     }
 
     /** A configured interval as an operator writes it: {@code 1 s}, {@code 250 ms}. */
@@ -34,6 +36,6 @@ final class TimeFormat {
     /** Milliseconds with microsecond precision: {@code 0.300 ms}. */
     static String millis(final long nanos) {
         final long micros = nanos / MICRO;
-        return String.format(java.util.Locale.ROOT, "%d.%03d ms", micros / 1000, micros % 1000);
+        return String.format(Locale.ROOT, "%d.%03d ms", micros / 1000, micros % 1000);
     }
 }

@@ -83,7 +83,8 @@ class ElectionTest {
 
         simulation.runUntil(20 * SECOND);
 
-        assertEquals(List.of(10 * SECOND), becameMaster(simulation, owner).stream().map(TimelineEntry::atNanos).toList());
+        assertEquals(List.of(10 * SECOND),
+                becameMaster(simulation, owner).stream().map(TimelineEntry::atNanos).toList());
         assertEquals(State.INITIALIZE, becameMaster(simulation, owner).getFirst().from());
         assertEquals(only(owner), soleMaster(simulation, only(owner).id().group()));
         assertEquals(State.BACKUP, only(other).state().state(), "the former Master heard priority 255");
@@ -102,7 +103,7 @@ class ElectionTest {
     }
 
     @Test
-    @DisplayName("RFC 5798 §1, §7.1: IPv4 and IPv6 routers of one VRID share a host; packets demux by family and VRID")
+    @DisplayName("RFC 5798 §1, §7.1: IPv4 and IPv6 routers of one VRID share a host; packets demux by family, VRID")
     void shouldDemultiplexByFamilyAndVrid() {
         final Host dual = simulation.addHost("r1", lan, ipv4(200, "192.0.2.1").build(), ipv6(100, "fe80::1").build());
         final Host other = simulation.addHost("r2", lan, ipv4(100, "192.0.2.2").build(), ipv6(200, "fe80::2").build());

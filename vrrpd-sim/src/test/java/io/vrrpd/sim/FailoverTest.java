@@ -26,7 +26,8 @@ class FailoverTest {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5})
-    @DisplayName("RFC 5798 §6.4.2: after a crash the Backup takes over Master_Down_Interval after the last advertisement, plus its delay")
+    @DisplayName("RFC 5798 §6.4.2: after a crash, takeover comes Master_Down_Interval after the last advertisement"
+            + " plus that advertisement's delay")
     void shouldTakeOverNoEarlierThanMasterDownIntervalAfterACrash(final long seed) {
         final LinkQuality link = new LinkQuality(0, MILLI, MILLI / 2);
         final Simulation simulation = new Simulation(seed, true);
@@ -49,7 +50,8 @@ class FailoverTest {
     }
 
     @Test
-    @DisplayName("RFC 5798 §6.4.2: after a priority-0 advertisement the best Backup takes over exactly Skew_Time later")
+    @DisplayName("RFC 5798 §6.4.2: after a priority-0 advertisement the best Backup takes over exactly Skew_Time"
+            + " later")
     void shouldTakeOverAfterSkewTimeWhenTheMasterStopsGracefully() {
         final Simulation simulation = new Simulation(1, true);
         final Lan lan = simulation.addLan("lan1", LinkQuality.PERFECT);

@@ -16,6 +16,7 @@ import static io.vrrpd.sim.Routers.only;
 import static io.vrrpd.sim.Routers.soleMaster;
 import static io.vrrpd.sim.Routers.stateChanges;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,8 @@ class FaultTest {
     private final GroupKey group = only(r1).id().group();
 
     @Test
-    @DisplayName("RFC 5798 §6.4.2: a Backup that hears nothing becomes Master, so a link losing everything makes all Masters")
+    @DisplayName("RFC 5798 §6.4.2: a Backup that hears nothing becomes Master: a link losing everything makes all"
+            + " Masters")
     void shouldMakeEveryRouterMasterWhenTheLinkLosesEverything() {
         final Lan deaf = simulation.addLan("lan2", new LinkQuality(1, MILLI, 0));
         simulation.addHost("r4", deaf, ipv4(200, "198.51.100.4").build());
@@ -44,17 +46,19 @@ class FaultTest {
     }
 
     @Test
-    @DisplayName("RFC 5798 §6.4.3: a partition makes two Masters; after the heal one remains and the conflict is recorded")
+    @DisplayName("RFC 5798 §6.4.3: a partition makes two Masters; after the heal one remains, the conflict recorded")
     void shouldResolveTwoMastersAfterAPartitionHeals() {
         simulation.schedule(10 * SECOND, new Fault.Partition(lan, List.of(List.of(r1), List.of(r2, r3))));
         simulation.runUntil(20 * SECOND);
         assertEquals(List.of(only(r1), only(r2)), simulation.masters(group));
+        assertTrue(lan.partitioned());
 
         // Heal just before r2's next advertisement, so r1 hears a second Master before r2 hears r1.
         simulation.schedule(only(r2).lastAdvertisementSentAt().orElseThrow() + SECOND - MILLI, new Fault.Heal(lan));
         simulation.runUntil(30 * SECOND);
 
         assertEquals(only(r1), soleMaster(simulation, group));
+        assertFalse(lan.partitioned());
         final List<MasterConflict> conflicts = simulation.timeline().stream()
                 .filter(MasterConflict.class::isInstance).map(MasterConflict.class::cast).toList();
         assertEquals(1, conflicts.size(), simulation::timelineText);
@@ -77,7 +81,7 @@ class FaultTest {
     }
 
     @Test
-    @DisplayName("RFC 5798 §6.4.2: when the Master's priority drops below a preempting Backup's, the Backup takes over")
+    @DisplayName("RFC 5798 §6.4.2: when the Master's priority drops below a preempting Backup's, it takes over")
     void shouldPreemptAfterThePriorityOfTheMasterDrops() {
         simulation.schedule(10 * SECOND, new Fault.ChangePriority(only(r1), 120));
 
@@ -100,6 +104,7 @@ class FaultTest {
         simulation.runUntil(20 * SECOND);
 
         assertEquals(5, simulation.timeline().stream().filter(FaultInjected.class::isInstance).count());
+        assertEquals(List.of(true, true, false), simulation.hosts().stream().map(Host::up).toList());
         assertEquals(100, only(r3).state().priority());
         assertEquals(only(r1), soleMaster(simulation, group));
         assertEquals(LinkQuality.PERFECT, lan.quality());

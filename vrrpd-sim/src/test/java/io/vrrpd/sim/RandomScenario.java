@@ -8,14 +8,17 @@ import io.vrrpd.protocol.fsm.Timing;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * A random scenario for the properties: 2–5 routers of one VRID on one LAN (sometimes one of them the
- * address owner), a fault phase (loss, partitions, crashes, graceful stops, restarts, priority changes), then a settle phase in which loss is 0, the partition is healed and
- * every host keeps its state (up or down). Delay and jitter stay as drawn for the whole run.
+ * address owner), a fault phase (loss, partitions, crashes, graceful stops, restarts, priority changes),
+ * then a settle phase in which loss is 0, the partition is healed and every host keeps its state (up or
+ * down). Delay and jitter stay as drawn for the whole run.
  *
  * @param seed        the simulation's seed
  * @param flavor      version and family of every router
@@ -69,8 +72,8 @@ record RandomScenario(long seed, Flavor flavor, List<RouterPlan> routers, long d
         return Combinators.combine(Arbitraries.integers().between(2, 5), Arbitraries.of(Flavor.class))
                 .flatAs((count, flavor) -> Combinators.combine(
                                 routerPlans(count, flavor, allPreempt),
-                                faulty ? Arbitraries.longs().between(0, 20_000).map(us -> us * MICRO) : Arbitraries.just(0L),
-                                faulty ? Arbitraries.longs().between(0, 20_000).map(us -> us * MICRO) : Arbitraries.just(0L),
+                                faulty ? upTo20Millis() : Arbitraries.just(0L),
+                                faulty ? upTo20Millis() : Arbitraries.just(0L),
                                 faulty ? faultPlans() : Arbitraries.just(List.<FaultPlan>of()),
                                 Arbitraries.longs())
                         .as((routers, delay, jitter, faults, seed) ->
@@ -82,13 +85,14 @@ record RandomScenario(long seed, Flavor flavor, List<RouterPlan> routers, long d
      * owners of one address would be a misconfiguration). v2 routers share one whole-second interval
      * (RFC 3768 §7.1).
      */
-    private static Arbitrary<List<RouterPlan>> routerPlans(final int count, final Flavor flavor, final boolean allPreempt) {
+    private static Arbitrary<List<RouterPlan>> routerPlans(final int count, final Flavor flavor,
+                                                           final boolean allPreempt) {
         final Arbitrary<Long> v2Interval = Arbitraries.of(1L, 2L).map(seconds -> seconds * Routers.SECOND);
         final Arbitrary<Long> v3Interval = Arbitraries.longs().between(10, 200).map(centis -> centis * 10 * MILLI);
         return Combinators.combine(
                 Arbitraries.integers().between(1, 254).list().ofSize(count),
-                allPreempt ? Arbitraries.just(true).list().ofSize(count) : Arbitraries.of(true, false).list().ofSize(count),
-                flavor.version == VrrpVersion.V2 ? v2Interval.map(i -> java.util.Collections.nCopies(count, i))
+                (allPreempt ? Arbitraries.just(true) : Arbitraries.of(true, false)).list().ofSize(count),
+                flavor.version == VrrpVersion.V2 ? v2Interval.map(i -> Collections.nCopies(count, i))
                         : v3Interval.list().ofSize(count),
                 Arbitraries.integers().between(1, 254).list().ofSize(count).uniqueElements(),
                 Arbitraries.integers().between(0, 4).map(draw -> draw == 0))
@@ -102,14 +106,19 @@ record RandomScenario(long seed, Flavor flavor, List<RouterPlan> routers, long d
                 });
     }
 
+    /** Link delay or jitter: 0–20 ms in microsecond steps. */
+    private static Arbitrary<Long> upTo20Millis() {
+        return Arbitraries.longs().between(0, 20_000).map(micros -> micros * MICRO);
+    }
+
     private static Arbitrary<List<FaultPlan>> faultPlans() {
         return Combinators.combine(
                         Arbitraries.longs().between(0, FAULT_PHASE - 1),
                         Arbitraries.of(FaultKind.class),
                         Arbitraries.integers().between(0, 4),
                         Arbitraries.frequencyOf(
-                                net.jqwik.api.Tuple.of(3, Arbitraries.doubles().between(0, 1)),
-                                net.jqwik.api.Tuple.of(1, Arbitraries.just(1.0))),
+                                Tuple.of(3, Arbitraries.doubles().between(0, 1)),
+                                Tuple.of(1, Arbitraries.just(1.0))),
                         Arbitraries.integers().between(0, 31),
                         Arbitraries.integers().between(1, 254))
                 .as(FaultPlan::new)
@@ -166,8 +175,8 @@ record RandomScenario(long seed, Flavor flavor, List<RouterPlan> routers, long d
 
     /**
      * By when one Master must be settled after the faults end: the longest Master_Down_Interval any router
-     * can run (largest interval, lowest priority it ever has), plus one delay for a copy still in flight when the faults
-     * end (it may reset a timer) and one for the new Master's advertisement to reach the others.
+     * can run (largest interval, lowest priority it ever has), plus one delay for a copy still in flight when
+     * the faults end (it may reset a timer) and one for the new Master's advertisement to reach the others.
      */
     long settledBy() {
         final int lowest = Math.min(routers.stream().mapToInt(RouterPlan::priority).min().orElseThrow(),
