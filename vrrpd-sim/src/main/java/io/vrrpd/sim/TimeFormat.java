@@ -14,11 +14,12 @@ final class TimeFormat {
     }
 
     /**
-     * Seconds with microsecond precision, right-aligned for a timeline column: {@code "    13.414262 s"}.
-     * Microseconds because Skew_Time is a fraction of 256 of a second: milliseconds would hide it.
+     * Seconds with microsecond precision, right-aligned for a timeline column: {@code "   13.414262 s"}
+     * (wider past 99,999 s). Microseconds because Skew_Time is a fraction of 256 of a second: milliseconds
+     * would hide it.
      */
     static String column(final long nanos) {
-        return String.format(Locale.ROOT, "%8d.%06d s", nanos / SECOND, nanos % SECOND / MICRO);
+        return String.format(Locale.ROOT, "%5d.%06d s", nanos / SECOND, nanos % SECOND / MICRO);
     }
 
     /** Seconds with microsecond precision, unpadded: {@code 3.414062 s}. */

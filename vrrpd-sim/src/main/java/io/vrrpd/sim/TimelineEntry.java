@@ -10,8 +10,8 @@ import java.util.Locale;
  * Columns are fixed-width: time, LAN, host, then what happened.
  *
  * <pre>
- *     13.414262 s  lan1  r2    vrid  51 IPv4  192.0.2.2        prio 150  BACKUP -> MASTER  Master_Down_Timer fired: ...
- *     10.000000 s  lan1  r1    ** crash: stops at once, no priority-0 advertisement
+ *    12.633022 s  lan1  r2    vrid  51 IPv4  192.0.2.2        prio 150  BACKUP -> MASTER  Master_Down_Timer fired: ...
+ *    10.000000 s  lan1  r1    ** crash: stops at once, no priority-0 advertisement
  * </pre>
  */
 public sealed interface TimelineEntry {
