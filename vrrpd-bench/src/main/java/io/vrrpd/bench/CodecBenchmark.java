@@ -79,7 +79,7 @@ public class CodecBenchmark {
         view.wrap(packet, 0, packet.length);
         Verdict verdict = validator.checkPacket(view, af, 255, source, group);
         if (verdict.accepted()) {
-            verdict = ReceiveValidator.checkForRouter(view, router, 100);
+            verdict = ReceiveValidator.checkForRouter(view, source, router, 100);
         }
         return verdict.ordinal() + view.priority() + view.intervalNanos();
     }

@@ -71,6 +71,9 @@ public record RouterConfig(
         require(primaryAddress != null, "primary address: required (the router's own address on the link)");
         require(primaryAddress.family() == family,
                 "primary address: " + primaryAddress + " is not an " + family + " address");
+        require(family != AddressFamily.IPV6 || primaryAddress.isLinkLocal(),
+                "primary address: " + primaryAddress + " is not link-local; IPv6 advertisements are sent from "
+                        + "the interface's link-local address (RFC 5798 §5.1.2.1)");
         require(virtualAddresses != null && !virtualAddresses.isEmpty(),
                 "address: at least one virtual address is required");
         require(virtualAddresses.size() <= maxAddresses(family, version),
@@ -143,6 +146,20 @@ public record RouterConfig(
             }
         }
         return false;
+    }
+
+    /**
+     * How many virtual addresses an advertisement must list for the address check of §7.1: all of them,
+     * but for IPv6 not the link-local ones (see {@code ReceiveValidator}).
+     */
+    public int comparableAddressCount() {
+        int n = 0;
+        for (int i = 0; i < virtualAddresses.size(); i++) {
+            if (!virtualAddresses.get(i).address().isLinkLocal()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The log prefix every line about this router starts with, e.g. {@code [web1 vrid 51 IPv4]}. */

@@ -91,6 +91,13 @@ class RouterConfigTest {
     }
 
     @Test
+    @DisplayName("RFC 5798 §5.1.2.1: an IPv6 router's primary address (its advertisement source) is link-local")
+    void shouldRequireLinkLocalPrimaryForIpv6() {
+        assertRefused(RouterConfig.builder("v6", 5, AddressFamily.IPV6).primaryAddress("2001:db8::2")
+                .virtualAddresses("fe80::5/64"), "primary address", "not link-local", "§5.1.2.1");
+    }
+
+    @Test
     void shouldRefuseMixedFamiliesDuplicatesAndMulticast() {
         assertRefused(v4().virtualAddresses("2001:db8::1"), "address", "not an IPv4 address");
         assertRefused(v4().virtualAddresses("192.0.2.5", "192.0.2.5/24"), "listed twice");

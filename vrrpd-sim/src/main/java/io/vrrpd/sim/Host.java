@@ -115,8 +115,8 @@ public final class Host {
         }
         final Router router = routerFor(packet.family(), adv.vrid());
         final Verdict verdict = router == null
-                ? ReceiveValidator.checkForRouter(adv, null, 0)
-                : ReceiveValidator.checkForRouter(adv, router.config(), router.state().priority());
+                ? ReceiveValidator.checkForRouter(adv, packet.source(), null, 0)
+                : ReceiveValidator.checkForRouter(adv, packet.source(), router.config(), router.state().priority());
         verdicts.increment(verdict);
         return verdict.accepted() ? router : null;
     }

@@ -118,7 +118,7 @@ public final class LinkChannel implements AutoCloseable {
             linkVerdicts.increment(Verdict.UNKNOWN_VRID);
             return;
         }
-        verdict = ReceiveValidator.checkForRouter(view, router.config(), router.config().priority());
+        verdict = ReceiveValidator.checkForRouter(view, source, router.config(), router.config().priority());
         router.verdicts().increment(verdict);
         if (verdict.accepted()) {
             final int priority = view.priority();

@@ -29,8 +29,10 @@ import static io.vrrpd.protocol.fsm.RouterState.NOT_ARMED;
  *
  * <p>Departures from the RFC text, each for an operator's reason:
  * <ul>
- *   <li>Preempt delay (not in the RFC; keepalived's {@code preempt_delay}): for a while after entering
- *       Backup, a preempting router acts as if Preempt_Mode were False.</li>
+ *   <li>Preempt delay (not in the RFC; keepalived's {@code preempt_delay}): for a while after startup
+ *       (Initialize to Backup), a preempting router acts as if Preempt_Mode were False, so a host that has
+ *       just booted lets its services settle before it takes the addresses back. A Master that steps down
+ *       to Backup later is not delayed again: it already ran long enough to be trusted.</li>
  *   <li>A Master that hears a lower-priority Master (two Masters after a partition heals) re-asserts at
  *       once: advertisement plus gratuitous ARP/NA, at most once per Advertisement_Interval, and reports a
  *       {@link MasterConflict}. The RFC only discards; keepalived users lost traffic to stale ARP caches
@@ -159,7 +161,7 @@ public final class RouterStateMachine {
         return Transition.unchanged(heard);
     }
 
-    /** Preempt_Mode, unless the preempt delay after entering Backup has not passed yet. */
+    /** Preempt_Mode, unless the preempt delay after startup has not passed yet. */
     private static boolean preemptInForce(final RouterConfig config, final RouterState state, final long now) {
         return config.preempt() && (state.preemptAllowedAt() == NOT_ARMED || now - state.preemptAllowedAt() >= 0);
     }

@@ -83,12 +83,19 @@ public final class ReceiveValidator {
     /**
      * The checks against the router the VRID selected ({@code router == null}: no such VRID on the link).
      *
+     * @param source        the IP source of the packet
      * @param localPriority the router's current priority: 255 means it owns the addresses
      */
-    public static Verdict checkForRouter(final Advertisement adv, final RouterConfig router,
+    public static Verdict checkForRouter(final Advertisement adv, final IpAddress source, final RouterConfig router,
                                          final int localPriority) {
         if (router == null) {
             return Verdict.UNKNOWN_VRID;
+        }
+        // Our own advertisement looped back (a multicast loop left on, a bridge reflecting, a unicast peer
+        // list naming ourselves). Accepting it would make a Master compare itself with itself (§6.4.3 tie on
+        // the primary address) and a Backup reset its Master_Down_Timer on its own packets.
+        if (source.equals(router.primaryAddress())) {
+            return Verdict.OWN_ADVERTISEMENT;
         }
         if (adv.version() != router.version().number()) {
             return Verdict.VERSION_MISMATCH;
@@ -113,15 +120,30 @@ public final class ReceiveValidator {
         return Verdict.ACCEPTED;
     }
 
+    /**
+     * The advertised set equals the configured one, ignoring IPv6 link-local addresses on both sides: §5.2.9
+     * asks for the virtual link-local first, but FRR's vrrpd never lists it (it derives it from the VNIC), so
+     * a strict compare would make every FRR peer an {@code address_mismatch}. Global addresses still must
+     * agree exactly; the link-local one is not routable, so a difference there cannot steal traffic.
+     */
     private static boolean sameAddresses(final Advertisement adv, final RouterConfig router) {
-        if (adv.count() != router.virtualAddresses().size()) {
-            return false;
-        }
+        final AddressFamily family = router.family();
+        int advertised = 0;
         for (int i = 0; i < adv.count(); i++) {
-            if (!router.hasVirtualAddressAt(adv.buffer(), adv.addressOffset(router.family(), i))) {
+            final int offset = adv.addressOffset(family, i);
+            if (family == AddressFamily.IPV6 && isLinkLocalAt(adv.buffer(), offset)) {
+                continue;
+            }
+            if (!router.hasVirtualAddressAt(adv.buffer(), offset)) {
                 return false;
             }
+            advertised++;
         }
-        return true;
+        return advertised == router.comparableAddressCount();
+    }
+
+    /** fe80::/10 read straight from the packet: no IpAddress is made on the receive path. */
+    private static boolean isLinkLocalAt(final byte[] buf, final int offset) {
+        return (buf[offset] & 0xff) == 0xfe && (buf[offset + 1] & 0xc0) == 0x80;
     }
 }

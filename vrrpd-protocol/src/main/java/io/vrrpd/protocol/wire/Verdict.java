@@ -30,6 +30,8 @@ public enum Verdict {
     // Stage 2: the packet against the router its VRID selects.
     /** §7.1: "The VRID MUST be configured on the receiving interface". */
     UNKNOWN_VRID("unknown_vrid", "no router with this VRID on the link"),
+    /** The source is the router's own primary address: its own advertisement came back. */
+    OWN_ADVERTISEMENT("own_advertisement", "our own advertisement (source is our primary address)"),
     /** The router speaks the other version (RFC 5798 §8.4 mixed mode is not supported). */
     VERSION_MISMATCH("version_mismatch", "version differs from the router's"),
     /** §7.1: "the local router MUST NOT be the IPvX address owner". */

@@ -191,6 +191,20 @@ class RouterStateMachineTest {
         }
 
         @Test
+        @DisplayName("preempt delay applies after startup only: a Master that stepped down preempts at once")
+        void preemptDelayOnlyAfterStartup() {
+            final RouterHarness r = RouterHarness.of(v4(100).preemptDelayMillis(5000).build()).backup();
+            r.at(10 * S);
+            r.fire(MASTER_DOWN_TIMER);
+            r.assertState(State.MASTER);
+            r.at(20 * S);
+            r.advert("192.0.2.1", 150, S);
+            r.assertState(State.BACKUP);
+            r.at(21 * S);
+            assertTrue(r.advert("192.0.2.1", 50, S).isEmpty(), "lower priority Master: discard, preempt");
+        }
+
+        @Test
         @DisplayName("Shutdown: cancel Master_Down_Timer, become Initialize")
         void shutdownCancelsTimer() {
             final RouterHarness r = router(100).backup().at(S);

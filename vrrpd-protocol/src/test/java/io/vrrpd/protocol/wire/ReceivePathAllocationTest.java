@@ -51,7 +51,7 @@ class ReceivePathAllocationTest {
             view.wrap(packet, 0, packet.length);
             Verdict verdict = validator.checkPacket(view, family, 255, source, group);
             if (verdict.accepted()) {
-                verdict = ReceiveValidator.checkForRouter(view, router, 100);
+                verdict = ReceiveValidator.checkForRouter(view, source, router, 100);
             }
             assertEquals(Verdict.ACCEPTED, verdict);
             sink += view.priority() + view.intervalNanos();

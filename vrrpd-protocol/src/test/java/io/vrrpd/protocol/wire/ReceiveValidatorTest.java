@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 
 import static io.vrrpd.protocol.wire.Packets.SRC4;
+import static io.vrrpd.protocol.wire.Packets.SRC6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -32,7 +33,7 @@ class ReceiveValidatorTest {
 
     private Verdict checkFull(final byte[] packet, final RouterConfig config) {
         final Verdict first = check(packet, 255);
-        return first.accepted() ? ReceiveValidator.checkForRouter(view, config, config.priority()) : first;
+        return first.accepted() ? ReceiveValidator.checkForRouter(view, SRC4, config, config.priority()) : first;
     }
 
     /** Re-computes the checksum after a test edits a field, so only the edited check can fail. */
@@ -132,7 +133,39 @@ class ReceiveValidatorTest {
     void shouldRejectUnknownVrid() {
         final byte[] packet = Packets.v3ipv4(52, 100, "192.0.2.100");
         assertEquals(Verdict.ACCEPTED, check(packet, 255));
-        assertEquals(Verdict.UNKNOWN_VRID, ReceiveValidator.checkForRouter(view, null, 100));
+        assertEquals(Verdict.UNKNOWN_VRID, ReceiveValidator.checkForRouter(view, SRC4, null, 100));
+    }
+
+    @Test
+    @DisplayName("a router drops its own advertisement (source is its primary address) and counts it")
+    void shouldDropOwnAdvertisement() {
+        final RouterConfig self = RouterConfig.builder("web", 51, AddressFamily.IPV4)
+                .primaryAddress(SRC4).virtualAddresses("192.0.2.100/24", "192.0.2.101/24").build();
+        assertEquals(Verdict.OWN_ADVERTISEMENT,
+                checkFull(Packets.v3ipv4(51, 100, "192.0.2.100", "192.0.2.101"), self));
+    }
+
+    @Test
+    @DisplayName("§7.1 address check, IPv6: link-local addresses are left out (FRR never lists the virtual one)")
+    void shouldIgnoreLinkLocalInIpv6AddressCheck() {
+        final RouterConfig v6 = RouterConfig.builder("web6", 51, AddressFamily.IPV6).primaryAddress("fe80::2")
+                .virtualAddresses("fe80::51/64", "2001:db8::100/64").build();
+        final IpAddress group6 = AddressFamily.IPV6.vrrpGroup();
+        final java.util.function.Function<byte[], Verdict> check6 = packet -> {
+            final Verdict first = validator.checkPacket(view.wrap(packet, 0, packet.length), AddressFamily.IPV6,
+                    255, SRC6, group6);
+            return first.accepted() ? ReceiveValidator.checkForRouter(view, SRC6, v6, 100) : first;
+        };
+        final java.util.function.Function<String[], byte[]> v6packet = addresses -> Packets.encode(VrrpVersion.V3,
+                AddressFamily.IPV6, 51, 100, 1_000_000_000L, ChecksumForm.PSEUDO_HEADER, SRC6, addresses);
+        // keepalived lists the link-local; FRR does not; another link-local is not an attack surface.
+        assertEquals(Verdict.ACCEPTED, check6.apply(v6packet.apply(new String[]{"fe80::51", "2001:db8::100"})));
+        assertEquals(Verdict.ACCEPTED, check6.apply(v6packet.apply(new String[]{"2001:db8::100"})));
+        assertEquals(Verdict.ACCEPTED, check6.apply(v6packet.apply(new String[]{"fe80::99", "2001:db8::100"})));
+        // Global addresses still must agree exactly.
+        assertEquals(Verdict.ADDRESS_MISMATCH, check6.apply(v6packet.apply(new String[]{"fe80::51"})));
+        assertEquals(Verdict.ADDRESS_MISMATCH,
+                check6.apply(v6packet.apply(new String[]{"2001:db8::100", "2001:db8::101"})));
     }
 
     @Test
@@ -182,7 +215,7 @@ class ReceiveValidatorTest {
         assertNotNull(verdict);
         if (verdict.accepted()) {
             assertEquals(Verdict.ACCEPTED, verdict);
-            ReceiveValidator.checkForRouter(view, router, 100);
+            ReceiveValidator.checkForRouter(view, SRC4, router, 100);
         }
     }
 
