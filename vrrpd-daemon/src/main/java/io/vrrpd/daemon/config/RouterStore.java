@@ -121,7 +121,8 @@ public final class RouterStore {
             tree = toml.readTree(text);
         } catch (JsonProcessingException e) {
             final String message = oneLine(e.getOriginalMessage());
-            throw new InvalidFileException(new ConfigError(file, syntaxErrorLine(text, e, message), message));
+            throw new InvalidFileException(new ConfigError(file, syntaxErrorLine(text, e, message),
+                    "TOML syntax error: " + message));
         }
         final String fileName = file.getFileName().toString();
         final String name = fileName.substring(0, fileName.length() - SUFFIX.length());

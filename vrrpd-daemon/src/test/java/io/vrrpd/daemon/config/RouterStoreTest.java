@@ -116,12 +116,12 @@ class RouterStoreTest {
         assertEquals(List.of(
                 name + ":1: name: '9bad' is not a valid router name (allowed: 1-31 letters, digits, '_', '-', '.',"
                         + " starting with a letter)",
-                syntax + ":2: Newline not permitted here",
+                syntax + ":2: TOML syntax error: Newline not permitted here",
                 semantic + ":5: priority: 300 is out of range (allowed: 1-255, 255 only for the address owner)",
                 unknown + ":3: prority: unknown key (allowed: vrid, link, address_family, version, priority,"
                         + " adv_interval, preempt, accept, addresses, depends, unicast_peers, mac, checksum, enabled)",
-                duplicate + ":2: Duplicate key",
-                unclosed + ":2: Premature end of file"),
+                duplicate + ":2: TOML syntax error: Duplicate key",
+                unclosed + ":2: TOML syntax error: Premature end of file"),
                 loaded.errors().stream().map(ConfigError::toString).toList());
     }
 
