@@ -79,6 +79,10 @@ public final class RouterSpecTree {
         requireObject(changes);
         for (final Iterator<String> keys = changes.fieldNames(); keys.hasNext(); ) {
             final String key = keys.next();
+            if (key.equals(ENABLED)) {
+                throw new IllegalArgumentException(key + ": cannot be changed by modify-router (use enable-router"
+                        + " or disable-router)");
+            }
             if (KEYS.contains(key) && !MODIFIABLE.contains(key)) {
                 throw new IllegalArgumentException(key + ": cannot be changed by modify-router (delete the router"
                         + " and create it again)");

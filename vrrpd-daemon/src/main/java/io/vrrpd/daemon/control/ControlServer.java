@@ -241,7 +241,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** Parses a request and dispatches it; every failure becomes an error response. */
-    JsonNode respond(final byte[] line) {
+    private JsonNode respond(final byte[] line) {
         final JsonNode request;
         try {
             request = JSON.readTree(line);

@@ -91,6 +91,10 @@ class RouterSpecTreeTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RouterSpecTree.modify(spec, json("{'vrid': 52}")));
         assertTrue(e.getMessage().startsWith("vrid: cannot be changed by modify-router"), e.getMessage());
+        final IllegalArgumentException enabled = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.modify(spec, json("{'enabled': false}")));
+        assertEquals("enabled: cannot be changed by modify-router (use enable-router or disable-router)",
+                enabled.getMessage());
         final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> RouterSpecTree.modify(spec, json("{'prio': 52}")));
         assertTrue(unknown.getMessage().startsWith("prio: unknown key (allowed: priority, adv_interval"), unknown.getMessage());
