@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
@@ -58,11 +59,18 @@ final class ControlClient {
         try {
             return SocketChannel.open(UnixDomainSocketAddress.of(socket));
         } catch (IOException | IllegalArgumentException e) {
-            final String why = String.valueOf(e.getMessage()).contains("Permission denied")
-                    ? "permission denied (the socket is mode 0600: run vrrpadm as root)"
-                    : "is the daemon running?";
-            throw new CliException(CliException.UNREACHABLE, "cannot connect to vrrpd at " + socket + ": " + why);
+            throw new CliException(CliException.UNREACHABLE, "cannot connect to vrrpd at " + socket + ": " + why(e));
         }
+    }
+
+    /** ENOENT and ECONNREFUSED both mean no daemon listens there; EACCES means the caller is not root. */
+    private static String why(final Exception e) {
+        final String message = String.valueOf(e.getMessage());
+        if (e instanceof ConnectException || message.contains("No such file")) {
+            return "is the daemon running?";
+        }
+        return message.contains("Permission denied")
+                ? "permission denied (the socket is mode 0600: run vrrpadm as root)" : message;
     }
 
     /** A blocking read on a socket channel has no timeout of its own: closing the channel ends it. */

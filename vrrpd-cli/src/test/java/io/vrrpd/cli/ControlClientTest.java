@@ -48,6 +48,19 @@ class ControlClientTest {
     }
 
     @Test
+    void shouldSayTheDaemonIsNotRunningWhenNobodyListens() throws IOException {
+        final Path stale = dir.resolve("stale.sock");
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(stale));
+        }
+        for (final Path socket : new Path[] {stale, dir.resolve("missing.sock")}) {
+            final CliException e = call(socket, Duration.ofSeconds(5));
+            assertEquals(CliException.UNREACHABLE, e.exitCode());
+            assertEquals("cannot connect to vrrpd at " + socket + ": is the daemon running?", e.getMessage());
+        }
+    }
+
+    @Test
     void shouldGiveUpOnASilentDaemon() throws IOException {
         final Path socket = peer("");
         final CliException e = call(socket, Duration.ofMillis(200));

@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * A connection may carry any number of requests, answered in order. Every failure — malformed JSON, a
  * request over {@value #MAX_REQUEST_BYTES} bytes, a refused verb, a bug in a handler — is an error
- * response, never a dead server. One virtual thread serves each connection.
+ * response, never a dead server. One virtual thread serves each connection, and another accepts them:
+ * virtual threads do not keep the JVM alive, the daemon's main thread does.
  *
  * <p>Access control is the socket file's mode, 0600: only the daemon's user (root) can connect. The
  * socket is bound inside a fresh 0700 directory, chmod-ed to 0600 there and only then hard-linked to its
@@ -149,7 +150,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static boolean answers(final Path socket) throws IOException {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
             return true;
         } catch (ConnectException refused) {
             return false;
