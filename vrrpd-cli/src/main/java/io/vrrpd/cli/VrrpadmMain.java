@@ -1,33 +1,87 @@
 package io.vrrpd.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 /**
- * The {@code vrrpadm} command. The router and service verbs talk to the daemon over its control socket,
- * which arrives with the daemon; until then the command answers {@code --help} and {@code --version}.
+ * The {@code vrrpadm} command: Solaris-style subcommands that talk to vrrpd over its control socket
+ * (DESIGN.md §2). Syntax is checked here, before anything is sent; the daemon validates every request
+ * itself. Any failure ends with exactly one line on stderr and a non-zero status.
  */
 @Command(name = "vrrpadm", mixinStandardHelpOptions = true, versionProvider = VrrpadmMain.Version.class,
-        description = {
-                "Administer vrrpd: virtual routers and services.",
-                "",
-                "No subcommands in this build yet: they talk to the vrrpd daemon,",
-                "which this build cannot run (see README.md)."})
-public final class VrrpadmMain implements java.util.concurrent.Callable<Integer> {
+        subcommands = {CreateRouterCommand.class, RouterVerbCommands.Delete.class, RouterVerbCommands.Enable.class,
+                RouterVerbCommands.Disable.class, ModifyRouterCommand.class, RouterVerbCommands.Clear.class,
+                ShowRouterCommand.class},
+        description = {"Administer vrrpd's virtual routers. 'vrrpadm SUBCOMMAND --help' describes each."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:success",
+                "1:vrrpd refused the request or could not carry it out",
+                "2:wrong command line (nothing was sent)",
+                "3:vrrpd could not be reached, or its answer could not be read"})
+public final class VrrpadmMain implements Callable<Integer> {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Mixin
+    private SocketOption socket;
+
+    private Map<String, String> env = Map.of();
+    private PrintWriter out;
 
     @Override
     public Integer call() {
-        System.err.println("vrrpadm: no subcommands in this build yet (the daemon they talk to is not part of it);"
-                + " try --help");
-        return 1;
+        throw CliException.usage("a subcommand is required (see: vrrpadm --help)");
+    }
+
+    /** Sends one request to the socket chosen by {@code inner}, this command's option or the environment. */
+    JsonNode call(final SocketOption inner, final String verb, final ObjectNode args) {
+        return new ControlClient(inner.resolve(socket, env), TIMEOUT).call(verb, args);
+    }
+
+    void print(final String text) {
+        out.print(text);
+        out.flush();
+    }
+
+    /** Runs vrrpadm; returns the exit status. */
+    public static int run(final String[] args, final PrintWriter out, final PrintWriter err,
+                          final Map<String, String> env) {
+        final VrrpadmMain main = new VrrpadmMain();
+        main.env = Map.copyOf(env);
+        main.out = out;
+        final CommandLine commandLine = new CommandLine(main).setOut(out).setErr(err);
+        commandLine.setParameterExceptionHandler((e, ignored) -> fail(err, e.getMessage(), CliException.USAGE));
+        commandLine.setExecutionExceptionHandler((e, ignored, parsed) -> e instanceof CliException cli
+                ? fail(err, cli.getMessage(), cli.exitCode())
+                : fail(err, "internal error: " + e, CliException.REFUSED));
+        return commandLine.execute(args);
+    }
+
+    private static int fail(final PrintWriter err, final String message, final int status) {
+        err.println("vrrpadm: " + message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
+        err.flush();
+        return status;
     }
 
     public static void main(final String[] args) {
-        System.exit(new CommandLine(new VrrpadmMain()).execute(args));
+        final PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
+        final int status = run(args, out, err, System.getenv());
+        out.flush();
+        System.exit(status);
     }
 
     /** Reads the version Maven wrote into version.properties at build time. */

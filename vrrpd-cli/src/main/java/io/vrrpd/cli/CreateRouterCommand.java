@@ -1,0 +1,101 @@
+package io.vrrpd.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vrrpadm create-router}: options, long forms and defaults as DESIGN.md §2 (Solaris vrrpadm's). */
+@Command(name = "create-router", sortOptions = false,
+        description = {
+                "Create a virtual router, enabled.",
+                "The daemon validates it, starts it and saves it to CONFIG_DIR/routers/NAME.toml, so it survives"
+                        + " restarts. Priority 255 (the address owner) with no_accept is refused: \"accept_mode must"
+                        + " be true for virtual IP owner\".",
+                ""})
+final class CreateRouterCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private VrrpadmMain parent;
+
+    @Mixin
+    private SocketOption socket;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = {"-V", "--vrid"}, required = true, paramLabel = "VRID",
+            description = "Virtual router ID, " + RouterArgs.VRID_RANGE + ".")
+    private String vrid;
+
+    @Option(names = {"-l", "--link"}, required = true, paramLabel = "LINK",
+            description = "The interface the router runs on, e.g. eth0.")
+    private String link;
+
+    @Option(names = {"-A", "--address_family"}, required = true, paramLabel = "inet|inet6",
+            description = "Address family: inet (IPv4) or inet6 (IPv6).")
+    private String family;
+
+    @Option(names = {"-p", "--priority"}, paramLabel = "PRIO",
+            description = "Priority " + RouterArgs.PRIORITY_RANGE + " (default: 100).")
+    private String priority;
+
+    @Option(names = {"-i", "--adv_interval"}, paramLabel = "INTERVAL_MS",
+            description = "Advertisement interval in ms: " + RouterArgs.INTERVAL_RANGE + " (default: 1000).")
+    private String interval;
+
+    @Option(names = {"-o", "--flags"}, paramLabel = "FLAG[,FLAG]",
+            description = "preempt|un_preempt and accept|no_accept (default: preempt,accept).")
+    private String flags;
+
+    @Option(names = {"-a", "--address"}, paramLabel = "ADDR/PLEN[,...]",
+            description = "Virtual addresses (repeatable; at least one for inet). For inet6 the first is the"
+                    + " router's link-local address; without one, fe80::200:5eff:fe00:2XX/64 is derived from the"
+                    + " virtual MAC (XX: the VRID in hex).")
+    private List<String> addresses;
+
+    @Option(names = {"-v", "--vrrp-version"}, paramLabel = "3|2",
+            description = "VRRP version: 3 (RFC 5798, default) or 2 (RFC 3768, inet only).")
+    private String version;
+
+    @Option(names = "--depends", paramLabel = "SPEC[,SPEC...]",
+            description = "Dependencies (repeatable): systemd:UNIT, tcp:ADDR:PORT (IPv6 in brackets), http://URL,"
+                    + " https://URL, exec:/PATH, pid:/FILE. A failing one takes the router offline; with"
+                    + " @weight=-N (N 1-254) it lowers the priority by N instead.")
+    private List<String> depends;
+
+    @Option(names = "--unicast-peer", paramLabel = "ADDR[,...]",
+            description = "Advertise to these peers by unicast instead of the VRRP multicast group.")
+    private List<String> unicastPeers;
+
+    @Option(names = "--mac", paramLabel = "virtual|real",
+            description = "virtual (default): the RFC 5798 virtual MAC on a macvlan; real: the link's own MAC"
+                    + " (addresses on the link itself, bindable before Master only with ip_nonlocal_bind).")
+    private String mac;
+
+    @Option(names = "--checksum", paramLabel = "pseudo-header|message-only",
+            description = "VRRPv3 IPv4 checksum sent: pseudo-header (RFC 5798, default) or message-only (RFC 9568).")
+    private String checksum;
+
+    @Parameters(paramLabel = "NAME", description = "Router name: 1-31 letters, digits, _ - . starting with a letter.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        final RouterArgs args = new RouterArgs(JsonNodeFactory.instance.objectNode().put("name", name))
+                .integer("vrid", "--vrid", vrid, RouterArgs.VRID_RANGE)
+                .family(family)
+                .integer("priority", "--priority", priority, RouterArgs.PRIORITY_RANGE)
+                .integer("adv_interval", "--adv_interval", interval, RouterArgs.INTERVAL_RANGE)
+                .flags(flags).addresses(addresses).version(version).depends(depends).unicastPeers(unicastPeers)
+                .mac(mac).checksum(checksum);
+        args.done().put("link", link);
+        parent.call(socket, "create-router", args.done());
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package io.vrrpd.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vrrpadm modify-router}: changes what may change while the router runs. VRID, link, family and
+ * version are its identity on the wire: delete and create it to change those.
+ */
+@Command(name = "modify-router", sortOptions = false,
+        description = {
+                "Change a router's settings.",
+                "Only the options given change. List options (-a, --depends, --unicast-peer) replace the whole"
+                        + " list; an empty value ('') empties it. VRID, link, family and version cannot change:"
+                        + " delete the router and create it again.",
+                ""})
+final class ModifyRouterCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private VrrpadmMain parent;
+
+    @Mixin
+    private SocketOption socket;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = {"-p", "--priority"}, paramLabel = "PRIO", description = "Priority " + RouterArgs.PRIORITY_RANGE + ".")
+    private String priority;
+
+    @Option(names = {"-i", "--adv_interval"}, paramLabel = "INTERVAL_MS",
+            description = "Advertisement interval in ms: " + RouterArgs.INTERVAL_RANGE + ".")
+    private String interval;
+
+    @Option(names = {"-o", "--flags"}, paramLabel = "FLAG[,FLAG]", description = "preempt|un_preempt and accept|no_accept.")
+    private String flags;
+
+    @Option(names = {"-a", "--address"}, paramLabel = "ADDR/PLEN[,...]", description = "Virtual addresses (repeatable).")
+    private List<String> addresses;
+
+    @Option(names = "--depends", paramLabel = "SPEC[,SPEC...]",
+            description = "Dependencies (repeatable), as for create-router.")
+    private List<String> depends;
+
+    @Option(names = "--unicast-peer", paramLabel = "ADDR[,...]",
+            description = "Unicast peers (repeatable); '' goes back to multicast.")
+    private List<String> unicastPeers;
+
+    @Option(names = "--mac", paramLabel = "virtual|real", description = "MAC mode, as for create-router.")
+    private String mac;
+
+    @Option(names = "--checksum", paramLabel = "pseudo-header|message-only", description = "VRRPv3 IPv4 checksum form sent.")
+    private String checksum;
+
+    @Parameters(paramLabel = "NAME", description = "The router.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        final ObjectNode args = new RouterArgs(JsonNodeFactory.instance.objectNode().put("name", name))
+                .integer("priority", "--priority", priority, RouterArgs.PRIORITY_RANGE)
+                .integer("adv_interval", "--adv_interval", interval, RouterArgs.INTERVAL_RANGE)
+                .flags(flags).addresses(addresses).depends(depends).unicastPeers(unicastPeers).mac(mac)
+                .checksum(checksum).done();
+        if (args.size() == 1) {
+            throw CliException.usage("modify-router: nothing to change (give at least one of -p, -i, -o, -a,"
+                    + " --depends, --unicast-peer, --mac, --checksum)");
+        }
+        parent.call(socket, "modify-router", args);
+        return 0;
+    }
+}

@@ -1,0 +1,161 @@
+package io.vrrpd.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.wire.ChecksumForm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Turns create-router/modify-router options into the request's arguments, checking their syntax on the
+ * way: numbers are numbers, families, flags and addresses parse. Ranges and the rules between fields are
+ * the daemon's to check (it validates every request, from any client, the same way); the allowed values in
+ * these messages only help the operator fix the typo. Argument keys are the router file's keys
+ * (docs/CONFIG.md).
+ */
+final class RouterArgs {
+
+    static final String VRID_RANGE = "1-255";
+    static final String PRIORITY_RANGE = "1-255, 255 only for the address owner";
+    static final String INTERVAL_RANGE = "10-40950 ms in steps of 10 ms for v3, whole seconds 1000-255000 ms for v2";
+    static final String FLAGS = "preempt, un_preempt, accept, no_accept";
+
+    /** A comma that starts a new {@code --depends} SPEC; other commas belong to a URL. */
+    private static final Pattern SPEC_START = Pattern.compile(",(?=(systemd|tcp|http|https|exec|pid):)");
+
+    private final ObjectNode args;
+
+    RouterArgs(final ObjectNode args) {
+        this.args = args;
+    }
+
+    RouterArgs integer(final String key, final String option, final String value, final String allowed) {
+        if (value != null) {
+            try {
+                args.put(key, Integer.parseInt(value.strip()));
+            } catch (NumberFormatException e) {
+                throw CliException.usage(option + ": '" + value + "' is not a number (allowed: " + allowed + ")");
+            }
+        }
+        return this;
+    }
+
+    RouterArgs family(final String value) {
+        if (value != null) {
+            args.put("address_family", parse("--address_family", value, AddressFamily::parse, "").keyword());
+        }
+        return this;
+    }
+
+    RouterArgs version(final String value) {
+        if (value != null) {
+            if (!value.equals("3") && !value.equals("2")) {
+                throw CliException.usage("--vrrp-version: '" + value + "' is not one of: 3, 2");
+            }
+            args.put("version", Integer.parseInt(value));
+        }
+        return this;
+    }
+
+    /** {@code -o preempt|un_preempt,accept|no_accept}: each of the two modes at most once. */
+    RouterArgs flags(final String value) {
+        if (value == null) {
+            return this;
+        }
+        for (final String flag : value.split(",", -1)) {
+            final String key = switch (flag.strip().toLowerCase(Locale.ROOT)) {
+                case "preempt", "un_preempt" -> "preempt";
+                case "accept", "no_accept" -> "accept";
+                default -> throw CliException.usage("--flags: '" + flag + "' is not a flag (allowed: " + FLAGS + ")");
+            };
+            if (args.has(key)) {
+                throw CliException.usage("--flags: " + key + " is given twice in '" + value + "' (allowed: one of "
+                        + key + (key.equals("preempt") ? "|un_preempt" : "|no_accept") + ")");
+            }
+            args.put(key, flag.strip().equalsIgnoreCase(key));
+        }
+        return this;
+    }
+
+    /** {@code -a ADDR[/PLEN],…}; an empty value sends an empty list (modify-router: remove them all). */
+    RouterArgs addresses(final List<String> values) {
+        return list("addresses", "--address", values, text -> IpPrefix.parse(text).toString(), "ADDR/PLEN");
+    }
+
+    RouterArgs unicastPeers(final List<String> values) {
+        return list("unicast_peers", "--unicast-peer", values, text -> IpAddress.parse(text).toString(), "ADDR");
+    }
+
+    /** {@code --depends SPEC[,SPEC…]}, kept as written; a comma inside a URL stays part of it. */
+    RouterArgs depends(final List<String> values) {
+        if (values == null) {
+            return this;
+        }
+        final ArrayNode array = args.putArray("depends");
+        for (final String value : values) {
+            for (final String spec : SPEC_START.split(value)) {
+                if (!spec.isBlank()) {
+                    array.add(spec.strip());
+                }
+            }
+        }
+        return this;
+    }
+
+    RouterArgs mac(final String value) {
+        if (value != null) {
+            final String mode = value.strip().toLowerCase(Locale.ROOT);
+            if (!mode.equals("virtual") && !mode.equals("real")) {
+                throw CliException.usage("--mac: '" + value + "' is not one of: virtual, real");
+            }
+            args.put("mac", mode);
+        }
+        return this;
+    }
+
+    RouterArgs checksum(final String value) {
+        if (value != null) {
+            args.put("checksum", parse("--checksum", value, ChecksumForm::parse, "").display());
+        }
+        return this;
+    }
+
+    ObjectNode done() {
+        return args;
+    }
+
+    private RouterArgs list(final String key, final String option, final List<String> values,
+                            final Function<String, String> canonical, final String form) {
+        if (values == null) {
+            return this;
+        }
+        final List<String> items = new ArrayList<>();
+        for (final String value : values) {
+            for (final String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(parse(option, item.strip(), canonical, " (expected: " + form + "[,...])"));
+                }
+            }
+        }
+        final ArrayNode array = args.putArray(key);
+        items.forEach(array::add);
+        return this;
+    }
+
+    /** Runs a protocol-core parser; its message (which names the allowed values) gets the option in front. */
+    private static <T> T parse(final String option, final String value, final Function<String, T> parser,
+                               final String hint) {
+        try {
+            return parser.apply(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(option + ": " + e.getMessage() + hint);
+        }
+    }
+}

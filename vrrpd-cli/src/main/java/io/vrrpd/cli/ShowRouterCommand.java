@@ -1,0 +1,98 @@
+package io.vrrpd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vrrpadm show-router}: the daemon sends every field; this picks the view's columns and formats. */
+@Command(name = "show-router", sortOptions = false,
+        description = {
+                "Show routers (all, or NAME).",
+                "",
+                "Default fields: NAME VRID LINK AF PRIO ADV_INTV MODE STATE VNIC",
+                "-x fields:      NAME ADMIN STATE PRV_STAT STAT_LAST VNIC PRIMARY_IP",
+                "                VIRTUAL_IPS REASON",
+                "-P fields:      NAME PEER P_PRIO P_INTV P_ADV_LAST M_DOWN_INTV",
+                "AF: IPv4|IPv6. MODE: e(nabled) o(wner) p(reempt) a(ccept), '-' where unset.",
+                "STATE, PRV_STAT: INIT|BACKUP|MASTER. ADMIN: disabled|offline|online|maintenance.",
+                "ADV_INTV, P_INTV, M_DOWN_INTV in ms; STAT_LAST (since the last state change)",
+                "and P_ADV_LAST (since the Master's last advertisement) in seconds, e.g. 12.345s.",
+                "A value the daemon does not have shows as -- (empty with -p, null with --json).",
+                ""})
+final class ShowRouterCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private VrrpadmMain parent;
+
+    @Mixin
+    private SocketOption socket;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = {"-x", "--extended"}, description = "Extended view: administrative and protocol state.")
+    private boolean extended;
+
+    @Option(names = {"-P", "--peer"}, description = "Peer view: the Master heard from (not with -x).")
+    private boolean peer;
+
+    @Option(names = {"-p", "--parsable"},
+            description = "One line per router, fields separated by ':', no header; ':' and '\\' in values"
+                    + " escaped with '\\'. Needs -o.")
+    private boolean parsable;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FIELD[,FIELD...]",
+            description = "Fields to show, from any view, any case; 'all' for every field.")
+    private String output;
+
+    @Option(names = "--json", description = "A JSON array of objects with lower-case field names.")
+    private boolean json;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Only this router.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        final List<Field> fields = fields();
+        final ObjectNode args = JsonNodeFactory.instance.objectNode();
+        if (name != null) {
+            args.put("name", name);
+        }
+        final JsonNode result = parent.call(socket, "show-router", args);
+        if (!result.isArray()) {
+            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-router");
+        }
+        final List<JsonNode> routers = new ArrayList<>();
+        result.forEach(routers::add);
+        parent.print(json ? RouterTable.json(fields, routers)
+                : parsable ? RouterTable.parsable(fields, routers)
+                : RouterTable.human(fields, routers));
+        return 0;
+    }
+
+    /** Checks the option combination before anything is sent, and picks the columns. */
+    private List<Field> fields() {
+        if (peer && extended) {
+            throw CliException.usage("show-router: -P/--peer and -x/--extended cannot be combined");
+        }
+        if (parsable && output == null) {
+            throw CliException.usage("show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]");
+        }
+        if (parsable && json) {
+            throw CliException.usage("show-router: -p/--parsable and --json cannot be combined");
+        }
+        if (output != null) {
+            return Field.parseList(output);
+        }
+        return (extended ? View.EXTENDED : peer ? View.PEER_INFO : View.PLAIN).fields();
+    }
+}

@@ -1,0 +1,44 @@
+package io.vrrpd.cli;
+
+import java.util.List;
+
+import static io.vrrpd.cli.Field.ADMIN;
+import static io.vrrpd.cli.Field.ADV_INTV;
+import static io.vrrpd.cli.Field.AF;
+import static io.vrrpd.cli.Field.LINK;
+import static io.vrrpd.cli.Field.MODE;
+import static io.vrrpd.cli.Field.M_DOWN_INTV;
+import static io.vrrpd.cli.Field.NAME;
+import static io.vrrpd.cli.Field.PEER;
+import static io.vrrpd.cli.Field.PRIMARY_IP;
+import static io.vrrpd.cli.Field.PRIO;
+import static io.vrrpd.cli.Field.PRV_STAT;
+import static io.vrrpd.cli.Field.P_ADV_LAST;
+import static io.vrrpd.cli.Field.P_INTV;
+import static io.vrrpd.cli.Field.P_PRIO;
+import static io.vrrpd.cli.Field.REASON;
+import static io.vrrpd.cli.Field.STATE;
+import static io.vrrpd.cli.Field.STAT_LAST;
+import static io.vrrpd.cli.Field.VIRTUAL_IPS;
+import static io.vrrpd.cli.Field.VNIC;
+import static io.vrrpd.cli.Field.VRID;
+
+/** The three column sets of {@code show-router} (DESIGN.md §2, fixed). */
+enum View {
+    /** {@code show-router}. */
+    PLAIN(List.of(NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC)),
+    /** {@code show-router -x}. */
+    EXTENDED(List.of(NAME, ADMIN, STATE, PRV_STAT, STAT_LAST, VNIC, PRIMARY_IP, VIRTUAL_IPS, REASON)),
+    /** {@code show-router -P}. */
+    PEER_INFO(List.of(NAME, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV));
+
+    private final List<Field> fields;
+
+    View(final List<Field> fields) {
+        this.fields = fields;
+    }
+
+    List<Field> fields() {
+        return fields;
+    }
+}

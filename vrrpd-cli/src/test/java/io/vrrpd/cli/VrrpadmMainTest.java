@@ -1,0 +1,237 @@
+package io.vrrpd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrrpd.daemon.control.ControlException;
+import io.vrrpd.daemon.control.ControlServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * vrrpadm end to end against the daemon's real {@link ControlServer} on a socket in a temporary directory,
+ * with a handler that records requests and answers like the daemon.
+ */
+class VrrpadmMainTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private ControlServer server;
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+
+    /** What one vrrpadm run printed and returned. */
+    private record Run(int status, String out, String err) {
+    }
+
+    @BeforeEach
+    void startDaemon() throws IOException {
+        server = ControlServer.start(dir.resolve("vrrpd.sock"), (verb, args) -> {
+            requests.add(JSON.createObjectNode().put("verb", verb).set("args", args));
+            return switch (verb) {
+                case "show-router" -> show(args);
+                case "delete-router" -> throw new ControlException("router '" + args.path("name").asText()
+                        + "' does not exist");
+                default -> null;
+            };
+        });
+    }
+
+    private static JsonNode show(final JsonNode args) throws ControlException {
+        try {
+            final JsonNode all = JSON.readTree(Routers.JSON);
+            if (!args.has("name")) {
+                return all;
+            }
+            for (final JsonNode router : all) {
+                if (router.get("name").equals(args.get("name"))) {
+                    return JSON.createArrayNode().add(router);
+                }
+            }
+            throw new ControlException("router '" + args.get("name").asText() + "' does not exist");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterEach
+    void stopDaemon() throws IOException {
+        server.close();
+    }
+
+    private Run run(final Map<String, String> env, final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int status = VrrpadmMain.run(args, new PrintWriter(out), new PrintWriter(err), env);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    /** Runs with VRRPD_SOCKET pointing at the test daemon. */
+    private Run vrrpadm(final String... args) {
+        return run(Map.of("VRRPD_SOCKET", server.path().toString()), args);
+    }
+
+    private static void assertFails(final Run run, final int status, final String line) {
+        assertEquals(status, run.status(), run.toString());
+        assertEquals("vrrpadm: " + line + "\n", run.err(), "exactly one line on stderr");
+        assertEquals("", run.out());
+    }
+
+    private JsonNode lastRequest() {
+        return requests.getLast();
+    }
+
+    @Test
+    @DisplayName("create-router sends the given options under the router file's keys; the daemon applies defaults")
+    void shouldCreateRouter() throws IOException {
+        final Run run = vrrpadm("create-router", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "120", "-i", "500",
+                "-o", "un_preempt,accept", "-a", "192.0.2.100/24,192.0.2.101/24", "-v", "3",
+                "--depends", "systemd:nginx.service,tcp:127.0.0.1:80@weight=-10", "--unicast-peer", "192.0.2.2",
+                "--mac", "real", "web");
+        assertEquals(new Run(0, "", ""), run);
+        assertEquals(JSON.readTree("""
+                {"verb":"create-router","args":{"name":"web","vrid":51,"address_family":"inet","priority":120,
+                 "adv_interval":500,"preempt":false,"accept":true,"addresses":["192.0.2.100/24","192.0.2.101/24"],
+                 "version":3,"depends":["systemd:nginx.service","tcp:127.0.0.1:80@weight=-10"],
+                 "unicast_peers":["192.0.2.2"],"mac":"real","link":"eth0"}}"""), lastRequest());
+    }
+
+    @Test
+    void shouldAcceptSolarisLongForms() throws IOException {
+        assertEquals(0, vrrpadm("create-router", "--vrid=7", "--link", "eth1", "--address_family", "inet6",
+                "--priority", "255", "--adv_interval", "100", "--flags", "preempt", "--address", "2001:db8::7/64",
+                "db6").status());
+        assertEquals(JSON.readTree("""
+                {"name":"db6","vrid":7,"address_family":"inet6","priority":255,"adv_interval":100,"preempt":true,
+                 "addresses":["2001:db8::7/64"],"link":"eth1"}"""), lastRequest().get("args"));
+    }
+
+    @Test
+    void shouldModifyOnlyWhatIsGiven() throws IOException {
+        assertEquals(0, vrrpadm("modify-router", "-p", "90", "--depends", "", "web").status());
+        assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\",\"priority\":90,\"depends\":[]}}"),
+                lastRequest());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"delete-router", "enable-router", "disable-router", "clear-router"})
+    void shouldSendNameOnlyVerbs(final String verb) throws IOException {
+        final Run run = vrrpadm(verb, "web");
+        if (verb.equals("delete-router")) {
+            assertFails(run, 1, "router 'web' does not exist");
+        } else {
+            assertEquals(new Run(0, "", ""), run);
+        }
+        assertEquals(JSON.readTree("{\"verb\":\"" + verb + "\",\"args\":{\"name\":\"web\"}}"), lastRequest());
+    }
+
+    @Test
+    @DisplayName("show-router: the plain view by default, -x, -P, -p -o, --json, one router by name")
+    void shouldShowRouters() throws IOException {
+        final Run plain = vrrpadm("show-router");
+        assertEquals(0, plain.status());
+        assertEquals(RouterTable.human(View.PLAIN.fields(), Routers.list()), plain.out());
+        assertEquals(RouterTable.human(View.EXTENDED.fields(), Routers.list()), vrrpadm("show-router", "-x").out());
+        assertEquals(RouterTable.human(View.PEER_INFO.fields(), Routers.list()), vrrpadm("show-router", "--peer").out());
+        assertEquals("db6:fe80\\:\\:2:200\n", vrrpadm("show-router", "-p", "-o", "name,PEER,p_prio", "db6").out());
+        assertEquals(JSON.readTree("[{\"name\":\"db6\",\"state\":\"BACKUP\"}]"),
+                JSON.readTree(vrrpadm("show-router", "--json", "-o", "name,state", "db6").out()));
+        assertEquals(9, JSON.readTree(vrrpadm("show-router", "--json").out()).get(0).size());
+        assertEquals(JSON.readTree("{\"verb\":\"show-router\",\"args\":{}}"), requests.get(0));
+        assertFails(vrrpadm("show-router", "nope"), 1, "router 'nope' does not exist");
+    }
+
+    @Test
+    @DisplayName("--socket before or after the subcommand overrides VRRPD_SOCKET")
+    void shouldChooseSocket() {
+        final String real = server.path().toString();
+        final Map<String, String> wrongEnv = Map.of("VRRPD_SOCKET", dir.resolve("other.sock").toString());
+        assertEquals(0, run(wrongEnv, "--socket", real, "enable-router", "web").status());
+        assertEquals(0, run(wrongEnv, "enable-router", "--socket", real, "web").status());
+        assertEquals(0, run(Map.of(), "--socket", "/nonexistent/x.sock", "enable-router", "--socket", real, "web").status());
+        assertFails(run(wrongEnv, "enable-router", "web"), 3,
+                "cannot connect to vrrpd at " + dir.resolve("other.sock") + ": is the daemon running?");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "create-router -l eth0 -A inet web                | Missing required option: '--vrid=VRID'",
+            "create-router -V x -l eth0 -A inet web           | --vrid: 'x' is not a number (allowed: 1-255)",
+            "create-router -V 1 -l eth0 -A ipx web            | --address_family: address family 'ipx' is not one of: inet, inet6",
+            "create-router -V 1 -l eth0 -A inet -o fast web   | --flags: 'fast' is not a flag (allowed: preempt, un_preempt, accept, no_accept)",
+            "create-router -V 1 -l eth0 -A inet -v 4 web      | --vrrp-version: '4' is not one of: 3, 2",
+            "create-router -V 1 -l eth0 -A inet -a 1.2.3 web  | --address: '1.2.3' is not an IPv4 or IPv6 address (expected: ADDR/PLEN[,...])",
+            "create-router -V 1 -l eth0 -A inet --mac x web   | --mac: 'x' is not one of: virtual, real",
+            "create-router -V 1 -l eth0 -A inet               | Missing required parameter: 'NAME'",
+            "create-router -V 1 -l eth0 -A inet -z web        | Unknown option: '-z'",
+            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum)",
+            "modify-router -V 3 web                           | Unknown options: '-V', 'web'",
+            "show-router -x -P                                | show-router: -P/--peer and -x/--extended cannot be combined",
+            "show-router -p                                   | show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]",
+            "show-router -p -o name --json                    | show-router: -p/--parsable and --json cannot be combined",
+            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, all)",
+            "show-router a b                                  | Unmatched argument at index 2: 'b'",
+            "frobnicate                                       | Unmatched argument at index 0: 'frobnicate'",
+            "''                                               | Unmatched argument at index 0: ''"})
+    @DisplayName("option errors: exit 2, one line naming the option and the allowed values, nothing sent")
+    void shouldRefuseBadCommandLines(final String line, final String message) {
+        final String[] args = line.equals("''") ? new String[] {""} : line.split(" ");
+        assertFails(vrrpadm(args), 2, message);
+        assertTrue(requests.isEmpty(), "nothing reaches the daemon");
+    }
+
+    @Test
+    void shouldRequireASubcommand() {
+        assertFails(vrrpadm(), 2, "a subcommand is required (see: vrrpadm --help)");
+    }
+
+    @Test
+    @DisplayName("--help works without a daemon, for vrrpadm and every subcommand")
+    void shouldHelpWithoutDaemon() {
+        final Map<String, String> noDaemon = Map.of("VRRPD_SOCKET", dir.resolve("none.sock").toString());
+        final Run top = run(noDaemon, "--help");
+        assertEquals(0, top.status());
+        for (final String verb : List.of("create-router", "delete-router", "enable-router", "disable-router",
+                "modify-router", "clear-router", "show-router")) {
+            assertTrue(top.out().contains("  " + verb + " "), verb);
+            final Run help = run(noDaemon, verb, "--help");
+            assertEquals(0, help.status(), verb);
+            assertTrue(help.out().startsWith("Usage: vrrpadm " + verb), help.out());
+            assertEquals("", help.err());
+        }
+        final String create = run(noDaemon, "create-router", "-h").out().replaceAll("\\s+", " ");
+        for (final String option : List.of("-V, --vrid", "-l, --link", "-A, --address_family", "-p, --priority",
+                "-i, --adv_interval", "-o, --flags", "-a, --address", "-v, --vrrp-version", "--depends",
+                "--unicast-peer", "--mac", "(default: 100)", "(default: 1000)", "(default: preempt,accept)")) {
+            assertTrue(create.contains(option), option);
+        }
+        final String show = run(noDaemon, "show-router", "--help").out();
+        for (final String option : List.of("-x, --extended", "-P, --peer", "-p, --parsable", "-o, --output", "--json")) {
+            assertTrue(show.contains(option), option);
+        }
+    }
+
+    @Test
+    void shouldPrintVersion() {
+        final Run run = run(Map.of(), "--version");
+        assertEquals(0, run.status());
+        assertTrue(run.out().startsWith("vrrpadm "), run.out());
+    }
+}

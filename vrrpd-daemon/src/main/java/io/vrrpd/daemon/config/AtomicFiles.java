@@ -1,0 +1,72 @@
+package io.vrrpd.daemon.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Replaces a file so that a crash at any moment leaves either the old or the new content, never a mix
+ * (DESIGN.md §2): write a temporary file in the same directory, force it to disk, rename it over the target
+ * (atomic within one file system), then force the directory so the rename itself survives a power cut.
+ */
+public final class AtomicFiles {
+
+    /** Runs between the write and the rename; tests use it to simulate a crash there. */
+    @FunctionalInterface
+    interface BeforeRename {
+        void run(Path temporary) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /** Replaces {@code target} with {@code content}. */
+    public static void write(final Path target, final byte[] content) throws IOException {
+        write(target, content, temporary -> { });
+    }
+
+    static void write(final Path target, final byte[] content, final BeforeRename hook) throws IOException {
+        final Path directory = target.toAbsolutePath().getParent();
+        // A leading dot and no ".toml" suffix: loading never mistakes a leftover for a router file.
+        final Path temporary = directory.resolve("." + target.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                final ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            hook.run(temporary);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        syncDirectory(directory);
+    }
+
+    /** Deletes {@code target} (if present) and makes the deletion durable. */
+    public static void delete(final Path target) throws IOException {
+        if (Files.deleteIfExists(target)) {
+            syncDirectory(target.toAbsolutePath().getParent());
+        }
+    }
+
+    /** fsync(2) on the directory, so a rename or unlink in it is on disk. */
+    static void syncDirectory(final Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (AccessDeniedException e) {
+            // Some file systems refuse to open a directory for reading; they offer no directory fsync anyway.
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.vrrpd.daemon.config;
+
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.RouterConfig;
+import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.wire.ChecksumForm;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A router as the operator declared it with {@code vrrpadm create-router}/{@code modify-router} and as its
+ * file {@code routers/NAME.toml} stores it. The daemon turns it into a {@link RouterConfig} once the link's
+ * own address is known ({@link #toConfig}).
+ *
+ * <p>The constructor validates everything, each refusal one line naming the field and the allowed values.
+ * The protocol rules (VRID, priority, interval per version, owner and accept, address count and families)
+ * are {@link RouterConfig}'s: the constructor builds one with a placeholder primary address rather than
+ * repeating them. What only a spec knows is checked here: the name, the link, dependencies, unicast peers,
+ * and the IPv6 link-local rule of DESIGN.md §2 (the first IPv6 address is the router's link-local address;
+ * when none is given, the one derived from the virtual MAC goes first).
+ *
+ * @param name          1-31 letters, digits, {@code _ - .}, starting with a letter
+ * @param vrid          1-255
+ * @param link          the Linux interface the router runs on
+ * @param family        IPv4 or IPv6
+ * @param priority      1-255 (255: the address owner)
+ * @param advIntervalMs advertisement interval in milliseconds
+ * @param preempt       Preempt_Mode
+ * @param accept        Accept_Mode
+ * @param version       VRRPv3 or VRRPv2
+ * @param addresses     the virtual addresses with prefix lengths (IPv6: link-local first, normalised)
+ * @param depends       {@code --depends} SPECs, verbatim (syntax in {@link Dependency})
+ * @param unicastPeers  peers to advertise to by unicast; empty for the VRRP multicast group
+ * @param mac           virtual or real MAC
+ * @param checksum      the VRRPv3 IPv4 checksum form sent
+ * @param enabled       false after {@code disable-router}
+ */
+public record RouterSpec(
+        String name,
+        int vrid,
+        String link,
+        AddressFamily family,
+        int priority,
+        int advIntervalMs,
+        boolean preempt,
+        boolean accept,
+        VrrpVersion version,
+        List<IpPrefix> addresses,
+        List<String> depends,
+        List<IpAddress> unicastPeers,
+        MacMode mac,
+        ChecksumForm checksum,
+        boolean enabled) {
+
+    static final String NAME_RULE = "allowed: 1-31 letters, digits, '_', '-', '.', starting with a letter";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
+    /** Linux dev_valid_name(): at most IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or white space. */
+    private static final Pattern LINK = Pattern.compile("[^/:\\s]{1,15}");
+    private static final int LINK_LOCAL_PREFIX = 64;
+
+    public RouterSpec {
+        checkName(name);
+        require(link != null && LINK.matcher(link).matches() && !link.equals(".") && !link.equals(".."),
+                "link: '" + link + "' is not a Linux interface name (allowed: 1-15 characters, no '/', ':' or"
+                        + " white space)");
+        require(family != null, "address_family: required (allowed: inet, inet6)");
+        require(version != null, "version: required (allowed: 2, 3)");
+        addresses = withLinkLocalFirst(family, vrid, List.copyOf(addresses));
+        validateProtocolFields(name, vrid, family, priority, advIntervalMs, preempt, accept, version, addresses,
+                checksum);
+        require(checksum == ChecksumForm.PSEUDO_HEADER || (family == AddressFamily.IPV4 && version == VrrpVersion.V3),
+                "checksum: message-only is a VRRPv3 IPv4 form (allowed here: pseudo-header)");
+        depends = List.copyOf(depends);
+        depends.forEach(Dependency::parse);
+        unicastPeers = List.copyOf(unicastPeers);
+        checkPeers(family, unicastPeers);
+        require(mac != null, "--mac: required (allowed: virtual, real)");
+    }
+
+    /** Refuses a name that is not 1-31 letters, digits, {@code _ - .} starting with a letter. */
+    public static void checkName(final String name) {
+        require(name != null && NAME.matcher(name).matches(),
+                "name: '" + name + "' is not a valid router name (" + NAME_RULE + ")");
+    }
+
+    /** Starts a spec with the defaults of DESIGN.md §2 (RouterConfig's): 100, 1000 ms, v3, preempt, accept. */
+    public static Builder builder(final String name, final int vrid, final String link, final AddressFamily family) {
+        return new Builder(name, vrid, link, family);
+    }
+
+    /** A builder holding this spec's values, for {@code modify-router}. */
+    public Builder toBuilder() {
+        return new Builder(name, vrid, link, family).priority(priority).advIntervalMs(advIntervalMs)
+                .preempt(preempt).accept(accept).version(version).addresses(addresses).depends(depends)
+                .unicastPeers(unicastPeers).mac(mac).checksum(checksum).enabled(enabled);
+    }
+
+    /** Priority 255: the router owns its addresses (RFC 5798 §5.2.4). */
+    public boolean owner() {
+        return priority == RouterConfig.OWNER_PRIORITY;
+    }
+
+    /**
+     * show-router's MODE column: {@code e}nabled, {@code o}wner, {@code p}reempt, {@code a}ccept in that
+     * order, {@code -} where unset (illumos vrrpadm's letters), e.g. {@code e-pa}.
+     */
+    public String mode() {
+        return "" + (enabled ? 'e' : '-') + (owner() ? 'o' : '-') + (preempt ? 'p' : '-') + (accept ? 'a' : '-');
+    }
+
+    /** True when both would run the same VRID on the same link and family, which VRRP cannot tell apart. */
+    public boolean conflictsWith(final RouterSpec other) {
+        return !name.equals(other.name) && vrid == other.vrid && family == other.family && link.equals(other.link);
+    }
+
+    /** The protocol configuration, once the router's own address on the link ({@code primary}) is known. */
+    public RouterConfig toConfig(final IpAddress primary) {
+        return RouterConfig.builder(name, vrid, family).version(version).priority(priority)
+                .intervalMillis(advIntervalMs).preempt(preempt).accept(accept).primaryAddress(primary)
+                .virtualAddresses(addresses).checksumForm(checksum).build();
+    }
+
+    /**
+     * The router's default IPv6 link-local address: fe80::/64 with the modified EUI-64 interface identifier
+     * (RFC 4291 Appendix A) of its virtual MAC 00:00:5e:00:02:VRID, i.e. {@code fe80::200:5eff:fe00:2VV}.
+     * Every host of the router derives the same one, so it is a stable virtual address.
+     */
+    public static IpPrefix derivedLinkLocal(final int vrid) {
+        final byte[] mac = AddressFamily.IPV6.virtualMac(vrid);
+        final byte[] address = new byte[16];
+        address[0] = (byte) 0xfe;
+        address[1] = (byte) 0x80;
+        address[8] = (byte) (mac[0] ^ 0x02); // invert the universal/local bit
+        address[9] = mac[1];
+        address[10] = mac[2];
+        address[11] = (byte) 0xff;
+        address[12] = (byte) 0xfe;
+        address[13] = mac[3];
+        address[14] = mac[4];
+        address[15] = mac[5];
+        return new IpPrefix(IpAddress.read(AddressFamily.IPV6, address, 0), LINK_LOCAL_PREFIX);
+    }
+
+    /** IPv6: a given link-local address moves to the front; without one, the derived one is put there. */
+    private static List<IpPrefix> withLinkLocalFirst(final AddressFamily family, final int vrid,
+                                                     final List<IpPrefix> addresses) {
+        if (family != AddressFamily.IPV6 || vrid < 1 || vrid > 255) {
+            return addresses; // a bad VRID is reported by RouterConfig, with its own message
+        }
+        final List<IpPrefix> ordered = new ArrayList<>(addresses);
+        final IpPrefix linkLocal = addresses.stream().filter(p -> p.address().isLinkLocal()).findFirst()
+                .orElse(derivedLinkLocal(vrid));
+        ordered.remove(linkLocal);
+        ordered.addFirst(linkLocal);
+        return List.copyOf(ordered);
+    }
+
+    private static void checkPeers(final AddressFamily family, final List<IpAddress> peers) {
+        final Set<IpAddress> seen = new HashSet<>();
+        for (final IpAddress peer : peers) {
+            require(peer.family() == family, "--unicast-peer: " + peer + " is not an " + family + " address");
+            require(!peer.isMulticast(), "--unicast-peer: " + peer + " is a multicast address (allowed: unicast)");
+            require(seen.add(peer), "--unicast-peer: " + peer + " is listed twice");
+        }
+    }
+
+    /**
+     * RouterConfig owns these rules; the placeholder primary address only satisfies its family check and,
+     * for IPv6, the link-local rule (0.0.0.0 or fe80::).
+     */
+    private static void validateProtocolFields(final String name, final int vrid, final AddressFamily family,
+                                               final int priority, final int advIntervalMs, final boolean preempt,
+                                               final boolean accept, final VrrpVersion version,
+                                               final List<IpPrefix> addresses, final ChecksumForm checksum) {
+        final IpAddress placeholder = new IpAddress(family, family == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
+        RouterConfig.builder(name, vrid, family).version(version).priority(priority).intervalMillis(advIntervalMs)
+                .preempt(preempt).accept(accept).primaryAddress(placeholder).virtualAddresses(addresses)
+                .checksumForm(checksum).build();
+    }
+
+    private static void require(final boolean condition, final String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Defaults first, then what the operator set; {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private final int vrid;
+        private final String link;
+        private final AddressFamily family;
+        private int priority = RouterConfig.DEFAULT_PRIORITY;
+        private int advIntervalMs = (int) (RouterConfig.DEFAULT_INTERVAL_NANOS / 1_000_000L);
+        private boolean preempt = true;
+        private boolean accept = true;
+        private VrrpVersion version = VrrpVersion.V3;
+        private List<IpPrefix> addresses = List.of();
+        private List<String> depends = List.of();
+        private List<IpAddress> unicastPeers = List.of();
+        private MacMode mac = MacMode.VIRTUAL;
+        private ChecksumForm checksum = ChecksumForm.PSEUDO_HEADER;
+        private boolean enabled = true;
+
+        private Builder(final String name, final int vrid, final String link, final AddressFamily family) {
+            this.name = name;
+            this.vrid = vrid;
+            this.link = link;
+            this.family = family;
+        }
+
+        public Builder priority(final int value) {
+            this.priority = value;
+            return this;
+        }
+
+        public Builder advIntervalMs(final int value) {
+            this.advIntervalMs = value;
+            return this;
+        }
+
+        public Builder preempt(final boolean value) {
+            this.preempt = value;
+            return this;
+        }
+
+        public Builder accept(final boolean value) {
+            this.accept = value;
+            return this;
+        }
+
+        public Builder version(final VrrpVersion value) {
+            this.version = value;
+            return this;
+        }
+
+        public Builder addresses(final List<IpPrefix> value) {
+            this.addresses = value;
+            return this;
+        }
+
+        public Builder depends(final List<String> value) {
+            this.depends = value;
+            return this;
+        }
+
+        public Builder unicastPeers(final List<IpAddress> value) {
+            this.unicastPeers = value;
+            return this;
+        }
+
+        public Builder mac(final MacMode value) {
+            this.mac = value;
+            return this;
+        }
+
+        public Builder checksum(final ChecksumForm value) {
+            this.checksum = value;
+            return this;
+        }
+
+        public Builder enabled(final boolean value) {
+            this.enabled = value;
+            return this;
+        }
+
+        public RouterSpec build() {
+            return new RouterSpec(name, vrid, link, family, priority, advIntervalMs, preempt, accept, version,
+                    addresses, depends, unicastPeers, mac, checksum, enabled);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.vrrpd.daemon.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.wire.ChecksumForm;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A {@link RouterSpec} as a tree of keys: one vocabulary for the router files (TOML) and for the control
+ * socket's {@code create-router}/{@code modify-router} arguments (JSON), so an operator who knows one knows
+ * the other. The keys are documented in docs/CONFIG.md.
+ *
+ * <p>Unknown keys are errors: a typo such as {@code prority = 50} must not silently leave the default.
+ */
+public final class RouterSpecTree {
+
+    public static final String VRID = "vrid";
+    public static final String LINK = "link";
+    public static final String ADDRESS_FAMILY = "address_family";
+    public static final String VERSION = "version";
+    public static final String PRIORITY = "priority";
+    public static final String ADV_INTERVAL = "adv_interval";
+    public static final String PREEMPT = "preempt";
+    public static final String ACCEPT = "accept";
+    public static final String ADDRESSES = "addresses";
+    public static final String DEPENDS = "depends";
+    public static final String UNICAST_PEERS = "unicast_peers";
+    public static final String MAC = "mac";
+    public static final String CHECKSUM = "checksum";
+    public static final String ENABLED = "enabled";
+
+    /** Every key of a router file, in the order they are written. */
+    public static final List<String> KEYS = List.of(VRID, LINK, ADDRESS_FAMILY, VERSION, PRIORITY, ADV_INTERVAL,
+            PREEMPT, ACCEPT, ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ENABLED);
+    /** What modify-router may change; the rest is the router's identity on the wire (delete and create). */
+    public static final List<String> MODIFIABLE = List.of(PRIORITY, ADV_INTERVAL, PREEMPT, ACCEPT, ADDRESSES,
+            DEPENDS, UNICAST_PEERS, MAC, CHECKSUM);
+
+    /** Validation messages start with the field's user-facing name; these differ from the file key. */
+    private static final Map<String, String> KEY_OF_FIELD = Map.of("address", ADDRESSES, "--depends", DEPENDS,
+            "--unicast-peer", UNICAST_PEERS, "--mac", MAC, "accept_mode", ACCEPT);
+
+    private RouterSpecTree() {
+    }
+
+    /** Reads a whole spec; {@code vrid}, {@code link} and {@code address_family} are required. */
+    public static RouterSpec read(final String name, final JsonNode tree) {
+        requireObject(tree);
+        checkKeys(tree, KEYS, "allowed: " + String.join(", ", KEYS));
+        for (final String key : List.of(VRID, LINK, ADDRESS_FAMILY)) {
+            if (tree.get(key) == null) {
+                throw new IllegalArgumentException(key + ": required");
+            }
+        }
+        final AddressFamily family = parsed(tree, ADDRESS_FAMILY, AddressFamily::parse);
+        final RouterSpec.Builder builder = RouterSpec.builder(name, integer(tree, VRID), text(tree, LINK), family);
+        if (tree.get(VERSION) != null) {
+            builder.version(version(tree));
+        }
+        if (tree.get(ENABLED) != null) {
+            builder.enabled(bool(tree, ENABLED));
+        }
+        return apply(builder, tree).build();
+    }
+
+    /** {@code spec} with the keys present in {@code changes} replaced; lists are replaced whole. */
+    public static RouterSpec modify(final RouterSpec spec, final JsonNode changes) {
+        requireObject(changes);
+        for (final Iterator<String> keys = changes.fieldNames(); keys.hasNext(); ) {
+            final String key = keys.next();
+            if (key.equals(ENABLED)) {
+                throw new IllegalArgumentException(key + ": cannot be changed by modify-router (use enable-router"
+                        + " or disable-router)");
+            }
+            if (KEYS.contains(key) && !MODIFIABLE.contains(key)) {
+                throw new IllegalArgumentException(key + ": cannot be changed by modify-router (delete the router"
+                        + " and create it again)");
+            }
+        }
+        checkKeys(changes, MODIFIABLE, "allowed: " + String.join(", ", MODIFIABLE));
+        return apply(spec.toBuilder(), changes).build();
+    }
+
+    /** Every key, in file order. */
+    public static ObjectNode write(final RouterSpec spec) {
+        final ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        tree.put(VRID, spec.vrid());
+        tree.put(LINK, spec.link());
+        tree.put(ADDRESS_FAMILY, spec.family().keyword());
+        tree.put(VERSION, spec.version().number());
+        tree.put(PRIORITY, spec.priority());
+        tree.put(ADV_INTERVAL, spec.advIntervalMs());
+        tree.put(PREEMPT, spec.preempt());
+        tree.put(ACCEPT, spec.accept());
+        strings(tree.putArray(ADDRESSES), spec.addresses());
+        strings(tree.putArray(DEPENDS), spec.depends());
+        strings(tree.putArray(UNICAST_PEERS), spec.unicastPeers());
+        tree.put(MAC, spec.mac().keyword());
+        tree.put(CHECKSUM, spec.checksum().display());
+        tree.put(ENABLED, spec.enabled());
+        return tree;
+    }
+
+    /**
+     * The file key a validation message is about: its first word, with the user-facing field names mapped
+     * to keys ({@code "address: …"} is about {@code addresses}).
+     */
+    public static String keyOf(final String message) {
+        final int colon = message.indexOf(':');
+        final String field = colon < 0 ? message.split(" ", 2)[0] : message.substring(0, colon);
+        return KEY_OF_FIELD.getOrDefault(field, field);
+    }
+
+    private static RouterSpec.Builder apply(final RouterSpec.Builder builder, final JsonNode tree) {
+        if (tree.get(PRIORITY) != null) {
+            builder.priority(integer(tree, PRIORITY));
+        }
+        if (tree.get(ADV_INTERVAL) != null) {
+            builder.advIntervalMs(integer(tree, ADV_INTERVAL));
+        }
+        if (tree.get(PREEMPT) != null) {
+            builder.preempt(bool(tree, PREEMPT));
+        }
+        if (tree.get(ACCEPT) != null) {
+            builder.accept(bool(tree, ACCEPT));
+        }
+        if (tree.get(ADDRESSES) != null) {
+            builder.addresses(list(tree, ADDRESSES, "address", IpPrefix::parse));
+        }
+        if (tree.get(DEPENDS) != null) {
+            builder.depends(list(tree, DEPENDS, "--depends", Function.identity()));
+        }
+        if (tree.get(UNICAST_PEERS) != null) {
+            builder.unicastPeers(list(tree, UNICAST_PEERS, "--unicast-peer", IpAddress::parse));
+        }
+        if (tree.get(MAC) != null) {
+            builder.mac(MacMode.parse(text(tree, MAC)));
+        }
+        if (tree.get(CHECKSUM) != null) {
+            builder.checksum(parsed(tree, CHECKSUM, ChecksumForm::parse));
+        }
+        return builder;
+    }
+
+    private static void requireObject(final JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new IllegalArgumentException("a router is a table of keys (" + String.join(", ", KEYS) + ")");
+        }
+    }
+
+    private static void checkKeys(final JsonNode tree, final List<String> allowed, final String hint) {
+        for (final Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
+            final String key = keys.next();
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException(key + ": unknown key (" + hint + ")");
+            }
+        }
+    }
+
+    private static VrrpVersion version(final JsonNode tree) {
+        final int number = integer(tree, VERSION);
+        if (number != 2 && number != 3) {
+            throw new IllegalArgumentException(VERSION + ": " + number + " is not one of: 3, 2");
+        }
+        return VrrpVersion.of(number);
+    }
+
+    private static int integer(final JsonNode tree, final String key) {
+        final JsonNode node = tree.get(key);
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new IllegalArgumentException(key + ": expected an integer, found " + node);
+        }
+        return node.intValue();
+    }
+
+    private static boolean bool(final JsonNode tree, final String key) {
+        final JsonNode node = tree.get(key);
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException(key + ": expected true or false, found " + node);
+        }
+        return node.booleanValue();
+    }
+
+    private static String text(final JsonNode tree, final String key) {
+        final JsonNode node = tree.get(key);
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException(key + ": expected a string, found " + node);
+        }
+        return node.textValue();
+    }
+
+    /** A string parsed by a protocol-core parser, whose message gets the key in front. */
+    private static <T> T parsed(final JsonNode tree, final String key, final Function<String, T> parser) {
+        final String value = text(tree, key);
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+    }
+
+    private static <T> List<T> list(final JsonNode tree, final String key, final String field,
+                                    final Function<String, T> parser) {
+        final JsonNode node = tree.get(key);
+        if (!node.isArray()) {
+            throw new IllegalArgumentException(key + ": expected a list of strings, found " + node);
+        }
+        final List<T> out = new ArrayList<>();
+        for (final JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw new IllegalArgumentException(key + ": expected a list of strings, found " + element);
+            }
+            try {
+                out.add(parser.apply(element.textValue()));
+            } catch (IllegalArgumentException e) {
+                throw e.getMessage().startsWith(field + ":") ? e
+                        : new IllegalArgumentException(field + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static void strings(final ArrayNode array, final List<?> values) {
+        values.forEach(value -> array.add(value.toString()));
+    }
+}

@@ -1,0 +1,296 @@
+package io.vrrpd.daemon.control;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The daemon's control socket: a Unix domain stream socket speaking one JSON object per line.
+ *
+ * <pre>
+ * request:  {"verb": "create-router", "args": {...}}
+ * response: {"ok": true, "result": ...}   or   {"ok": false, "error": "one line"}
+ * </pre>
+ *
+ * A connection may carry any number of requests, answered in order. Every failure — malformed JSON, a
+ * request over {@value #MAX_REQUEST_BYTES} bytes, a refused verb, a bug in a handler — is an error
+ * response, never a dead server. One virtual thread serves each connection, and another accepts them:
+ * virtual threads do not keep the JVM alive, the daemon's main thread does.
+ *
+ * <p>Access control is the socket file's mode, 0600: only the daemon's user (root) can connect. The
+ * socket is bound inside a fresh 0700 directory, chmod-ed to 0600 there and only then hard-linked to its
+ * public path, so there is no moment at which anyone else can reach it (binding at the public path and
+ * chmod-ing afterwards leaves a window governed by the umask, in which a connection could be queued).
+ * {@code link(2)} refuses to replace an existing file, so two daemons starting together cannot both win.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    /** The largest request line accepted; a control request is a few hundred bytes. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Path path;
+    private final ServerSocketChannel channel;
+    private final ControlHandler handler;
+    private final Object fileKey;
+    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionCount = new AtomicLong();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private ControlServer(final Path path, final ServerSocketChannel channel, final ControlHandler handler,
+                          final Object fileKey) {
+        this.path = path;
+        this.channel = channel;
+        this.handler = handler;
+        this.fileKey = fileKey;
+        this.acceptor = Thread.ofVirtual().name("control-accept").unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Listens on {@code path}: creates its directory (0755) if missing, replaces a stale socket left by a
+     * daemon that died, and refuses to start while another daemon answers there.
+     *
+     * @throws IOException with a one-line message, e.g. {@code another vrrpd is running on PATH}
+     */
+    public static ControlServer start(final Path path, final ControlHandler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        final Path socket = path.toAbsolutePath();
+        createParent(socket.getParent());
+        removeStale(socket);
+        final ServerSocketChannel channel = bindPrivately(socket);
+        try {
+            final Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+            final ControlServer server = new ControlServer(socket, channel, handler, key);
+            server.acceptor.start();
+            LOG.log(System.Logger.Level.INFO, "control socket listening on {0}", socket);
+            return server;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(socket);
+            throw e;
+        }
+    }
+
+    /** The socket's path. */
+    public Path path() {
+        return path;
+    }
+
+    /** Stops accepting, closes every connection and removes the socket file (if it is still ours). */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        channel.close();
+        connections.forEach(ControlServer::closeQuietly);
+        try {
+            acceptor.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // A successor daemon may already have replaced a socket we were told was stale: leave its file alone.
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && fileKey != null && fileKey.equals(
+                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey())) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    // ---- Start-up -------------------------------------------------------------------------------------
+
+    private static void createParent(final Path parent) throws IOException {
+        if (!Files.isDirectory(parent)) {
+            Files.createDirectories(parent);
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** A socket file nobody answers on is a dead daemon's: remove it. Anything else is refused. */
+    private static void removeStale(final Path socket) throws IOException {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+            throw new IOException(socket + " exists and is not a socket: remove it or choose another --socket");
+        }
+        if (answers(socket)) {
+            throw new IOException("another vrrpd is running on " + socket);
+        }
+        LOG.log(System.Logger.Level.INFO, "removing stale control socket {0}", socket);
+        Files.deleteIfExists(socket);
+    }
+
+    private static boolean answers(final Path socket) throws IOException {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        } catch (IOException e) {
+            throw new IOException("cannot check the control socket " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ServerSocketChannel bindPrivately(final Path socket) throws IOException {
+        final Path privateDir = Files.createTempDirectory(socket.getParent(), ".vrrpd",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        final Path temporary = privateDir.resolve("s");
+        final ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(temporary));
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+            Files.createLink(socket, temporary);
+            return channel;
+        } catch (FileAlreadyExistsException e) {
+            channel.close();
+            throw new IOException("another vrrpd is running on " + socket, e);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(temporary);
+            Files.deleteIfExists(privateDir);
+        }
+    }
+
+    // ---- Connections ----------------------------------------------------------------------------------
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                final SocketChannel connection = channel.accept();
+                connections.add(connection);
+                Thread.ofVirtual().name("control-" + connectionCount.incrementAndGet())
+                        .start(() -> serve(connection));
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // E.g. out of file descriptors: keep serving the clients that can still connect.
+                LOG.log(System.Logger.Level.WARNING, "control socket accept failed: {0}", e.toString());
+                pause();
+            }
+        }
+    }
+
+    private void serve(final SocketChannel connection) {
+        try (connection;
+             InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
+             OutputStream out = Channels.newOutputStream(connection)) {
+            for (Line line = readLine(in); line != null; line = readLine(in)) {
+                final JsonNode response = line.tooLong()
+                        ? error("request larger than " + MAX_REQUEST_BYTES + " bytes")
+                        : respond(line.bytes());
+                out.write(JSON.writeValueAsBytes(response));
+                out.write('\n');
+                out.flush();
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.log(System.Logger.Level.DEBUG, "control connection ended: {0}", e.toString());
+            }
+        } finally {
+            connections.remove(connection);
+        }
+    }
+
+    /** One request line; an oversized one is read to its end and dropped, so the next request still parses. */
+    private record Line(byte[] bytes, boolean tooLong) {
+    }
+
+    private static Line readLine(final InputStream in) throws IOException {
+        final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+        boolean tooLong = false;
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return buffer.size() == 0 && !tooLong ? null : new Line(buffer.toByteArray(), tooLong);
+            }
+            if (buffer.size() < MAX_REQUEST_BYTES) {
+                buffer.write(b);
+            } else {
+                tooLong = true;
+            }
+        }
+        return new Line(buffer.toByteArray(), tooLong);
+    }
+
+    /** Parses a request and dispatches it; every failure becomes an error response. */
+    private JsonNode respond(final byte[] line) {
+        final JsonNode request;
+        try {
+            request = JSON.readTree(line);
+        } catch (JacksonException e) {
+            return error("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return error("unreadable request: " + e.getMessage());
+        }
+        if (request == null || !request.isObject() || !request.path("verb").isTextual()) {
+            return error("a request is one JSON object per line: {\"verb\": \"VERB\", \"args\": {...}}");
+        }
+        final JsonNode args = request.path("args").isMissingNode() || request.path("args").isNull()
+                ? JsonNodeFactory.instance.objectNode() : request.get("args");
+        if (!args.isObject()) {
+            return error("args: expected a JSON object, found " + args.getNodeType().name().toLowerCase());
+        }
+        final String verb = request.get("verb").textValue();
+        try {
+            final ObjectNode response = JsonNodeFactory.instance.objectNode().put("ok", true);
+            response.set("result", handler.handle(verb, args));
+            return response;
+        } catch (ControlException e) {
+            return error(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "control verb " + verb + " failed", e);
+            return error("internal error in " + verb + ": " + e);
+        }
+    }
+
+    private static ObjectNode error(final String message) {
+        final String line = message == null ? "unknown error" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return JsonNodeFactory.instance.objectNode().put("ok", false).put("error", line);
+    }
+
+    private static void closeQuietly(final SocketChannel connection) {
+        try {
+            connection.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a control connection: {0}", e.toString());
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.vrrpd.daemon.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vrrpd.daemon.config.ConfigError;
+import io.vrrpd.daemon.config.RouterSpec;
+import io.vrrpd.daemon.config.RouterSpecTree;
+import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.protocol.Clock;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The router verbs of the control socket. Each change is validated here (authoritatively: any client,
+ * same rules), persisted atomically, then handed to the {@link RouterRuntime}; if the runtime refuses, the
+ * previous file is put back, so disk and runtime never disagree about what the operator asked for.
+ *
+ * <p>Verbs and their {@code args}: {@code create-router} (name + the router file's keys),
+ * {@code modify-router} (name + the keys to change), {@code delete-router}, {@code enable-router},
+ * {@code disable-router}, {@code clear-router} (name), {@code show-router} (optional name; answers an array
+ * of {@link RouterView}s).
+ */
+public final class RouterControl implements ControlHandler {
+
+    private static final System.Logger LOG = System.getLogger(RouterControl.class.getName());
+    private static final List<String> VERBS = List.of("create-router", "delete-router", "enable-router",
+            "disable-router", "modify-router", "clear-router", "show-router");
+
+    private final RouterStore store;
+    private final RouterRuntime runtime;
+    private final Clock clock;
+    private final Map<String, RouterSpec> routers = new TreeMap<>();
+    private final List<ConfigError> loadErrors = new ArrayList<>();
+
+    private RouterControl(final RouterStore store, final RouterRuntime runtime, final Clock clock) {
+        this.store = store;
+        this.runtime = runtime;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads every router file and hands each valid router to the runtime. Broken files are logged as
+     * {@code FILE:LINE: message} and skipped (see {@link #loadErrors()}); the other routers run.
+     *
+     * @throws IOException when the routers directory cannot be listed
+     */
+    public static RouterControl open(final RouterStore store, final RouterRuntime runtime, final Clock clock)
+            throws IOException {
+        final RouterControl control = new RouterControl(store, runtime, clock);
+        final RouterStore.Loaded loaded = store.loadAll();
+        loaded.errors().forEach(control::loadError);
+        for (final RouterSpec spec : loaded.routers()) {
+            try {
+                runtime.apply(spec);
+                control.routers.put(spec.name(), spec);
+            } catch (ControlException e) {
+                control.loadError(new ConfigError(store.fileOf(spec.name()), 1, e.getMessage()));
+            }
+        }
+        return control;
+    }
+
+    /** The files {@link #open} skipped, as {@code FILE:LINE: message}. */
+    public List<ConfigError> loadErrors() {
+        return List.copyOf(loadErrors);
+    }
+
+    private void loadError(final ConfigError error) {
+        LOG.log(System.Logger.Level.ERROR, error.toString());
+        loadErrors.add(error);
+    }
+
+    @Override
+    public synchronized JsonNode handle(final String verb, final JsonNode args) throws ControlException {
+        return switch (verb) {
+            case "create-router" -> create(args);
+            case "modify-router" -> modify(args);
+            case "delete-router" -> delete(onlyName(args));
+            case "enable-router" -> setEnabled(onlyName(args), true);
+            case "disable-router" -> setEnabled(onlyName(args), false);
+            case "clear-router" -> clear(onlyName(args));
+            case "show-router" -> show(args);
+            default -> throw new ControlException("unknown verb '" + verb + "' (allowed: " + String.join(", ", VERBS)
+                    + ")");
+        };
+    }
+
+    private JsonNode create(final JsonNode args) throws ControlException {
+        final String name = name(args);
+        if (routers.containsKey(name)) {
+            throw new ControlException("router '" + name + "' already exists");
+        }
+        final RouterSpec spec = validated(() -> RouterSpecTree.read(name, withoutName(args)));
+        for (final RouterSpec other : routers.values()) {
+            if (spec.conflictsWith(other)) {
+                throw new ControlException("vrid: " + spec.vrid() + " on " + spec.link() + " (" + spec.family()
+                        + ") is already used by router '" + other.name() + "'");
+            }
+        }
+        change(null, spec);
+        return described(spec);
+    }
+
+    private JsonNode modify(final JsonNode args) throws ControlException {
+        final RouterSpec old = existing(name(args));
+        final RouterSpec spec = validated(() -> RouterSpecTree.modify(old, withoutName(args)));
+        change(old, spec);
+        return described(spec);
+    }
+
+    private JsonNode setEnabled(final String name, final boolean enabled) throws ControlException {
+        final RouterSpec old = existing(name);
+        if (old.enabled() != enabled) {
+            change(old, old.toBuilder().enabled(enabled).build());
+        }
+        return null;
+    }
+
+    private JsonNode delete(final String name) throws ControlException {
+        existing(name);
+        try {
+            store.delete(name);
+        } catch (IOException e) {
+            throw new ControlException("cannot delete " + store.fileOf(name) + ": " + e.getMessage(), e);
+        }
+        runtime.remove(name);
+        routers.remove(name);
+        return null;
+    }
+
+    private JsonNode clear(final String name) throws ControlException {
+        existing(name);
+        runtime.clear(name);
+        return null;
+    }
+
+    private JsonNode show(final JsonNode args) throws ControlException {
+        final long now = clock.nanoTime();
+        final ArrayNode views = JsonNodeFactory.instance.arrayNode();
+        final List<RouterSpec> selected = args.isEmpty() ? List.copyOf(routers.values())
+                : List.of(existing(onlyName(args)));
+        for (final RouterSpec spec : selected) {
+            views.add(RouterView.of(spec, runtime.status(spec.name()), now));
+        }
+        return views;
+    }
+
+    /** Persists {@code spec}, then applies it; puts {@code old} back (or removes the file) if that fails. */
+    private void change(final RouterSpec old, final RouterSpec spec) throws ControlException {
+        save(spec);
+        try {
+            runtime.apply(spec);
+        } catch (ControlException | RuntimeException e) {
+            restore(old, spec.name());
+            throw e;
+        }
+        routers.put(spec.name(), spec);
+    }
+
+    private void restore(final RouterSpec old, final String name) {
+        try {
+            if (old == null) {
+                store.delete(name);
+            } else {
+                store.save(old);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot restore " + store.fileOf(name) + " after a refused change", e);
+        }
+    }
+
+    private void save(final RouterSpec spec) throws ControlException {
+        try {
+            store.save(spec);
+        } catch (IOException e) {
+            throw new ControlException("cannot save " + store.fileOf(spec.name()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RouterSpec existing(final String name) throws ControlException {
+        final RouterSpec spec = routers.get(name);
+        if (spec == null) {
+            throw new ControlException("router '" + name + "' does not exist");
+        }
+        return spec;
+    }
+
+    private static ObjectNode described(final RouterSpec spec) {
+        final ObjectNode tree = JsonNodeFactory.instance.objectNode().put("name", spec.name());
+        tree.setAll(RouterSpecTree.write(spec));
+        return tree;
+    }
+
+    private static String name(final JsonNode args) throws ControlException {
+        final JsonNode name = args.get("name");
+        if (name == null || !name.isTextual()) {
+            throw new ControlException("name: required (the router's name)");
+        }
+        validated(() -> {
+            RouterSpec.checkName(name.textValue());
+            return null;
+        });
+        return name.textValue();
+    }
+
+    /** The name of a verb that takes nothing else. */
+    private static String onlyName(final JsonNode args) throws ControlException {
+        for (final Iterator<String> keys = args.fieldNames(); keys.hasNext(); ) {
+            final String key = keys.next();
+            if (!key.equals("name")) {
+                throw new ControlException(key + ": unknown key (allowed: name)");
+            }
+        }
+        return name(args);
+    }
+
+    private static JsonNode withoutName(final JsonNode args) {
+        final ObjectNode copy = ((ObjectNode) args).deepCopy();
+        copy.remove("name");
+        return copy;
+    }
+
+    /** Runs a validation whose IllegalArgumentException carries the one-line message for the client. */
+    private static <T> T validated(final Validation<T> validation) throws ControlException {
+        try {
+            return validation.run();
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Validation<T> {
+        T run();
+    }
+}

@@ -1,0 +1,54 @@
+package io.vrrpd.daemon.control;
+
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.fsm.State;
+
+import java.util.Objects;
+
+/**
+ * What the running router reports for {@code show-router}, beside its {@link io.vrrpd.daemon.config.RouterSpec}.
+ * Times are monotonic {@link io.vrrpd.protocol.Clock} nanoseconds, as the runtime reads them; the view turns
+ * them into "seconds ago" when it answers.
+ *
+ * @param admin                   administrative state
+ * @param state                   protocol state
+ * @param previousState           the state before the last transition, null before the first one
+ * @param sinceNanos              when the last transition (or the router's start) happened
+ * @param reason                  why the last transition happened or why the router is offline/in
+ *                                maintenance, null when there is nothing to say
+ * @param vnic                    the interface carrying the virtual addresses (the macvlan, or the link in
+ *                                real-MAC mode), null while there is none
+ * @param primaryAddress          the router's own address on the link, null until known
+ * @param peer                    the Master last heard, null when none has been heard
+ * @param masterDownIntervalNanos Master_Down_Interval (RFC 5798 §6.1), 0 when not computed
+ */
+public record RouterStatus(
+        AdminState admin,
+        State state,
+        State previousState,
+        long sinceNanos,
+        String reason,
+        String vnic,
+        IpAddress primaryAddress,
+        Peer peer,
+        long masterDownIntervalNanos) {
+
+    public RouterStatus {
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(state, "state");
+    }
+
+    /**
+     * The Master whose advertisements this router receives (show-router -P).
+     *
+     * @param address        its source address
+     * @param priority       the priority it advertises
+     * @param intervalNanos  the interval it advertises
+     * @param lastAdvertNanos when its last advertisement arrived
+     */
+    public record Peer(IpAddress address, int priority, long intervalNanos, long lastAdvertNanos) {
+        public Peer {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+}

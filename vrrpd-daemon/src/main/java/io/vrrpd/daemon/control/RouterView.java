@@ -1,0 +1,60 @@
+package io.vrrpd.daemon.control;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vrrpd.daemon.config.RouterSpec;
+import io.vrrpd.protocol.IpPrefix;
+
+import java.util.Locale;
+
+/**
+ * One router as {@code show-router} sends it: every field of every view under illumos vrrpadm's column
+ * names in lower case (docs/CONFIG.md lists them with their units). The client picks columns; sending all
+ * keeps the daemon ignorant of views. A value the daemon does not have is JSON null.
+ */
+public final class RouterView {
+
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
+    private RouterView() {
+    }
+
+    /** The fields of {@code spec} as running with {@code status}, times relative to {@code nowNanos}. */
+    public static ObjectNode of(final RouterSpec spec, final RouterStatus status, final long nowNanos) {
+        final ObjectNode view = JsonNodeFactory.instance.objectNode();
+        view.put("name", spec.name());
+        view.put("vrid", spec.vrid());
+        view.put("link", spec.link());
+        view.put("af", spec.family().display());
+        view.put("prio", spec.priority());
+        view.put("adv_intv", spec.advIntervalMs());
+        view.put("mode", spec.mode());
+        view.put("state", status.state().display());
+        view.put("vnic", status.vnic());
+        view.put("admin", status.admin().keyword());
+        view.put("prv_stat", status.previousState() == null ? null : status.previousState().display());
+        view.put("stat_last", ago(nowNanos, status.sinceNanos()));
+        view.put("primary_ip", status.primaryAddress() == null ? null : status.primaryAddress().toString());
+        final ArrayNode addresses = view.putArray("virtual_ips");
+        spec.addresses().stream().map(IpPrefix::toString).forEach(addresses::add);
+        view.put("reason", status.reason());
+        peer(view, status.peer(), nowNanos);
+        view.put("m_down_intv", status.masterDownIntervalNanos() > 0
+                ? status.masterDownIntervalNanos() / NANOS_PER_MILLI : null);
+        return view;
+    }
+
+    private static void peer(final ObjectNode view, final RouterStatus.Peer peer, final long nowNanos) {
+        view.put("peer", peer == null ? null : peer.address().toString());
+        view.put("p_prio", peer == null ? null : peer.priority());
+        view.put("p_intv", peer == null ? null : peer.intervalNanos() / NANOS_PER_MILLI);
+        view.put("p_adv_last", peer == null ? null : ago(nowNanos, peer.lastAdvertNanos()));
+    }
+
+    /** Seconds since {@code thenNanos} with millisecond precision, e.g. {@code 12.345s}. */
+    static String ago(final long nowNanos, final long thenNanos) {
+        final long millis = Math.max(0, (nowNanos - thenNanos) / NANOS_PER_MILLI);
+        return String.format(Locale.ROOT, "%d.%03ds", millis / 1000, millis % 1000);
+    }
+}

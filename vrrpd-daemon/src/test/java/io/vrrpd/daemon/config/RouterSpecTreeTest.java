@@ -1,0 +1,119 @@
+package io.vrrpd.daemon.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.wire.ChecksumForm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RouterSpecTreeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(final String text) throws Exception {
+        return JSON.readTree(text.replace('\'', '"'));
+    }
+
+    private static void assertRefused(final String tree, final String fragment) throws Exception {
+        final JsonNode node = json(tree);
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.read("web", node));
+        assertTrue(e.getMessage().contains(fragment), () -> "'" + e.getMessage() + "' lacks '" + fragment + "'");
+    }
+
+    @Test
+    void shouldReadMinimalTreeWithDefaults() throws Exception {
+        final RouterSpec spec = RouterSpecTree.read("web",
+                json("{'vrid': 51, 'link': 'eth0', 'address_family': 'inet', 'addresses': ['192.0.2.1/24']}"));
+        assertEquals(RouterSpecTest.v4().addresses(List.of(IpPrefix.parse("192.0.2.1/24"))).build(), spec);
+    }
+
+    @Test
+    void shouldRoundTripEveryKey() throws Exception {
+        final RouterSpec spec = RouterSpecTest.v4().priority(120).advIntervalMs(2000).preempt(false).accept(false)
+                .version(VrrpVersion.V2).depends(List.of("systemd:a.service")).unicastPeers(List.of(IpAddress.parse("192.0.2.9")))
+                .mac(MacMode.REAL).checksum(ChecksumForm.PSEUDO_HEADER).enabled(false).build();
+        final JsonNode tree = RouterSpecTree.write(spec);
+        assertEquals(RouterSpecTree.KEYS, List.copyOf(iterate(tree)));
+        assertEquals(spec, RouterSpecTree.read("web", tree));
+    }
+
+    private static List<String> iterate(final JsonNode tree) {
+        final List<String> keys = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{'link': 'eth0', 'address_family': 'inet'}                                | vrid: required",
+            "{'vrid': 1, 'address_family': 'inet'}                                     | link: required",
+            "{'vrid': 1, 'link': 'eth0'}                                               | address_family: required",
+            "{'vrid': '1', 'link': 'eth0', 'address_family': 'inet'}                   | vrid: expected an integer, found \"1\"",
+            "{'vrid': 1.5, 'link': 'eth0', 'address_family': 'inet'}                   | vrid: expected an integer",
+            "{'vrid': 1, 'link': 5, 'address_family': 'inet'}                          | link: expected a string",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'ipx'}                         | address_family: address family 'ipx' is not one of: inet, inet6",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'prority': 5}          | prority: unknown key (allowed: vrid, link,",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'version': 4}          | version: 4 is not one of: 3, 2",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'preempt': 'yes'}      | preempt: expected true or false",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': '1.2.3.4'} | addresses: expected a list of strings",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': [1]}       | addresses: expected a list of strings, found 1",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['1.2.3']} | address: '1.2.3' is not an IPv4 or IPv6 address",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['1.2.3.4/33']} | address: prefix length 33",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'unicast_peers': ['x']} | --unicast-peer: 'x' is not",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'mac': 'fake'} | --mac: 'fake' is not one of: virtual, real",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'checksum': 'x'} | checksum: checksum form 'x' is not one of",
+            "[1, 2]                                                                    | a router is a table of keys"})
+    void shouldRefuseWithKeyAndAllowedValues(final String tree, final String message) throws Exception {
+        assertRefused(tree, message);
+    }
+
+    @Test
+    void shouldModifyOnlyGivenKeys() throws Exception {
+        final RouterSpec spec = RouterSpecTest.v4().build();
+        final RouterSpec changed = RouterSpecTree.modify(spec, json("{'priority': 200, 'depends': []}"));
+        assertEquals(spec.toBuilder().priority(200).build(), changed);
+    }
+
+    @Test
+    void shouldRefuseIdentityChangesInModify() throws Exception {
+        final RouterSpec spec = RouterSpecTest.v4().build();
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.modify(spec, json("{'vrid': 52}")));
+        assertTrue(e.getMessage().startsWith("vrid: cannot be changed by modify-router"), e.getMessage());
+        final IllegalArgumentException enabled = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.modify(spec, json("{'enabled': false}")));
+        assertEquals("enabled: cannot be changed by modify-router (use enable-router or disable-router)",
+                enabled.getMessage());
+        final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.modify(spec, json("{'prio': 52}")));
+        assertTrue(unknown.getMessage().startsWith("prio: unknown key (allowed: priority, adv_interval"), unknown.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "vrid: 0 is out of range              | vrid",
+            "address: at least one                | addresses",
+            "--depends: 'x' is not                | depends",
+            "--unicast-peer: x                    | unicast_peers",
+            "accept_mode must be true for virtual | accept",
+            "adv_interval: 5 ms                   | adv_interval"})
+    void shouldMapMessagesToKeys(final String message, final String key) {
+        assertEquals(key, RouterSpecTree.keyOf(message));
+    }
+
+    @Test
+    void shouldNameUnknownKeys() {
+        assertEquals("prority", RouterSpecTree.keyOf("prority: unknown key (allowed: …)"));
+    }
+}

@@ -1,0 +1,176 @@
+package io.vrrpd.daemon.config;
+
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.IpPrefix;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RouterStoreTest {
+
+    @TempDir
+    Path configDir;
+
+    private RouterStore store() {
+        return new RouterStore(configDir);
+    }
+
+    private Path write(final String name, final String text) throws IOException {
+        final Path file = configDir.resolve("routers").resolve(name);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    private List<String> routerDirEntries() throws IOException {
+        try (Stream<Path> files = Files.list(configDir.resolve("routers"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    @DisplayName("should load what it saved, for IPv4 and IPv6 routers with every key set")
+    void shouldRoundTrip() throws IOException {
+        final RouterSpec v4 = RouterSpecTest.v4().priority(200).depends(List.of("tcp:[::1]:80@weight=-10", "http://x.test/a'b"))
+                .unicastPeers(List.of(IpAddress.parse("192.0.2.7"))).enabled(false).build();
+        final RouterSpec v6 = RouterSpecTest.v6().mac(MacMode.REAL).build();
+        store().save(v4);
+        store().save(v6);
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(List.of(), loaded.errors());
+        assertEquals(List.of(v4, v6), loaded.routers());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(store().directory())));
+    }
+
+    @Test
+    @DisplayName("should write a commented, human-editable file with one key per line")
+    void shouldWriteReadableToml() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final String text = Files.readString(store().fileOf("web"));
+        assertTrue(text.startsWith("# vrrpd router web:"), text);
+        assertTrue(text.contains("\nvrid = 51\n"), text);
+        assertTrue(text.contains("\nadv_interval = 1000\n"), text);
+        assertTrue(text.contains("\naddresses = ['192.0.2.100/24']\n"), text);
+    }
+
+    @Test
+    @DisplayName("should replace a file atomically and leave no temporary file behind")
+    void shouldReplaceAtomically() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        store().save(RouterSpecTest.v4().priority(150).build());
+        assertEquals(150, store().loadAll().routers().getFirst().priority());
+        assertEquals(List.of("web.toml"), routerDirEntries());
+    }
+
+    @Test
+    @DisplayName("a failure between write and rename leaves the old file whole, and no temporary file")
+    void shouldKeepOldFileWhenRenameNeverHappens() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final Path file = store().fileOf("web");
+        final String before = Files.readString(file);
+        final byte[] newer = store().render(RouterSpecTest.v4().priority(150).build()).getBytes(StandardCharsets.UTF_8);
+        final IOException crash = assertThrows(IOException.class, () -> AtomicFiles.write(file, newer, temporary -> {
+            assertEquals(new String(newer, StandardCharsets.UTF_8), Files.readString(temporary), "the new text is on disk");
+            throw new IOException("simulated crash before rename");
+        }));
+        assertEquals("simulated crash before rename", crash.getMessage());
+        assertEquals(before, Files.readString(file));
+        assertEquals(List.of("web.toml"), routerDirEntries());
+    }
+
+    @Test
+    @DisplayName("a temporary file left by a crash is never loaded as a router")
+    void shouldIgnoreLeftoverTemporaryFiles() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        write(".web.toml.tmp-1234", "garbage = [");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(1, loaded.routers().size());
+        assertEquals(List.of(), loaded.errors());
+    }
+
+    @Test
+    @DisplayName("should report broken files as FILE:LINE: message and still load the good ones")
+    void shouldSkipBrokenFiles() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final Path syntax = write("a-syntax.toml", "vrid = 1\nlink = \"eth0\naddress_family = \"inet\"\n");
+        final Path semantic = write("b-semantic.toml",
+                "vrid = 7\nlink = \"eth0\"\naddress_family = \"inet\"\n\npriority = 300\naddresses = [\"192.0.2.1\"]\n");
+        final Path unknown = write("c-unknown.toml", "vrid = 8\nlink = \"eth0\"\n  prority = 50\n");
+        final Path name = write("9bad.toml", "vrid = 9\n");
+        final Path duplicate = write("d-dup.toml", "vrid = 1\nvrid = 2\nlink = \"eth0\"\n");
+        final Path unclosed = write("e-open.toml", "vrid = 1\naddresses = [\"192.0.2.1\",\n");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(List.of("web"), loaded.routers().stream().map(RouterSpec::name).toList());
+        assertEquals(List.of(
+                name + ":1: name: '9bad' is not a valid router name (allowed: 1-31 letters, digits, '_', '-', '.',"
+                        + " starting with a letter)",
+                syntax + ":2: TOML syntax error: Newline not permitted here",
+                semantic + ":5: priority: 300 is out of range (allowed: 1-255, 255 only for the address owner)",
+                unknown + ":3: prority: unknown key (allowed: vrid, link, address_family, version, priority,"
+                        + " adv_interval, preempt, accept, addresses, depends, unicast_peers, mac, checksum, enabled)",
+                duplicate + ":2: TOML syntax error: Duplicate key",
+                unclosed + ":2: TOML syntax error: Premature end of file"),
+                loaded.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
+    @DisplayName("should refuse a second file with the same VRID, link and family, at its vrid line")
+    void shouldReportVridConflicts() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final Path other = write("x.toml", "# copy\nlink = \"eth0\"\nvrid = 51\naddress_family = \"inet\"\n"
+                + "addresses = [\"192.0.2.9\"]\n");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(1, loaded.routers().size());
+        assertEquals(other + ":3: vrid: 51 on eth0 (IPv4) is already used by router 'web' (" + store().fileOf("web") + ")",
+                loaded.errors().getFirst().toString());
+    }
+
+    @Test
+    void shouldReportNonUtf8Files() throws IOException {
+        final Path file = configDir.resolve("routers/bin.toml");
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 'v'});
+        assertEquals(file + ":1: not UTF-8 text (TOML files are UTF-8)", store().loadAll().errors().getFirst().toString());
+    }
+
+    @Test
+    void shouldDeleteDurablyAndTolerateMissingFiles() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        store().delete("web");
+        store().delete("web");
+        assertFalse(Files.exists(store().fileOf("web")));
+        assertEquals(List.of(), store().loadAll().routers());
+    }
+
+    @Test
+    void shouldLoadNothingWithoutRoutersDirectory() throws IOException {
+        assertEquals(new RouterStore.Loaded(List.of(), List.of()), store().loadAll());
+    }
+
+    @Test
+    void shouldNameLinesOfKeys() {
+        assertEquals(3, RouterStore.lineOf("a = 1\nb = 2\n  \"vrid\" = 3\n", "vrid"));
+        assertEquals(2, RouterStore.lineOf("x = 1\n[vrid]\n", "vrid"));
+        assertEquals(1, RouterStore.lineOf("vridx = 1\n", "vrid"));
+        assertEquals(1, RouterStore.lineOf("a = 1\n", null));
+    }
+
+    @Test
+    void shouldKeepIpv6PrefixesAsWritten() throws IOException {
+        write("v6.toml", "vrid = 3\nlink = \"eth1\"\naddress_family = \"inet6\"\naddresses = [\"2001:db8::5/64\"]\n");
+        assertEquals(List.of(RouterSpec.derivedLinkLocal(3), IpPrefix.parse("2001:db8::5/64")),
+                store().loadAll().routers().getFirst().addresses());
+    }
+}

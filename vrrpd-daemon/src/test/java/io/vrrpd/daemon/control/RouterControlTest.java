@@ -1,0 +1,164 @@
+package io.vrrpd.daemon.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrrpd.daemon.config.RouterSpec;
+import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.protocol.ManualClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RouterControlTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WEB = "{'name':'web','vrid':51,'link':'eth0','address_family':'inet',"
+            + "'addresses':['192.0.2.100/24']}";
+
+    @TempDir
+    Path configDir;
+
+    private RouterStore store;
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final ManualClock clock = new ManualClock(0);
+    private RouterControl control;
+
+    private static JsonNode json(final String text) throws IOException {
+        return JSON.readTree(text.replace('\'', '"'));
+    }
+
+    @BeforeEach
+    void open() throws IOException {
+        store = new RouterStore(configDir);
+        control = RouterControl.open(store, runtime, clock);
+    }
+
+    private JsonNode call(final String verb, final String args) throws Exception {
+        return control.handle(verb, json(args));
+    }
+
+    private void assertRefused(final String message, final String verb, final String args) {
+        final ControlException e = assertThrows(ControlException.class, () -> call(verb, args));
+        assertEquals(message, e.getMessage());
+    }
+
+    private RouterSpec onDisk(final String name) throws IOException {
+        return store.loadAll().routers().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @Test
+    @DisplayName("create-router validates, persists, applies, and answers the router with the defaults filled in")
+    void shouldCreate() throws Exception {
+        final JsonNode result = call("create-router", WEB);
+        assertEquals(json("{'name':'web','vrid':51,'link':'eth0','address_family':'inet','version':3,'priority':100,"
+                + "'adv_interval':1000,'preempt':true,'accept':true,'addresses':['192.0.2.100/24'],'depends':[],"
+                + "'unicast_peers':[],'mac':'virtual','checksum':'pseudo-header','enabled':true}"), result);
+        assertEquals(runtime.running.get("web"), onDisk("web"));
+        assertEquals(List.of("apply web"), runtime.calls);
+    }
+
+    @Test
+    void shouldRefuseInvalidRequestsWithTheValidationMessage() throws Exception {
+        assertRefused("name: required (the router's name)", "create-router", "{'vrid':1}");
+        assertRefused("name: '1x' is not a valid router name (allowed: 1-31 letters, digits, '_', '-', '.',"
+                + " starting with a letter)", "create-router", "{'name':'1x'}");
+        assertRefused("priority: 0 is out of range (allowed: 1-255, 255 only for the address owner)", "create-router",
+                WEB.replace("'vrid'", "'priority':0,'vrid'"));
+        assertRefused("accept_mode must be true for virtual IP owner", "create-router",
+                WEB.replace("'vrid'", "'priority':255,'accept':false,'vrid'"));
+        call("create-router", WEB);
+        assertRefused("router 'web' already exists", "create-router", WEB);
+        assertRefused("vrid: 51 on eth0 (IPv4) is already used by router 'web'", "create-router",
+                WEB.replace("'web'", "'web2'"));
+        assertRefused("unknown verb 'reboot' (allowed: create-router, delete-router, enable-router, disable-router,"
+                + " modify-router, clear-router, show-router)", "reboot", "{}");
+        assertRefused("force: unknown key (allowed: name)", "delete-router", "{'name':'web','force':true}");
+        assertRefused("router 'nope' does not exist", "enable-router", "{'name':'nope'}");
+    }
+
+    @Test
+    @DisplayName("a change the runtime refuses leaves no file (create) or the old file (modify)")
+    void shouldRollBackRefusedChanges() throws Exception {
+        runtime.refuse = "link: eth0 is not an Ethernet link";
+        assertRefused("link: eth0 is not an Ethernet link", "create-router", WEB);
+        assertFalse(Files.exists(store.fileOf("web")));
+        runtime.refuse = null;
+        call("create-router", WEB);
+        runtime.refuse = "no";
+        assertRefused("no", "modify-router", "{'name':'web','priority':50}");
+        assertEquals(100, onDisk("web").priority());
+        runtime.refuse = null;
+        assertEquals(100, call("show-router", "{}").get(0).get("prio").intValue());
+    }
+
+    @Test
+    void shouldModifyPersistAndApply() throws Exception {
+        call("create-router", WEB);
+        assertEquals(50, call("modify-router", "{'name':'web','priority':50,'preempt':false}").get("priority").intValue());
+        assertEquals(50, onDisk("web").priority());
+        assertEquals("e--a", runtime.running.get("web").mode());
+        assertRefused("vrid: cannot be changed by modify-router (delete the router and create it again)",
+                "modify-router", "{'name':'web','vrid':52}");
+    }
+
+    @Test
+    @DisplayName("enable/disable persist the flag and are idempotent")
+    void shouldEnableAndDisable() throws Exception {
+        call("create-router", WEB);
+        assertNull(call("disable-router", "{'name':'web'}"));
+        assertFalse(onDisk("web").enabled());
+        call("disable-router", "{'name':'web'}");
+        call("enable-router", "{'name':'web'}");
+        assertTrue(onDisk("web").enabled());
+        assertEquals(List.of("apply web", "apply web", "apply web"), runtime.calls);
+    }
+
+    @Test
+    void shouldDeleteAndClear() throws Exception {
+        call("create-router", WEB);
+        call("clear-router", "{'name':'web'}");
+        call("delete-router", "{'name':'web'}");
+        assertFalse(Files.exists(store.fileOf("web")));
+        assertEquals(List.of("apply web", "clear web", "remove web"), runtime.calls);
+        assertEquals(json("[]"), call("show-router", "{}"));
+    }
+
+    @Test
+    @DisplayName("show-router answers every field of every view, times relative to now")
+    void shouldShow() throws Exception {
+        call("create-router", WEB);
+        clock.set(13_345_678_900L);
+        assertEquals(json("""
+                [{'name':'web','vrid':51,'link':'eth0','af':'IPv4','prio':100,'adv_intv':1000,'mode':'e-pa',
+                  'state':'BACKUP','vnic':'vrrp4-51','admin':'online','prv_stat':'INIT','stat_last':'12.345s',
+                  'primary_ip':'192.0.2.1','virtual_ips':['192.0.2.100/24'],'reason':'started','peer':'192.0.2.2',
+                  'p_prio':200,'p_intv':1000,'p_adv_last':'10.845s','m_down_intv':3609}]""").toString(),
+                call("show-router", "{'name':'web'}").toString(), "the same JSON text (number node types differ)");
+        assertRefused("router 'x' does not exist", "show-router", "{'name':'x'}");
+    }
+
+    @Test
+    @DisplayName("open loads the valid files into the runtime and reports the broken ones")
+    void shouldOpenExistingFiles() throws Exception {
+        call("create-router", WEB);
+        Files.writeString(store.directory().resolve("bad.toml"), "vrid = 300\nlink = \"eth0\"\naddress_family = \"inet\"\n");
+        final FakeRuntime fresh = new FakeRuntime();
+        final RouterControl reopened = RouterControl.open(store, fresh, clock);
+        assertEquals(List.of("apply web"), fresh.calls);
+        assertEquals(List.of(store.directory().resolve("bad.toml") + ":1: vrid: 300 is out of range (allowed: 1-255)"),
+                reopened.loadErrors().stream().map(Object::toString).toList());
+        assertEquals(1, reopened.handle("show-router", json("{}")).size());
+    }
+}

@@ -1,0 +1,33 @@
+package io.vrrpd.daemon.control;
+
+import io.vrrpd.daemon.config.RouterSpec;
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.fsm.State;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class RouterViewTest {
+
+    @Test
+    void shouldFormatSecondsAgoWithMilliseconds() {
+        assertEquals("0.000s", RouterView.ago(5, 5));
+        assertEquals("0.000s", RouterView.ago(5, 9), "a time in the future (clock read order) is now");
+        assertEquals("12.345s", RouterView.ago(12_345_999_999L, 0));
+        assertEquals("3600.001s", RouterView.ago(3_600_001_000_000L, 0));
+    }
+
+    @Test
+    void shouldSendNullForWhatTheRuntimeDoesNotHave() {
+        final RouterSpec spec = RouterSpec.builder("v6", 7, "eth1", AddressFamily.IPV6).addresses(List.of()).build();
+        final RouterStatus fresh = new RouterStatus(AdminState.OFFLINE, State.INITIALIZE, null, 0, null, null, null,
+                null, 0);
+        assertEquals("{\"name\":\"v6\",\"vrid\":7,\"link\":\"eth1\",\"af\":\"IPv6\",\"prio\":100,\"adv_intv\":1000,"
+                + "\"mode\":\"e-pa\",\"state\":\"INIT\",\"vnic\":null,\"admin\":\"offline\",\"prv_stat\":null,"
+                + "\"stat_last\":\"1.500s\",\"primary_ip\":null,\"virtual_ips\":[\"fe80::200:5eff:fe00:207/64\"],"
+                + "\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
+                + "\"m_down_intv\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
+    }
+}
