@@ -187,6 +187,12 @@ final class Lab implements AutoCloseable {
         return Cmd.run("ip", "netns", "exec", ns(host), "cat", "/sys/class/net/eth0/address").strip();
     }
 
+    /** The ifindex of eth0 in {@code host} (part of the VNIC's name {@code vr4-VRID-IFINDEX}). */
+    int ifindex(final String host) {
+        final String line = Cmd.run("ip", "-n", ns(host), "-o", "link", "show", "dev", "eth0").strip();
+        return Integer.parseInt(line.substring(0, line.indexOf(':')));
+    }
+
     /** The bridge-side veth of {@code host} (in the switch namespace). */
     String port(final String host) {
         return ports.get(host);
