@@ -287,6 +287,7 @@ final class Lab implements AutoCloseable {
         for (final String host : hosts) {
             ip("-n", ns(SWITCH), "link", "set", port(host), "up");
             ip("-n", ns(host), "link", "set", "eth0", "up");
+            restoreAddresses(host);
             for (final String vnic : vnics(host)) {
                 Cmd.exec("ip", "-n", ns(host), "link", "del", vnic);
             }
@@ -295,6 +296,16 @@ final class Lab implements AutoCloseable {
         synchronized (this) {
             daemons.clear();
             round++;
+        }
+    }
+
+    /**
+     * Puts {@code host}'s own addresses back on eth0: taking a link down deletes its IPv6 addresses (the kernel
+     * keeps them only with keep_addr_on_down, which the lab leaves at its default).
+     */
+    void restoreAddresses(final String host) {
+        for (final String address : List.of(ipv4(host) + "/24", ipv6(host) + "/64")) {
+            ip("-n", ns(host), "addr", "replace", address, "dev", "eth0", "nodad");
         }
     }
 

@@ -84,6 +84,31 @@ class LabIT extends LabScenario {
     }
 
     @Test
+    void carrierAndLinkDownCutAHostOff_andBackUpRestoresIt() {
+        lab.carrier("h2", false);
+        assertTrue(lab.link("h2", "eth0").orElseThrow().contains("NO-CARRIER"), lab.link("h2", "eth0").orElseThrow());
+        assertTrue(lab.linkUp("h2", "eth0"), "administratively still up");
+        assertFalse(lab.ping(Lab.CLIENT, Lab.ipv4("h2")), "no carrier: no answer");
+        lab.carrier("h2", true);
+        lab.awaitPing(Lab.CLIENT, Lab.ipv4("h2"), Duration.ofSeconds(5));
+
+        lab.linkAdmin("h3", false);
+        assertFalse(lab.linkUp("h3", "eth0"), lab.link("h3", "eth0").orElseThrow());
+        assertFalse(lab.ping(Lab.CLIENT, Lab.ipv4("h3")));
+        lab.linkAdmin("h3", true);
+        lab.awaitPing(Lab.CLIENT, Lab.ipv4("h3"), Duration.ofSeconds(5));
+        assertEquals(List.of(Lab.ipv4("h3") + "/24"), lab.addresses("h3", "eth0").stream()
+                .filter(a -> !a.startsWith("fe80")).toList(), "link down deleted the IPv6 address (kernel default)");
+        lab.restoreAddresses("h3");
+        assertEquals(List.of(Lab.ipv4("h3") + "/24", Lab.ipv6("h3") + "/64"),
+                lab.addresses("h3", "eth0").stream().filter(a -> !a.startsWith("fe80")).toList());
+        assertTrue(lab.ping(Lab.CLIENT, Lab.ipv6("h3")), "IPv6 back");
+        assertEquals(List.of(), lab.vnics("h3"));
+        assertEquals(lab.mac("h3"), lab.neighbourMac(Lab.CLIENT, Lab.ipv4("h3")).orElse("none"));
+        assertTrue(lab.ifindex("h1") > 1);
+    }
+
+    @Test
     void vrrpadmWithoutDaemonExits3WithOneLine() {
         final Cmd.Result result = lab.vrrpadm("h1", "show-router");
         assertEquals(3, result.exit(), result.toString());
