@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,21 +66,21 @@ class HostilePacketsIT extends LabScenario {
         }
         final long sentBefore = d("h1").router("r1").counter("adv_sent");
 
-        // Watch the states the whole time the packets fly.
+        // Watch the states the whole time the packets fly (a flag, not an interrupt: an interrupt would close
+        // the watcher's socket mid-call).
         final AtomicReference<String> moved = new AtomicReference<>();
+        final AtomicBoolean watching = new AtomicBoolean(true);
         final Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
-            while (!Thread.currentThread().isInterrupted() && moved.get() == null) {
+            while (watching.get() && moved.get() == null) {
                 try {
                     final Map<String, String> now = states("r1", HOSTS);
                     if (!now.equals(expectedStates)) {
                         moved.compareAndSet(null, now.toString());
                     }
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
                 } catch (RuntimeException e) {
                     moved.compareAndSet(null, "a daemon stopped answering: " + e);
                 }
+                Wait.sleep(Duration.ofMillis(20));
             }
         });
 
@@ -106,8 +107,8 @@ class HostilePacketsIT extends LabScenario {
             // Longer than Master_Down_Interval of h2 (783 ms): a packet that had reset or moved a timer would show.
             Wait.sleep(Duration.ofMillis(masterDownMillis(200, 100) + 200));
         } finally {
-            watcher.interrupt();
-            watcher.join(2000);
+            watching.set(false);
+            watcher.join(5000);
         }
         assertNull(moved.get(), "router states moved while hostile packets arrived");
         for (final String host : HOSTS) {
