@@ -83,6 +83,7 @@ public final class LinkChannel implements AutoCloseable {
     }
 
     private void receive() {
+        VrrpLoop.tuneThisThread("receiver on " + link);
         final ReceivedPacket packet = new ReceivedPacket();
         final Advertisement view = new Advertisement();
         final ReceiveValidator validator = new ReceiveValidator();

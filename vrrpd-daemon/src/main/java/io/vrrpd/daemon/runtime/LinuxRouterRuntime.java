@@ -332,8 +332,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final TimerLateness lateness = loop.lateness();
         if (lateness.count() > 0) {
-            Log.info("timers: " + lateness.count() + " fired, lateness mean " + lateness.meanNanos() / 1000
-                    + " µs, max " + lateness.maxNanos() / 1000 + " µs");
+            Log.info("timers: " + lateness.summary());
         }
     }
 
