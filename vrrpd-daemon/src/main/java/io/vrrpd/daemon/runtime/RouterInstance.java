@@ -46,6 +46,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private volatile ChecksumForm peerChecksumForm;
     private volatile long lastTransitionNanos = System.nanoTime();
     private final List<IpAddress> destinations;
+    private final List<IpAddress> unicastPeers;
     /** Announcement repeats after the first burst: switches and hosts that missed it re-learn. */
     static final int ANNOUNCE_REPEATS = 2;
     static final long ANNOUNCE_REPEAT_NANOS = 1_000_000_000L;
@@ -60,9 +61,18 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.channel = channel;
         this.plumbing = plumbing;
         this.listener = listener;
+        this.unicastPeers = List.copyOf(unicastPeers);
         this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
         this.timerSlot = loop.register(this);
         this.announceSlot = loop.register(this::repeatAnnouncement);
+    }
+
+    /**
+     * With unicast peers configured, only they may speak for the VRID: a stray sender (a host someone else
+     * configured with the same VRID, or a spoofer on another subnet) is dropped. Receiver thread.
+     */
+    boolean acceptsSource(final IpAddress source) {
+        return unicastPeers.isEmpty() || unicastPeers.contains(source);
     }
 
     public RouterConfig config() {
