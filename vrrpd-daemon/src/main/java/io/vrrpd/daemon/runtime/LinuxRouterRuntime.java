@@ -418,6 +418,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         } else if (!instance.config().equals(config)) {
             instance.reconfigure(config);
         }
+        instance.announcements(spec.announceCount(), spec.announceIntervalMs() * 1_000_000L);
         setAdmin(managed, AdminState.ONLINE, null);
         if (instance.state().state() == State.INITIALIZE) {
             instance.handle(new Event.Startup(startReason));
