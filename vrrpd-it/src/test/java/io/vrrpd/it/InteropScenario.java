@@ -119,7 +119,7 @@ abstract class InteropScenario extends LabScenario {
         final long peerStarted = System.nanoTime();
         final Peer peer = peer(v, 100, v.intervalMs).start();
         peer.awaitState("BACKUP", Duration.ofSeconds(10));
-        holdAgreement(peer, "MASTER", "BACKUP", Duration.ofMillis(2 * masterDownMillis(v, 100)));
+        holdAgreement(peer, "MASTER", "BACKUP", holdTime(v));
         assertEquals(List.of("BACKUP"), peer.transitionsSince(peerStarted), peer + " entered only BACKUP");
         assertTrue(peer.operatorView().toUpperCase().contains("BACKUP"), peer + "'s view: " + peer.operatorView());
         assertEquals(ROUTER + ":MASTER:", lab.vrrpadmOk(VRRPD, "show-router", "-p", "-o", "name,state,drops", ROUTER)
@@ -131,7 +131,13 @@ abstract class InteropScenario extends LabScenario {
         System.out.println("[measure] " + getClass().getSimpleName() + " " + v + ": " + peer.name()
                 + " Master " + Wait.millisSince(stopped) + " ms after vrrpd's SIGTERM (vrrpd's exit included)");
         assertTrue(peer.operatorView().toUpperCase().contains("MASTER"), peer + "'s view: " + peer.operatorView());
-        Wait.sleep(Duration.ofMillis(3L * v.intervalMs));
+        Wait.sleep(afterTakeover(v));
+        final List<String> delays = peer.linesSince(stopped).stream().map(Peer.Line::text)
+                .filter(t -> t.matches("(?i).*(delay|interface up).*")).toList();
+        if (!delays.isEmpty()) {
+            System.out.println("[observation] " + getClass().getSimpleName() + " " + v + ": " + peer.name()
+                    + " on taking over: " + delays);
+        }
 
         final List<Adv> packets = decode(capture.stop().file());
         assertChecksumsGood(packets);
@@ -145,7 +151,10 @@ abstract class InteropScenario extends LabScenario {
                 .orElseThrow(() -> new AssertionError("no advertisement from " + peer + " after vrrpd's priority 0: "
                         + summary(packets)));
         assertEquals(100, first.priority(), peer + " advertises its priority");
-        assertTakeoverAfterSkew(v, zero, first, peer.name() + " (100)");
+        // The peer's own timing is its business: it must have reacted to the priority 0 (well before its
+        // Master_Down_Interval), not necessarily within Skew_Time + slack (FRR over IPv6 first lifts the macvlan's
+        // protodown through zebra and holds its advertisement until the interface is up).
+        assertTakeoverAfterSkew(v, zero, first, peer.name() + " (100)", false);
         observeAddresses(v, packets, primary);
     }
 
@@ -162,7 +171,7 @@ abstract class InteropScenario extends LabScenario {
         d(VRRPD).awaitState(ROUTER, "BACKUP", Duration.ofSeconds(10));
         Wait.until(Duration.ofSeconds(5), "vrrpd to accept an advertisement from " + peer,
                 () -> d(VRRPD).router(ROUTER).counter("adv_rcvd"), n -> n > 0);
-        holdAgreement(peer, "BACKUP", "MASTER", Duration.ofMillis(2 * masterDownMillis(v, 100)));
+        holdAgreement(peer, "BACKUP", "MASTER", holdTime(v));
         assertEquals(List.of(), peer.transitionsSince(vrrpdStarted), peer + " stayed Master once vrrpd ran");
         assertTrue(peer.operatorView().toUpperCase().contains("MASTER"), peer + "'s view: " + peer.operatorView());
         final Control.Router backup = d(VRRPD).router(ROUTER);
@@ -174,7 +183,7 @@ abstract class InteropScenario extends LabScenario {
 
         assertEquals(0, peer.stop(), peer + " exits 0 on SIGTERM");
         d(VRRPD).awaitState(ROUTER, "MASTER", Duration.ofMillis(masterDownMillis(v, 100)).plus(SLACK).plusSeconds(2));
-        Wait.sleep(Duration.ofMillis(3L * v.intervalMs));
+        Wait.sleep(afterTakeover(v));
         assertEquals(List.of(ROUTER + " INIT->BACKUP", ROUTER + " BACKUP->MASTER"),
                 d(VRRPD).transitionsSince(vrrpdStarted), "vrrpd's transitions");
         assertEquals(ROUTER + ":MASTER:", lab.vrrpadmOk(VRRPD, "show-router", "-p", "-o", "name,state,drops", ROUTER)
@@ -195,7 +204,7 @@ abstract class InteropScenario extends LabScenario {
                 .orElseThrow(() -> new AssertionError("no advertisement from vrrpd after the priority 0: "
                         + summary(packets)));
         assertEquals(100, first.priority(), "vrrpd advertises its priority");
-        assertTakeoverAfterSkew(v, zero, first, "vrrpd (100)");
+        assertTakeoverAfterSkew(v, zero, first, "vrrpd (100)", true);
         observeAddresses(v, packets, primary);
     }
 
@@ -220,7 +229,7 @@ abstract class InteropScenario extends LabScenario {
         d(VRRPD).awaitState(ROUTER, "MASTER", Duration.ofMillis(masterDown).plus(SLACK).plusSeconds(1));
         final long before = d(VRRPD).router(ROUTER).drops().get("interval_mismatch");
 
-        final long end = System.nanoTime() + Duration.ofMillis(3000).toNanos();
+        final long end = System.nanoTime() + Duration.ofMillis(2500).toNanos();
         while (System.nanoTime() - end < 0) {
             final Control.Router r = d(VRRPD).router(ROUTER);
             assertEquals("MASTER", r.state(), "vrrpd's state must hold");
@@ -228,7 +237,7 @@ abstract class InteropScenario extends LabScenario {
             Wait.sleep(Duration.ofMillis(100));
         }
         final long after = d(VRRPD).router(ROUTER).drops().get("interval_mismatch");
-        assertTrue(after >= before + 2, "interval_mismatch kept counting the peer's 1 s advertisements for 3 s: "
+        assertTrue(after >= before + 2, "interval_mismatch kept counting the peer's 1 s advertisements for 2.5 s: "
                 + before + " -> " + after);
         assertEquals(List.of(ROUTER + " INIT->BACKUP", ROUTER + " BACKUP->MASTER"),
                 d(VRRPD).transitionsSince(vrrpdStarted), "vrrpd changed state once (no flapping)");
@@ -254,6 +263,19 @@ abstract class InteropScenario extends LabScenario {
     }
 
     /**
+     * How long both sides must hold their states: longer than the Backup's Master_Down_Interval, so a Backup that
+     * did not accept the Master's advertisements would have taken over within it.
+     */
+    static Duration holdTime(final Variant v) {
+        return Duration.ofMillis(masterDownMillis(v, 100) + v.intervalMs);
+    }
+
+    /** How long the capture runs on after a takeover: the new Master's first advertisements. */
+    static Duration afterTakeover(final Variant v) {
+        return Duration.ofMillis(Math.min(3L * v.intervalMs, 1000));
+    }
+
+    /**
      * Watches, for {@code duration}, that vrrpd's router and the peer hold {@code vrrpdState} and {@code peerState}
      * (exactly one Master).
      */
@@ -268,15 +290,18 @@ abstract class InteropScenario extends LabScenario {
 
     /**
      * RFC 5798 §6.4.2 / RFC 3768 §6.4.2: after the Master's priority-0 advertisement a Backup waits Skew_Time, not
-     * Master_Down_Interval. {@code zero} is that advertisement, {@code first} the Backup's first one after it.
+     * Master_Down_Interval. {@code zero} is that advertisement, {@code first} the Backup's first one after it. Always
+     * checked: the Backup did not wait for Master_Down_Interval (its last regular advertisement was at most one
+     * interval before the priority 0); with {@code withinSkew}, also that it came within Skew_Time + 250 ms.
      */
-    void assertTakeoverAfterSkew(final Variant v, final Adv zero, final Adv first, final String backup) {
+    void assertTakeoverAfterSkew(final Variant v, final Adv zero, final Adv first, final String backup,
+                                 final boolean withinSkew) {
         final long skew = skewMillis(v.intervalMs, 100);
         final long masterDown = masterDownMillis(v, 100);
         final long gap = Math.round((first.epochSeconds() - zero.epochSeconds()) * 1000);
         System.out.println("[measure] " + getClass().getSimpleName() + " " + v + ": " + backup
                 + "'s first advertisement " + gap + " ms after the priority 0 (Skew_Time " + skew + " ms)");
-        assertTrue(gap <= skew + SKEW_SLACK_MS && gap < masterDown - v.intervalMs, backup + "'s first advertisement came "
+        assertTrue((!withinSkew || gap <= skew + SKEW_SLACK_MS) && gap < masterDown - v.intervalMs, backup + "'s first advertisement came "
                 + gap + " ms after the priority 0; expected about Skew_Time " + skew + " ms, well before "
                 + "Master_Down_Interval " + masterDown + " ms");
     }
