@@ -47,12 +47,14 @@ class AdminVerbsIT extends LabScenario {
     @Test
     void disableRouterOnMaster_handsOverWithPriorityZero_enableTakesMasterBack() {
         electH1();
-        final Capture capture = lab.capture(Lab.CLIENT, "ip proto 112");
+        final Capture capture = lab.capture(Lab.CLIENT);
         lab.vrrpadmOk("h1", "disable-router", "r1");
         d("h2").awaitState("r1", "MASTER", Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
+        capture.await("priority 0 from h1", p -> p.source().equals(Lab.ipv4("h1")) && p.priority() == 0,
+                Duration.ofSeconds(2));
         final List<Capture.Vrrp> packets = capture.stop().vrrp();
-        assertTrue(packets.stream().anyMatch(p -> p.source().equals(Lab.ipv4("h1")) && p.priority() == 0),
-                "h1 sent priority 0 when disabled: " + packets);
+        assertTrue(packets.stream().anyMatch(p -> p.source().equals(Lab.ipv4("h1")) && p.priority() == 0
+                && p.addresses().equals("192.0.2.100")), "h1 sent priority 0 when disabled (tshark): " + packets);
         final Control.Router disabled = d("h1").router("r1");
         assertEquals("disabled", disabled.admin());
         assertEquals("INIT", disabled.state());

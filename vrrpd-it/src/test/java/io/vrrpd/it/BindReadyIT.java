@@ -1,11 +1,15 @@
 package io.vrrpd.it;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DESIGN §1 bind-ready addresses: on every host the virtual addresses can be bound by a local program before
  * (and whether or not) its router is Master, yet only the Master answers ARP for them — with the virtual MAC,
  * never a host's own (DESIGN §7: arp_ignore=1/arp_announce=2 on the parent).
+ *
+ * <p>Known daemon bug (tagged, still run): the Master's VNICs keep arp_ignore=0, so vr4-51 and vr6-51 both answer
+ * ARP for every IPv4 address of the host — 192.0.2.100 is also answered with the IPv6 virtual MAC, and the host's
+ * own 192.0.2.1 with both virtual MACs.
  */
+@Tag("known-daemon-bug")
 class BindReadyIT extends LabScenario {
     static final String VIP = "192.0.2.100";
     static final String VIP6 = "2001:db8::100";
@@ -54,17 +63,25 @@ class BindReadyIT extends LabScenario {
 
         final Set<String> realMacs = Set.of(lab.mac("h1"), lab.mac("h2"));
         final String virtual = Lab.virtualMac(51, false);
+        // Every probe's result first, then the verdicts (a failure shows them all).
+        final List<Executable> arpChecks = new ArrayList<>();
         for (int probe = 0; probe < 3; probe++) {
             final Cmd.Result arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), VIP, Lab.ipv4(Lab.CLIENT), "0.4");
             assertTrue(arp.ok(), arp.toString());
-            final List<String> replies = arp.out().lines().toList();
-            assertFalse(replies.isEmpty(), "the Master answers ARP for " + VIP);
-            for (final String reply : replies) {
-                assertEquals(virtual + " " + virtual, reply,
-                        "every ARP reply (sender MAC, Ethernet source) is the virtual MAC; real MACs are " + realMacs);
-            }
-            assertEquals(1, replies.size(), "one answer (the Master's), not one per host: " + replies);
+            arpChecks.add(() -> assertEquals(List.of(virtual + " " + virtual), arp.out().lines().toList(),
+                    "ARP for " + VIP + ": exactly one reply (the Master's), sender MAC and Ethernet source the IPv4"
+                            + " virtual MAC; the hosts' own MACs are " + realMacs + ", the IPv6 virtual MAC "
+                            + Lab.virtualMac(51, true)));
         }
+        // The VNICs must not answer for the hosts' own addresses either (the Master's are up).
+        for (final String host : HOSTS) {
+            final Cmd.Result arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), Lab.ipv4(host),
+                    Lab.ipv4(Lab.CLIENT), "0.4");
+            final String mac = lab.mac(host);
+            arpChecks.add(() -> assertEquals(List.of(mac + " " + mac), arp.out().lines().toList(),
+                    "ARP for " + host + "'s own " + Lab.ipv4(host) + ": only its eth0 answers"));
+        }
+        assertAll(arpChecks);
         lab.flushNeighbour(Lab.CLIENT, VIP);
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(5));
         assertEquals(virtual, lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"), lab.neighbour(Lab.CLIENT, VIP));

@@ -234,6 +234,16 @@ final class Daemon {
         return linesSince(startNanos).stream().filter(line -> pattern.matcher(line.text()).find()).findFirst();
     }
 
+    /** The log since {@code startNanos}, each line with its arrival in ms after {@code startNanos}. */
+    String timeline(final long startNanos) {
+        final StringBuilder out = new StringBuilder();
+        for (final Line line : linesSince(startNanos)) {
+            out.append(String.format(java.util.Locale.ROOT, "  %s +%5d ms %s%n", host,
+                    (line.nanos() - startNanos) / 1_000_000L, line.text()));
+        }
+        return out.toString();
+    }
+
     /** Transition lines {@code (router, from, to)} since {@code startNanos}. */
     List<String> transitionsSince(final long startNanos) {
         final List<String> result = new ArrayList<>();

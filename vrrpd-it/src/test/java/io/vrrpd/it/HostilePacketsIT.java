@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RFC 5798 §7.1 receive checks against a real daemon: the client injects malformed advertisements for the
  * running router (VRID 51, 192.0.2.100) — every one with priority 254, so any that got through would take Master
  * from h1 (200). Expected: the daemons stay up, the states do not move, and each packet is counted by its reason
- * ({@code io.vrrpd.protocol.wire.Verdict} counter names) in {@code show-router -p -o drops} and {@code --json}.
+ * ({@code io.vrrpd.protocol.wire.Verdict} counter names) in {@code show-router -p -o drops} and {@code -S --json}.
  */
 class HostilePacketsIT extends LabScenario {
     static final String VIP = "192.0.2.100";
@@ -65,21 +66,21 @@ class HostilePacketsIT extends LabScenario {
         }
         final long sentBefore = d("h1").router("r1").counter("adv_sent");
 
-        // Watch the states the whole time the packets fly.
+        // Watch the states the whole time the packets fly (a flag, not an interrupt: an interrupt would close
+        // the watcher's socket mid-call).
         final AtomicReference<String> moved = new AtomicReference<>();
+        final AtomicBoolean watching = new AtomicBoolean(true);
         final Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
-            while (!Thread.currentThread().isInterrupted() && moved.get() == null) {
+            while (watching.get() && moved.get() == null) {
                 try {
                     final Map<String, String> now = states("r1", HOSTS);
                     if (!now.equals(expectedStates)) {
                         moved.compareAndSet(null, now.toString());
                     }
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
                 } catch (RuntimeException e) {
                     moved.compareAndSet(null, "a daemon stopped answering: " + e);
                 }
+                Wait.sleep(Duration.ofMillis(20));
             }
         });
 
@@ -106,15 +107,15 @@ class HostilePacketsIT extends LabScenario {
             // Longer than Master_Down_Interval of h2 (783 ms): a packet that had reset or moved a timer would show.
             Wait.sleep(Duration.ofMillis(masterDownMillis(200, 100) + 200));
         } finally {
-            watcher.interrupt();
-            watcher.join(2000);
+            watching.set(false);
+            watcher.join(5000);
         }
         assertNull(moved.get(), "router states moved while hostile packets arrived");
         for (final String host : HOSTS) {
             assertTrue(d(host).running(), "vrrpd on " + host + " still runs");
         }
 
-        // The operator's view: -p -o drops and --json.
+        // The operator's view: -p -o drops and the statistics view (-S) as JSON.
         final String parsable = lab.vrrpadmOk("h2", "show-router", "-p", "-o", "drops", "r1").strip();
         final Map<String, Long> shown = new TreeMap<>();
         for (final String item : parsable.split(",")) {
@@ -123,10 +124,10 @@ class HostilePacketsIT extends LabScenario {
             shown.put(kv[0], Long.parseLong(kv[1]));
         }
         assertEquals(expectedDrops, delta(before.get("h2"), shown), "-p -o drops: " + parsable);
-        final JsonNode json = new ObjectMapper().readTree(lab.vrrpadmOk("h2", "show-router", "--json", "r1"));
+        final JsonNode json = new ObjectMapper().readTree(lab.vrrpadmOk("h2", "show-router", "-S", "--json", "r1"));
         final Map<String, Long> jsonDrops = new TreeMap<>();
         json.get(0).path("drops").properties().forEach(e -> jsonDrops.put(e.getKey(), e.getValue().asLong()));
-        assertEquals(expectedDrops, delta(before.get("h2"), jsonDrops), "--json drops: " + json.get(0).path("drops"));
+        assertEquals(expectedDrops, delta(before.get("h2"), jsonDrops), "-S --json drops: " + json.get(0).path("drops"));
 
         // The real advertisements kept flowing and being accepted.
         assertTrue(d("h1").router("r1").counter("adv_sent") > sentBefore, "h1 kept advertising (adv_sent)");

@@ -418,14 +418,13 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    private static String python3() {
+    static String python3() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
-    /** Starts a packet capture in {@code host} on eth0 with a capture filter; returns once it captures. */
-    Capture capture(final String host, final String filter) {
-        return Capture.start(this, host, filter, work.resolve("r" + round + "-" + host + "-"
-                + System.nanoTime() + ".pcap"));
+    /** Starts capturing VRRP on eth0 of {@code host}; returns once it captures. */
+    Capture capture(final String host) {
+        return Capture.start(this, host, work.resolve("r" + round + "-" + host + "-" + System.nanoTime() + ".pcap"));
     }
 
     // ------------------------------------------------------------------ commands

@@ -58,7 +58,7 @@ class LabIT extends LabScenario {
 
     @Test
     void toolsWork_capturePacketSenderArpProbeAndBind() {
-        final Capture capture = lab.capture("h1", "ip proto 112");
+        final Capture capture = lab.capture("h1");
         final VrrpPacket packet = VrrpPacket.v3(Lab.ipv4(Lab.CLIENT), 51, 7, 100, "192.0.2.100");
         final Cmd.Result sent = lab.python(Lab.CLIENT, Lab.resource("vrrp_send.py"), Lab.ipv4(Lab.CLIENT), "255",
                 packet.hex(), VrrpPacket.v2(Lab.ipv4(Lab.CLIENT), 52, 9, 1, "192.0.2.100").hex());

@@ -41,12 +41,14 @@ class PreemptIT extends LabScenario {
         assertEquals(0, d("h1").stop());
         awaitOnlyMaster("r1", "h2", List.of("h2"), Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
 
-        final long restarted = System.nanoTime();
+        final long restarting = System.nanoTime();
         d("h1").start();
+        final long restarted = System.nanoTime();
         assertEquals(200, d("h1").router("r1").prio(), "the router came back from its file");
         awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(1));
         final long took = Wait.millisSince(restarted);
-        System.out.println("[measure] h1 Master again " + took + " ms after its daemon started answering");
+        System.out.println("[measure] h1 Master again " + took + " ms after its daemon started answering ("
+                + Wait.millisSince(restarting) + " ms after it was started); h1's log:\n" + d("h1").timeline(restarting));
         assertEquals(List.of("r1 MASTER->BACKUP"), d("h2").transitionsSince(restarted), "h2 stepped down once");
         assertTrue(lab.linkUp("h1", d("h1").router("r1").vnic()), "h1's VNIC up");
         assertFalse(lab.linkUp("h2", d("h2").router("r1").vnic()), "h2's VNIC down");

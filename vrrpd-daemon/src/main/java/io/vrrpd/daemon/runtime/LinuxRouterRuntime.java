@@ -332,8 +332,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final TimerLateness lateness = loop.lateness();
         if (lateness.count() > 0) {
-            Log.info("timers: " + lateness.count() + " fired, lateness mean " + lateness.meanNanos() / 1000
-                    + " µs, max " + lateness.maxNanos() / 1000 + " µs");
+            Log.info("timers: " + lateness.summary());
         }
     }
 
@@ -419,6 +418,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         } else if (!instance.config().equals(config)) {
             instance.reconfigure(config);
         }
+        instance.announcements(spec.announceCount(), spec.announceIntervalMs() * 1_000_000L);
         setAdmin(managed, AdminState.ONLINE, null);
         if (instance.state().state() == State.INITIALIZE) {
             instance.handle(new Event.Startup(startReason));
