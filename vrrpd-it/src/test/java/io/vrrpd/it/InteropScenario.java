@@ -238,7 +238,9 @@ abstract class InteropScenario extends LabScenario {
             Wait.sleep(Duration.ofMillis(100));
         }
         final long after = d(VRRPD).router(ROUTER).drops().get("interval_mismatch");
-        assertTrue(after >= before + 2, "interval_mismatch kept counting the peer's 1 s advertisements for 2.5 s: "
+        // Not one per second: keepalived 2.2.7 as Master restarts its advertisement timer on every advertisement it
+        // receives, even one it discards, so with vrrpd's every 2 s it sends only 1 s after each of vrrpd's.
+        assertTrue(after > before, "interval_mismatch kept counting the peer's advertisements for 2.5 s: "
                 + before + " -> " + after);
         assertEquals(List.of(ROUTER + " INIT->BACKUP", ROUTER + " BACKUP->MASTER"),
                 d(VRRPD).transitionsSince(vrrpdStarted), "vrrpd changed state once (no flapping)");
