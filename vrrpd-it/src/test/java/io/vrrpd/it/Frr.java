@@ -63,6 +63,9 @@ final class Frr extends Peer {
         final int vrid = settings.vrid();
         final StringBuilder conf = new StringBuilder();
         conf.append("! vrrpd-it interop peer: written by Frr.java\n")
+                // State changes are logged anyway; this adds timer events and why an advertisement waits.
+                .append("debug vrrp protocol\n")
+                .append("!\n")
                 .append("interface eth0\n")
                 .append(" vrrp ").append(vrid).append(" version ").append(settings.version()).append('\n')
                 .append(" vrrp ").append(vrid).append(" priority ").append(settings.priority()).append('\n')
