@@ -85,7 +85,9 @@ class ElectionFailoverIT extends LabScenario {
         assertEquals(List.of("r1 BACKUP->MASTER"), d("h2").transitionsSince(killed), "h2's log since the crash");
         // What SIGKILL leaves behind on h3 (a supervisor's job per DESIGN §6): reported, not asserted.
         final String h3Vnic = "vr4-" + VRID + "-" + lab.ifindex("h3");
-        System.out.println("[observation] after SIGKILL, h3's " + h3Vnic + ": " + lab.link("h3", h3Vnic).orElse("gone"));
+        System.out.println("[observation] after SIGKILL, h3's " + h3Vnic + ": " + lab.link("h3", h3Vnic).orElse("gone")
+                + "\n  ARP replies for " + VIP + " (sender MAC, Ethernet source): " + lab.python(Lab.CLIENT,
+                Lab.resource("arp_probe.py"), VIP, Lab.ipv4(Lab.CLIENT), "0.4").out().strip().replace("\n", "; "));
     }
 
     @Test

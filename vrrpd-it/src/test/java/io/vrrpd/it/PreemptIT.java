@@ -49,7 +49,7 @@ class PreemptIT extends LabScenario {
         final long took = Wait.millisSince(restarted);
         System.out.println("[measure] h1 Master again " + took + " ms after its daemon started answering ("
                 + Wait.millisSince(restarting) + " ms after it was started); h1's log:\n" + d("h1").timeline(restarting));
-        assertEquals(List.of("r1 MASTER->BACKUP"), d("h2").transitionsSince(restarted), "h2 stepped down once");
+        assertEquals(List.of("r1 MASTER->BACKUP"), d("h2").transitionsSince(restarting), "h2 stepped down once");
         assertTrue(lab.linkUp("h1", d("h1").router("r1").vnic()), "h1's VNIC up");
         assertFalse(lab.linkUp("h2", d("h2").router("r1").vnic()), "h2's VNIC down");
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
