@@ -1,6 +1,5 @@
 package io.vrrpd.it;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -17,13 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * DESIGN §1 bind-ready addresses: on every host the virtual addresses can be bound by a local program before
  * (and whether or not) its router is Master, yet only the Master answers ARP for them — with the virtual MAC,
- * never a host's own (DESIGN §7: arp_ignore=1/arp_announce=2 on the parent).
- *
- * <p>Known daemon bug (tagged, still run): the Master's VNICs keep arp_ignore=0, so vr4-51 and vr6-51 both answer
- * ARP for every IPv4 address of the host — 192.0.2.100 is also answered with the IPv6 virtual MAC, and the host's
- * own 192.0.2.1 with both virtual MACs.
+ * never a host's own (DESIGN §7: arp_ignore=1/arp_announce=2 on the parent and on every VNIC: a VNIC with the
+ * defaults answers ARP for every IPv4 address of the host, so 192.0.2.100 was also answered with the IPv6
+ * virtual MAC and the host's own 192.0.2.1 with both virtual MACs).
  */
-@Tag("known-daemon-bug")
 class BindReadyIT extends LabScenario {
     static final String VIP = "192.0.2.100";
     static final String VIP6 = "2001:db8::100";
