@@ -137,7 +137,10 @@ public final class HealthMonitor implements AutoCloseable {
         });
     }
 
-    /** Stops every check (interrupting running ones) and the monitor's thread. Waits up to 5 s for that. */
+    /**
+     * Stops every check (interrupting running ones) and the monitor's thread. Waits up to 5 s for that, so not
+     * from a listener (the monitor's own thread).
+     */
     @Override
     public void close() {
         if (closed) {
