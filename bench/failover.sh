@@ -263,10 +263,10 @@ run_once() {
     grep -q -- "$master_re" "$b_log" && die "B became Master before the signal (run $SEQ): $(tail -n 5 "$b_log")"
     # The measurement: the timestamp, then the signal at once.
     if [[ $sig == KILL ]]; then
+        disown "$a_pid" 2>/dev/null || true   # no "Killed" job notice from bash
         t_sig=$EPOCHREALTIME
         if [[ -n $a_child ]]; then kill -KILL "$a_child" "$a_pid"; else kill -KILL "$a_pid"; fi
         ip -n "$LAN" link set "a$SEQ" down
-        wait "$a_pid" 2>/dev/null || true
     else
         t_sig=$EPOCHREALTIME
         kill -TERM "$a_pid"
