@@ -71,7 +71,7 @@ for x in "${INTERVAL_LIST[@]}"; do
 done
 [[ $(id -u) -eq 0 ]] || { echo "bench/failover.sh: needs root (network namespaces)" >&2; exit 1; }
 
-install_packages iproute2 iputils-ping tshark keepalived
+install_packages iproute2 iputils-ping procps tshark keepalived
 for x in "${IMPL_LIST[@]}"; do
     if [[ $x == vrrpd ]]; then
         find_jdk
