@@ -38,6 +38,7 @@ tshark, iproute2 and iputils-ping; builds vrrpd if needed.
   --signal LIST    KILL (crash: SIGKILL + link down) and/or TERM (default KILL,TERM)
   --csv FILE       also write every run's numbers there
   --keep           keep the work directory (pcap, logs, ping logs)
+  --analyse DIR    only print the tables again from a kept work directory (same --runs/--impl/...)
 EOF
 }
 
@@ -47,6 +48,7 @@ INTERVALS=1000,100
 SIGNALS=KILL,TERM
 CSV=
 KEEP=${KEEP_WORK:-0}
+ANALYSE=
 while (($#)); do
     case $1 in
     -h | --help) usage; exit 0 ;;
@@ -56,6 +58,7 @@ while (($#)); do
     --signal) SIGNALS=$2; shift 2 ;;
     --csv) CSV=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --analyse) ANALYSE=$2; shift 2 ;;
     *) echo "bench/failover.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -258,7 +261,9 @@ run_once() {
     ping_pid=$!
     PIDS+=("$ping_pid")
     wait_for "ping replies" 15 replies_after "$dir/ping.log" "$t_start"
-    settle=$(awk -v m="$ms" 'BEGIN { printf "%.2f", 2 * m / 1000 + 0.3 }')
+    # Two intervals to settle, then a random fraction of one, so the signal falls anywhere between two
+    # advertisements (a crash's outage depends on that phase).
+    settle=$(awk -v m="$ms" -v r="$RANDOM" 'BEGIN { printf "%.3f", (2 + r / 32768) * m / 1000 + 0.3 }')
     sleep "$settle"
     grep -q -- "$master_re" "$b_log" && die "B became Master before the signal (run $SEQ): $(tail -n 5 "$b_log")"
     # The measurement: the timestamp, then the signal at once.
@@ -338,6 +343,10 @@ stats() {
 
 # --- main --------------------------------------------------------------------------------------------
 
+if [[ -n $ANALYSE ]]; then
+    rmdir "$WORK"
+    WORK=$ANALYSE KEEP=1
+else
 log "work directory $WORK; $RUNS run(s) per case"
 make_lan
 plug "$CLIENT" c 192.0.2.10 02:00:00:00:00:0a
@@ -365,11 +374,13 @@ sleep 0.5
 kill -TERM "$CAP_PID" 2>/dev/null || true
 wait "$CAP_PID" 2>/dev/null || true
 
+fi
+
 analyse >"$WORK/results"
 [[ -z $CSV ]] || { echo "impl,interval_ms,signal,run,a_ms,b_ms,c_ms,pings_lost" >"$CSV"; tr ' ' , <"$WORK/results" >>"$CSV"; }
 
-KA_V=$(keepalived --version 2>&1 | head -n1)
-VRRPD_V=$("$VRRPD_HOME/bin/vrrpd" --version 2>/dev/null | head -n1 || echo "vrrpd (not built)")
+KA_V=$(keepalived --version 2>&1 | sed -n 1p)
+VRRPD_V=$("$VRRPD_HOME/bin/vrrpd" --version 2>/dev/null | sed -n 1p || echo "vrrpd (not built)")
 echo
 echo "Failover, $RUNS run(s) per case, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r); $KA_V; $VRRPD_V."
 echo "Times in ms, median / worst. A (priority 200) is the old Master, B (priority 150) takes over; both run the implementation named."
