@@ -9,12 +9,14 @@ import java.util.stream.Collectors;
 /**
  * The columns of {@code show-router}: illumos vrrpadm's names (ADMIN and REASON are ours). The daemon
  * sends every field of every router under its lower-case name; the views pick columns from them.
- * Declared in view order: plain, then what {@code -x} adds, then what {@code -P} adds.
+ * Declared in view order: plain, then what {@code -x} adds, then what {@code -P} adds, then the counters
+ * of {@code -S} (ours).
  */
 enum Field {
     NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC,
     ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON,
-    PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV;
+    PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV,
+    ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS;
 
     /** The name in the daemon's JSON and in {@code --json} output. */
     String key() {

@@ -86,7 +86,7 @@ final class RouterTable {
         return value.replace("\\", "\\\\").replace(":", "\\:");
     }
 
-    /** A field's text: empty for none, list elements joined by commas. */
+    /** A field's text: empty for none, list elements joined by commas, objects as {@code key=value,…}. */
     static String text(final JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return "";
@@ -94,6 +94,11 @@ final class RouterTable {
         if (value.isArray()) {
             return StreamSupport.stream(value.spliterator(), false).map(RouterTable::text)
                     .collect(Collectors.joining(","));
+        }
+        if (value.isObject()) {
+            final List<String> pairs = new ArrayList<>();
+            value.fields().forEachRemaining(entry -> pairs.add(entry.getKey() + "=" + text(entry.getValue())));
+            return String.join(",", pairs);
         }
         return value.isValueNode() ? value.asText() : value.toString();
     }

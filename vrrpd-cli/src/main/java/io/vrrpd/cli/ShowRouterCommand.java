@@ -22,10 +22,12 @@ import java.util.concurrent.Callable;
                 "-x fields:      NAME ADMIN STATE PRV_STAT STAT_LAST VNIC PRIMARY_IP",
                 "                VIRTUAL_IPS REASON",
                 "-P fields:      NAME PEER P_PRIO P_INTV P_ADV_LAST M_DOWN_INTV",
+                "-S fields:      NAME STATE ADV_SENT ADV_RCVD TRANSITIONS DROPS",
                 "AF: IPv4|IPv6. MODE: e(nabled) o(wner) p(reempt) a(ccept), '-' where unset.",
                 "STATE, PRV_STAT: INIT|BACKUP|MASTER. ADMIN: disabled|offline|online|maintenance.",
                 "ADV_INTV, P_INTV, M_DOWN_INTV in ms; STAT_LAST (since the last state change)",
                 "and P_ADV_LAST (since the Master's last advertisement) in seconds, e.g. 12.345s.",
+                "DROPS: received packets dropped, as reason=count,... (reasons: docs/CONFIG.md).",
                 "A value the daemon does not have shows as -- (empty with -p, null with --json).",
                 ""})
 final class ShowRouterCommand implements Callable<Integer> {
@@ -44,6 +46,10 @@ final class ShowRouterCommand implements Callable<Integer> {
 
     @Option(names = {"-P", "--peer"}, description = "Peer view: the Master heard from (not with -x).")
     private boolean peer;
+
+    @Option(names = {"-S", "--statistics"},
+            description = "Statistics view: advertisements sent and accepted, transitions, drops by reason.")
+    private boolean statistics;
 
     @Option(names = {"-p", "--parsable"},
             description = "One line per router, fields separated by ':', no header; ':' and '\\' in values"
@@ -81,8 +87,8 @@ final class ShowRouterCommand implements Callable<Integer> {
 
     /** Checks the option combination before anything is sent, and picks the columns. */
     private List<Field> fields() {
-        if (peer && extended) {
-            throw CliException.usage("show-router: -P/--peer and -x/--extended cannot be combined");
+        if ((peer ? 1 : 0) + (extended ? 1 : 0) + (statistics ? 1 : 0) > 1) {
+            throw CliException.usage("show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics");
         }
         if (parsable && output == null) {
             throw CliException.usage("show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]");
@@ -93,6 +99,7 @@ final class ShowRouterCommand implements Callable<Integer> {
         if (output != null) {
             return Field.parseList(output);
         }
-        return (extended ? View.EXTENDED : peer ? View.PEER_INFO : View.PLAIN).fields();
+        return (extended ? View.EXTENDED : peer ? View.PEER_INFO : statistics ? View.STATISTICS : View.PLAIN)
+                .fields();
     }
 }

@@ -30,7 +30,9 @@ enum View {
     /** {@code show-router -x}. */
     EXTENDED(List.of(NAME, ADMIN, STATE, PRV_STAT, STAT_LAST, VNIC, PRIMARY_IP, VIRTUAL_IPS, REASON)),
     /** {@code show-router -P}. */
-    PEER_INFO(List.of(NAME, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV));
+    PEER_INFO(List.of(NAME, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV)),
+    /** {@code show-router -S} (ours): counters since the router started in this daemon. */
+    STATISTICS(List.of(NAME, Field.STATE, Field.ADV_SENT, Field.ADV_RCVD, Field.TRANSITIONS, Field.DROPS));
 
     private final List<Field> fields;
 

@@ -63,7 +63,7 @@ class VrrpadmAgainstRouterControlTest {
         @Override
         public RouterStatus status(final String name) {
             final AdminState admin = routers.get(name).enabled() ? AdminState.OFFLINE : AdminState.DISABLED;
-            return new RouterStatus(admin, State.INITIALIZE, null, 0, null, null, null, null, 0);
+            return new RouterStatus(admin, State.INITIALIZE, null, 0, null, null, null, null, 0, null);
         }
     }
 

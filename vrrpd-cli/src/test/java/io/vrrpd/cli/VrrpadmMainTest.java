@@ -183,10 +183,11 @@ class VrrpadmMainTest {
             "create-router -V 1 -l eth0 -A inet -z web        | Unknown option: '-z'",
             "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum)",
             "modify-router -V 3 web                           | Unknown options: '-V', 'web'",
-            "show-router -x -P                                | show-router: -P/--peer and -x/--extended cannot be combined",
+            "show-router -x -P                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
+            "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -p                                   | show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-router -p -o name --json                    | show-router: -p/--parsable and --json cannot be combined",
-            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, all)",
+            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, all)",
             "show-router a b                                  | Unmatched argument at index 2: 'b'",
             "frobnicate                                       | Unmatched argument at index 0: 'frobnicate'",
             "''                                               | Unmatched argument at index 0: ''"})

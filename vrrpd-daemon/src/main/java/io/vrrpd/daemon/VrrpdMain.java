@@ -2,6 +2,12 @@ package io.vrrpd.daemon;
 
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.daemon.control.ControlServer;
+import io.vrrpd.daemon.control.RouterControl;
+import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
+import io.vrrpd.daemon.runtime.Log;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,14 +16,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code vrrpd} command (DESIGN.md §2). This build has the control plane — router files, the control
- * socket, the router verbs — but no Linux data plane yet, so {@code --check-config} and {@code --version}
- * work and running the daemon says plainly that it cannot run routers.
+ * The {@code vrrpd} command (DESIGN.md §2): loads the router files, runs the routers on Linux
+ * ({@link LinuxRouterRuntime}), serves the control socket, and handles signals — SIGTERM/SIGINT: every Master
+ * sends priority 0 and releases its addresses, then exit 0; SIGHUP: reload the router files.
  */
 @Command(name = "vrrpd", mixinStandardHelpOptions = true, versionProvider = VrrpdMain.Version.class,
         sortOptions = false,
@@ -25,7 +34,8 @@ import java.util.concurrent.Callable;
                 "High availability for Linux hosts: VRRP virtual routers (RFC 5798 v3, RFC 3768 v2),",
                 "protected services and service clusters.",
                 "",
-                "This build checks router files (--check-config); it cannot run routers on Linux yet.",
+                "Runs in the foreground and logs to stderr (journald priority prefixes).",
+                "Signals: TERM/INT stop (Masters send priority 0 first), HUP reloads the router files.",
                 ""})
 public final class VrrpdMain implements Callable<Integer> {
 
@@ -57,9 +67,81 @@ public final class VrrpdMain implements Callable<Integer> {
         if (checkConfig) {
             return checkConfig();
         }
-        err.println("vrrpd: this build cannot run routers yet: the Linux data plane is not part of it"
-                + " (see README.md; bin/simulate runs the protocol on a simulated LAN)");
-        return 1;
+        if (http != null) {
+            err.println("vrrpd: --http " + http + ": the REST API and dashboard are not part of this build;"
+                    + " run without --http");
+            return 2;
+        }
+        return runDaemon();
+    }
+
+    private int runDaemon() {
+        DaemonLogging.install();
+        final RouterStore store = new RouterStore(configDir);
+        final LinuxRouterRuntime runtime;
+        try {
+            Files.createDirectories(store.directory());
+            Files.createDirectories(stateDir);
+            runtime = LinuxRouterRuntime.start((router, from, to, reason) -> { });
+        } catch (IOException e) {
+            err.println("vrrpd: cannot start: " + e.getMessage());
+            return 1;
+        }
+        final RouterControl control;
+        final ControlServer server;
+        try {
+            control = RouterControl.open(store, runtime, System::nanoTime);
+            runtime.removeLeftovers();
+            server = ControlServer.start(socket, control);
+        } catch (IOException e) {
+            err.println("vrrpd: cannot start: " + e.getMessage());
+            runtime.shutdown("vrrpd failed to start");
+            runtime.close();
+            return 1;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicReference<String> stopReason = new AtomicReference<>();
+        // Signal handlers run on the JVM's signal thread: the shutdown itself (priority 0 from every Master)
+        // starts right there, so the advertisement leaves within a loop hop of the signal.
+        final SignalHandler stop = signal -> {
+            if (stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
+                runtime.shutdown(stopReason.get());
+                stopped.countDown();
+            }
+        };
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("vrrpd-reload").start(() -> {
+            try {
+                Log.info(control.reload());
+            } catch (IOException e) {
+                Log.error("reload: cannot read " + store.directory() + ": " + e.getMessage()
+                        + " (routers keep running as they are)");
+            }
+        }));
+        Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
+                + store.directory() + "; control socket " + server.path());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            Log.warn("closing the control socket: " + e.getMessage());
+        }
+        runtime.close();
+        Log.info("vrrpd stopped");
+        return 0;
+    }
+
+    private static String version() {
+        try {
+            return new Version().getVersion()[0].replaceFirst("^vrrpd ", "");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private int checkConfig() {

@@ -52,10 +52,11 @@ class VrrpdMainTest {
     }
 
     @Test
-    void shouldSayItCannotRunRoutersYet() {
-        final Run run = run("--config-dir", configDir.toString());
-        assertEquals(1, run.status());
-        assertTrue(run.err().startsWith("vrrpd: this build cannot run routers yet"), run.err());
+    void shouldRefuseHttpItDoesNotServeYetBeforeStartingAnything() {
+        final Run run = run("--config-dir", configDir.toString(), "--http", "127.0.0.1:8080");
+        assertEquals(2, run.status());
+        assertTrue(run.err().startsWith("vrrpd: --http 127.0.0.1:8080: the REST API and dashboard are not part"),
+                run.err());
     }
 
     @Test

@@ -77,6 +77,66 @@ public final class RouterControl implements ControlHandler {
         loadErrors.add(error);
     }
 
+    /**
+     * SIGHUP: re-reads the router files and applies the differences. An unchanged router is not touched; a
+     * new file starts a router, a changed one is applied in place, a removed one is deleted. A file that
+     * no longer parses is reported as {@code FILE:LINE: message} and its router keeps running as it was:
+     * a typo must not take an address down.
+     *
+     * @return one line saying what changed, for the log
+     * @throws IOException when the routers directory cannot be listed (nothing is changed then)
+     */
+    public synchronized String reload() throws IOException {
+        final RouterStore.Loaded loaded = store.loadAll();
+        final java.util.Set<String> broken = new java.util.HashSet<>();
+        for (final ConfigError error : loaded.errors()) {
+            LOG.log(System.Logger.Level.ERROR, error + " (router keeps its running configuration)");
+            final String file = error.file().getFileName().toString();
+            broken.add(file.endsWith(".toml") ? file.substring(0, file.length() - ".toml".length()) : file);
+        }
+        final Map<String, RouterSpec> wanted = new TreeMap<>();
+        loaded.routers().forEach(spec -> wanted.put(spec.name(), spec));
+        int added = 0;
+        int changed = 0;
+        int removed = 0;
+        for (final String name : List.copyOf(routers.keySet())) {
+            if (!wanted.containsKey(name) && !broken.contains(name)) {
+                runtime.remove(name);
+                routers.remove(name);
+                removed++;
+            }
+        }
+        int refused = 0;
+        for (final RouterSpec spec : wanted.values()) {
+            final RouterSpec old = routers.get(spec.name());
+            if (spec.equals(old)) {
+                continue;
+            }
+            final RouterSpec conflict = routers.values().stream().filter(spec::conflictsWith).findFirst().orElse(null);
+            if (conflict != null) {
+                LOG.log(System.Logger.Level.ERROR, store.fileOf(spec.name()) + ":1: vrid: " + spec.vrid() + " on "
+                        + spec.link() + " is already used by router '" + conflict.name() + "'");
+                refused++;
+                continue;
+            }
+            try {
+                runtime.apply(spec);
+                routers.put(spec.name(), spec);
+                if (old == null) {
+                    added++;
+                } else {
+                    changed++;
+                }
+            } catch (ControlException e) {
+                LOG.log(System.Logger.Level.ERROR, store.fileOf(spec.name()) + ":1: " + e.getMessage());
+                refused++;
+            }
+        }
+        return "reload: " + added + " added, " + changed + " changed, " + removed + " removed, "
+                + (routers.size() - added - changed) + " unchanged"
+                + (broken.isEmpty() && refused == 0 ? "" : ", " + (broken.size() + refused) + " file(s) refused");
+    }
+
     @Override
     public synchronized JsonNode handle(final String verb, final JsonNode args) throws ControlException {
         return switch (verb) {
@@ -104,6 +164,7 @@ public final class RouterControl implements ControlHandler {
                         + ") is already used by router '" + other.name() + "'");
             }
         }
+        runtime.check(spec);
         change(null, spec);
         return described(spec);
     }
@@ -111,6 +172,7 @@ public final class RouterControl implements ControlHandler {
     private JsonNode modify(final JsonNode args) throws ControlException {
         final RouterSpec old = existing(name(args));
         final RouterSpec spec = validated(() -> RouterSpecTree.modify(old, withoutName(args)));
+        runtime.check(spec);
         change(old, spec);
         return described(spec);
     }

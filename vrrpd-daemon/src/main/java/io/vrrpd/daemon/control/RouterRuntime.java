@@ -9,6 +9,16 @@ import io.vrrpd.daemon.config.RouterSpec;
 public interface RouterRuntime {
 
     /**
+     * Refuses a router this host cannot run, before anything is saved (create-router, modify-router): a
+     * link that does not exist, priority 255 for addresses the link does not own. At boot the same router
+     * is not refused but goes offline with the reason, because a link may appear later.
+     *
+     * @throws ControlException naming the field and what is allowed
+     */
+    default void check(RouterSpec spec) throws ControlException {
+    }
+
+    /**
      * Makes the running router {@code spec.name()} match {@code spec}: starts it if new, changes it in place
      * if running (an unchanged router is not touched), leaves the VRRP group when {@code spec.enabled()} is
      * false. An environment problem (a missing link) is not a refusal: the router goes to maintenance with

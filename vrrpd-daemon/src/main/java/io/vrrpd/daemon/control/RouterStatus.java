@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param primaryAddress          the router's own address on the link, null until known
  * @param peer                    the Master last heard, null when none has been heard
  * @param masterDownIntervalNanos Master_Down_Interval (RFC 5798 §6.1), 0 when not computed
+ * @param statistics              the router's counters, null when the runtime keeps none
  */
 public record RouterStatus(
         AdminState admin,
@@ -31,7 +32,8 @@ public record RouterStatus(
         String vnic,
         IpAddress primaryAddress,
         Peer peer,
-        long masterDownIntervalNanos) {
+        long masterDownIntervalNanos,
+        Statistics statistics) {
 
     public RouterStatus {
         Objects.requireNonNull(admin, "admin");
@@ -49,6 +51,22 @@ public record RouterStatus(
     public record Peer(IpAddress address, int priority, long intervalNanos, long lastAdvertNanos) {
         public Peer {
             Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /**
+     * Counters since the router started in this daemon (show-router's statistics fields).
+     *
+     * @param advertisementsSent     advertisements sent
+     * @param advertisementsReceived advertisements accepted
+     * @param transitions            protocol state changes
+     * @param drops                  received packets dropped, by {@code Verdict} counter name; only reasons
+     *                               that happened, in a stable order
+     */
+    public record Statistics(long advertisementsSent, long advertisementsReceived, long transitions,
+                             java.util.SequencedMap<String, Long> drops) {
+        public Statistics {
+            drops = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(drops));
         }
     }
 }

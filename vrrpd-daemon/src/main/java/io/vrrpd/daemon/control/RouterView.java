@@ -42,6 +42,7 @@ public final class RouterView {
         peer(view, status.peer(), nowNanos);
         view.put("m_down_intv", status.masterDownIntervalNanos() > 0
                 ? status.masterDownIntervalNanos() / NANOS_PER_MILLI : null);
+        statistics(view, status.statistics());
         return view;
     }
 
@@ -50,6 +51,18 @@ public final class RouterView {
         view.put("p_prio", peer == null ? null : peer.priority());
         view.put("p_intv", peer == null ? null : peer.intervalNanos() / NANOS_PER_MILLI);
         view.put("p_adv_last", peer == null ? null : ago(nowNanos, peer.lastAdvertNanos()));
+    }
+
+    private static void statistics(final ObjectNode view, final RouterStatus.Statistics stats) {
+        view.put("adv_sent", stats == null ? null : stats.advertisementsSent());
+        view.put("adv_rcvd", stats == null ? null : stats.advertisementsReceived());
+        view.put("transitions", stats == null ? null : stats.transitions());
+        if (stats == null) {
+            view.putNull("drops");
+        } else {
+            final ObjectNode drops = view.putObject("drops");
+            stats.drops().forEach(drops::put);
+        }
     }
 
     /** Seconds since {@code thenNanos} with millisecond precision, e.g. {@code 12.345s}. */

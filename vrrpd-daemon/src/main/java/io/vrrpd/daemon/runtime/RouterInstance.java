@@ -46,6 +46,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private volatile ChecksumForm peerChecksumForm;
     private volatile long lastTransitionNanos = System.nanoTime();
     private final List<IpAddress> destinations;
+    /** Announcement repeats after the first burst: switches and hosts that missed it re-learn. */
+    static final int ANNOUNCE_REPEATS = 2;
+    static final long ANNOUNCE_REPEAT_NANOS = 1_000_000_000L;
+    private final int announceSlot;
+    private int announcementsLeft;
 
     RouterInstance(final RouterConfig config, final VrrpLoop loop, final LinkChannel channel,
                    final RouterPlumbing plumbing, final List<IpAddress> unicastPeers, final Listener listener) {
@@ -57,6 +62,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.listener = listener;
         this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
         this.timerSlot = loop.register(this);
+        this.announceSlot = loop.register(this::repeatAnnouncement);
     }
 
     public RouterConfig config() {
@@ -130,9 +136,27 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         }
     }
 
-    /** Forgets the timer slot (delete-router). Loop thread. */
+    /** Forgets the timer slots (delete-router). Loop thread. */
     void close() {
         loop.unregister(timerSlot);
+        loop.unregister(announceSlot);
+    }
+
+    private void repeatAnnouncement(final long now) {
+        if (state.state() != State.MASTER || announcementsLeft <= 0) {
+            return;
+        }
+        announcementsLeft--;
+        kernel("announce addresses", () -> counters.announcements += plumbing.announce());
+        if (announcementsLeft > 0) {
+            loop.arm(announceSlot, now + ANNOUNCE_REPEAT_NANOS);
+        }
+    }
+
+    private void announce(final long now) {
+        kernel("announce addresses", () -> counters.announcements += plumbing.announce());
+        announcementsLeft = ANNOUNCE_REPEATS;
+        loop.arm(announceSlot, now + ANNOUNCE_REPEAT_NANOS);
     }
 
     private void apply(final Action action, final long now) {
@@ -141,8 +165,12 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             case Action.ArmTimer arm -> loop.arm(timerSlot, arm.deadlineNanos());
             case Action.CancelTimer cancel -> loop.disarm(timerSlot);
             case Action.ClaimAddresses claim -> kernel("bring " + plumbing.vnic() + " up", plumbing::up);
-            case Action.ReleaseAddresses release -> kernel("take " + plumbing.vnic() + " down", plumbing::down);
-            case Action.Announce announce -> kernel("announce addresses", () -> counters.announcements += plumbing.announce());
+            case Action.ReleaseAddresses release -> {
+                announcementsLeft = 0;
+                loop.disarm(announceSlot);
+                kernel("take " + plumbing.vnic() + " down", plumbing::down);
+            }
+            case Action.Announce announce -> announce(now);
             case Action.StateChanged changed -> stateChanged(changed, now);
             case Action.MasterConflict conflict -> {
                 counters.masterConflicts++;

@@ -28,6 +28,11 @@ import java.util.Optional;
  * address on a down macvlan stays, so with the defaults the parent link of a Backup answers ARP for the
  * virtual address and attracts its traffic (DESIGN.md §7). IPv6 addresses survive the VNIC going down
  * only with {@code keep_addr_on_down=1} on it.
+ *
+ * <p>Real-MAC mode (for networks whose switches refuse the virtual MAC, e.g. some clouds and port-security
+ * setups): no VNIC; the Master adds the addresses to the parent link and announces them from the link's
+ * own MAC, and a Backup removes them. Addresses are then not bind-ready on Backups unless the host sets
+ * {@code net.ipv4.ip_nonlocal_bind=1} / {@code net.ipv6.ip_nonlocal_bind=1} (docs/RUNNING.md).
  */
 public final class RouterPlumbing {
     private final Rtnetlink netlink;
@@ -35,18 +40,27 @@ public final class RouterPlumbing {
     private final String parentLink;
     private final int parentIndex;
     private final String vnic;
-    private final MacAddress mac;
+    private final boolean realMac;
+    private MacAddress mac;
     private int vnicIndex = -1;
     private PacketSocket packets;
 
+    /**
+     * @param realMac real-MAC mode: addresses on the parent link while Master, no VNIC
+     */
     public RouterPlumbing(final Rtnetlink netlink, final RouterConfig config, final String parentLink,
-                          final int parentIndex) {
+                          final int parentIndex, final boolean realMac) {
         this.netlink = netlink;
         this.config = config;
         this.parentLink = parentLink;
         this.parentIndex = parentIndex;
-        this.vnic = vnicName(config.family(), config.vrid(), parentIndex);
+        this.realMac = realMac;
+        this.vnic = realMac ? parentLink : vnicName(config.family(), config.vrid(), parentIndex);
         this.mac = MacAddress.of(config.family().virtualMac(config.vrid()));
+    }
+
+    public int parentIndex() {
+        return parentIndex;
     }
 
     /**
@@ -71,6 +85,12 @@ public final class RouterPlumbing {
      * online. A leftover with the wrong MAC or parent is replaced; stale addresses are removed.
      */
     public void plumb() throws IOException {
+        if (realMac) {
+            mac = netlink.link(parentIndex).mac();
+            vnicIndex = parentIndex;
+            down(); // a previous run's addresses: never two hosts answering
+            return;
+        }
         Sysctl.prepareParentLink(parentLink);
         final Optional<Link> found = netlink.findLink(vnic);
         if (found.isPresent() && adoptable(found.get())) {
@@ -106,11 +126,26 @@ public final class RouterPlumbing {
 
     /** Master: the VNIC up, so the virtual MAC and addresses answer. */
     public void up() throws IOException {
+        if (realMac) {
+            for (final IpPrefix prefix : config.virtualAddresses()) {
+                netlink.addAddress(parentIndex, prefix);
+            }
+            return;
+        }
         netlink.setLinkUp(vnicIndex, true);
     }
 
     /** Not Master: the VNIC down; the addresses stay plumbed and bind-ready. */
     public void down() throws IOException {
+        if (realMac) {
+            final List<IpPrefix> ours = config.virtualAddresses();
+            for (final LinkAddress present : netlink.addresses(parentIndex)) {
+                if (ours.contains(present.prefix())) {
+                    netlink.deleteAddress(parentIndex, present.prefix());
+                }
+            }
+            return;
+        }
         netlink.setLinkUp(vnicIndex, false);
     }
 
@@ -136,6 +171,11 @@ public final class RouterPlumbing {
     /** Removes the VNIC and with it the addresses (delete-router, or a clean shutdown). */
     public void unplumb() throws IOException {
         closePackets();
+        if (realMac) {
+            down();
+            vnicIndex = -1;
+            return;
+        }
         final Optional<Link> existing = netlink.findLink(vnic);
         if (existing.isPresent()) {
             netlink.deleteLink(existing.get().index());

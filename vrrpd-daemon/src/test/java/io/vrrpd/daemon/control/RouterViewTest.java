@@ -23,11 +23,11 @@ class RouterViewTest {
     void shouldSendNullForWhatTheRuntimeDoesNotHave() {
         final RouterSpec spec = RouterSpec.builder("v6", 7, "eth1", AddressFamily.IPV6).addresses(List.of()).build();
         final RouterStatus fresh = new RouterStatus(AdminState.OFFLINE, State.INITIALIZE, null, 0, null, null, null,
-                null, 0);
+                null, 0, null);
         assertEquals("{\"name\":\"v6\",\"vrid\":7,\"link\":\"eth1\",\"af\":\"IPv6\",\"prio\":100,\"adv_intv\":1000,"
                 + "\"mode\":\"e-pa\",\"state\":\"INIT\",\"vnic\":null,\"admin\":\"offline\",\"prv_stat\":null,"
                 + "\"stat_last\":\"1.500s\",\"primary_ip\":null,\"virtual_ips\":[\"fe80::200:5eff:fe00:207/64\"],"
                 + "\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
-                + "\"m_down_intv\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
+                + "\"m_down_intv\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
     }
 }

@@ -16,6 +16,13 @@ public final class VerdictCounters {
         return counts[verdict.ordinal()];
     }
 
+    /** Adds {@code other}'s counts to these (a replaced router keeps its history). */
+    public void addAll(final VerdictCounters other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+    }
+
     /** All packets that were dropped, whatever the reason. */
     public long rejected() {
         long sum = 0;
