@@ -229,7 +229,7 @@ EOF
 VRRPD_MASTER_RE='-> MASTER'
 VRRPD_BACKUP_RE='-> BACKUP'
 
-logged() { grep -q -- "$2" "$1"; }
+logged() { grep -q -- "$2" "$1" 2>/dev/null; }
 running() { kill -0 "$1" 2>/dev/null || die "$2 exited: $(tail -n 5 "$3")"; }
 replies() { awk '/bytes from/ { n++ } END { print n + 0 }' "$1"; }
 replies_after() { awk -v t="$2" '/bytes from/ { if (substr($1, 2, length($1) - 2) + 0 > t + 0) n++ } END { exit !(n >= 10) }' "$1"; }
@@ -306,8 +306,11 @@ analyse() {
     local impl ms sig run t_start t_sig t_end ping
     tshark -n -r "$WORK/capture.pcap" -Y vrrp -T fields -E separator=' ' \
         -e frame.time_epoch -e ip.src -e vrrp.prio >"$WORK/adverts.txt" 2>/dev/null
+    # Gratuitous ARP for the virtual address (sender and target both the VIP).
+    tshark -n -r "$WORK/capture.pcap" -Y "arp.src.proto_ipv4 == $VIP && arp.dst.proto_ipv4 == $VIP" -T fields \
+        -e frame.time_epoch >"$WORK/garps.txt" 2>/dev/null
     while read -r impl ms sig run t_start t_sig t_end ping; do
-        local ab c gap
+        local ab c gap d
         ab=$(awk -v s="$t_start" -v k="$t_sig" -v e="$t_end" -v A="$A_IP" -v B="$B_IP" -v sig="$sig" '
             $1 + 0 < s + 0 || $1 + 0 > e + 0 { next }
             $2 == B && $1 + 0 > k + 0 && $3 + 0 > 0 && bfirst == "" { bfirst = $1 }
@@ -315,7 +318,7 @@ analyse() {
             END {
                 a = (bfirst != "" && alast != "") ? sprintf("%.1f", (bfirst - alast) * 1000) : "NA"
                 c = (sig == "TERM" && p0 != "") ? sprintf("%.1f", (p0 - k) * 1000) : "NA"
-                print a, c
+                print a, c, (bfirst != "" ? bfirst : "NA")
             }' "$WORK/adverts.txt")
         gap=$(awk -v from="$t_sig" -v to="$t_end" '
             /bytes from/ {
@@ -327,9 +330,12 @@ analyse() {
                 prev = ts; pseq = seq
             }
             END { printf "%.1f %d\n", max * 1000, lost }' "$ping")
-        read -r a c <<<"$ab"
+        read -r a c bfirst <<<"$ab"
+        d=$(awk -v k="$t_sig" -v e="$t_end" -v b="$bfirst" '$1 + 0 > k + 0 && $1 + 0 <= e + 0 {
+                if (b != "NA") printf "%.1f", ($1 - b) * 1000; else printf "NA"; f = 1; exit }
+            END { if (!f) printf "NA" }' "$WORK/garps.txt")
         read -r g lost <<<"$gap"
-        echo "$impl $ms $sig $run $a $g $c $lost"
+        echo "$impl $ms $sig $run $a $g $c $lost $d"
     done <"$WORK/runs"
 }
 
@@ -338,7 +344,8 @@ stats() {
     sort -g | awk '$1 != "NA" { v[n++] = $1 } END {
         if (n == 0) { print "n/a"; exit }
         m = (n % 2) ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
-        printf "%.0f / %.0f\n", m, v[n - 1] }'
+        printf "%s / %s\n", f(m), f(v[n - 1]) }
+    function f(x) { return (x < 10 && x > -10) ? sprintf("%.1f", x) : sprintf("%.0f", x) }'
 }
 
 # --- main --------------------------------------------------------------------------------------------
@@ -353,7 +360,7 @@ plug "$CLIENT" c 192.0.2.10 02:00:00:00:00:0a
 : >"$WORK/runs"
 TOTAL_CASES=$((${#IMPL_LIST[@]} * ${#INTERVAL_LIST[@]} * ${#SIGNAL_LIST[@]}))
 ip netns exec "$LAN" timeout -k 5 $((TOTAL_CASES * RUNS * 90 + 120)) \
-    tshark -n -q -i br0 -f 'ip proto 112' -w "$WORK/capture.pcap" >"$WORK/tshark.log" 2>&1 &
+    tshark -n -q -i br0 -f 'ip proto 112 or arp' -w "$WORK/capture.pcap" >"$WORK/tshark.log" 2>&1 &
 CAP_PID=$!
 PIDS+=("$CAP_PID")
 wait_for "tshark to start" 30 grep -q 'Capturing on' "$WORK/tshark.log"
@@ -377,7 +384,7 @@ wait "$CAP_PID" 2>/dev/null || true
 fi
 
 analyse >"$WORK/results"
-[[ -z $CSV ]] || { echo "impl,interval_ms,signal,run,a_ms,b_ms,c_ms,pings_lost" >"$CSV"; tr ' ' , <"$WORK/results" >>"$CSV"; }
+[[ -z $CSV ]] || { echo "impl,interval_ms,signal,run,a_ms,b_ms,c_ms,pings_lost,d_ms" >"$CSV"; tr ' ' , <"$WORK/results" >>"$CSV"; }
 
 KA_V=$(keepalived --version 2>&1 | sed -n 1p)
 VRRPD_V=$("$VRRPD_HOME/bin/vrrpd" --version 2>/dev/null | sed -n 1p || echo "vrrpd (not built)")
@@ -385,8 +392,8 @@ echo
 echo "Failover, $RUNS run(s) per case, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r); $KA_V; $VRRPD_V."
 echo "Times in ms, median / worst. A (priority 200) is the old Master, B (priority 150) takes over; both run the implementation named."
 echo
-echo "| implementation | interval | stop | (a) last advert of A → first of B | (b) client outage (ping gap) | (c) SIGTERM → priority 0 | RFC 5798 bound for B |"
-echo "|---|---|---|---|---|---|---|"
+echo "| implementation | interval | stop | (a) last advert of A → first of B | (b) client outage (ping gap) | (c) SIGTERM → priority 0 | RFC 5798 bound for B | (d) B's first advert → its gratuitous ARP |"
+echo "|---|---|---|---|---|---|---|---|"
 for impl in "${IMPL_LIST[@]}"; do
     for ms in "${INTERVAL_LIST[@]}"; do
         for sig in "${SIGNAL_LIST[@]}"; do
@@ -398,12 +405,13 @@ for impl in "${IMPL_LIST[@]}"; do
                 bound="Skew_Time $(awk -v m="$ms" 'BEGIN { printf "%.1f", 106 * m / 256 }')"
                 stop="SIGTERM"
             fi
-            printf '| %s | %s ms | %s | %s | %s | %s | %s |\n' "$impl" "$ms" "$stop" \
-                "$(sel 5 | stats)" "$(sel 6 | stats)" "$([[ $sig == TERM ]] && sel 7 | stats || echo —)" "$bound"
+            printf '| %s | %s ms | %s | %s | %s | %s | %s | %s |\n' "$impl" "$ms" "$stop" \
+                "$(sel 5 | stats)" "$(sel 6 | stats)" "$([[ $sig == TERM ]] && sel 7 | stats || echo —)" "$bound" \
+                "$(sel 9 | stats)"
         done
     done
 done
 echo
-echo "Per run (ms): impl interval stop run (a) (b) (c) pings_lost"
+echo "Per run (ms): impl interval stop run (a) (b) (c) pings_lost (d)"
 sed 's/^/    /' "$WORK/results"
 log "done in $(awk -v a="$T_BENCH" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s"
