@@ -82,6 +82,18 @@ final class CreateRouterCommand implements Callable<Integer> {
             description = "VRRPv3 IPv4 checksum sent: pseudo-header (RFC 5798, default) or message-only (RFC 9568).")
     private String checksum;
 
+    @Option(names = "--preempt-delay", paramLabel = "MS",
+            description = "After startup, wait this long before preempting (0-1000000 ms, default: 0).")
+    private String preemptDelay;
+
+    @Option(names = "--announce-count", paramLabel = "N",
+            description = "Gratuitous ARP / unsolicited NA bursts on becoming Master (1-100, default: 3).")
+    private String announceCount;
+
+    @Option(names = "--announce-interval", paramLabel = "MS",
+            description = "Time between those bursts (10-60000 ms, default: 1000).")
+    private String announceInterval;
+
     @Parameters(paramLabel = "NAME", description = "Router name: 1-31 letters, digits, _ - . starting with a letter.")
     private String name;
 
@@ -93,7 +105,10 @@ final class CreateRouterCommand implements Callable<Integer> {
                 .integer("priority", "--priority", priority, RouterArgs.PRIORITY_RANGE)
                 .integer("adv_interval", "--adv_interval", interval, RouterArgs.INTERVAL_RANGE)
                 .flags(flags).addresses(addresses).version(version).depends(depends).unicastPeers(unicastPeers)
-                .mac(mac).checksum(checksum);
+                .mac(mac).checksum(checksum)
+                .integer("preempt_delay", "--preempt-delay", preemptDelay, "0-1000000 ms")
+                .integer("announce_count", "--announce-count", announceCount, "1-100")
+                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms");
         args.done().put("link", link);
         parent.call(socket, "create-router", args.done());
         return 0;

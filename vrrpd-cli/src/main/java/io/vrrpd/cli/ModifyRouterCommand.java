@@ -60,6 +60,18 @@ final class ModifyRouterCommand implements Callable<Integer> {
     @Option(names = "--checksum", paramLabel = "pseudo-header|message-only", description = "VRRPv3 IPv4 checksum form sent.")
     private String checksum;
 
+    @Option(names = "--preempt-delay", paramLabel = "MS",
+            description = "After startup, wait this long before preempting (0-1000000 ms).")
+    private String preemptDelay;
+
+    @Option(names = "--announce-count", paramLabel = "N",
+            description = "Gratuitous ARP / unsolicited NA bursts on becoming Master (1-100).")
+    private String announceCount;
+
+    @Option(names = "--announce-interval", paramLabel = "MS",
+            description = "Time between those bursts (10-60000 ms).")
+    private String announceInterval;
+
     @Parameters(paramLabel = "NAME", description = "The router.")
     private String name;
 
@@ -69,10 +81,14 @@ final class ModifyRouterCommand implements Callable<Integer> {
                 .integer("priority", "--priority", priority, RouterArgs.PRIORITY_RANGE)
                 .integer("adv_interval", "--adv_interval", interval, RouterArgs.INTERVAL_RANGE)
                 .flags(flags).addresses(addresses).depends(depends).unicastPeers(unicastPeers).mac(mac)
-                .checksum(checksum).done();
+                .checksum(checksum)
+                .integer("preempt_delay", "--preempt-delay", preemptDelay, "0-1000000 ms")
+                .integer("announce_count", "--announce-count", announceCount, "1-100")
+                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms").done();
         if (args.size() == 1) {
             throw CliException.usage("modify-router: nothing to change (give at least one of -p, -i, -o, -a,"
-                    + " --depends, --unicast-peer, --mac, --checksum)");
+                    + " --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count,"
+                    + " --announce-interval)");
         }
         parent.call(socket, "modify-router", args);
         return 0;

@@ -1,6 +1,8 @@
 package io.vrrpd.daemon;
 
 import io.vrrpd.daemon.config.ConfigError;
+import io.vrrpd.daemon.config.MacMode;
+import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.RouterControl;
@@ -20,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -59,6 +63,13 @@ public final class VrrpdMain implements Callable<Integer> {
             description = "Check the router files and exit: one 'file:line: message' per error, exit 1 on any.")
     private boolean checkConfig;
 
+    @Option(names = "--release-addresses",
+            description = {"Take every router's addresses off the network and exit: VNICs (vr4-*, vr6-*) down,"
+                    + " real-MAC addresses removed from their links. For a service manager to run after the"
+                    + " daemon died without its SIGTERM shutdown (systemd ExecStopPost=), so a crashed daemon"
+                    + " does not leave its host answering for a virtual address."})
+    private boolean releaseAddresses;
+
     private PrintWriter out;
     private PrintWriter err;
 
@@ -66,6 +77,9 @@ public final class VrrpdMain implements Callable<Integer> {
     public Integer call() {
         if (checkConfig) {
             return checkConfig();
+        }
+        if (releaseAddresses) {
+            return releaseAddresses();
         }
         if (http != null) {
             err.println("vrrpd: --http " + http + ": the REST API and dashboard are not part of this build;"
@@ -141,6 +155,30 @@ public final class VrrpdMain implements Callable<Integer> {
             return new Version().getVersion()[0].replaceFirst("^vrrpd ", "");
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    private int releaseAddresses() {
+        final RouterStore store = new RouterStore(configDir);
+        final List<RouterSpec> realMac = new ArrayList<>();
+        try {
+            for (final RouterSpec spec : store.loadAll().routers()) {
+                if (spec.mac() == MacMode.REAL) {
+                    realMac.add(spec);
+                }
+            }
+        } catch (IOException e) {
+            err.println("vrrpd: --release-addresses: cannot read " + store.directory() + " (" + e.getMessage()
+                    + "); releasing VNICs only");
+        }
+        try {
+            final List<String> released = LinuxRouterRuntime.releaseAddresses(realMac);
+            out.println("vrrpd: released " + released.size() + (released.isEmpty() ? "" : ": "
+                    + String.join(", ", released)));
+            return 0;
+        } catch (IOException e) {
+            err.println("vrrpd: --release-addresses: " + e.getMessage());
+            return 1;
         }
     }
 

@@ -44,6 +44,16 @@ final class Native {
         return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO);
     }
 
+    /**
+     * A fallible downcall handle for a variadic libc function ({@code prctl}, {@code ioctl}): the C arguments
+     * from index {@code firstVariadic} on are passed as variadic arguments, as the C ABI requires.
+     */
+    @SuppressWarnings("restricted")
+    static MethodHandle variadic(final String name, final FunctionDescriptor descriptor, final int firstVariadic) {
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
     /** A downcall handle for a libc function that cannot fail (or whose failure is not reported by errno). */
     @SuppressWarnings("restricted")
     static MethodHandle infallible(final String name, final FunctionDescriptor descriptor) {

@@ -82,6 +82,15 @@ public final class Sysctl {
      * (DESIGN.md §7; FRR documents the same).
      */
     public static void prepareParentLink(final String link) throws IOException {
+        arpOnlyForOwnAddresses(link);
+    }
+
+    /**
+     * {@code arp_ignore=1}, {@code arp_announce=2} on {@code link}: it answers ARP only for addresses configured
+     * on itself and uses one of them as its ARP source. Needed on the parent link (see
+     * {@link #prepareParentLink}) and on each VNIC, which otherwise answers for every address of the host.
+     */
+    public static void arpOnlyForOwnAddresses(final String link) throws IOException {
         writeInt(ipv4Conf(link, "arp_ignore"), 1);
         writeInt(ipv4Conf(link, "arp_announce"), 2);
     }

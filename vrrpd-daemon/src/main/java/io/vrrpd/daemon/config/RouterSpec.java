@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * @param mac           virtual or real MAC
  * @param checksum      the VRRPv3 IPv4 checksum form sent
  * @param enabled       false after {@code disable-router}
+ * @param preemptDelayMs     after startup, how long a preempting router waits before it preempts (0–1000000)
+ * @param announceCount      gratuitous ARP / unsolicited NA bursts on becoming Master (1–100)
+ * @param announceIntervalMs time between those bursts (10–60000 ms)
  */
 public record RouterSpec(
         String name,
@@ -56,13 +59,21 @@ public record RouterSpec(
         List<IpAddress> unicastPeers,
         MacMode mac,
         ChecksumForm checksum,
-        boolean enabled) {
+        boolean enabled,
+        int preemptDelayMs,
+        int announceCount,
+        int announceIntervalMs) {
 
     static final String NAME_RULE = "allowed: 1-31 letters, digits, '_', '-', '.', starting with a letter";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
     /** Linux dev_valid_name(): at most IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or white space. */
     private static final Pattern LINK = Pattern.compile("[^/:\\s]{1,15}");
     private static final int LINK_LOCAL_PREFIX = 64;
+    static final int MAX_ANNOUNCE_COUNT = 100;
+    /** keepalived sends 5 gratuitous ARPs at once, FRR one; 3 bursts 1 s apart catch a switch port that was
+     * still learning or a host that dropped the first one, without flooding a large L2 domain. */
+    public static final int DEFAULT_ANNOUNCE_COUNT = 3;
+    public static final int DEFAULT_ANNOUNCE_INTERVAL_MS = 1000;
 
     public RouterSpec {
         checkName(name);
@@ -73,7 +84,11 @@ public record RouterSpec(
         require(version != null, "version: required (allowed: 2, 3)");
         addresses = withLinkLocalFirst(family, vrid, List.copyOf(addresses));
         validateProtocolFields(name, vrid, family, priority, advIntervalMs, preempt, accept, version, addresses,
-                checksum);
+                checksum, preemptDelayMs);
+        require(announceCount >= 1 && announceCount <= MAX_ANNOUNCE_COUNT, "announce_count: " + announceCount
+                + " is out of range (allowed: 1-" + MAX_ANNOUNCE_COUNT + ")");
+        require(announceIntervalMs >= 10 && announceIntervalMs <= 60_000, "announce_interval: " + announceIntervalMs
+                + " ms is out of range (allowed: 10-60000 ms)");
         require(checksum == ChecksumForm.PSEUDO_HEADER || (family == AddressFamily.IPV4 && version == VrrpVersion.V3),
                 "checksum: message-only is a VRRPv3 IPv4 form (allowed here: pseudo-header)");
         depends = List.copyOf(depends);
@@ -98,7 +113,8 @@ public record RouterSpec(
     public Builder toBuilder() {
         return new Builder(name, vrid, link, family).priority(priority).advIntervalMs(advIntervalMs)
                 .preempt(preempt).accept(accept).version(version).addresses(addresses).depends(depends)
-                .unicastPeers(unicastPeers).mac(mac).checksum(checksum).enabled(enabled);
+                .unicastPeers(unicastPeers).mac(mac).checksum(checksum).enabled(enabled).preemptDelayMs(preemptDelayMs)
+                .announceCount(announceCount).announceIntervalMs(announceIntervalMs);
     }
 
     /** Priority 255: the router owns its addresses (RFC 5798 §5.2.4). */
@@ -122,8 +138,8 @@ public record RouterSpec(
     /** The protocol configuration, once the router's own address on the link ({@code primary}) is known. */
     public RouterConfig toConfig(final IpAddress primary) {
         return RouterConfig.builder(name, vrid, family).version(version).priority(priority)
-                .intervalMillis(advIntervalMs).preempt(preempt).accept(accept).primaryAddress(primary)
-                .virtualAddresses(addresses).checksumForm(checksum).build();
+                .intervalMillis(advIntervalMs).preempt(preempt).preemptDelayMillis(preemptDelayMs).accept(accept)
+                .primaryAddress(primary).virtualAddresses(addresses).checksumForm(checksum).build();
     }
 
     /**
@@ -177,10 +193,12 @@ public record RouterSpec(
     private static void validateProtocolFields(final String name, final int vrid, final AddressFamily family,
                                                final int priority, final int advIntervalMs, final boolean preempt,
                                                final boolean accept, final VrrpVersion version,
-                                               final List<IpPrefix> addresses, final ChecksumForm checksum) {
+                                               final List<IpPrefix> addresses, final ChecksumForm checksum,
+                                               final int preemptDelayMs) {
         final IpAddress placeholder = new IpAddress(family, family == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
         RouterConfig.builder(name, vrid, family).version(version).priority(priority).intervalMillis(advIntervalMs)
-                .preempt(preempt).accept(accept).primaryAddress(placeholder).virtualAddresses(addresses)
+                .preempt(preempt).preemptDelayMillis(preemptDelayMs).accept(accept).primaryAddress(placeholder)
+                .virtualAddresses(addresses)
                 .checksumForm(checksum).build();
     }
 
@@ -207,6 +225,9 @@ public record RouterSpec(
         private MacMode mac = MacMode.VIRTUAL;
         private ChecksumForm checksum = ChecksumForm.PSEUDO_HEADER;
         private boolean enabled = true;
+        private int preemptDelayMs;
+        private int announceCount = DEFAULT_ANNOUNCE_COUNT;
+        private int announceIntervalMs = DEFAULT_ANNOUNCE_INTERVAL_MS;
 
         private Builder(final String name, final int vrid, final String link, final AddressFamily family) {
             this.name = name;
@@ -270,9 +291,25 @@ public record RouterSpec(
             return this;
         }
 
+        public Builder preemptDelayMs(final int value) {
+            this.preemptDelayMs = value;
+            return this;
+        }
+
+        public Builder announceCount(final int value) {
+            this.announceCount = value;
+            return this;
+        }
+
+        public Builder announceIntervalMs(final int value) {
+            this.announceIntervalMs = value;
+            return this;
+        }
+
         public RouterSpec build() {
             return new RouterSpec(name, vrid, link, family, priority, advIntervalMs, preempt, accept, version,
-                    addresses, depends, unicastPeers, mac, checksum, enabled);
+                    addresses, depends, unicastPeers, mac, checksum, enabled, preemptDelayMs, announceCount,
+                    announceIntervalMs);
         }
     }
 }

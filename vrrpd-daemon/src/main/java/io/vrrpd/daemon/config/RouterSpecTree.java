@@ -39,13 +39,17 @@ public final class RouterSpecTree {
     public static final String MAC = "mac";
     public static final String CHECKSUM = "checksum";
     public static final String ENABLED = "enabled";
+    public static final String PREEMPT_DELAY = "preempt_delay";
+    public static final String ANNOUNCE_COUNT = "announce_count";
+    public static final String ANNOUNCE_INTERVAL = "announce_interval";
 
     /** Every key of a router file, in the order they are written. */
     public static final List<String> KEYS = List.of(VRID, LINK, ADDRESS_FAMILY, VERSION, PRIORITY, ADV_INTERVAL,
-            PREEMPT, ACCEPT, ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ENABLED);
+            PREEMPT, PREEMPT_DELAY, ACCEPT, ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT,
+            ANNOUNCE_INTERVAL, ENABLED);
     /** What modify-router may change; the rest is the router's identity on the wire (delete and create). */
-    public static final List<String> MODIFIABLE = List.of(PRIORITY, ADV_INTERVAL, PREEMPT, ACCEPT, ADDRESSES,
-            DEPENDS, UNICAST_PEERS, MAC, CHECKSUM);
+    public static final List<String> MODIFIABLE = List.of(PRIORITY, ADV_INTERVAL, PREEMPT, PREEMPT_DELAY, ACCEPT,
+            ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT, ANNOUNCE_INTERVAL);
 
     /** Validation messages start with the field's user-facing name; these differ from the file key. */
     private static final Map<String, String> KEY_OF_FIELD = Map.of("address", ADDRESSES, "--depends", DEPENDS,
@@ -102,12 +106,15 @@ public final class RouterSpecTree {
         tree.put(PRIORITY, spec.priority());
         tree.put(ADV_INTERVAL, spec.advIntervalMs());
         tree.put(PREEMPT, spec.preempt());
+        tree.put(PREEMPT_DELAY, spec.preemptDelayMs());
         tree.put(ACCEPT, spec.accept());
         strings(tree.putArray(ADDRESSES), spec.addresses());
         strings(tree.putArray(DEPENDS), spec.depends());
         strings(tree.putArray(UNICAST_PEERS), spec.unicastPeers());
         tree.put(MAC, spec.mac().keyword());
         tree.put(CHECKSUM, spec.checksum().display());
+        tree.put(ANNOUNCE_COUNT, spec.announceCount());
+        tree.put(ANNOUNCE_INTERVAL, spec.announceIntervalMs());
         tree.put(ENABLED, spec.enabled());
         return tree;
     }
@@ -134,6 +141,15 @@ public final class RouterSpecTree {
         }
         if (tree.get(ACCEPT) != null) {
             builder.accept(bool(tree, ACCEPT));
+        }
+        if (tree.get(PREEMPT_DELAY) != null) {
+            builder.preemptDelayMs(integer(tree, PREEMPT_DELAY));
+        }
+        if (tree.get(ANNOUNCE_COUNT) != null) {
+            builder.announceCount(integer(tree, ANNOUNCE_COUNT));
+        }
+        if (tree.get(ANNOUNCE_INTERVAL) != null) {
+            builder.announceIntervalMs(integer(tree, ANNOUNCE_INTERVAL));
         }
         if (tree.get(ADDRESSES) != null) {
             builder.addresses(list(tree, ADDRESSES, "address", IpPrefix::parse));

@@ -83,6 +83,7 @@ public final class LinkChannel implements AutoCloseable {
     }
 
     private void receive() {
+        VrrpLoop.tuneThisThread("receiver on " + link);
         final ReceivedPacket packet = new ReceivedPacket();
         final Advertisement view = new Advertisement();
         final ReceiveValidator validator = new ReceiveValidator();
@@ -119,6 +120,9 @@ public final class LinkChannel implements AutoCloseable {
             return;
         }
         verdict = ReceiveValidator.checkForRouter(view, source, router.config(), router.config().priority());
+        if (verdict.accepted() && !router.acceptsSource(source)) {
+            verdict = Verdict.UNKNOWN_PEER;
+        }
         router.verdicts().increment(verdict);
         if (verdict.accepted()) {
             final int priority = view.priority();

@@ -332,9 +332,39 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final TimerLateness lateness = loop.lateness();
         if (lateness.count() > 0) {
-            Log.info("timers: " + lateness.count() + " fired, lateness mean " + lateness.meanNanos() / 1000
-                    + " µs, max " + lateness.maxNanos() / 1000 + " µs");
+            Log.info("timers: " + lateness.summary());
         }
+    }
+
+    /**
+     * {@code vrrpd --release-addresses}: without a running daemon, takes every VNIC of this namespace down and
+     * removes the real-MAC routers' addresses from their links. Idempotent.
+     *
+     * @return what was released, e.g. {@code vr4-51-2} or {@code 192.0.2.100/24 on eth0}
+     */
+    public static List<String> releaseAddresses(final List<RouterSpec> realMacRouters) throws IOException {
+        final List<String> released = new ArrayList<>();
+        try (Rtnetlink netlink = Rtnetlink.open()) {
+            for (final Link link : netlink.links()) {
+                if (RouterPlumbing.isVnicName(link.name()) && "macvlan".equals(link.kind()) && link.isUp()) {
+                    netlink.setLinkUp(link.index(), false);
+                    released.add(link.name());
+                }
+            }
+            for (final RouterSpec spec : realMacRouters) {
+                final Optional<Link> link = netlink.findLink(spec.link());
+                if (link.isEmpty()) {
+                    continue;
+                }
+                for (final LinkAddress present : netlink.addresses(link.get().index())) {
+                    if (spec.addresses().contains(present.prefix())) {
+                        netlink.deleteAddress(link.get().index(), present.prefix());
+                        released.add(present.prefix() + " on " + spec.link());
+                    }
+                }
+            }
+        }
+        return released;
     }
 
     @Override
@@ -419,6 +449,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         } else if (!instance.config().equals(config)) {
             instance.reconfigure(config);
         }
+        instance.announcements(spec.announceCount(), spec.announceIntervalMs() * 1_000_000L);
         setAdmin(managed, AdminState.ONLINE, null);
         if (instance.state().state() == State.INITIALIZE) {
             instance.handle(new Event.Startup(startReason));

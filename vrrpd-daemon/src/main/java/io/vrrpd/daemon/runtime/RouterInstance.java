@@ -46,9 +46,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private volatile ChecksumForm peerChecksumForm;
     private volatile long lastTransitionNanos = System.nanoTime();
     private final List<IpAddress> destinations;
-    /** Announcement repeats after the first burst: switches and hosts that missed it re-learn. */
-    static final int ANNOUNCE_REPEATS = 2;
-    static final long ANNOUNCE_REPEAT_NANOS = 1_000_000_000L;
+    private final List<IpAddress> unicastPeers;
+    /** Announcement bursts on becoming Master and the time between them: switches and hosts that missed
+     * the first burst re-learn. */
+    private volatile int announceCount = 3;
+    private volatile long announceIntervalNanos = 1_000_000_000L;
     private final int announceSlot;
     private int announcementsLeft;
 
@@ -60,9 +62,18 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.channel = channel;
         this.plumbing = plumbing;
         this.listener = listener;
+        this.unicastPeers = List.copyOf(unicastPeers);
         this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
         this.timerSlot = loop.register(this);
         this.announceSlot = loop.register(this::repeatAnnouncement);
+    }
+
+    /**
+     * With unicast peers configured, only they may speak for the VRID: a stray sender (a host someone else
+     * configured with the same VRID, or a spoofer on another subnet) is dropped. Receiver thread.
+     */
+    boolean acceptsSource(final IpAddress source) {
+        return unicastPeers.isEmpty() || unicastPeers.contains(source);
     }
 
     public RouterConfig config() {
@@ -149,14 +160,22 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         announcementsLeft--;
         kernel("announce addresses", () -> counters.announcements += plumbing.announce());
         if (announcementsLeft > 0) {
-            loop.arm(announceSlot, now + ANNOUNCE_REPEAT_NANOS);
+            loop.arm(announceSlot, now + announceIntervalNanos);
         }
     }
 
     private void announce(final long now) {
         kernel("announce addresses", () -> counters.announcements += plumbing.announce());
-        announcementsLeft = ANNOUNCE_REPEATS;
-        loop.arm(announceSlot, now + ANNOUNCE_REPEAT_NANOS);
+        announcementsLeft = announceCount - 1;
+        if (announcementsLeft > 0) {
+            loop.arm(announceSlot, now + announceIntervalNanos);
+        }
+    }
+
+    /** How many announcement bursts becoming Master sends, and how far apart. Loop thread. */
+    void announcements(final int count, final long intervalNanos) {
+        this.announceCount = count;
+        this.announceIntervalNanos = intervalNanos;
     }
 
     private void apply(final Action action, final long now) {

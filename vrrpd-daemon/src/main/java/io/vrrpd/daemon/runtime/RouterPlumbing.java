@@ -102,6 +102,10 @@ public final class RouterPlumbing {
             }
             vnicIndex = netlink.createMacvlan(vnic, parentIndex, mac, MacvlanMode.BRIDGE, AddrGenMode.NONE);
         }
+        // The VNIC itself must answer ARP only for its own (virtual) addresses: with the defaults a Master's
+        // VNIC answers for every IPv4 address of the host, so a client could learn the host's own address as
+        // the virtual MAC and follow it to the next Master (and an IPv6 router's VNIC would answer too).
+        Sysctl.arpOnlyForOwnAddresses(vnic);
         if (config.family() == AddressFamily.IPV6) {
             Sysctl.keepIpv6AddressesOnDown(vnic);
         }

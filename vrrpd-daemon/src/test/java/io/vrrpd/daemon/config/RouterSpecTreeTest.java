@@ -42,7 +42,8 @@ class RouterSpecTreeTest {
     void shouldRoundTripEveryKey() throws Exception {
         final RouterSpec spec = RouterSpecTest.v4().priority(120).advIntervalMs(2000).preempt(false).accept(false)
                 .version(VrrpVersion.V2).depends(List.of("systemd:a.service")).unicastPeers(List.of(IpAddress.parse("192.0.2.9")))
-                .mac(MacMode.REAL).checksum(ChecksumForm.PSEUDO_HEADER).enabled(false).build();
+                .mac(MacMode.REAL).checksum(ChecksumForm.PSEUDO_HEADER).enabled(false).preemptDelayMs(30_000)
+                .announceCount(5).announceIntervalMs(200).build();
         final JsonNode tree = RouterSpecTree.write(spec);
         assertEquals(RouterSpecTree.KEYS, List.copyOf(iterate(tree)));
         assertEquals(spec, RouterSpecTree.read("web", tree));
@@ -73,6 +74,9 @@ class RouterSpecTreeTest {
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'unicast_peers': ['x']} | --unicast-peer: 'x' is not",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'mac': 'fake'} | --mac: 'fake' is not one of: virtual, real",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'checksum': 'x'} | checksum: checksum form 'x' is not one of",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'preempt_delay': -1} | preempt_delay: -1 ms is out of range (allowed: 0-1000000 ms)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'announce_count': 0} | announce_count: 0 is out of range (allowed: 1-100)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'announce_interval': 5} | announce_interval: 5 ms is out of range (allowed: 10-60000 ms)",
             "[1, 2]                                                                    | a router is a table of keys"})
     void shouldRefuseWithKeyAndAllowedValues(final String tree, final String message) throws Exception {
         assertRefused(tree, message);

@@ -119,7 +119,8 @@ class RouterStoreTest {
                 syntax + ":2: TOML syntax error: Newline not permitted here",
                 semantic + ":5: priority: 300 is out of range (allowed: 1-255, 255 only for the address owner)",
                 unknown + ":3: prority: unknown key (allowed: vrid, link, address_family, version, priority,"
-                        + " adv_interval, preempt, accept, addresses, depends, unicast_peers, mac, checksum, enabled)",
+                        + " adv_interval, preempt, preempt_delay, accept, addresses, depends, unicast_peers, mac,"
+                        + " checksum, announce_count, announce_interval, enabled)",
                 duplicate + ":2: TOML syntax error: Duplicate key",
                 unclosed + ":2: TOML syntax error: Premature end of file"),
                 loaded.errors().stream().map(ConfigError::toString).toList());

@@ -41,7 +41,11 @@ public enum Verdict {
     /** RFC 3768 §7.1: Adver Int "MUST" equal the locally configured one. */
     INTERVAL_MISMATCH("interval_mismatch", "v2 advertisement interval differs"),
     /** §7.1: addresses differ from the configured ones and the sender is not the owner: MUST drop. */
-    ADDRESS_MISMATCH("address_mismatch", "virtual addresses differ and the sender is not the owner");
+    ADDRESS_MISMATCH("address_mismatch", "virtual addresses differ and the sender is not the owner"),
+
+    // Driver checks (not RFC 5798 §7.1): what the daemon knows beyond the protocol configuration.
+    /** The router advertises by unicast to a peer list and the sender is not on it (keepalived does the same). */
+    UNKNOWN_PEER("unknown_peer", "the sender is not one of the router's unicast peers");
 
     private final String counterName;
     private final String description;

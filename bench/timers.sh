@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Timer accuracy of the router loop: one vrrpd in a throw-away network namespace runs ROUTERS routers as
+# Master (nobody else on the link) at INTERVAL_MS, for SECONDS; on SIGTERM it logs how late its timers ran
+# ("timers: N fired, lateness mean …, p50 ≤ …, p99 ≤ …, max …"), which this prints.
+#
+# Usage: bench/timers.sh [--routers N] [--interval-ms MS] [--seconds S]   (as root, after ./scripts/build)
+# Safety: one namespace named vt<PID>-h with a dummy-free veth pair to a second namespace (so the link has
+# carrier); addresses from 192.0.2.0/24; an EXIT trap kills the daemon (by pid) and deletes both namespaces.
+set -euo pipefail
+ROUTERS=1 INTERVAL=100 SECONDS_=30
+while [ $# -gt 0 ]; do
+    case $1 in
+        --routers) ROUTERS=$2; shift 2 ;;
+        --interval-ms) INTERVAL=$2; shift 2 ;;
+        --seconds) SECONDS_=$2; shift 2 ;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "timers.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "timers.sh: must run as root (network namespaces)" >&2; exit 1; }
+[ "$ROUTERS" -ge 1 ] && [ "$ROUTERS" -le 255 ] || { echo "timers.sh: --routers 1-255" >&2; exit 2; }
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+P="vt$$-"
+WORK=$(mktemp -d /tmp/vrrpd-timers.XXXXXX)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
+    ip netns del "${P}h" 2>/dev/null || true
+    ip netns del "${P}peer" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+ip netns add "${P}h"
+ip netns add "${P}peer"
+ip -n "${P}h" link add eth0 type veth peer name eth0 netns "${P}peer"
+for ns in "${P}h" "${P}peer"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+ip -n "${P}h" addr add 192.0.2.1/24 dev eth0
+ip netns exec "${P}h" "$HERE/bin/vrrpd" --config-dir "$WORK/etc" --state-dir "$WORK/state" \
+    --socket "$WORK/sock" 2>"$WORK/log" &
+PID=$!
+for _ in $(seq 100); do
+    "$HERE/bin/vrrpadm" --socket "$WORK/sock" show-router >/dev/null 2>&1 && break
+    sleep 0.1
+done
+for i in $(seq "$ROUTERS"); do
+    "$HERE/bin/vrrpadm" --socket "$WORK/sock" create-router -V "$i" -l eth0 -A inet -i "$INTERVAL" \
+        -a "198.51.100.$i/24" "r$i" >/dev/null
+done
+sleep "$SECONDS_"
+kill -TERM "$PID"
+wait "$PID" || true
+PID=
+echo "routers=$ROUTERS interval=${INTERVAL}ms seconds=$SECONDS_ kernel=$(uname -r)"
+grep -o 'timers: .*' "$WORK/log"

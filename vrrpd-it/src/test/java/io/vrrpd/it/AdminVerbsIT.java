@@ -1,0 +1,69 @@
+package io.vrrpd.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * vrrpadm verbs on a running Master change the election at once: {@code modify-router -p} (a Master whose priority
+ * changes advertises it), {@code disable-router} (the Master leaves with priority 0) and {@code enable-router}.
+ * h1 has priority 200, h2 100, interval 200 ms.
+ */
+class AdminVerbsIT extends LabScenario {
+    static final int INTERVAL = 200;
+    static final List<String> HOSTS = List.of("h1", "h2");
+
+    @Override
+    int hostCount() {
+        return 2;
+    }
+
+    private void electH1() {
+        lab.startDaemons("h1", "h2");
+        createRouter("h1", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL, "-a", "192.0.2.100/24");
+        createRouter("h2", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "100", "-i", "" + INTERVAL, "-a", "192.0.2.100/24");
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void modifyRouterPriorityBelowTheBackup_masterHandsOver_raisingItAgainPreemptsBack() {
+        electH1();
+        final long lowered = System.nanoTime();
+        lab.vrrpadmOk("h1", "modify-router", "-p", "50", "r1");
+        awaitOnlyMaster("r1", "h2", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
+        System.out.println("[measure] h2 Master " + Wait.millisSince(lowered) + " ms after modify-router -p 50 was started");
+        assertEquals("r1:50:BACKUP", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,prio,state", "r1").strip());
+
+        lab.vrrpadmOk("h1", "modify-router", "-p", "200", "r1");
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(1));
+        lab.awaitPing(Lab.CLIENT, "192.0.2.100", Duration.ofSeconds(3));
+    }
+
+    @Test
+    void disableRouterOnMaster_handsOverWithPriorityZero_enableTakesMasterBack() {
+        electH1();
+        final Capture capture = lab.capture(Lab.CLIENT);
+        lab.vrrpadmOk("h1", "disable-router", "r1");
+        d("h2").awaitState("r1", "MASTER", Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
+        capture.await("priority 0 from h1", p -> p.source().equals(Lab.ipv4("h1")) && p.priority() == 0,
+                Duration.ofSeconds(2));
+        final List<Capture.Vrrp> packets = capture.stop().vrrp();
+        assertTrue(packets.stream().anyMatch(p -> p.source().equals(Lab.ipv4("h1")) && p.priority() == 0
+                && p.addresses().equals("192.0.2.100")), "h1 sent priority 0 when disabled (tshark): " + packets);
+        final Control.Router disabled = d("h1").router("r1");
+        assertEquals("disabled", disabled.admin());
+        assertEquals("INIT", disabled.state());
+        assertFalse(lab.linkUp("h1", disabled.vnic()), "the disabled router's VNIC is down");
+        assertEquals("--pa", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "mode", "r1").strip(),
+                "MODE of a disabled router: no e(nabled)");
+
+        lab.vrrpadmOk("h1", "enable-router", "r1");
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(1));
+        assertEquals("online", d("h1").router("r1").admin());
+    }
+}

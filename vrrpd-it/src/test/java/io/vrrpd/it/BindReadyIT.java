@@ -1,0 +1,89 @@
+package io.vrrpd.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DESIGN §1 bind-ready addresses: on every host the virtual addresses can be bound by a local program before
+ * (and whether or not) its router is Master, yet only the Master answers ARP for them — with the virtual MAC,
+ * never a host's own (DESIGN §7: arp_ignore=1/arp_announce=2 on the parent and on every VNIC: a VNIC with the
+ * defaults answers ARP for every IPv4 address of the host, so 192.0.2.100 was also answered with the IPv6
+ * virtual MAC and the host's own 192.0.2.1 with both virtual MACs).
+ */
+class BindReadyIT extends LabScenario {
+    static final String VIP = "192.0.2.100";
+    static final String VIP6 = "2001:db8::100";
+    static final List<String> HOSTS = List.of("h1", "h2");
+
+    @Override
+    int hostCount() {
+        return 2;
+    }
+
+    @Test
+    void backupCanBindTheVirtualAddress_butOnlyTheMasterAnswersArp_withTheVirtualMac() {
+        lab.startDaemons("h1", "h2");
+        for (final String host : HOSTS) {
+            final String priority = host.equals("h1") ? "200" : "100";
+            createRouter(host, "r4", "-V", "51", "-l", "eth0", "-A", "inet", "-p", priority, "-i", "200", "-a", VIP + "/24");
+            createRouter(host, "r6", "-V", "51", "-l", "eth0", "-A", "inet6", "-p", priority, "-i", "200", "-a", VIP6 + "/64");
+        }
+        awaitOnlyMaster("r4", "h1", HOSTS, Duration.ofSeconds(10));
+        awaitOnlyMaster("r6", "h1", HOSTS, Duration.ofSeconds(10));
+
+        for (final String host : HOSTS) {
+            for (final String address : List.of(VIP, VIP6)) {
+                final Cmd.Result bound = lab.python(host, Lab.resource("bind_listen.py"), address, "8080");
+                assertTrue(bound.ok(), host + " (" + d(host).router(address.contains(":") ? "r6" : "r4").state()
+                        + ") binds " + address + ": " + bound);
+            }
+            assertEquals("1", lab.inNs(host, "sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore").out().strip(),
+                    host + " arp_ignore on the parent");
+            assertEquals("2", lab.inNs(host, "sysctl", "-n", "net.ipv4.conf.eth0.arp_announce").out().strip(),
+                    host + " arp_announce on the parent");
+        }
+        final String backupVnic = d("h2").router("r4").vnic();
+        assertFalse(lab.linkUp("h2", backupVnic), "the Backup's VNIC is down: " + lab.link("h2", backupVnic));
+        assertTrue(lab.addresses("h2", backupVnic).contains(VIP + "/24"), "…and carries the address: "
+                + lab.addresses("h2", backupVnic));
+
+        final Set<String> realMacs = Set.of(lab.mac("h1"), lab.mac("h2"));
+        final String virtual = Lab.virtualMac(51, false);
+        // Every probe's result first, then the verdicts (a failure shows them all).
+        final List<Executable> arpChecks = new ArrayList<>();
+        for (int probe = 0; probe < 3; probe++) {
+            final Cmd.Result arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), VIP, Lab.ipv4(Lab.CLIENT), "0.4");
+            assertTrue(arp.ok(), arp.toString());
+            arpChecks.add(() -> assertEquals(List.of(virtual + " " + virtual), arp.out().lines().toList(),
+                    "ARP for " + VIP + ": exactly one reply (the Master's), sender MAC and Ethernet source the IPv4"
+                            + " virtual MAC; the hosts' own MACs are " + realMacs + ", the IPv6 virtual MAC "
+                            + Lab.virtualMac(51, true)));
+        }
+        // The VNICs must not answer for the hosts' own addresses either (the Master's are up).
+        for (final String host : HOSTS) {
+            final Cmd.Result arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), Lab.ipv4(host),
+                    Lab.ipv4(Lab.CLIENT), "0.4");
+            final String mac = lab.mac(host);
+            arpChecks.add(() -> assertEquals(List.of(mac + " " + mac), arp.out().lines().toList(),
+                    "ARP for " + host + "'s own " + Lab.ipv4(host) + ": only its eth0 answers"));
+        }
+        assertAll(arpChecks);
+        lab.flushNeighbour(Lab.CLIENT, VIP);
+        lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(5));
+        assertEquals(virtual, lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"), lab.neighbour(Lab.CLIENT, VIP));
+        lab.flushNeighbour(Lab.CLIENT, VIP6);
+        lab.awaitPing(Lab.CLIENT, VIP6, Duration.ofSeconds(5));
+        assertEquals(Lab.virtualMac(51, true), lab.neighbourMac(Lab.CLIENT, VIP6).orElse("none"),
+                lab.neighbour(Lab.CLIENT, VIP6));
+    }
+}

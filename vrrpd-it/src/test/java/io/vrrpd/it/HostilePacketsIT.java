@@ -1,0 +1,148 @@
+package io.vrrpd.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * RFC 5798 §7.1 receive checks against a real daemon: the client injects malformed advertisements for the
+ * running router (VRID 51, 192.0.2.100) — every one with priority 254, so any that got through would take Master
+ * from h1 (200). Expected: the daemons stay up, the states do not move, and each packet is counted by its reason
+ * ({@code io.vrrpd.protocol.wire.Verdict} counter names) in {@code show-router -p -o drops} and {@code -S --json}.
+ */
+class HostilePacketsIT extends LabScenario {
+    static final String VIP = "192.0.2.100";
+    static final List<String> HOSTS = List.of("h1", "h2");
+    static final int COPIES = 3;
+
+    @Override
+    int hostCount() {
+        return 2;
+    }
+
+    /** reason → (TTL, payload). */
+    private static Map<String, Map.Entry<Integer, VrrpPacket>> hostile() {
+        final String src = Lab.ipv4(Lab.CLIENT);
+        final Map<String, Map.Entry<Integer, VrrpPacket>> packets = new LinkedHashMap<>();
+        packets.put("bad_checksum", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20, VIP).badChecksum()));
+        packets.put("bad_ttl", Map.entry(64, VrrpPacket.v3(src, 51, 254, 20, VIP)));
+        packets.put("bad_version", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20, VIP).version(4)));
+        packets.put("bad_type", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20, VIP).type(2)));
+        packets.put("truncated", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20, VIP).truncateTo(6)));
+        packets.put("bad_address_count", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20)));
+        packets.put("bad_length", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20, VIP).count(3)));
+        packets.put("bad_interval", Map.entry(255, VrrpPacket.v3(src, 51, 254, 0, VIP)));
+        packets.put("unknown_vrid", Map.entry(255, VrrpPacket.v3(src, 52, 254, 20, VIP)));
+        packets.put("address_mismatch", Map.entry(255, VrrpPacket.v3(src, 51, 254, 20, "192.0.2.99")));
+        packets.put("version_mismatch", Map.entry(255, VrrpPacket.v2(src, 51, 254, 1, VIP)));
+        return packets;
+    }
+
+    @Test
+    void rfc5798_7_1_malformedAdvertisementsAreDroppedAndCountedByReason_masterUnmoved() throws Exception {
+        lab.startDaemons("h1", "h2");
+        createRouter("h1", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "200", "-i", "200", "-a", VIP + "/24");
+        createRouter("h2", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "100", "-i", "200", "-a", VIP + "/24");
+        final Map<String, String> expectedStates = awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofSeconds(10));
+        final Map<String, Map<String, Long>> before = new HashMap<>();
+        final Map<String, Long> rcvdBefore = new HashMap<>();
+        for (final String host : HOSTS) {
+            before.put(host, d(host).router("r1").drops());
+            rcvdBefore.put(host, d(host).router("r1").counter("adv_rcvd"));
+        }
+        final long sentBefore = d("h1").router("r1").counter("adv_sent");
+
+        // Watch the states the whole time the packets fly (a flag, not an interrupt: an interrupt would close
+        // the watcher's socket mid-call).
+        final AtomicReference<String> moved = new AtomicReference<>();
+        final AtomicBoolean watching = new AtomicBoolean(true);
+        final Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
+            while (watching.get() && moved.get() == null) {
+                try {
+                    final Map<String, String> now = states("r1", HOSTS);
+                    if (!now.equals(expectedStates)) {
+                        moved.compareAndSet(null, now.toString());
+                    }
+                } catch (RuntimeException e) {
+                    moved.compareAndSet(null, "a daemon stopped answering: " + e);
+                }
+                Wait.sleep(Duration.ofMillis(20));
+            }
+        });
+
+        final Map<String, Map.Entry<Integer, VrrpPacket>> hostile = hostile();
+        final Map<Integer, List<String>> byTtl = new TreeMap<>();
+        for (int copy = 0; copy < COPIES; copy++) {
+            hostile.values().forEach(e -> byTtl.computeIfAbsent(e.getKey(), t -> new ArrayList<>()).add(e.getValue().hex()));
+        }
+        for (final Map.Entry<Integer, List<String>> batch : byTtl.entrySet()) {
+            final List<String> args = new ArrayList<>(List.of(Lab.ipv4(Lab.CLIENT), "" + batch.getKey()));
+            args.addAll(batch.getValue());
+            final Cmd.Result sent = lab.python(Lab.CLIENT, Lab.resource("vrrp_send.py"), args.toArray(String[]::new));
+            assertTrue(sent.ok(), sent.toString());
+        }
+
+        final Map<String, Long> expectedDrops = new TreeMap<>();
+        hostile.keySet().forEach(reason -> expectedDrops.put(reason, (long) COPIES));
+        try {
+            for (final String host : HOSTS) {
+                final Map<String, Long> baseline = before.get(host);
+                Wait.until(Duration.ofSeconds(5), host + "'s r1 drop counters to grow by " + expectedDrops,
+                        () -> delta(baseline, d(host).router("r1").drops()), expectedDrops::equals);
+            }
+            // Longer than Master_Down_Interval of h2 (783 ms): a packet that had reset or moved a timer would show.
+            Wait.sleep(Duration.ofMillis(masterDownMillis(200, 100) + 200));
+        } finally {
+            watching.set(false);
+            watcher.join(5000);
+        }
+        assertNull(moved.get(), "router states moved while hostile packets arrived");
+        for (final String host : HOSTS) {
+            assertTrue(d(host).running(), "vrrpd on " + host + " still runs");
+        }
+
+        // The operator's view: -p -o drops and the statistics view (-S) as JSON.
+        final String parsable = lab.vrrpadmOk("h2", "show-router", "-p", "-o", "drops", "r1").strip();
+        final Map<String, Long> shown = new TreeMap<>();
+        for (final String item : parsable.split(",")) {
+            final String[] kv = item.split("=");
+            assertEquals(2, kv.length, "reason=count in '" + parsable + "'");
+            shown.put(kv[0], Long.parseLong(kv[1]));
+        }
+        assertEquals(expectedDrops, delta(before.get("h2"), shown), "-p -o drops: " + parsable);
+        final JsonNode json = new ObjectMapper().readTree(lab.vrrpadmOk("h2", "show-router", "-S", "--json", "r1"));
+        final Map<String, Long> jsonDrops = new TreeMap<>();
+        json.get(0).path("drops").properties().forEach(e -> jsonDrops.put(e.getKey(), e.getValue().asLong()));
+        assertEquals(expectedDrops, delta(before.get("h2"), jsonDrops), "-S --json drops: " + json.get(0).path("drops"));
+
+        // The real advertisements kept flowing and being accepted.
+        assertTrue(d("h1").router("r1").counter("adv_sent") > sentBefore, "h1 kept advertising (adv_sent)");
+        assertTrue(d("h2").router("r1").counter("adv_rcvd") > rcvdBefore.get("h2"), "h2 kept accepting h1's (adv_rcvd)");
+    }
+
+    /** Per reason, {@code after − before}, leaving out reasons that did not change. */
+    private static Map<String, Long> delta(final Map<String, Long> before, final Map<String, Long> after) {
+        final Map<String, Long> delta = new TreeMap<>();
+        after.forEach((reason, count) -> {
+            final long d = count - before.getOrDefault(reason, 0L);
+            if (d != 0) {
+                delta.put(reason, d);
+            }
+        });
+        return delta;
+    }
+}

@@ -1,0 +1,82 @@
+package io.vrrpd.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Master's link fails: the router goes to Initialize (state INIT, admin {@code offline}), the Backup takes
+ * over after Master_Down_Interval; the link comes back: the router is {@code online} again and, with preempt,
+ * takes Master back. h1 has priority 200, h2 100, interval 200 ms.
+ */
+class LinkLossIT extends LabScenario {
+    static final int INTERVAL = 200;
+    static final String VIP = "192.0.2.100";
+    static final List<String> HOSTS = List.of("h1", "h2");
+
+    @Override
+    int hostCount() {
+        return 2;
+    }
+
+    private void electH1() {
+        lab.startDaemons("h1", "h2");
+        createRouter("h1", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL, "-a", VIP + "/24");
+        createRouter("h2", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "100", "-i", "" + INTERVAL, "-a", VIP + "/24");
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void carrierLossOnMastersLink_goesInitOffline_backupTakesOver_carrierBack_preemptsBack() {
+        electH1();
+        final long lost = System.nanoTime();
+        lab.carrier("h1", false); // the bridge-side veth goes down: h1's eth0 has no carrier
+        assertFailover(lost);
+
+        final long back = System.nanoTime();
+        lab.carrier("h1", true);
+        assertRejoins(back);
+    }
+
+    @Test
+    void parentLinkSetDownOnMaster_goesInitOffline_backupTakesOver_linkUp_preemptsBack() {
+        electH1();
+        final long lost = System.nanoTime();
+        lab.linkAdmin("h1", false); // ip -n NS link set eth0 down
+        assertFailover(lost);
+
+        final long back = System.nanoTime();
+        lab.linkAdmin("h1", true);
+        assertRejoins(back);
+    }
+
+    private void assertFailover(final long lost) {
+        final Control.Router offline = Wait.until(Duration.ofSeconds(3), "h1's r1 to be INIT/offline",
+                () -> d("h1").router("r1"), r -> "INIT".equals(r.state()) && "offline".equals(r.admin()));
+        System.out.println("[measure] h1 INIT/offline " + Wait.millisSince(lost) + " ms after the link loss; reason: "
+                + offline.json().path("reason").asText());
+        d("h2").awaitState("r1", "MASTER", Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
+        final long took = Wait.millisSince(lost);
+        assertTrue(took <= masterDownMillis(INTERVAL, 100) + SLACK.toMillis(), "h2 Master after " + took + " ms");
+        assertEquals("r1:INIT:offline", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,state,admin", "r1").strip());
+        assertFalse(lab.linkUp("h1", d("h1").router("r1").vnic()), "h1's VNIC is down while offline");
+        lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+    }
+
+    private void assertRejoins(final long back) {
+        Wait.until(Duration.ofSeconds(3), "h1's r1 to be online again", () -> d("h1").router("r1"),
+                r -> "online".equals(r.admin()));
+        awaitOnlyMaster("r1", "h1", HOSTS,
+                Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(2));
+        System.out.println("[measure] h1 Master again " + Wait.millisSince(back) + " ms after the link came back");
+        assertEquals("r1:MASTER:online", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,state,admin", "r1").strip());
+        assertFalse(lab.linkUp("h2", d("h2").router("r1").vnic()), "h2's VNIC down again");
+        lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+        assertEquals(Lab.virtualMac(51, false), lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"));
+    }
+}
