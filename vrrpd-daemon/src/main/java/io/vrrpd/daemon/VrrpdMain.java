@@ -135,17 +135,21 @@ public final class VrrpdMain implements Callable<Integer> {
         }));
         Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
                 + store.directory() + "; control socket " + server.path());
+        final SystemdNotifier systemd = SystemdNotifier.start(runtime.loop());
+        systemd.ready(runtime.names().size() + " router(s); control socket " + server.path());
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        systemd.stopping();
         try {
             server.close();
         } catch (IOException e) {
             Log.warn("closing the control socket: " + e.getMessage());
         }
         runtime.close();
+        systemd.close();
         Log.info("vrrpd stopped");
         return 0;
     }
