@@ -70,5 +70,8 @@ class RouterArgsTest {
                 args().depends(List.of("systemd:a.service,http://h/x?a=1,2@weight=-5,tcp:[::1]:80", "pid:/run/p"))
                         .done().get("depends").toString());
         assertEquals("[]", args().depends(List.of("")).done().get("depends").toString());
+        assertEquals("[\"tcp:127.0.0.1:80@weight=-20,interval=500,fall=3\",\"exec:/c@rise=1\"]",
+                args().depends(List.of("tcp:127.0.0.1:80@weight=-20,interval=500,fall=3,exec:/c@rise=1"))
+                        .done().get("depends").toString());
     }
 }

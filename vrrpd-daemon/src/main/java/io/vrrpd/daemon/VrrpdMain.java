@@ -6,6 +6,7 @@ import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.RouterControl;
+import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
 import io.vrrpd.daemon.runtime.Log;
 import sun.misc.Signal;
@@ -93,12 +94,19 @@ public final class VrrpdMain implements Callable<Integer> {
         DaemonLogging.install();
         final RouterStore store = new RouterStore(configDir);
         final LinuxRouterRuntime runtime;
+        HealthMonitor health = null;
         try {
             Files.createDirectories(store.directory());
             Files.createDirectories(stateDir);
-            runtime = LinuxRouterRuntime.start((router, from, to, reason) -> { });
+            // Created here, not on the (real-time) router loop: its threads and the programs exec checks
+            // start must not inherit SCHED_RR.
+            health = HealthMonitor.start();
+            runtime = LinuxRouterRuntime.start((router, from, to, reason) -> { }, health);
         } catch (IOException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
+            if (health != null) {
+                health.close();
+            }
             return 1;
         }
         final RouterControl control;
@@ -111,6 +119,7 @@ public final class VrrpdMain implements Callable<Integer> {
             err.println("vrrpd: cannot start: " + e.getMessage());
             runtime.shutdown("vrrpd failed to start");
             runtime.close();
+            health.close();
             return 1;
         }
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -149,6 +158,7 @@ public final class VrrpdMain implements Callable<Integer> {
             Log.warn("closing the control socket: " + e.getMessage());
         }
         runtime.close();
+        health.close();
         systemd.close();
         Log.info("vrrpd stopped");
         return 0;

@@ -5,6 +5,9 @@ import io.vrrpd.protocol.IpAddress;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,51 +17,107 @@ import java.util.regex.Pattern;
  *
  * <p>Forms: {@code systemd:UNIT}, {@code tcp:ADDR:PORT} (IPv6 in brackets), {@code http://…} and
  * {@code https://…} (the URL is the spec), {@code exec:/ABS/PATH}, {@code pid:/ABS/FILE}, each optionally
- * followed by {@code @weight=-N}, N 1-254: a weighted check lowers the priority by N while it fails instead
- * of taking the router offline.
+ * followed by {@code @OPTION=VALUE[,OPTION=VALUE…]}:
+ * <ul>
+ *   <li>{@code weight=-N}, N 1-254: a weighted check lowers the priority by N while it fails instead of
+ *       taking the router offline;</li>
+ *   <li>{@code interval=MS} (10-3600000, default 1000): time between the starts of two checks;</li>
+ *   <li>{@code timeout=MS} (1-interval, default interval/2): a check still running then is stopped and
+ *       counted as failed;</li>
+ *   <li>{@code fall=N}, {@code rise=N} (1-100, default 2): consecutive failures that make a healthy check
+ *       failing, consecutive successes that make a failing (or not yet checked) one healthy.</li>
+ * </ul>
+ * The options start at the last {@code @} followed by a known option name, so a URL's user info or a
+ * template unit ({@code getty@tty1.service}) is not mistaken for them.
  *
  * <p>Addresses are IP literals only: a check that has to resolve a name can hang on DNS, and hung checks
  * caused false failovers in keepalived (#1364, #2289).
  *
- * @param kind   what is checked
- * @param target the unit, {@code ADDR:PORT}, URL or path, as written
- * @param weight 0 for a hard dependency, else the priority reduction 1-254 while the check fails
+ * @param kind           what is checked
+ * @param target         the unit, {@code ADDR:PORT}, URL or path, as written
+ * @param weight         0 for a hard dependency, else the priority reduction 1-254 while the check fails
+ * @param intervalMillis time between the starts of two checks
+ * @param timeoutMillis  longest a check may run, at most {@code intervalMillis}
+ * @param fall           consecutive failures that make the check failing
+ * @param rise           consecutive successes that make the check healthy
  */
-public record Dependency(Kind kind, String target, int weight) {
+public record Dependency(Kind kind, String target, int weight, int intervalMillis, int timeoutMillis, int fall,
+                         int rise) {
 
     /** The kinds of check, by the prefix that introduces them. */
     public enum Kind { SYSTEMD, TCP, HTTP, EXEC, PID }
 
+    public static final int DEFAULT_INTERVAL_MS = 1000;
+    public static final int DEFAULT_FALL = 2;
+    public static final int DEFAULT_RISE = 2;
+    static final int MIN_INTERVAL_MS = 10;
+    static final int MAX_INTERVAL_MS = 3_600_000;
+    static final int MAX_COUNT = 100;
+
     static final String ALLOWED = "allowed: systemd:UNIT, tcp:ADDR:PORT, http://URL, https://URL, exec:/PATH,"
-            + " pid:/FILE, each optionally followed by @weight=-N with N 1-254";
-    private static final String WEIGHT_SUFFIX = "@weight=";
+            + " pid:/FILE, each optionally followed by @OPTION=VALUE[,OPTION=VALUE...] with the options"
+            + " weight=-N (N 1-254), interval=MS (10-3600000), timeout=MS (1-interval), fall=N and rise=N (1-100)";
+    private static final Pattern OPTIONS = Pattern.compile("(weight|interval|timeout|fall|rise)=[^@]*");
+    /** Something after an '@' that looks like an option but is none (a typo): refused unless in a URL. */
+    private static final Pattern OPTION_LIKE = Pattern.compile("[a-z_]+=[^@/]*");
     private static final Pattern WEIGHT = Pattern.compile("-[0-9]{1,3}");
+    private static final Pattern NUMBER = Pattern.compile("[0-9]{1,7}");
     private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9:_.@\\\\-]{1,255}");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+
+    public Dependency {
+        if (kind == null || target == null) {
+            throw new IllegalArgumentException("a dependency needs a kind and a target");
+        }
+        if (weight < 0 || weight > 254 || intervalMillis < MIN_INTERVAL_MS || intervalMillis > MAX_INTERVAL_MS
+                || timeoutMillis < 1 || timeoutMillis > intervalMillis || fall < 1 || fall > MAX_COUNT
+                || rise < 1 || rise > MAX_COUNT) {
+            throw new IllegalArgumentException("dependency " + kind + " " + target + ": weight " + weight
+                    + ", interval " + intervalMillis + " ms, timeout " + timeoutMillis + " ms, fall " + fall
+                    + ", rise " + rise + " are out of range");
+        }
+    }
+
+    /** A dependency with the default interval, timeout, fall and rise. */
+    public Dependency(final Kind kind, final String target, final int weight) {
+        this(kind, target, weight, DEFAULT_INTERVAL_MS, DEFAULT_INTERVAL_MS / 2, DEFAULT_FALL, DEFAULT_RISE);
+    }
 
     /** Parses one SPEC; the message of the exception names {@code --depends} and the allowed forms. */
     public static Dependency parse(final String spec) {
         if (spec == null || spec.isBlank()) {
             throw invalid(spec, "empty");
         }
-        // The last "@weight=" is the suffix: a URL may contain '@' (user info) but not this.
-        final int at = spec.lastIndexOf(WEIGHT_SUFFIX);
+        final int at = optionsStart(spec);
         final String body = at < 0 ? spec : spec.substring(0, at);
-        final int weight = at < 0 ? 0 : weight(spec, spec.substring(at + WEIGHT_SUFFIX.length()));
         final int colon = body.indexOf(':');
         if (colon < 0) {
             throw invalid(spec, "no kind");
         }
         final String rest = body.substring(colon + 1);
-        final Kind kind = switch (body.substring(0, colon)) {
+        final String prefix = body.substring(0, colon);
+        final int other = body.lastIndexOf('@');
+        if (!prefix.startsWith("http") && other >= 0 && OPTION_LIKE.matcher(body.substring(other + 1)).matches()) {
+            // Outside a URL an '@' followed by "name=" can only be a mistyped option.
+            final String text = body.substring(other + 1);
+            throw invalid(spec, "unknown option '" + text.substring(0, text.indexOf('=')) + "' (options: weight,"
+                    + " interval, timeout, fall, rise)");
+        }
+        final Kind kind = switch (prefix) {
             case "systemd" -> check(Kind.SYSTEMD, UNIT.matcher(rest).matches(), spec, "not a systemd unit name");
             case "tcp" -> checkTcp(rest, spec);
             case "http", "https" -> checkUrl(body, spec);
             case "exec" -> check(Kind.EXEC, absolute(rest), spec, "the program must be an absolute path");
             case "pid" -> check(Kind.PID, absolute(rest), spec, "the pid file must be an absolute path");
-            default -> throw invalid(spec, "unknown kind '" + body.substring(0, colon) + "'");
+            default -> throw invalid(spec, "unknown kind '" + prefix + "'");
         };
-        return new Dependency(kind, kind == Kind.HTTP ? body : rest, weight);
+        final String target = kind == Kind.HTTP ? body : rest;
+        return at < 0 ? new Dependency(kind, target, 0) : withOptions(kind, target, spec, spec.substring(at + 1));
+    }
+
+    /** The dependency as an operator names it: the SPEC without its options, e.g. {@code tcp:127.0.0.1:80}. */
+    public String label() {
+        return kind == Kind.HTTP ? target : kind.name().toLowerCase(Locale.ROOT) + ":" + target;
     }
 
     /** True when the check lowers the priority rather than taking the router offline. */
@@ -66,10 +125,58 @@ public record Dependency(Kind kind, String target, int weight) {
         return weight != 0;
     }
 
+    /** Where the options start: the last '@' followed by a known option, or -1. */
+    private static int optionsStart(final String spec) {
+        final int at = spec.lastIndexOf('@');
+        return at >= 0 && OPTIONS.matcher(spec.substring(at + 1)).lookingAt() ? at : -1;
+    }
+
+    private static Dependency withOptions(final Kind kind, final String target, final String spec,
+                                          final String options) {
+        int weight = 0;
+        Integer interval = null;
+        Integer timeout = null;
+        int fall = DEFAULT_FALL;
+        int rise = DEFAULT_RISE;
+        final Set<String> seen = new HashSet<>();
+        for (final String option : options.split(",", -1)) {
+            final int eq = option.indexOf('=');
+            final String name = eq < 0 ? option : option.substring(0, eq);
+            final String value = eq < 0 ? "" : option.substring(eq + 1);
+            if (!seen.add(name)) {
+                throw invalid(spec, "option '" + name + "' is given twice");
+            }
+            switch (eq < 0 ? "" : name) {
+                case "weight" -> weight = weight(spec, value);
+                case "interval" -> interval = number(spec, name, value, MIN_INTERVAL_MS, MAX_INTERVAL_MS, " ms");
+                case "timeout" -> timeout = number(spec, name, value, 1, MAX_INTERVAL_MS, " ms");
+                case "fall" -> fall = number(spec, name, value, 1, MAX_COUNT, "");
+                case "rise" -> rise = number(spec, name, value, 1, MAX_COUNT, "");
+                default -> throw invalid(spec, "unknown option '" + name + "' (options: weight, interval, timeout,"
+                        + " fall, rise)");
+            }
+        }
+        final int intervalMillis = interval == null ? DEFAULT_INTERVAL_MS : interval;
+        if (timeout != null && timeout > intervalMillis) {
+            throw invalid(spec, "timeout " + timeout + " ms is longer than the interval " + intervalMillis + " ms");
+        }
+        final int timeoutMillis = timeout != null ? timeout : Math.max(1, intervalMillis / 2);
+        return new Dependency(kind, target, weight, intervalMillis, timeoutMillis, fall, rise);
+    }
+
     private static int weight(final String spec, final String text) {
         final int value = WEIGHT.matcher(text).matches() ? -Integer.parseInt(text) : 0;
         if (value < 1 || value > 254) {
             throw invalid(spec, "weight '" + text + "' is not -1 to -254");
+        }
+        return value;
+    }
+
+    private static int number(final String spec, final String name, final String text, final int min, final int max,
+                              final String unit) {
+        final int value = NUMBER.matcher(text).matches() ? Integer.parseInt(text) : -1;
+        if (value < min || value > max) {
+            throw invalid(spec, name + " '" + text + "' is not " + min + "-" + max + unit);
         }
         return value;
     }

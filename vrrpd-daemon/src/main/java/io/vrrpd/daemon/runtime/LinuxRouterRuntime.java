@@ -1,11 +1,14 @@
 package io.vrrpd.daemon.runtime;
 
+import io.vrrpd.daemon.config.Dependency;
 import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.control.AdminState;
 import io.vrrpd.daemon.control.ControlException;
 import io.vrrpd.daemon.control.RouterRuntime;
 import io.vrrpd.daemon.control.RouterStatus;
+import io.vrrpd.daemon.health.Health;
+import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.Link;
 import io.vrrpd.linux.LinkAddress;
@@ -63,6 +66,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     /** Loop thread only. */
     private final Map<ChannelKey, LinkChannel> channels = new HashMap<>();
     private final RouterInstance.Listener listener;
+    private final HealthMonitor health;
 
     private record ChannelKey(String link, AddressFamily family) {
     }
@@ -80,14 +84,25 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         long receivedBefore;
         long transitionsBefore;
         final VerdictCounters dropsBefore = new VerdictCounters();
+        /** What the dependencies say (HealthMonitor reports, on the loop thread). */
+        Health health = Health.OK;
 
         Managed(final RouterSpec spec) {
             this.spec = spec;
         }
+
+        /** The configured priority lowered by failing weighted checks, within 1-254; the owner keeps 255. */
+        int effectivePriority() {
+            if (spec.owner() || health.priorityReduction() == 0) {
+                return spec.priority();
+            }
+            return Math.max(1, Math.min(RouterConfig.OWNER_PRIORITY - 1, spec.priority() - health.priorityReduction()));
+        }
     }
 
     private LinuxRouterRuntime(final VrrpLoop loop, final Rtnetlink netlink, final RtnetlinkMonitor monitor,
-                               final RouterInstance.Listener listener) {
+                               final RouterInstance.Listener listener, final HealthMonitor health) {
+        this.health = health;
         this.loop = loop;
         this.netlink = netlink;
         this.monitor = monitor;
@@ -97,7 +112,8 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     }
 
     /** Opens netlink, starts the loop and the link monitor. */
-    public static LinuxRouterRuntime start(final RouterInstance.Listener listener) throws ErrnoException {
+    public static LinuxRouterRuntime start(final RouterInstance.Listener listener, final HealthMonitor health)
+            throws ErrnoException {
         final Rtnetlink netlink = Rtnetlink.open();
         final RtnetlinkMonitor monitor;
         try {
@@ -108,7 +124,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final VrrpLoop loop = new VrrpLoop();
         loop.start();
-        final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener);
+        final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener, health);
         runtime.monitorThread.start();
         return runtime;
     }
@@ -163,6 +179,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (existing == null) {
             final Managed managed = new Managed(spec);
             routers.put(spec.name(), managed);
+            watchDependencies(managed);
             reconcile(managed);
             return;
         }
@@ -171,6 +188,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             return; // a reload must not touch an unchanged router
         }
         existing.spec = spec;
+        if (!old.depends().equals(spec.depends())) {
+            watchDependencies(existing);
+        }
         if (!sameIdentity(old, spec)) {
             // Another VRID, link, family, version, address set or MAC mode is another router on the wire.
             destroyInstance(existing, "reconfigured");
@@ -191,6 +211,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         try {
             onLoop(() -> {
                 final Managed managed = routers.remove(name);
+                health.unwatch(name);
                 if (managed != null) {
                     destroyInstance(managed, "router deleted");
                     unplumb(managed);
@@ -214,7 +235,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 throw new ControlException("router '" + name + "' is not in maintenance (it is " + managed.admin
                         + "): nothing to clear");
             }
+            health.clearFlapping(name);
+            final Health was = managed.health;
+            managed.health = new Health(was.hardOk(), was.unmet(), was.priorityReduction(), was.causes(), false, null);
             managed.admin = AdminState.OFFLINE;
+            managed.reason = "cleared by the operator";
             reconcile(managed);
             return null;
         });
@@ -235,7 +260,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         final RouterState state = instance == null ? null : instance.state();
         final State protocol = state == null ? State.INITIALIZE : state.state();
         final boolean online = managed.admin == AdminState.ONLINE && state != null;
-        final String reason = online ? state.lastReason() : managed.reason;
+        final String reason = online ? withCauses(state.lastReason(), managed) : managed.reason;
         final long since = state != null && state.lastTransitionAt() != RouterState.NOT_ARMED
                 && (online || state.lastTransitionAt() - managed.adminSince > 0)
                 ? state.lastTransitionAt() : managed.adminSince;
@@ -249,6 +274,15 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 since, reason, managed.plumbing == null ? null : managed.plumbing.vnic(),
                 instance == null ? null : instance.config().primaryAddress(), peer, masterDown,
                 statistics(managed));
+    }
+
+    /** show-router -x's REASON for an online router: the last transition, then why its priority is lowered. */
+    private static String withCauses(final String reason, final Managed managed) {
+        if (managed.health.causes().isEmpty()) {
+            return reason;
+        }
+        return reason + "; priority " + managed.effectivePriority() + " = " + managed.spec.priority() + " - "
+                + managed.health.priorityReduction() + " (" + String.join("; ", managed.health.causes()) + ")";
     }
 
     private RouterStatus.Statistics statistics(final Managed managed) {
@@ -395,12 +429,26 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
     private void reconcile(final Managed managed) {
         final RouterSpec spec = managed.spec;
-        if (managed.admin == AdminState.MAINTENANCE) {
-            return;
-        }
         if (!spec.enabled()) {
             stopInstance(managed, "disabled by the operator");
             setAdmin(managed, AdminState.DISABLED, "disabled by the operator");
+            ensurePlumbingIfLinkExists(managed);
+            return;
+        }
+        if (managed.health.flapping()) {
+            final String why = "dependency flapping: " + managed.health.flapCause() + " (vrrpadm clear-router "
+                    + spec.name() + " when it is fixed)";
+            stopInstance(managed, why);
+            setAdmin(managed, AdminState.MAINTENANCE, why);
+            ensurePlumbingIfLinkExists(managed);
+            return;
+        }
+        if (!managed.health.hardOk()) {
+            // Offline: a Master leaves with priority 0, so a host whose service is healthy takes over after
+            // Skew_Time. The addresses stay plumbed (bind-ready) so the service can start and bind them.
+            final String why = "dependency unmet: " + managed.health.unmet();
+            stopInstance(managed, why);
+            setAdmin(managed, AdminState.OFFLINE, why);
             ensurePlumbingIfLinkExists(managed);
             return;
         }
@@ -434,7 +482,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             destroyInstance(managed, "primary address changed to " + primary);
             instance = null;
         }
-        final RouterConfig config = spec.toConfig(primary);
+        final RouterConfig config = spec.toConfig(primary).withPriority(managed.effectivePriority());
         final String startReason = managed.admin == AdminState.DISABLED ? "enabled by the operator"
                 : managed.reason == null || "starting".equals(managed.reason) ? "router started"
                 : "usable again (was: " + managed.reason + ")";
@@ -454,6 +502,36 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (instance.state().state() == State.INITIALIZE) {
             instance.handle(new Event.Startup(startReason));
         }
+    }
+
+    /** (Re)starts the dependency checks of a router: from "not checked yet" (unmet) until they rise. */
+    private void watchDependencies(final Managed managed) {
+        final String name = managed.spec.name();
+        if (managed.spec.depends().isEmpty()) {
+            health.unwatch(name);
+            managed.health = Health.OK;
+            return;
+        }
+        final List<Dependency> dependencies = managed.spec.depends().stream().map(Dependency::parse).toList();
+        if (managed.instance == null) {
+            managed.health = Health.initial(dependencies);
+        }
+        health.watch(name, dependencies, (router, report) -> loop.post(() -> onHealth(router, report)));
+    }
+
+    /** A health report (loop thread): re-evaluate the router. */
+    private void onHealth(final String name, final Health report) {
+        final Managed managed = routers.get(name);
+        if (managed == null || managed.health.equals(report)) {
+            return;
+        }
+        final Health was = managed.health;
+        managed.health = report;
+        if (was.priorityReduction() != report.priorityReduction()) {
+            Log.info("[" + name + "] effective priority " + managed.effectivePriority()
+                    + (report.causes().isEmpty() ? "" : " (" + String.join("; ", report.causes()) + ")"));
+        }
+        reconcile(managed);
     }
 
     private LinkChannel channel(final RouterSpec spec, final Managed managed) {

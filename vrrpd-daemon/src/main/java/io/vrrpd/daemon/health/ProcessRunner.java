@@ -1,0 +1,185 @@
+package io.vrrpd.daemon.health;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * Runs a program for a check with a hard time limit. The program starts in a session of its own
+ * ({@code setsid}), so at the timeout (or when the check is abandoned) everything it started can be found and
+ * killed: every process of that session, and every descendant of the program (which catches one that moved to
+ * a session of its own while its parent lived). A program that exits in time is not chased: what it leaves
+ * running is its business.
+ *
+ * <p>stdin is {@code /dev/null}; stdout and stderr go to a temporary file (not a pipe: a background child
+ * holding a pipe open would keep us reading), whose first line becomes part of the reason.
+ */
+final class ProcessRunner {
+    private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+            .filter(Files::isExecutable).findFirst().orElse(null);
+    private static final int MAX_OUTPUT = 4096;
+    private static final int KILL_ROUNDS = 50;
+    private static final long KILL_PAUSE_NANOS = 2_000_000L;
+
+    /**
+     * How a run ended.
+     *
+     * @param timedOut  the program was still running at the timeout and was killed
+     * @param exitCode  its exit status (128 + signal when a signal ended it); -1 when timed out
+     * @param firstLine the first non-blank line of its output, "" if none
+     */
+    record Outcome(boolean timedOut, int exitCode, String firstLine) {
+    }
+
+    private ProcessRunner() {
+    }
+
+    /** Whether programs get a session of their own (setsid exists); without it only descendants are killed. */
+    static boolean isolates() {
+        return SETSID != null;
+    }
+
+    /**
+     * Runs {@code command} for at most {@code timeoutMillis}.
+     *
+     * @throws IOException          the program could not be started
+     * @throws InterruptedException the check was abandoned; the program and its session were killed first
+     */
+    static Outcome run(final List<String> command, final long timeoutMillis) throws IOException, InterruptedException {
+        final List<String> argv = new ArrayList<>();
+        if (SETSID != null) {
+            argv.add(SETSID.toString());
+            argv.add("--wait"); // only matters if setsid has to fork: then it still reports the program's status
+        }
+        argv.addAll(command);
+        final Path output = Files.createTempFile("vrrpd-check-", ".out");
+        try {
+            final Process process = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            final boolean exited;
+            try {
+                exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                killAll(process);
+                throw e;
+            }
+            if (!exited) {
+                killAll(process);
+                return new Outcome(true, -1, "");
+            }
+            return new Outcome(false, process.exitValue(), firstLine(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /**
+     * Kills the program, its descendants and its session with SIGKILL, repeating until none is left (a process
+     * may fork while we look). With setsid the program's pid is its session id: setsid only forks when it is
+     * a process group leader, which a child of the JVM is not.
+     */
+    static void killAll(final Process process) {
+        final long self = ProcessHandle.current().pid();
+        final long ownSession = sessionOf(self).orElse(-1);
+        final long session = SETSID != null && process.pid() != ownSession ? process.pid() : -1;
+        for (int round = 0; round < KILL_ROUNDS; round++) {
+            final Set<ProcessHandle> victims = new HashSet<>();
+            if (process.isAlive()) {
+                victims.add(process.toHandle());
+            }
+            process.descendants().forEach(victims::add);
+            if (session > 0) {
+                victims.addAll(inSession(session));
+            }
+            victims.removeIf(handle -> handle.pid() == self || !running(handle.pid()));
+            if (victims.isEmpty()) {
+                break;
+            }
+            victims.forEach(ProcessHandle::destroyForcibly);
+            LockSupport.parkNanos(KILL_PAUSE_NANOS); // let the kernel deliver; parkNanos ignores an interrupt
+        }
+        try {
+            process.waitFor(100, TimeUnit.MILLISECONDS); // reap our child
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The processes whose session id is {@code session}, from {@code /proc}. */
+    private static List<ProcessHandle> inSession(final long session) {
+        final List<ProcessHandle> found = new ArrayList<>();
+        final File[] entries = new File("/proc").listFiles();
+        if (entries == null) {
+            return found;
+        }
+        for (final File entry : entries) {
+            final String name = entry.getName();
+            if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+                final long pid = Long.parseLong(name);
+                if (sessionOf(pid).orElse(-1) == session) {
+                    ProcessHandle.of(pid).ifPresent(found::add);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The session id of {@code pid} (field 6 of {@code /proc/PID/stat}), if it exists. */
+    static OptionalLong sessionOf(final long pid) {
+        final String[] fields = statFields(pid);
+        return fields == null || fields.length < 4 ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[3]));
+    }
+
+    /** True when {@code pid} exists and is neither a zombie nor dead. */
+    static boolean running(final long pid) {
+        final String[] fields = statFields(pid);
+        return fields != null && !fields[0].equals("Z") && !fields[0].equals("X") && !fields[0].equals("x");
+    }
+
+    /**
+     * The fields of {@code /proc/PID/stat} after the command name: state, ppid, pgrp, session, …; null when
+     * the process does not exist. The command name is in parentheses and may contain anything, so the fields
+     * start after the last ')'.
+     */
+    static String[] statFields(final long pid) {
+        final String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return null;
+        }
+        final int end = stat.lastIndexOf(')');
+        if (end < 0 || end + 2 > stat.length()) {
+            return null;
+        }
+        final String[] fields = stat.substring(end + 2).strip().split(" ");
+        return fields.length < 4 ? null : fields;
+    }
+
+    private static String firstLine(final Path output) throws IOException {
+        final byte[] bytes;
+        try (InputStream in = Files.newInputStream(output)) {
+            bytes = in.readNBytes(MAX_OUTPUT);
+        }
+        for (final String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                return CheckResult.oneLine(line, "");
+            }
+        }
+        return "";
+    }
+}
