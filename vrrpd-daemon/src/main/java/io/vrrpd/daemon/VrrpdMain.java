@@ -9,6 +9,8 @@ import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
 import io.vrrpd.daemon.runtime.Log;
+import io.vrrpd.linux.ErrnoException;
+import io.vrrpd.linux.NamespaceLock;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 import picocli.CommandLine;
@@ -92,6 +94,26 @@ public final class VrrpdMain implements Callable<Integer> {
 
     private int runDaemon() {
         DaemonLogging.install();
+        // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
+        // take down the first one's VNICs (and its removeLeftovers would delete the others).
+        final NamespaceLock lock;
+        try {
+            lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
+        } catch (ErrnoException e) {
+            err.println("vrrpd: cannot start: " + e.getMessage());
+            return 1;
+        }
+        if (lock == null) {
+            err.println("vrrpd: another vrrpd is running in this network namespace (abstract socket @vrrpd is"
+                    + " taken); nothing was changed");
+            return 1;
+        }
+        try (lock) {
+            return runLocked();
+        }
+    }
+
+    private int runLocked() {
         final RouterStore store = new RouterStore(configDir);
         final LinuxRouterRuntime runtime;
         HealthMonitor health = null;

@@ -45,6 +45,23 @@ class AdminVerbsIT extends LabScenario {
     }
 
     @Test
+    void secondVrrpdInTheSameNamespace_refusesBeforeTouchingAnything() throws Exception {
+        electH1();
+        final java.nio.file.Path other = lab.work().resolve("second-h1");
+        java.nio.file.Files.createDirectories(other);
+        // Same config (its routers would be adopted and downed if it got that far), other state and socket.
+        final Cmd.Result second = lab.inNs("h1", Lab.home().resolve("bin/vrrpd").toString(), "--config-dir",
+                d("h1").configDir().toString(), "--state-dir", other.resolve("state").toString(), "--socket",
+                other.resolve("sock").toString());
+        assertEquals(1, second.exit(), second.toString());
+        assertTrue(second.err().contains("another vrrpd is running in this network namespace"), second.err());
+        final Control.Router master = d("h1").router("r1");
+        assertEquals("MASTER", master.state());
+        assertTrue(lab.linkUp("h1", master.vnic()), "the running Master's VNIC is still up");
+        lab.awaitPing(Lab.CLIENT, "192.0.2.100", Duration.ofSeconds(2));
+    }
+
+    @Test
     void disableRouterOnMaster_handsOverWithPriorityZero_enableTakesMasterBack() {
         electH1();
         final Capture capture = lab.capture(Lab.CLIENT);

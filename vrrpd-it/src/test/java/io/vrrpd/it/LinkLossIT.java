@@ -55,6 +55,23 @@ class LinkLossIT extends LabScenario {
         assertRejoins(back);
     }
 
+    @Test
+    void vnicDeletedUnderTheMaster_priorityZeroHandsOver_vnicPlumbedAgain_preemptsBack() {
+        electH1();
+        final String vnic = d("h1").router("r1").vnic();
+        final long deleted = System.nanoTime();
+        lab.inNs("h1", "ip", "link", "del", vnic);
+        // It leaves with priority 0: h2 takes over after Skew_Time, not Master_Down_Interval.
+        d("h2").awaitState("r1", "MASTER", Duration.ofMillis(skewMillis(INTERVAL, 100)).plus(SLACK));
+        System.out.println("[measure] h2 Master " + Wait.millisSince(deleted) + " ms after h1's VNIC was deleted");
+        d("h1").awaitLog(java.util.regex.Pattern.compile(vnic + " was deleted under the router"), deleted,
+                Duration.ofSeconds(3));
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(2));
+        assertTrue(lab.linkUp("h1", vnic), "a new " + vnic + " is up on the Master");
+        assertTrue(lab.addresses("h1", vnic).contains(VIP + "/24"), "with the address");
+        lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+    }
+
     private void assertFailover(final long lost) {
         final Control.Router offline = Wait.until(Duration.ofSeconds(3), "h1's r1 to be INIT/offline",
                 () -> d("h1").router("r1"), r -> "INIT".equals(r.state()) && "offline".equals(r.admin()));

@@ -711,12 +711,33 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private void onLinkEvent(final RtnetlinkEvent event) {
         switch (event) {
             case RtnetlinkEvent.LinkChanged changed -> reconcileLink(changed.link().name(), changed.link().index());
-            case RtnetlinkEvent.LinkRemoved removed -> reconcileLink(removed.link().name(), removed.link().index());
+            case RtnetlinkEvent.LinkRemoved removed -> {
+                vnicRemoved(removed.link());
+                reconcileLink(removed.link().name(), removed.link().index());
+            }
             case RtnetlinkEvent.AddressAdded added -> reconcileLink(null, added.address().index());
             case RtnetlinkEvent.AddressRemoved removed -> reconcileLink(null, removed.address().index());
             case RtnetlinkEvent.Overrun overrun -> {
                 Log.warn("netlink monitor overrun: events were lost; re-reading every router's link");
                 List.copyOf(routers.values()).forEach(this::reconcile);
+            }
+        }
+    }
+
+    /**
+     * Someone deleted a router's VNIC (an operator's {@code ip link del}, a network script): the router cannot
+     * hold its addresses any more. It leaves the group (a Master sends priority 0, so a Backup takes over at
+     * once instead of after Master_Down_Interval), and reconciliation plumbs a new VNIC and starts it again.
+     */
+    private void vnicRemoved(final Link link) {
+        for (final Managed managed : List.copyOf(routers.values())) {
+            final RouterPlumbing plumbing = managed.plumbing;
+            if (plumbing != null && plumbing.vnic().equals(link.name()) && !plumbing.vnic().equals(managed.spec.link())) {
+                Log.warn("[" + managed.spec.name() + "] " + link.name() + " was deleted under the router; plumbing it"
+                        + " again");
+                destroyInstance(managed, link.name() + " was deleted");
+                forgetPlumbing(managed);
+                reconcile(managed);
             }
         }
     }

@@ -57,7 +57,9 @@ public final class TimerLateness {
         for (int i = 0; i < buckets.length(); i++) {
             seen += buckets.get(i);
             if (seen >= rank) {
-                return i < BOUNDS_MICROS.length ? BOUNDS_MICROS[i] : Long.MAX_VALUE;
+                // A bucket's bound can exceed everything recorded: never report more than the maximum seen.
+                return i < BOUNDS_MICROS.length ? Math.min(BOUNDS_MICROS[i], Math.ceilDiv(maxNanos, 1_000))
+                        : Long.MAX_VALUE;
             }
         }
         return Long.MAX_VALUE;
