@@ -100,6 +100,15 @@ public final class PacketSocket implements AutoCloseable {
         send(frame, 0, frame.length);
     }
 
+    /** As {@link VrrpSocket#warmUpSendPath}: the first gratuitous ARP of a new Master runs warm. */
+    public static void warmUpSendPath() {
+        try {
+            new PacketSocket(-1, "warm-up", 1).send(new byte[60]);
+        } catch (ErrnoException expected) {
+            // EBADF: the path ran to the system call
+        }
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -124,6 +124,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final VrrpLoop loop = new VrrpLoop();
         loop.start();
+        loop.post(Warmup::run);
         final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener, health);
         runtime.monitorThread.start();
         return runtime;
