@@ -150,7 +150,10 @@ public final class VrrpdMain implements Callable<Integer> {
         // starts right there, so the advertisement leaves within a loop hop of the signal.
         final SignalHandler stop = signal -> {
             if (stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
+                final long handled = System.nanoTime();
                 runtime.shutdown(stopReason.get());
+                Log.info("SIG" + signal.getName() + ": every router left the group "
+                        + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
                 stopped.countDown();
             }
         };
