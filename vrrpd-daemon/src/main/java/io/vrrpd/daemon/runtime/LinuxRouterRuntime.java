@@ -355,10 +355,17 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     public void shutdown(final String reason) {
         try {
             onLoop(() -> {
+                // Every priority-0 advertisement first, then the VNICs down (each down waits for the kernel).
+                final List<RouterInstance> leaving = new ArrayList<>();
                 for (final Managed managed : routers.values()) {
                     if (managed.instance != null && managed.instance.state().state() != State.INITIALIZE) {
+                        managed.instance.deferKernelWork(true);
                         managed.instance.handle(new Event.Shutdown(reason));
+                        leaving.add(managed.instance);
                     }
+                }
+                for (final RouterInstance instance : leaving) {
+                    instance.deferKernelWork(false).forEach(Runnable::run);
                 }
                 return null;
             });

@@ -147,6 +147,20 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         }
     }
 
+    /**
+     * Kernel work held back while {@link #deferKernelWork} is on: taking a VNIC down waits for the kernel
+     * (~25 ms here, an RCU grace period), so when many routers leave at once (SIGTERM) every priority-0
+     * advertisement goes out first and the VNICs go down after.
+     */
+    private List<Runnable> deferred;
+
+    /** Holds back (true) or stops holding back (false, returning the held work) releases. Loop thread. */
+    List<Runnable> deferKernelWork(final boolean defer) {
+        final List<Runnable> held = deferred == null ? List.of() : deferred;
+        deferred = defer ? new java.util.ArrayList<>() : null;
+        return held;
+    }
+
     /** Forgets the timer slots (delete-router). Loop thread. */
     void close() {
         loop.unregister(timerSlot);
@@ -187,7 +201,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             case Action.ReleaseAddresses release -> {
                 announcementsLeft = 0;
                 loop.disarm(announceSlot);
-                kernel("take " + plumbing.vnic() + " down", plumbing::down);
+                if (deferred != null) {
+                    deferred.add(() -> kernel("take " + plumbing.vnic() + " down", plumbing::down));
+                } else {
+                    kernel("take " + plumbing.vnic() + " down", plumbing::down);
+                }
             }
             case Action.Announce announce -> announce(now);
             case Action.StateChanged changed -> stateChanged(changed, now);
