@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * this class.
  *
  * <p>Forms: {@code systemd:UNIT}, {@code tcp:ADDR:PORT} (IPv6 in brackets), {@code http://…} and
- * {@code https://…} (the URL is the spec), {@code exec:/ABS/PATH}, {@code pid:/ABS/FILE}, each optionally
+ * {@code https://…} (the URL is the spec), {@code exec:/ABS/PATH}, {@code pid:/ABS/FILE} or {@code pid:NAME} (a process name), each optionally
  * followed by {@code @OPTION=VALUE[,OPTION=VALUE…]}:
  * <ul>
  *   <li>{@code weight=-N}, N 1-254: a weighted check lowers the priority by N while it fails instead of
@@ -55,7 +55,7 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
     static final int MAX_COUNT = 100;
 
     static final String ALLOWED = "allowed: systemd:UNIT, tcp:ADDR:PORT, http://URL, https://URL, exec:/PATH,"
-            + " pid:/FILE, each optionally followed by @OPTION=VALUE[,OPTION=VALUE...] with the options"
+            + " pid:/FILE, pid:NAME, each optionally followed by @OPTION=VALUE[,OPTION=VALUE...] with the options"
             + " weight=-N (N 1-254), interval=MS (10-3600000), timeout=MS (1-interval), fall=N and rise=N (1-100)";
     private static final Pattern OPTIONS = Pattern.compile("(weight|interval|timeout|fall|rise)=[^@]*");
     /** Something after an '@' that looks like an option but is none (a typo): refused unless in a URL. */
@@ -108,7 +108,8 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
             case "tcp" -> checkTcp(rest, spec);
             case "http", "https" -> checkUrl(body, spec);
             case "exec" -> check(Kind.EXEC, absolute(rest), spec, "the program must be an absolute path");
-            case "pid" -> check(Kind.PID, absolute(rest), spec, "the pid file must be an absolute path");
+            case "pid" -> check(Kind.PID, absolute(rest) || PROCESS_NAME.matcher(rest).matches(), spec,
+                    "give the absolute path of a pid file or a process name (1-15 characters, no '/')");
             default -> throw invalid(spec, "unknown kind '" + prefix + "'");
         };
         final String target = kind == Kind.HTTP ? body : rest;
@@ -215,6 +216,9 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
             throw invalid(spec, "not a URL: " + e.getReason());
         }
     }
+
+    /** A process name as the kernel keeps it (/proc/PID/comm: at most 15 bytes). */
+    private static final Pattern PROCESS_NAME = Pattern.compile("[A-Za-z0-9_.:+-][^/\\s]{0,14}");
 
     private static boolean absolute(final String path) {
         return path.startsWith("/") && path.length() > 1 && path.indexOf('\0') < 0;

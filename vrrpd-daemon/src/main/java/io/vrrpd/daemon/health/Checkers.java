@@ -21,7 +21,7 @@ final class Checkers implements Function<Dependency, Checker>, AutoCloseable {
             case TCP -> new TcpChecker(target);
             case HTTP -> new HttpChecker(http, URI.create(target));
             case EXEC -> new ExecChecker(Path.of(target));
-            case PID -> new PidChecker(Path.of(target));
+            case PID -> target.startsWith("/") ? new PidChecker(Path.of(target)) : new ProcessNameChecker(target);
             case SYSTEMD -> new SystemdChecker(target);
         };
     }

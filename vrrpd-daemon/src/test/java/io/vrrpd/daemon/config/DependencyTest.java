@@ -21,7 +21,8 @@ class DependencyTest {
             "http://127.0.0.1:8080/health    | HTTP    | http://127.0.0.1:8080/health  | 0",
             "https://u@[::1]/a,b@weight=-254 | HTTP    | https://u@[::1]/a,b           | 254",
             "exec:/usr/local/bin/check-db    | EXEC    | /usr/local/bin/check-db       | 0",
-            "pid:/run/nginx.pid@weight=-1    | PID     | /run/nginx.pid                | 1"})
+            "pid:/run/nginx.pid@weight=-1    | PID     | /run/nginx.pid                | 1",
+            "pid:nginx                      | PID     | nginx                         | 0"})
     void shouldParse(final String spec, final Dependency.Kind kind, final String target, final int weight) {
         final Dependency dependency = Dependency.parse(spec);
         assertEquals(kind, dependency.kind());
@@ -45,7 +46,7 @@ class DependencyTest {
             "http:health                 | needs a host",
             "http://                     | not a URL",
             "exec:check.sh               | absolute path",
-            "pid:nginx.pid               | absolute path",
+            "pid:run/nginx.pid           | absolute path",
             "systemd:a@weight=0          | weight '0' is not -1 to -254",
             "systemd:a@weight=-255       | weight '-255' is not -1 to -254",
             "systemd:a@weight=10         | weight '10'",

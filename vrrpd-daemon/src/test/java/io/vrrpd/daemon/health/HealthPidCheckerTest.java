@@ -33,6 +33,26 @@ class HealthPidCheckerTest {
     }
 
     @Test
+    void shouldFollowAProcessByName() throws Exception {
+        // A copy of sleep under a name nothing else on the host has (comm is the program's file name).
+        final String name = "vt" + ProcessHandle.current().pid() % 1_000_000_000L;
+        final Path program = dir.resolve(name);
+        Files.copy(Path.of("/bin/sleep"), program);
+        program.toFile().setExecutable(true);
+        final ProcessNameChecker checker = new ProcessNameChecker(name);
+        assertEquals(CheckResult.failing("no process named " + name + " is running"), checker.check(500));
+        final Process process = new ProcessBuilder(program.toString(), "60").start();
+        try {
+            assertEquals(CheckResult.healthy("process " + name + " is running (pid " + process.pid() + ")"),
+                    checker.check(500));
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(CheckResult.failing("no process named " + name + " is running"), checker.check(500));
+    }
+
+    @Test
     void shouldFailOnAZombie() throws Exception {
         // The shell starts a child and becomes 'sleep', which never reaps it: the child stays a zombie.
         final Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 60").start();
