@@ -28,7 +28,7 @@ final class RouterArgs {
     static final String FLAGS = "preempt, un_preempt, accept, no_accept";
 
     /** A comma that starts a new {@code --depends} SPEC; other commas belong to a URL. */
-    private static final Pattern SPEC_START = Pattern.compile(",(?=(systemd|tcp|http|https|exec|pid):)");
+    private static final Pattern SPEC_START = Pattern.compile(",(?=(systemd|tcp|http|https|exec|pid|link):)");
 
     private final ObjectNode args;
 

@@ -45,7 +45,7 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
                          int rise) {
 
     /** The kinds of check, by the prefix that introduces them. */
-    public enum Kind { SYSTEMD, TCP, HTTP, EXEC, PID }
+    public enum Kind { SYSTEMD, TCP, HTTP, EXEC, PID, LINK }
 
     public static final int DEFAULT_INTERVAL_MS = 1000;
     public static final int DEFAULT_FALL = 2;
@@ -55,7 +55,7 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
     static final int MAX_COUNT = 100;
 
     static final String ALLOWED = "allowed: systemd:UNIT, tcp:ADDR:PORT, http://URL, https://URL, exec:/PATH,"
-            + " pid:/FILE, pid:NAME, each optionally followed by @OPTION=VALUE[,OPTION=VALUE...] with the options"
+            + " pid:/FILE, pid:NAME, link:IFNAME, each optionally followed by @OPTION=VALUE[,OPTION=VALUE...] with the options"
             + " weight=-N (N 1-254), interval=MS (10-3600000), timeout=MS (1-interval), fall=N and rise=N (1-100)";
     private static final Pattern OPTIONS = Pattern.compile("(weight|interval|timeout|fall|rise)=[^@]*");
     /** Something after an '@' that looks like an option but is none (a typo): refused unless in a URL. */
@@ -108,6 +108,8 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
             case "tcp" -> checkTcp(rest, spec);
             case "http", "https" -> checkUrl(body, spec);
             case "exec" -> check(Kind.EXEC, absolute(rest), spec, "the program must be an absolute path");
+            case "link" -> check(Kind.LINK, LINK_NAME.matcher(rest).matches() && !rest.equals(".") && !rest.equals(".."),
+                    spec, "not a Linux interface name (1-15 characters, no '/', ':' or white space)");
             case "pid" -> check(Kind.PID, absolute(rest) || PROCESS_NAME.matcher(rest).matches(), spec,
                     "give the absolute path of a pid file or a process name (1-15 characters, no '/')");
             default -> throw invalid(spec, "unknown kind '" + prefix + "'");
@@ -216,6 +218,9 @@ public record Dependency(Kind kind, String target, int weight, int intervalMilli
             throw invalid(spec, "not a URL: " + e.getReason());
         }
     }
+
+    /** Linux dev_valid_name(), as for a router's link. */
+    private static final Pattern LINK_NAME = Pattern.compile("[^/:\\s]{1,15}");
 
     /** A process name as the kernel keeps it (/proc/PID/comm: at most 15 bytes). */
     private static final Pattern PROCESS_NAME = Pattern.compile("[A-Za-z0-9_.:+-][^/\\s]{0,14}");

@@ -23,6 +23,7 @@ final class Checkers implements Function<Dependency, Checker>, AutoCloseable {
             case EXEC -> new ExecChecker(Path.of(target));
             case PID -> target.startsWith("/") ? new PidChecker(Path.of(target)) : new ProcessNameChecker(target);
             case SYSTEMD -> new SystemdChecker(target);
+            case LINK -> new LinkChecker(Path.of("/sys/class/net"), target);
         };
     }
 

@@ -22,7 +22,8 @@ class DependencyTest {
             "https://u@[::1]/a,b@weight=-254 | HTTP    | https://u@[::1]/a,b           | 254",
             "exec:/usr/local/bin/check-db    | EXEC    | /usr/local/bin/check-db       | 0",
             "pid:/run/nginx.pid@weight=-1    | PID     | /run/nginx.pid                | 1",
-            "pid:nginx                      | PID     | nginx                         | 0"})
+            "pid:nginx                      | PID     | nginx                         | 0",
+            "link:eth1@weight=-50           | LINK    | eth1                          | 50"})
     void shouldParse(final String spec, final Dependency.Kind kind, final String target, final int weight) {
         final Dependency dependency = Dependency.parse(spec);
         assertEquals(kind, dependency.kind());
