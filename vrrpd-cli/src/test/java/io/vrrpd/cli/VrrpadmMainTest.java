@@ -181,7 +181,7 @@ class VrrpadmMainTest {
             "create-router -V 1 -l eth0 -A inet --mac x web   | --mac: 'x' is not one of: virtual, real",
             "create-router -V 1 -l eth0 -A inet               | Missing required parameter: 'NAME'",
             "create-router -V 1 -l eth0 -A inet -z web        | Unknown option: '-z'",
-            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval)",
+            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout)",
             "modify-router -V 3 web                           | Unknown options: '-V', 'web'",
             "show-router -x -P                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",

@@ -65,7 +65,8 @@ class RouterControlTest {
         assertEquals(json("{'name':'web','vrid':51,'link':'eth0','address_family':'inet','version':3,'priority':100,"
                 + "'adv_interval':1000,'preempt':true,'preempt_delay':0,'accept':true,'addresses':['192.0.2.100/24'],"
                 + "'depends':[],'unicast_peers':[],'mac':'virtual','checksum':'pseudo-header','announce_count':3,"
-                + "'announce_interval':1000,'enabled':true}"), result);
+                + "'announce_interval':1000,'on_master':'','on_backup':'','on_offline':'','hook_timeout':10000,"
+                + "'enabled':true}"), result);
         assertEquals(runtime.running.get("web"), onDisk("web"));
         assertEquals(List.of("apply web"), runtime.calls);
     }
