@@ -187,7 +187,7 @@ class VrrpadmMainTest {
             "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -p                                   | show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-router -p -o name --json                    | show-router: -p/--parsable and --json cannot be combined",
-            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, all)",
+            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, all)",
             "show-router a b                                  | Unmatched argument at index 2: 'b'",
             "frobnicate                                       | Unmatched argument at index 0: 'frobnicate'",
             "''                                               | Unmatched argument at index 0: ''"})

@@ -328,7 +328,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             received += instance.counters().advertisementsReceived();
             transitions += instance.counters().transitions();
         }
-        return new RouterStatus.Statistics(sent, received, transitions, drops);
+        final HookRunner.Counts hookCounts = hooks.counts(managed.spec.name());
+        return new RouterStatus.Statistics(sent, received, transitions, drops, hookCounts.runs(),
+                hookCounts.failures());
     }
 
     // -------------------------------------------------------------------------------------------------
