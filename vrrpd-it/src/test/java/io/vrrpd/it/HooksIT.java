@@ -49,10 +49,10 @@ class HooksIT extends LabScenario {
                 l -> !l.isEmpty() && l.getLast().startsWith("MASTER BACKUP "));
         Wait.until(Duration.ofSeconds(5), "h2's on_backup hook", () -> lines(h2Log),
                 l -> !l.isEmpty() && l.getLast().startsWith("BACKUP INIT "));
-        assertEquals("BACKUP INIT router started", lines(h1Log).getFirst(), "h1: " + lines(h1Log));
+        assertEquals("BACKUP INIT startup: router started", lines(h1Log).getFirst(), "h1: " + lines(h1Log));
         assertTrue(lines(h2Log).stream().noneMatch(l -> l.startsWith("MASTER")), "h2: " + lines(h2Log));
         assertEquals(List.of("VRRPD_ADDRESSES=192.0.2.100/24", "VRRPD_ADMIN=online", "VRRPD_FAMILY=inet",
-                "VRRPD_PREVIOUS_STATE=INIT", "VRRPD_REASON=router started", "VRRPD_ROUTER=r1", "VRRPD_STATE=BACKUP",
+                "VRRPD_PREVIOUS_STATE=INIT", "VRRPD_REASON=startup: router started", "VRRPD_ROUTER=r1", "VRRPD_STATE=BACKUP",
                 "VRRPD_VRID=51"), lines(lab.work().resolve("h2-env")));
 
         final int before = lines(h2Log).size();
@@ -68,7 +68,9 @@ class HooksIT extends LabScenario {
         // Leaving the group for an operator's disable runs on_offline.
         lab.vrrpadmOk("h2", "disable-router", "r1");
         Wait.until(Duration.ofSeconds(5), "h2's on_offline hook", () -> lines(h2Log),
-                l -> l.getLast().equals("INIT MASTER disabled by the operator"));
+                l -> l.getLast().equals("INIT MASTER shutdown: disabled by the operator"));
+        Wait.until(Duration.ofSeconds(5), "on_offline's VRRPD_ADMIN", () -> lines(lab.work().resolve("h2-env")),
+                env -> env.contains("VRRPD_ADMIN=disabled") && env.contains("VRRPD_STATE=INIT"));
     }
 
     /**
