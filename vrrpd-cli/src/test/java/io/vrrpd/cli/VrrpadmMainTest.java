@@ -130,6 +130,16 @@ class VrrpadmMainTest {
                 lastRequest());
     }
 
+    @Test
+    void shouldSendHookOptionsUnderTheirKeys_anEmptyPathClearsAHook() throws IOException {
+        assertEquals(0, vrrpadm("modify-router", "--on-master", "/usr/local/bin/up", "--on-backup", "",
+                "--on-offline", "/x", "--hook-timeout", "500", "web").status());
+        assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\","
+                + "\"on_master\":\"/usr/local/bin/up\",\"on_backup\":\"\",\"on_offline\":\"/x\","
+                + "\"hook_timeout\":500}}"), lastRequest());
+        assertEquals(2, vrrpadm("modify-router", "--hook-timeout", "soon", "web").status());
+    }
+
     @ParameterizedTest
     @CsvSource({"delete-router", "enable-router", "disable-router", "clear-router"})
     void shouldSendNameOnlyVerbs(final String verb) throws IOException {
