@@ -104,6 +104,11 @@ public final class HookRunner implements AutoCloseable {
         return counts.getOrDefault(router, NONE);
     }
 
+    /** Forgets a deleted router's counters (a router created again under its name starts at zero). */
+    public void forget(final String router) {
+        counts.remove(router);
+    }
+
     private void dispatch() {
         while (true) {
             final Job job;

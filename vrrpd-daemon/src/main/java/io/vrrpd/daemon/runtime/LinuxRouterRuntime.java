@@ -230,6 +230,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 if (managed != null) {
                     destroyInstance(managed, "router deleted");
                     unplumb(managed);
+                    hooks.forget(name);
                     Log.info("[" + name + "] deleted");
                 }
                 return null;

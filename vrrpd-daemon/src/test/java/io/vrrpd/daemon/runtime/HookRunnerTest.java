@@ -111,6 +111,8 @@ class HookRunnerTest {
         assertTrue(logText().contains("<4>[web vrid 51 IPv4] hook on_master " + dir.resolve("missing")
                 + " failed: does not exist\n"), logText());
         assertEquals(0, hooks.counts("other").runs());
+        hooks.forget("web");
+        assertEquals(0, hooks.counts("web").failures());
     }
 
     /**
