@@ -96,6 +96,23 @@ final class CreateRouterCommand implements Callable<Integer> {
             description = "Time between those bursts (10-60000 ms, default: 1000).")
     private String announceInterval;
 
+    @Option(names = "--on-master", paramLabel = "PATH",
+            description = "Executable run on becoming Master (absolute path; '' for none, default: none).")
+    private String onMaster;
+
+    @Option(names = "--on-backup", paramLabel = "PATH",
+            description = "Executable run on becoming Backup (absolute path; '' for none, default: none).")
+    private String onBackup;
+
+    @Option(names = "--on-offline", paramLabel = "PATH",
+            description = "Executable run on leaving the group: dependency, link, disable, maintenance (absolute"
+                    + " path; '' for none, default: none).")
+    private String onOffline;
+
+    @Option(names = "--hook-timeout", paramLabel = "MS",
+            description = "A hook still running then is killed with its session (100-300000 ms, default: 10000).")
+    private String hookTimeout;
+
     @Parameters(paramLabel = "NAME", description = "Router name: 1-31 letters, digits, _ - . starting with a letter.")
     private String name;
 
@@ -110,7 +127,9 @@ final class CreateRouterCommand implements Callable<Integer> {
                 .mac(mac).checksum(checksum)
                 .integer("preempt_delay", "--preempt-delay", preemptDelay, "0-1000000 ms")
                 .integer("announce_count", "--announce-count", announceCount, "1-100")
-                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms");
+                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms")
+                .text("on_master", onMaster).text("on_backup", onBackup).text("on_offline", onOffline)
+                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms");
         args.done().put("link", link);
         parent.call(socket, "create-router", args.done());
         return 0;

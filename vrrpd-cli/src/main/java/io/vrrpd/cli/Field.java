@@ -16,7 +16,7 @@ enum Field {
     NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC,
     ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON,
     PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV,
-    ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS;
+    ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES;
 
     /** The name in the daemon's JSON and in {@code --json} output. */
     String key() {

@@ -72,6 +72,23 @@ final class ModifyRouterCommand implements Callable<Integer> {
             description = "Time between those bursts (10-60000 ms).")
     private String announceInterval;
 
+    @Option(names = "--on-master", paramLabel = "PATH",
+            description = "Executable run on becoming Master (absolute path; '' for none).")
+    private String onMaster;
+
+    @Option(names = "--on-backup", paramLabel = "PATH",
+            description = "Executable run on becoming Backup (absolute path; '' for none).")
+    private String onBackup;
+
+    @Option(names = "--on-offline", paramLabel = "PATH",
+            description = "Executable run on leaving the group: dependency, link, disable, maintenance (absolute"
+                    + " path; '' for none).")
+    private String onOffline;
+
+    @Option(names = "--hook-timeout", paramLabel = "MS",
+            description = "A hook still running then is killed with its session (100-300000 ms).")
+    private String hookTimeout;
+
     @Parameters(paramLabel = "NAME", description = "The router.")
     private String name;
 
@@ -84,11 +101,13 @@ final class ModifyRouterCommand implements Callable<Integer> {
                 .checksum(checksum)
                 .integer("preempt_delay", "--preempt-delay", preemptDelay, "0-1000000 ms")
                 .integer("announce_count", "--announce-count", announceCount, "1-100")
-                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms").done();
+                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms")
+                .text("on_master", onMaster).text("on_backup", onBackup).text("on_offline", onOffline)
+                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms").done();
         if (args.size() == 1) {
             throw CliException.usage("modify-router: nothing to change (give at least one of -p, -i, -o, -a,"
                     + " --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count,"
-                    + " --announce-interval)");
+                    + " --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout)");
         }
         parent.call(socket, "modify-router", args);
         return 0;

@@ -127,6 +127,14 @@ final class RouterArgs {
         return this;
     }
 
+    /** A string the daemon validates (hook paths); {@code ''} is sent as is (none). */
+    RouterArgs text(final String key, final String value) {
+        if (value != null) {
+            args.put(key, value.strip());
+        }
+        return this;
+    }
+
     ObjectNode done() {
         return args;
     }

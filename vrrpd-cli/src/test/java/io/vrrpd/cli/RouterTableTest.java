@@ -76,11 +76,11 @@ class RouterTableTest {
     @DisplayName("-o all: every field of every view, in view order")
     void shouldSelectAllFields() {
         final List<Field> all = Field.parseList("ALL");
-        assertEquals(24, all.size());
+        assertEquals(26, all.size());
         assertEquals(View.PLAIN.fields(), all.subList(0, 9));
         assertTrue(all.containsAll(View.EXTENDED.fields()) && all.containsAll(View.PEER_INFO.fields()));
         assertEquals("web:51:eth0:IPv4:100:1000:e-pa:MASTER:vrrp4-51:online:BACKUP:12.345s:192.0.2.1:"
-                + "192.0.2.100/24,192.0.2.101/24:preempted:::::3609:1200:3:2:bad_ttl=4,bad_checksum=1\n", RouterTable.parsable(all, Routers.list().subList(0, 1)));
+                + "192.0.2.100/24,192.0.2.101/24:preempted:::::3609:1200:3:2:bad_ttl=4,bad_checksum=1:2:1\n", RouterTable.parsable(all, Routers.list().subList(0, 1)));
     }
 
     @Test
@@ -88,7 +88,7 @@ class RouterTableTest {
         final CliException e = assertThrows(CliException.class, () -> Field.parseList("name,bogus"));
         assertEquals(CliException.USAGE, e.exitCode());
         assertTrue(e.getMessage().startsWith("--output: 'bogus' is not a field (allowed: NAME, VRID, LINK,"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("TRANSITIONS, DROPS, all)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, all)"), e.getMessage());
         assertThrows(CliException.class, () -> Field.parseList("name,"));
     }
 

@@ -7,6 +7,7 @@ import io.vrrpd.daemon.config.RouterStore;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.health.HealthMonitor;
+import io.vrrpd.daemon.runtime.HookRunner;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
 import io.vrrpd.daemon.runtime.Log;
 import io.vrrpd.linux.ErrnoException;
@@ -117,17 +118,23 @@ public final class VrrpdMain implements Callable<Integer> {
         final RouterStore store = new RouterStore(configDir);
         final LinuxRouterRuntime runtime;
         HealthMonitor health = null;
+        HookRunner hooks = null;
         try {
             Files.createDirectories(store.directory());
             Files.createDirectories(stateDir);
             // Created here, not on the (real-time) router loop: its threads and the programs exec checks
             // start must not inherit SCHED_RR.
             health = HealthMonitor.start();
-            runtime = LinuxRouterRuntime.start((router, from, to, reason) -> { }, health);
+            // Likewise the hooks' threads and processes (on_master, …): the loop only queues their jobs.
+            hooks = HookRunner.start();
+            runtime = LinuxRouterRuntime.start((router, from, to, reason) -> { }, health, hooks);
         } catch (IOException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
             if (health != null) {
                 health.close();
+            }
+            if (hooks != null) {
+                hooks.close();
             }
             return 1;
         }
@@ -142,6 +149,7 @@ public final class VrrpdMain implements Callable<Integer> {
             runtime.shutdown("vrrpd failed to start");
             runtime.close();
             health.close();
+            hooks.close();
             return 1;
         }
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -184,6 +192,7 @@ public final class VrrpdMain implements Callable<Integer> {
         }
         runtime.close();
         health.close();
+        hooks.close(); // the on_offline hooks of the shutdown get up to 5 s
         systemd.close();
         Log.info("vrrpd stopped");
         return 0;

@@ -43,6 +43,11 @@ import java.util.regex.Pattern;
  * @param preemptDelayMs     after startup, how long a preempting router waits before it preempts (0–1000000)
  * @param announceCount      gratuitous ARP / unsolicited NA bursts on becoming Master (1–100)
  * @param announceIntervalMs time between those bursts (10–60000 ms)
+ * @param onMaster           hook run on becoming Master: an absolute path, "" for none
+ * @param onBackup           hook run on becoming Backup: an absolute path, "" for none
+ * @param onOffline          hook run on leaving the group (Initialize: dependency, link, disable,
+ *                           maintenance, shutdown): an absolute path, "" for none
+ * @param hookTimeoutMs      a hook still running after this long is killed with its session (100–300000 ms)
  */
 public record RouterSpec(
         String name,
@@ -62,7 +67,11 @@ public record RouterSpec(
         boolean enabled,
         int preemptDelayMs,
         int announceCount,
-        int announceIntervalMs) {
+        int announceIntervalMs,
+        String onMaster,
+        String onBackup,
+        String onOffline,
+        int hookTimeoutMs) {
 
     static final String NAME_RULE = "allowed: 1-31 letters, digits, '_', '-', '.', starting with a letter";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
@@ -74,6 +83,9 @@ public record RouterSpec(
      * still learning or a host that dropped the first one, without flooding a large L2 domain. */
     public static final int DEFAULT_ANNOUNCE_COUNT = 3;
     public static final int DEFAULT_ANNOUNCE_INTERVAL_MS = 1000;
+    public static final int DEFAULT_HOOK_TIMEOUT_MS = 10_000;
+    static final int MIN_HOOK_TIMEOUT_MS = 100;
+    static final int MAX_HOOK_TIMEOUT_MS = 300_000;
 
     public RouterSpec {
         checkName(name);
@@ -91,6 +103,12 @@ public record RouterSpec(
                 + " ms is out of range (allowed: 10-60000 ms)");
         require(checksum == ChecksumForm.PSEUDO_HEADER || (family == AddressFamily.IPV4 && version == VrrpVersion.V3),
                 "checksum: message-only is a VRRPv3 IPv4 form (allowed here: pseudo-header)");
+        onMaster = checkHook("on_master", onMaster);
+        onBackup = checkHook("on_backup", onBackup);
+        onOffline = checkHook("on_offline", onOffline);
+        require(hookTimeoutMs >= MIN_HOOK_TIMEOUT_MS && hookTimeoutMs <= MAX_HOOK_TIMEOUT_MS, "hook_timeout: "
+                + hookTimeoutMs + " ms is out of range (allowed: " + MIN_HOOK_TIMEOUT_MS + "-" + MAX_HOOK_TIMEOUT_MS
+                + " ms)");
         depends = List.copyOf(depends);
         depends.forEach(Dependency::parse);
         unicastPeers = List.copyOf(unicastPeers);
@@ -104,6 +122,20 @@ public record RouterSpec(
                 "name: '" + name + "' is not a valid router name (" + NAME_RULE + ")");
     }
 
+    /**
+     * A hook path: "" (or null) for none, otherwise an absolute path without control characters. Whether the
+     * file exists and is executable is checked when it runs: it may be installed after the router.
+     */
+    private static String checkHook(final String key, final String path) {
+        if (path == null || path.isEmpty()) {
+            return "";
+        }
+        require(path.startsWith("/") && path.chars().noneMatch(Character::isISOControl) && path.length() <= 4096,
+                key + ": '" + path + "' is not an absolute path (allowed: the absolute path of an executable, or ''"
+                        + " for none)");
+        return path;
+    }
+
     /** Starts a spec with the defaults of DESIGN.md §2 (RouterConfig's): 100, 1000 ms, v3, preempt, accept. */
     public static Builder builder(final String name, final int vrid, final String link, final AddressFamily family) {
         return new Builder(name, vrid, link, family);
@@ -114,7 +146,8 @@ public record RouterSpec(
         return new Builder(name, vrid, link, family).priority(priority).advIntervalMs(advIntervalMs)
                 .preempt(preempt).accept(accept).version(version).addresses(addresses).depends(depends)
                 .unicastPeers(unicastPeers).mac(mac).checksum(checksum).enabled(enabled).preemptDelayMs(preemptDelayMs)
-                .announceCount(announceCount).announceIntervalMs(announceIntervalMs);
+                .announceCount(announceCount).announceIntervalMs(announceIntervalMs).onMaster(onMaster)
+                .onBackup(onBackup).onOffline(onOffline).hookTimeoutMs(hookTimeoutMs);
     }
 
     /** Priority 255: the router owns its addresses (RFC 5798 §5.2.4). */
@@ -228,6 +261,10 @@ public record RouterSpec(
         private int preemptDelayMs;
         private int announceCount = DEFAULT_ANNOUNCE_COUNT;
         private int announceIntervalMs = DEFAULT_ANNOUNCE_INTERVAL_MS;
+        private String onMaster = "";
+        private String onBackup = "";
+        private String onOffline = "";
+        private int hookTimeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
 
         private Builder(final String name, final int vrid, final String link, final AddressFamily family) {
             this.name = name;
@@ -306,10 +343,30 @@ public record RouterSpec(
             return this;
         }
 
+        public Builder onMaster(final String value) {
+            this.onMaster = value;
+            return this;
+        }
+
+        public Builder onBackup(final String value) {
+            this.onBackup = value;
+            return this;
+        }
+
+        public Builder onOffline(final String value) {
+            this.onOffline = value;
+            return this;
+        }
+
+        public Builder hookTimeoutMs(final int value) {
+            this.hookTimeoutMs = value;
+            return this;
+        }
+
         public RouterSpec build() {
             return new RouterSpec(name, vrid, link, family, priority, advIntervalMs, preempt, accept, version,
                     addresses, depends, unicastPeers, mac, checksum, enabled, preemptDelayMs, announceCount,
-                    announceIntervalMs);
+                    announceIntervalMs, onMaster, onBackup, onOffline, hookTimeoutMs);
         }
     }
 }

@@ -42,14 +42,19 @@ public final class RouterSpecTree {
     public static final String PREEMPT_DELAY = "preempt_delay";
     public static final String ANNOUNCE_COUNT = "announce_count";
     public static final String ANNOUNCE_INTERVAL = "announce_interval";
+    public static final String ON_MASTER = "on_master";
+    public static final String ON_BACKUP = "on_backup";
+    public static final String ON_OFFLINE = "on_offline";
+    public static final String HOOK_TIMEOUT = "hook_timeout";
 
     /** Every key of a router file, in the order they are written. */
     public static final List<String> KEYS = List.of(VRID, LINK, ADDRESS_FAMILY, VERSION, PRIORITY, ADV_INTERVAL,
             PREEMPT, PREEMPT_DELAY, ACCEPT, ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT,
-            ANNOUNCE_INTERVAL, ENABLED);
+            ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP, ON_OFFLINE, HOOK_TIMEOUT, ENABLED);
     /** What modify-router may change; the rest is the router's identity on the wire (delete and create). */
     public static final List<String> MODIFIABLE = List.of(PRIORITY, ADV_INTERVAL, PREEMPT, PREEMPT_DELAY, ACCEPT,
-            ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT, ANNOUNCE_INTERVAL);
+            ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT, ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP,
+            ON_OFFLINE, HOOK_TIMEOUT);
 
     /** Validation messages start with the field's user-facing name; these differ from the file key. */
     private static final Map<String, String> KEY_OF_FIELD = Map.of("address", ADDRESSES, "--depends", DEPENDS,
@@ -115,6 +120,10 @@ public final class RouterSpecTree {
         tree.put(CHECKSUM, spec.checksum().display());
         tree.put(ANNOUNCE_COUNT, spec.announceCount());
         tree.put(ANNOUNCE_INTERVAL, spec.announceIntervalMs());
+        tree.put(ON_MASTER, spec.onMaster());
+        tree.put(ON_BACKUP, spec.onBackup());
+        tree.put(ON_OFFLINE, spec.onOffline());
+        tree.put(HOOK_TIMEOUT, spec.hookTimeoutMs());
         tree.put(ENABLED, spec.enabled());
         return tree;
     }
@@ -150,6 +159,18 @@ public final class RouterSpecTree {
         }
         if (tree.get(ANNOUNCE_INTERVAL) != null) {
             builder.announceIntervalMs(integer(tree, ANNOUNCE_INTERVAL));
+        }
+        if (tree.get(ON_MASTER) != null) {
+            builder.onMaster(text(tree, ON_MASTER));
+        }
+        if (tree.get(ON_BACKUP) != null) {
+            builder.onBackup(text(tree, ON_BACKUP));
+        }
+        if (tree.get(ON_OFFLINE) != null) {
+            builder.onOffline(text(tree, ON_OFFLINE));
+        }
+        if (tree.get(HOOK_TIMEOUT) != null) {
+            builder.hookTimeoutMs(integer(tree, HOOK_TIMEOUT));
         }
         if (tree.get(ADDRESSES) != null) {
             builder.addresses(list(tree, ADDRESSES, "address", IpPrefix::parse));

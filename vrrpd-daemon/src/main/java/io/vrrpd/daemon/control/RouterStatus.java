@@ -62,9 +62,11 @@ public record RouterStatus(
      * @param transitions            protocol state changes
      * @param drops                  received packets dropped, by {@code Verdict} counter name; only reasons
      *                               that happened, in a stable order
+     * @param hooksRun               state-change hooks run (on_master, on_backup, on_offline)
+     * @param hookFailures           hooks that exited non-zero, timed out or could not start
      */
     public record Statistics(long advertisementsSent, long advertisementsReceived, long transitions,
-                             java.util.SequencedMap<String, Long> drops) {
+                             java.util.SequencedMap<String, Long> drops, long hooksRun, long hookFailures) {
         public Statistics {
             drops = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(drops));
         }

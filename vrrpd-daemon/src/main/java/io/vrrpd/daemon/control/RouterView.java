@@ -63,6 +63,8 @@ public final class RouterView {
             final ObjectNode drops = view.putObject("drops");
             stats.drops().forEach(drops::put);
         }
+        view.put("hooks_run", stats == null ? null : stats.hooksRun());
+        view.put("hook_failures", stats == null ? null : stats.hookFailures());
     }
 
     /** Seconds since {@code thenNanos} with millisecond precision, e.g. {@code 12.345s}. */

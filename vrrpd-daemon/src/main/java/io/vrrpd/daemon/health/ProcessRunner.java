@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,10 @@ import java.util.stream.Stream;
  *
  * <p>stdin is {@code /dev/null}; stdout and stderr go to a temporary file (not a pipe: a background child
  * holding a pipe open would keep us reading), whose first line becomes part of the reason.
+ *
+ * <p>The routers' state-change hooks ({@code runtime.HookRunner}) run through it too, with their environment.
  */
-final class ProcessRunner {
+public final class ProcessRunner {
     private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
             .filter(Files::isExecutable).findFirst().orElse(null);
     private static final int MAX_OUTPUT = 4096;
@@ -39,14 +42,14 @@ final class ProcessRunner {
      * @param exitCode  its exit status (128 + signal when a signal ended it); -1 when timed out
      * @param firstLine the first non-blank line of its output, "" if none
      */
-    record Outcome(boolean timedOut, int exitCode, String firstLine) {
+    public record Outcome(boolean timedOut, int exitCode, String firstLine) {
     }
 
     private ProcessRunner() {
     }
 
     /** Whether programs get a session of their own (setsid exists); without it only descendants are killed. */
-    static boolean isolates() {
+    public static boolean isolates() {
         return SETSID != null;
     }
 
@@ -57,6 +60,17 @@ final class ProcessRunner {
      * @throws InterruptedException the check was abandoned; the program and its session were killed first
      */
     static Outcome run(final List<String> command, final long timeoutMillis) throws IOException, InterruptedException {
+        return run(command, Map.of(), timeoutMillis);
+    }
+
+    /**
+     * Runs {@code command} for at most {@code timeoutMillis}, with {@code environment} added to the daemon's.
+     *
+     * @throws IOException          the program could not be started
+     * @throws InterruptedException the run was abandoned; the program and its session were killed first
+     */
+    public static Outcome run(final List<String> command, final Map<String, String> environment,
+                              final long timeoutMillis) throws IOException, InterruptedException {
         final List<String> argv = new ArrayList<>();
         if (SETSID != null) {
             argv.add(SETSID.toString());
@@ -65,7 +79,9 @@ final class ProcessRunner {
         argv.addAll(command);
         final Path output = Files.createTempFile("vrrpd-check-", ".out");
         try {
-            final Process process = new ProcessBuilder(argv)
+            final ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().putAll(environment);
+            final Process process = builder
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
@@ -145,7 +161,7 @@ final class ProcessRunner {
     }
 
     /** True when {@code pid} exists and is neither a zombie nor dead. */
-    static boolean running(final long pid) {
+    public static boolean running(final long pid) {
         final String[] fields = statFields(pid);
         return fields != null && !fields[0].equals("Z") && !fields[0].equals("X") && !fields[0].equals("x");
     }

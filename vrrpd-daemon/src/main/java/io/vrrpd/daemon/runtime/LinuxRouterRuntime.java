@@ -67,6 +67,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private final Map<ChannelKey, LinkChannel> channels = new HashMap<>();
     private final RouterInstance.Listener listener;
     private final HealthMonitor health;
+    private final HookRunner hooks;
+    /** The loop's listener for every instance: the caller's, then the hooks. */
+    private final RouterInstance.Listener transitions;
 
     private record ChannelKey(String link, AddressFamily family) {
     }
@@ -86,6 +89,8 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         final VerdictCounters dropsBefore = new VerdictCounters();
         /** What the dependencies say (HealthMonitor reports, on the loop thread). */
         Health health = Health.OK;
+        /** The administrative state a router leaving the group goes to, for its on_offline hook. */
+        AdminState leavingTo;
 
         Managed(final RouterSpec spec) {
             this.spec = spec;
@@ -101,8 +106,14 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     }
 
     private LinuxRouterRuntime(final VrrpLoop loop, final Rtnetlink netlink, final RtnetlinkMonitor monitor,
-                               final RouterInstance.Listener listener, final HealthMonitor health) {
+                               final RouterInstance.Listener listener, final HealthMonitor health,
+                               final HookRunner hooks) {
         this.health = health;
+        this.hooks = hooks;
+        this.transitions = (router, from, to, reason) -> {
+            listener.stateChanged(router, from, to, reason);
+            runHook(router, from, to, reason);
+        };
         this.loop = loop;
         this.netlink = netlink;
         this.monitor = monitor;
@@ -111,9 +122,12 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 .unstarted(this::watchLinks);
     }
 
-    /** Opens netlink, starts the loop and the link monitor. */
-    public static LinuxRouterRuntime start(final RouterInstance.Listener listener, final HealthMonitor health)
-            throws ErrnoException {
+    /**
+     * Opens netlink, starts the loop and the link monitor. {@code health} and {@code hooks} must have been
+     * started on a normal thread (the loop is real-time; their threads and programs must not inherit that).
+     */
+    public static LinuxRouterRuntime start(final RouterInstance.Listener listener, final HealthMonitor health,
+                                           final HookRunner hooks) throws ErrnoException {
         final Rtnetlink netlink = Rtnetlink.open();
         final RtnetlinkMonitor monitor;
         try {
@@ -125,7 +139,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         final VrrpLoop loop = new VrrpLoop();
         loop.start();
         loop.post(Warmup::run);
-        final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener, health);
+        final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener, health, hooks);
         runtime.monitorThread.start();
         return runtime;
     }
@@ -216,6 +230,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 if (managed != null) {
                     destroyInstance(managed, "router deleted");
                     unplumb(managed);
+                    hooks.forget(name);
                     Log.info("[" + name + "] deleted");
                 }
                 return null;
@@ -314,7 +329,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             received += instance.counters().advertisementsReceived();
             transitions += instance.counters().transitions();
         }
-        return new RouterStatus.Statistics(sent, received, transitions, drops);
+        final HookRunner.Counts hookCounts = hooks.counts(managed.spec.name());
+        return new RouterStatus.Statistics(sent, received, transitions, drops, hookCounts.runs(),
+                hookCounts.failures());
     }
 
     // -------------------------------------------------------------------------------------------------
@@ -360,7 +377,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 for (final Managed managed : routers.values()) {
                     if (managed.instance != null && managed.instance.state().state() != State.INITIALIZE) {
                         managed.instance.deferKernelWork(true);
-                        managed.instance.handle(new Event.Shutdown(reason));
+                        stopInstance(managed, AdminState.OFFLINE, reason);
                         leaving.add(managed.instance);
                     }
                 }
@@ -438,7 +455,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private void reconcile(final Managed managed) {
         final RouterSpec spec = managed.spec;
         if (!spec.enabled()) {
-            stopInstance(managed, "disabled by the operator");
+            stopInstance(managed, AdminState.DISABLED, "disabled by the operator");
             setAdmin(managed, AdminState.DISABLED, "disabled by the operator");
             ensurePlumbingIfLinkExists(managed);
             return;
@@ -446,7 +463,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (managed.health.flapping()) {
             final String why = "dependency flapping: " + managed.health.flapCause() + " (vrrpadm clear-router "
                     + spec.name() + " when it is fixed)";
-            stopInstance(managed, why);
+            stopInstance(managed, AdminState.MAINTENANCE, why);
             setAdmin(managed, AdminState.MAINTENANCE, why);
             ensurePlumbingIfLinkExists(managed);
             return;
@@ -455,7 +472,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             // Offline: a Master leaves with priority 0, so a host whose service is healthy takes over after
             // Skew_Time. The addresses stay plumbed (bind-ready) so the service can start and bind them.
             final String why = "dependency unmet: " + managed.health.unmet();
-            stopInstance(managed, why);
+            stopInstance(managed, AdminState.OFFLINE, why);
             setAdmin(managed, AdminState.OFFLINE, why);
             ensurePlumbingIfLinkExists(managed);
             return;
@@ -473,7 +490,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         if (!link.isUp() || !link.hasCarrier()) {
             final String why = "link " + spec.link() + (link.isUp() ? " has no carrier" : " is down");
-            stopInstance(managed, why);
+            stopInstance(managed, AdminState.OFFLINE, why);
             setAdmin(managed, AdminState.OFFLINE, why);
             return;
         }
@@ -481,7 +498,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (primary == null) {
             final String why = "link " + spec.link() + " has no " + (spec.family() == AddressFamily.IPV4
                     ? "IPv4 address" : "IPv6 link-local address") + " to send advertisements from";
-            stopInstance(managed, why);
+            stopInstance(managed, AdminState.OFFLINE, why);
             setAdmin(managed, AdminState.OFFLINE, why);
             return;
         }
@@ -499,7 +516,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             if (channel == null) {
                 return;
             }
-            instance = new RouterInstance(config, loop, channel, managed.plumbing, spec.unicastPeers(), listener);
+            instance = new RouterInstance(config, loop, channel, managed.plumbing, spec.unicastPeers(), transitions);
             channel.attach(instance);
             managed.instance = instance;
         } else if (!instance.config().equals(config)) {
@@ -587,12 +604,66 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         return true;
     }
 
-    /** Takes a running router to Initialize (a Master sends priority 0 first); keeps it attached. */
-    private static void stopInstance(final Managed managed, final String reason) {
+    /**
+     * Takes a running router to Initialize (a Master sends priority 0 first); keeps it attached. {@code to} is
+     * the administrative state it is leaving for (its on_offline hook's VRRPD_ADMIN).
+     */
+    private static void stopInstance(final Managed managed, final AdminState to, final String reason) {
         final RouterInstance instance = managed.instance;
         if (instance != null && instance.state().state() != State.INITIALIZE) {
-            instance.handle(new Event.Shutdown(reason));
+            managed.leavingTo = to;
+            try {
+                instance.handle(new Event.Shutdown(reason));
+            } finally {
+                managed.leavingTo = null;
+            }
         }
+    }
+
+    /**
+     * Queues the hook of a transition (loop thread): on_master on becoming Master, on_backup on becoming
+     * Backup, on_offline on leaving the group. Never waits: {@link HookRunner#submit} only queues.
+     */
+    private void runHook(final RouterInstance router, final State from, final State to, final String reason) {
+        final Managed managed = routers.get(router.config().name());
+        if (managed == null) {
+            return;
+        }
+        final RouterSpec spec = managed.spec;
+        final String hook;
+        final String program;
+        switch (to) {
+            case MASTER -> {
+                hook = "on_master";
+                program = spec.onMaster();
+            }
+            case BACKUP -> {
+                hook = "on_backup";
+                program = spec.onBackup();
+            }
+            default -> {
+                hook = "on_offline";
+                program = spec.onOffline();
+            }
+        }
+        if (program.isEmpty()) {
+            return;
+        }
+        final AdminState admin = to != State.INITIALIZE ? AdminState.ONLINE
+                : managed.leavingTo != null ? managed.leavingTo
+                : managed.admin == AdminState.ONLINE ? AdminState.OFFLINE : managed.admin;
+        final Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("VRRPD_ROUTER", spec.name());
+        environment.put("VRRPD_VRID", Integer.toString(spec.vrid()));
+        environment.put("VRRPD_FAMILY", spec.family().keyword());
+        environment.put("VRRPD_STATE", to.display());
+        environment.put("VRRPD_PREVIOUS_STATE", from.display());
+        environment.put("VRRPD_ADMIN", admin.keyword());
+        environment.put("VRRPD_REASON", reason);
+        environment.put("VRRPD_ADDRESSES", String.join(",", spec.addresses().stream().map(IpPrefix::toString)
+                .toList()));
+        hooks.submit(new HookRunner.Job(spec.name(), router.config().logPrefix(), hook, program, spec.hookTimeoutMs(),
+                Map.copyOf(environment)));
     }
 
     /** Stops and forgets the instance, keeping its counters for show-router. */
@@ -601,7 +672,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (instance == null) {
             return;
         }
-        stopInstance(managed, reason);
+        stopInstance(managed, AdminState.OFFLINE, reason);
         managed.sentBefore += instance.counters().advertisementsSent();
         managed.receivedBefore += instance.counters().advertisementsReceived();
         managed.transitionsBefore += instance.counters().transitions();

@@ -43,7 +43,8 @@ class RouterSpecTreeTest {
         final RouterSpec spec = RouterSpecTest.v4().priority(120).advIntervalMs(2000).preempt(false).accept(false)
                 .version(VrrpVersion.V2).depends(List.of("systemd:a.service")).unicastPeers(List.of(IpAddress.parse("192.0.2.9")))
                 .mac(MacMode.REAL).checksum(ChecksumForm.PSEUDO_HEADER).enabled(false).preemptDelayMs(30_000)
-                .announceCount(5).announceIntervalMs(200).build();
+                .announceCount(5).announceIntervalMs(200).onMaster("/usr/local/bin/master").onBackup("/b")
+                .onOffline("/usr/local/bin/offline").hookTimeoutMs(500).build();
         final JsonNode tree = RouterSpecTree.write(spec);
         assertEquals(RouterSpecTree.KEYS, List.copyOf(iterate(tree)));
         assertEquals(spec, RouterSpecTree.read("web", tree));
@@ -77,6 +78,11 @@ class RouterSpecTreeTest {
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'preempt_delay': -1} | preempt_delay: -1 ms is out of range (allowed: 0-1000000 ms)",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'announce_count': 0} | announce_count: 0 is out of range (allowed: 1-100)",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'announce_interval': 5} | announce_interval: 5 ms is out of range (allowed: 10-60000 ms)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'on_master': 'x.sh'} | on_master: 'x.sh' is not an absolute path (allowed: the absolute path of an executable, or '' for none)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'on_backup': 3} | on_backup: expected a string, found 3",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'on_offline': 'rel/x'} | on_offline: 'rel/x' is not an absolute path",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'hook_timeout': 99} | hook_timeout: 99 ms is out of range (allowed: 100-300000 ms)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'hook_timeout': 300001} | hook_timeout: 300001 ms is out of range (allowed: 100-300000 ms)",
             "[1, 2]                                                                    | a router is a table of keys"})
     void shouldRefuseWithKeyAndAllowedValues(final String tree, final String message) throws Exception {
         assertRefused(tree, message);

@@ -120,7 +120,8 @@ class RouterStoreTest {
                 semantic + ":5: priority: 300 is out of range (allowed: 1-255, 255 only for the address owner)",
                 unknown + ":3: prority: unknown key (allowed: vrid, link, address_family, version, priority,"
                         + " adv_interval, preempt, preempt_delay, accept, addresses, depends, unicast_peers, mac,"
-                        + " checksum, announce_count, announce_interval, enabled)",
+                        + " checksum, announce_count, announce_interval, on_master, on_backup, on_offline,"
+                        + " hook_timeout, enabled)",
                 duplicate + ":2: TOML syntax error: Duplicate key",
                 unclosed + ":2: TOML syntax error: Premature end of file"),
                 loaded.errors().stream().map(ConfigError::toString).toList());

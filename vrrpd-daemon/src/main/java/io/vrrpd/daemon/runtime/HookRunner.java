@@ -1,0 +1,201 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.daemon.health.ProcessRunner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs the routers' state-change hooks ({@code on_master}, {@code on_backup}, {@code on_offline}) off the
+ * router loop. {@link #submit} only puts the job in a queue, so a transition never waits for a hook: the loop
+ * is real-time and a hook may hang. A dispatcher thread, {@code vrrp-hooks}, chains each router's jobs so they
+ * run one at a time in transition order; different routers' hooks run in parallel on {@code vrrp-hook-N}
+ * threads. Every thread here is created by {@link #start}'s caller or by one of these threads, never by the
+ * loop, so neither they nor the hook processes inherit the loop's SCHED_RR.
+ *
+ * <p>A hook runs through {@link ProcessRunner}: no arguments, stdin {@code /dev/null}, in a session of its
+ * own, the {@code VRRPD_*} environment of {@link Job}; at its timeout it is killed with its whole session and
+ * every descendant, logged {@code <4>[web vrid 51 IPv4] hook on_master /path timed out after N ms: killed}.
+ * A non-zero exit is logged with the first line of its output.
+ */
+public final class HookRunner implements AutoCloseable {
+    /** How long {@link #close} lets queued and running hooks finish before it kills them. */
+    private static final long CLOSE_GRACE_MS = 5_000;
+
+    /**
+     * One hook run.
+     *
+     * @param router      the router's name (serialization key)
+     * @param logPrefix   the router's log prefix, e.g. {@code [web vrid 51 IPv4]}
+     * @param hook        {@code on_master}, {@code on_backup} or {@code on_offline}
+     * @param program     the executable's absolute path
+     * @param timeoutMs   killed after this long
+     * @param environment the {@code VRRPD_*} variables
+     */
+    public record Job(String router, String logPrefix, String hook, String program, long timeoutMs,
+                      Map<String, String> environment) {
+    }
+
+    /** A router's hook counters since the daemon started. */
+    public static final class Counts {
+        private final AtomicLong runs = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
+        private final AtomicLong timeouts = new AtomicLong();
+
+        /** Hooks started (or that could not start). */
+        public long runs() {
+            return runs.get();
+        }
+
+        /** Hooks that exited non-zero, timed out or could not be started. */
+        public long failures() {
+            return failures.get();
+        }
+
+        /** Hooks killed at their timeout (also counted as failures). */
+        public long timeouts() {
+            return timeouts.get();
+        }
+    }
+
+    private static final Counts NONE = new Counts();
+    private static final Job STOP = new Job("", "", "", "", 0, Map.of());
+
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+    /** Dispatcher thread only: the last job of each router, the next one runs after it. */
+    private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
+    private final ExecutorService workers;
+    private final Thread dispatcher;
+    private volatile boolean closed;
+
+    private HookRunner() {
+        workers = Executors.newCachedThreadPool(Thread.ofPlatform().name("vrrp-hook-", 0).daemon(true).factory());
+        dispatcher = Thread.ofPlatform().name("vrrp-hooks").daemon(true).unstarted(this::dispatch);
+    }
+
+    /** Starts the dispatcher on a thread created by the caller (a normal, non-real-time thread). */
+    public static HookRunner start() {
+        final HookRunner runner = new HookRunner();
+        runner.dispatcher.start();
+        return runner;
+    }
+
+    /** Queues a hook; never blocks, any thread (the router loop). Ignored after {@link #close}. */
+    public void submit(final Job job) {
+        if (!closed) {
+            queue.offer(job);
+        }
+    }
+
+    /** The counters of {@code router}; zeros when none of its hooks ran. */
+    public Counts counts(final String router) {
+        return counts.getOrDefault(router, NONE);
+    }
+
+    /** Forgets a deleted router's counters (a router created again under its name starts at zero). */
+    public void forget(final String router) {
+        counts.remove(router);
+    }
+
+    private void dispatch() {
+        while (true) {
+            final Job job;
+            try {
+                job = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (job == STOP) {
+                tails.values().forEach(CompletableFuture::join);
+                return;
+            }
+            final CompletableFuture<Void> previous = tails.getOrDefault(job.router(),
+                    CompletableFuture.completedFuture(null));
+            final CompletableFuture<Void> next = previous.thenRunAsync(() -> guarded(job), workers);
+            tails.put(job.router(), next);
+            tails.values().removeIf(CompletableFuture::isDone);
+        }
+    }
+
+    /** A job that throws must not break its router's chain (the next one would be skipped). */
+    private void guarded(final Job job) {
+        try {
+            run(job);
+        } catch (RuntimeException e) {
+            Log.error(job.logPrefix() + " hook " + job.hook() + " " + job.program() + ": " + e);
+        }
+    }
+
+    /** Runs one hook to its end or its timeout. A hook thread. */
+    private void run(final Job job) {
+        // Counted after the log line, so whoever sees a count also finds the line.
+        final Counts count = counts.computeIfAbsent(job.router(), router -> new Counts());
+        count.runs.incrementAndGet();
+        final String what = job.logPrefix() + " hook " + job.hook() + " " + job.program();
+        final Path program = Path.of(job.program());
+        if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+            Log.warn(what + " failed: " + (Files.exists(program) ? "not an executable file" : "does not exist"));
+            count.failures.incrementAndGet();
+            return;
+        }
+        final long start = System.nanoTime();
+        final ProcessRunner.Outcome outcome;
+        try {
+            outcome = ProcessRunner.run(List.of(job.program()), job.environment(), job.timeoutMs());
+        } catch (IOException e) {
+            Log.warn(what + " failed: cannot run it: " + e.getMessage());
+            count.failures.incrementAndGet();
+            return;
+        } catch (InterruptedException e) {
+            Log.warn(what + " was killed: vrrpd is stopping");
+            count.failures.incrementAndGet();
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (outcome.timedOut()) {
+            Log.warn(what + " timed out after " + job.timeoutMs() + " ms: killed");
+            count.failures.incrementAndGet();
+            count.timeouts.incrementAndGet();
+        } else if (outcome.exitCode() != 0) {
+            Log.warn(what + " failed: exit " + outcome.exitCode()
+                    + (outcome.firstLine().isEmpty() ? "" : ": " + outcome.firstLine()));
+            count.failures.incrementAndGet();
+        } else {
+            Log.info(what + " done (exit 0, " + (System.nanoTime() - start) / 1_000_000L + " ms)");
+        }
+    }
+
+    /**
+     * Stops taking jobs, lets queued and running hooks finish for up to 5 s, then kills what still runs (the
+     * interrupt makes {@link ProcessRunner} kill the hook's session).
+     */
+    @Override
+    public void close() {
+        closed = true;
+        queue.offer(STOP);
+        try {
+            dispatcher.join(CLOSE_GRACE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dispatcher.interrupt();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
