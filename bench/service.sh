@@ -7,9 +7,13 @@
 # preempt) with `--depends tcp:192.0.2.100:80@interval=MS` (default fall=2, rise=2) and Debian's nginx with
 # `listen 192.0.2.100:80`, answering "served by A" / "served by B". Each run: A is Master and serves; the
 # nginx master on A is stopped (SIGTERM to the pid this script started; its listening socket closes at once)
-# and the client's `curl` (every 15 ms, 300 ms timeout) runs until it gets "served by B". The time from just
+# and the client's `curl` (every 15 ms; 50 ms connect timeout: a SYN sent while no host has the address up is
+# lost, and would otherwise hold the loop) runs until it gets "served by B". The time from just
 # before the kill to that answer is the run's result. Then A's nginx starts again, A goes online and preempts,
 # and the next run starts once A serves again.
+# A's router counts two dependency changes per run, so every third failure is its 6th change within 60 s:
+# the router goes to maintenance (the same priority-0 handover as offline) and the script runs
+# `vrrpadm clear-router web` once nginx is back.
 # Expected bound: fall x MS (the failing checks; the first starts anywhere in the first interval) + B's
 # Skew_Time ((256-150) x 200 / 256 = 82.8 ms) + one curl period (15 ms) + process latencies.
 #
@@ -175,6 +179,16 @@ start_vrrpd() {
 adm() { local h=$1 check=$2; shift 2; "$VRRPD_HOME/bin/vrrpadm" --socket "$WORK/$h-$check/vrrpd.sock" "$@" >/dev/null 2>&1; }
 served_by() { [[ $(ip netns exec "$CLIENT" curl -s -m 0.3 "http://$VIP/") == "served by $1" ]]; }
 
+# a_back CHECK RUN: true once A serves; clears A's router if it is in maintenance (recorded per run).
+a_back() {
+    served_by A && return 0
+    if [[ $("$VRRPD_HOME/bin/vrrpadm" --socket "$WORK/A-$1/vrrpd.sock" show-router -p -o admin web 2>/dev/null) == maintenance ]]; then
+        adm A "$1" clear-router web || die "clear-router on A failed"
+        echo "$2" >>"$WORK/maintenance-$1.txt"
+    fi
+    return 1
+}
+
 # one_run: prints the ms from just before the kill of A's nginx to the client's first page from B.
 one_run() {
     local t0 t1
@@ -182,7 +196,7 @@ one_run() {
     kill -TERM "${NGINX_PID[A]}"
     t1=$(timeout 30 ip netns exec "$CLIENT" bash -c '
         while :; do
-            [[ $(curl -s -m 0.3 --connect-timeout 0.3 "http://'"$VIP"'/") == "served by B" ]] && { echo "$EPOCHREALTIME"; exit 0; }
+            [[ $(curl -s -m 0.1 --connect-timeout 0.05 "http://'"$VIP"'/") == "served by B" ]] && { echo "$EPOCHREALTIME"; exit 0; }
             sleep 0.015
         done') || die "B did not serve within 30 s"
     wait "${NGINX_PID[A]}" 2>/dev/null || true
@@ -195,11 +209,12 @@ stats() { sort -n "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2
 SKEW=$(awk -v i="$ADV_INTERVAL" 'BEGIN { printf "%.1f", (256 - 150) * i / 256 }')
 RESULTS=()
 log "work directory $WORK; $RUNS runs per check interval: ${CHECK_LIST[*]} ms"
-start_nginx A
-start_nginx B
 for check in "${CHECK_LIST[@]}"; do
+    # Routers first: created offline with 192.0.2.100 plumbed (bind-ready), so nginx can bind it.
     start_vrrpd A "$check"
     start_vrrpd B "$check"
+    start_nginx A
+    start_nginx B
     wait_for "A serving (check $check ms)" 30 served_by A
     sleep 1
     : >"$WORK/runs-$check.txt"
@@ -208,9 +223,13 @@ for check in "${CHECK_LIST[@]}"; do
         echo "$ms" >>"$WORK/runs-$check.txt"
         log "check ${check} ms, run $run: ${ms} ms"
         start_nginx A
-        wait_for "A serving again" 30 served_by A
+        # Two dependency changes per run: every third run adds the 6th change within 60 s (on the failure or on
+        # the recovery), and A's router goes to maintenance; the operator clears it (a_back).
+        wait_for "A serving again" 30 a_back "$check" "$run"
         sleep 1 # B back to Backup, A's router settled (and a different check phase next time)
     done
+    stop_nginx A
+    stop_nginx B
     stop_pid "${DAEMON_PID[A]}"
     stop_pid "${DAEMON_PID[B]}"
     read -r n median worst < <(stats "$WORK/runs-$check.txt")
