@@ -207,6 +207,26 @@ public final class VrrpdMain implements Callable<Integer> {
     }
 
     private int releaseAddresses() {
+        // Never beside a running daemon (a launcher's crash guard racing a restarted vrrpd): its VNICs are its own.
+        // The lock is only tested, not held while releasing: a daemon starting meanwhile must not be refused (it
+        // takes its VNICs down at start anyway, and brings one up only as Master, much later than these calls).
+        final NamespaceLock lock;
+        try {
+            lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
+        } catch (ErrnoException e) {
+            err.println("vrrpd: --release-addresses: " + e.getMessage());
+            return 1;
+        }
+        if (lock == null) {
+            err.println("vrrpd: --release-addresses: another vrrpd is running in this network namespace (abstract"
+                    + " socket @vrrpd is taken); nothing released");
+            return 1;
+        }
+        lock.close();
+        return releaseAddressesUnlocked();
+    }
+
+    private int releaseAddressesUnlocked() {
         final RouterStore store = new RouterStore(configDir);
         final List<RouterSpec> realMac = new ArrayList<>();
         try {

@@ -42,6 +42,7 @@ final class Daemon {
     private Process process;
     private Thread reader;
     private int starts;
+    private boolean noGuard;
 
     Daemon(final Lab lab, final String host, final Path dir) {
         this.lab = lab;
@@ -80,6 +81,15 @@ final class Daemon {
         return control;
     }
 
+    /**
+     * Runs this host's daemons without {@code bin/vrrpd}'s crash guard ({@code VRRPD_NO_GUARD=1}), as systemd
+     * does: after a SIGKILL its VNICs stay as they were until {@code vrrpd --release-addresses} or a new daemon.
+     */
+    Daemon noGuard() {
+        noGuard = true;
+        return this;
+    }
+
     /** Starts the daemon and waits until it answers on its socket. */
     Daemon start() {
         if (running()) {
@@ -94,9 +104,14 @@ final class Daemon {
                     StandardOpenOption.APPEND);
             log.write("==== start " + starts + ": " + String.join(" ", argv) + "\n");
             log.flush();
-            final Process started = new ProcessBuilder(argv)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("vrrpd.stdout").toFile()))
-                    .start();
+            final ProcessBuilder builder = new ProcessBuilder(argv)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("vrrpd.stdout").toFile()));
+            if (noGuard) {
+                builder.environment().put("VRRPD_NO_GUARD", "1");
+            } else {
+                builder.environment().remove("VRRPD_NO_GUARD");
+            }
+            final Process started = builder.start();
             started.getOutputStream().close();
             process = started;
             lab.track(started);

@@ -57,6 +57,7 @@ class PreemptIT extends LabScenario {
 
     @Test
     void rfc5798_6_4_2_unPreempt_restartedHigherPriorityStaysBackup_andItsLeftoverVnicIsDown() {
+        d("h1").noGuard(); // the restarted daemon itself takes the leftover down (CrashGuardIT: the launcher's guard)
         lab.startDaemons("h1", "h2");
         create("h1", 200, "-o", "un_preempt");
         d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5)); // alone first, so h1 is Master for sure

@@ -1,0 +1,143 @@
+package io.vrrpd.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 5: a daemon killed with SIGKILL must not leave a reachable virtual address. Run by hand, {@code bin/vrrpd}
+ * starts a guard that waits for the daemon's pid (the JVM's: the launcher execs) and then runs
+ * {@code vrrpd --release-addresses} with the same config dir. (systemd's ExecStopPost path is the release run
+ * by hand in {@code ElectionFailoverIT}, whose daemon runs with {@code VRRPD_NO_GUARD=1} as the unit sets.)
+ */
+class CrashGuardIT extends LabScenario {
+    static final String VIP = "192.0.2.100";
+    static final int VRID = 51;
+    static final int INTERVAL = 200;
+    static final List<String> HOSTS = List.of("h1", "h2");
+
+    @Override
+    int hostCount() {
+        return 2;
+    }
+
+    private void elect() {
+        lab.startDaemons("h1", "h2");
+        createRouter("h1", "r1", "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL,
+                "-a", VIP + "/24");
+        createRouter("h2", "r1", "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "100", "-i", "" + INTERVAL,
+                "-a", VIP + "/24");
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void sigkilledMaster_launcherGuardTakesItsVnicDown_oneArpAnswer() {
+        elect();
+        final String vnic = d("h1").router("r1").vnic();
+        assertTrue(lab.linkUp("h1", vnic));
+
+        // --release-addresses refuses beside a running daemon (the guard's race with a restarted vrrpd).
+        final Cmd.Result refused = lab.inNs("h1", Lab.home().resolve("bin/vrrpd").toString(), "--release-addresses",
+                "--config-dir", d("h1").configDir().toString());
+        assertEquals(1, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("another vrrpd is running"), refused.err());
+        assertTrue(lab.linkUp("h1", vnic), "the running Master's VNIC untouched");
+
+        final long killed = System.nanoTime();
+        d("h1").kill();
+        Wait.until(Duration.ofSeconds(5), "h1's " + vnic + " down without a daemon", () -> lab.linkUp("h1", vnic),
+                up -> !up);
+        final long took = Wait.millisSince(killed);
+        System.out.println("[measure] SIGKILL of h1's vrrpd -> its VNIC down by the launcher's guard in " + took + " ms");
+        assertTrue(took <= 3000, "the guard released within 3 s: " + took + " ms");
+        assertTrue(lab.addresses("h1", vnic).contains(VIP + "/24"), "the address stays plumbed (bind-ready)");
+        d("h2").awaitState("r1", "MASTER", Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
+        final String arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), VIP, Lab.ipv4(Lab.CLIENT), "0.4")
+                .out().strip();
+        assertEquals(1, arp.lines().count(), "one ARP answer (the new Master's): " + arp);
+        lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+    }
+
+    @Test
+    void sigkillThenImmediateRestart_theGuardLeavesTheNewDaemonAlone() {
+        elect();
+        d("h1").kill();
+        d("h1").start(); // at once: the guard's release and the new daemon's start race
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofSeconds(10));
+        final String vnic = d("h1").router("r1").vnic();
+        final long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() - end < 0) {
+            assertTrue(lab.linkUp("h1", vnic), "the restarted Master's VNIC stays up");
+            assertEquals("MASTER", d("h1").router("r1").state());
+            Wait.sleep(Duration.ofMillis(50));
+        }
+        System.out.println("[observation] h1's log after the restart: " + d("h1").lines().stream().map(Object::toString)
+                .filter(l -> l.contains("vrrpd guard")).toList());
+        lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+    }
+
+    /**
+     * The guard's one stderr line, seen in a file (the fixture reads the daemon's stderr through a pipe, which
+     * Java closes when the JVM it started ends, before the guard writes): after SIGTERM nothing is left to
+     * release; after SIGKILL it names the VNIC it took down.
+     */
+    @Test
+    void launcherByHand_guardLogsOneLine_nothingAfterSigterm_theVnicAfterSigkill() throws Exception {
+        final Path stderr = lab.work().resolve("launcher-h1.stderr");
+        Process daemon = launch(stderr);
+        createRouter("h1", "r1", "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL,
+                "-a", VIP + "/24");
+        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        daemon.destroy(); // SIGTERM: the daemon releases its addresses itself
+        assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, daemon.exitValue());
+        final String sigterm = awaitGuardLine(stderr, 1);
+        assertTrue(sigterm.matches("vrrpd guard: daemon pid " + daemon.pid() + " ended; no VNIC left up: nothing to release"),
+                sigterm);
+
+        daemon = launch(stderr); // the router comes back from its file
+        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        final String vnic = d("h1").router("r1").vnic();
+        daemon.destroyForcibly(); // SIGKILL
+        assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
+        final String sigkill = awaitGuardLine(stderr, 2);
+        assertEquals("vrrpd guard: daemon pid " + daemon.pid() + " ended without its shutdown; releasing its addresses:"
+                + " vrrpd: released 1: " + vnic, sigkill.strip());
+        assertFalse(lab.linkUp("h1", vnic), "released");
+    }
+
+    /** bin/vrrpd by hand in h1 (h1's fixture paths, its stderr appended to a file); tracked by the lab. */
+    private Process launch(final Path stderr) throws IOException {
+        final Daemon fixture = d("h1");
+        Files.createDirectories(fixture.configDir().getParent());
+        final Process process = new ProcessBuilder("ip", "netns", "exec", lab.ns("h1"),
+                Lab.home().resolve("bin/vrrpd").toString(), "--config-dir", fixture.configDir().toString(),
+                "--state-dir", fixture.stateDir().toString(), "--socket", fixture.socket().toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start();
+        lab.track(process);
+        Wait.until(Duration.ofSeconds(20), "vrrpd by hand answering", () -> fixture.control().answers(), a -> a);
+        return process;
+    }
+
+    private static String awaitGuardLine(final Path stderr, final int nth) {
+        final List<String> lines = Wait.until(Duration.ofSeconds(5), "guard line " + nth + " in " + stderr, () -> {
+            try {
+                return Files.readAllLines(stderr).stream().filter(l -> l.startsWith("vrrpd guard:")).toList();
+            } catch (IOException e) {
+                return List.<String>of();
+            }
+        }, l -> l.size() >= nth);
+        assertEquals(nth, lines.size(), "one line per daemon end: " + lines);
+        return lines.get(nth - 1);
+    }
+}
