@@ -60,7 +60,7 @@ public final class VrrpdMain implements Callable<Integer> {
     private Path socket;
 
     @Option(names = "--http", paramLabel = "ADDR:PORT",
-            description = "Serve the REST API, dashboard and metrics there (default: off).")
+            description = "Serve the REST API, dashboard and metrics there. Not in this build: refused with exit 2.")
     private String http;
 
     @Option(names = "--check-config",
