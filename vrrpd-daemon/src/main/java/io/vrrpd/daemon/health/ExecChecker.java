@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.health;
 
+import io.vrrpd.linux.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.vrrpd.daemon.runtime;
 
-import io.vrrpd.daemon.health.ProcessRunner;
+import io.vrrpd.linux.ProcessRunner;
 
 import java.io.IOException;
 import java.nio.file.Files;

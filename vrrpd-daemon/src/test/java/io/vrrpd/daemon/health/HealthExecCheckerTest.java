@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.health;
 
+import io.vrrpd.linux.ProcessRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.vrrpd.daemon.runtime;
 
-import io.vrrpd.daemon.health.ProcessRunner;
+import io.vrrpd.linux.ProcessRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

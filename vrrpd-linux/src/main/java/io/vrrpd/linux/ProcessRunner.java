@@ -1,4 +1,4 @@
-package io.vrrpd.daemon.health;
+package io.vrrpd.linux;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,12 +26,14 @@ import java.util.stream.Stream;
  * <p>stdin is {@code /dev/null}; stdout and stderr go to a temporary file (not a pipe: a background child
  * holding a pipe open would keep us reading), whose first line becomes part of the reason.
  *
- * <p>The routers' state-change hooks ({@code runtime.HookRunner}) run through it too, with their environment.
+ * <p>The routers' state-change hooks (the daemon's {@code HookRunner}) run through it too, with their environment.
  */
 public final class ProcessRunner {
     private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
             .filter(Files::isExecutable).findFirst().orElse(null);
-    private static final int MAX_OUTPUT = 4096;
+    /** The most output kept from one run: a status text or an HTML fragment, not a log. */
+    public static final int MAX_OUTPUT = 64 * 1024;
+    private static final int MAX_FIRST_LINE = 200;
     private static final int KILL_ROUNDS = 50;
     private static final long KILL_PAUSE_NANOS = 2_000_000L;
 
@@ -40,9 +42,12 @@ public final class ProcessRunner {
      *
      * @param timedOut  the program was still running at the timeout and was killed
      * @param exitCode  its exit status (128 + signal when a signal ended it); -1 when timed out
-     * @param firstLine the first non-blank line of its output, "" if none
+     * @param firstLine the first non-blank line of its output, "" if none (white space folded, at most 200
+     *                  characters)
+     * @param output    its whole output (stdout and stderr together), at most {@value #MAX_OUTPUT} bytes; "" when
+     *                  timed out
      */
-    public record Outcome(boolean timedOut, int exitCode, String firstLine) {
+    public record Outcome(boolean timedOut, int exitCode, String firstLine, String output) {
     }
 
     private ProcessRunner() {
@@ -59,7 +64,7 @@ public final class ProcessRunner {
      * @throws IOException          the program could not be started
      * @throws InterruptedException the check was abandoned; the program and its session were killed first
      */
-    static Outcome run(final List<String> command, final long timeoutMillis) throws IOException, InterruptedException {
+    public static Outcome run(final List<String> command, final long timeoutMillis) throws IOException, InterruptedException {
         return run(command, Map.of(), timeoutMillis);
     }
 
@@ -95,9 +100,10 @@ public final class ProcessRunner {
             }
             if (!exited) {
                 killAll(process);
-                return new Outcome(true, -1, "");
+                return new Outcome(true, -1, "", "");
             }
-            return new Outcome(false, process.exitValue(), firstLine(output));
+            final String text = readOutput(output);
+            return new Outcome(false, process.exitValue(), firstLine(text), text);
         } finally {
             Files.deleteIfExists(output);
         }
@@ -108,7 +114,7 @@ public final class ProcessRunner {
      * may fork while we look). With setsid the program's pid is its session id: setsid only forks when it is
      * a process group leader, which a child of the JVM is not.
      */
-    static void killAll(final Process process) {
+    public static void killAll(final Process process) {
         final long self = ProcessHandle.current().pid();
         final long ownSession = sessionOf(self).orElse(-1);
         final long session = SETSID != null && process.pid() != ownSession ? process.pid() : -1;
@@ -155,7 +161,7 @@ public final class ProcessRunner {
     }
 
     /** The session id of {@code pid} (field 6 of {@code /proc/PID/stat}), if it exists. */
-    static OptionalLong sessionOf(final long pid) {
+    public static OptionalLong sessionOf(final long pid) {
         final String[] fields = statFields(pid);
         return fields == null || fields.length < 4 ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[3]));
     }
@@ -171,7 +177,7 @@ public final class ProcessRunner {
      * the process does not exist. The command name is in parentheses and may contain anything, so the fields
      * start after the last ')'.
      */
-    static String[] statFields(final long pid) {
+    public static String[] statFields(final long pid) {
         final String stat;
         try {
             stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
@@ -186,14 +192,17 @@ public final class ProcessRunner {
         return fields.length < 4 ? null : fields;
     }
 
-    private static String firstLine(final Path output) throws IOException {
-        final byte[] bytes;
+    private static String readOutput(final Path output) throws IOException {
         try (InputStream in = Files.newInputStream(output)) {
-            bytes = in.readNBytes(MAX_OUTPUT);
+            return new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
         }
-        for (final String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+    }
+
+    private static String firstLine(final String text) {
+        for (final String line : text.split("\n")) {
             if (!line.isBlank()) {
-                return CheckResult.oneLine(line, "");
+                final String folded = line.strip().replaceAll("\\s+", " ");
+                return folded.length() <= MAX_FIRST_LINE ? folded : folded.substring(0, MAX_FIRST_LINE - 1) + "…";
             }
         }
         return "";
