@@ -1,0 +1,486 @@
+package io.vrrpd.cluster.engine;
+
+import io.vrrpd.cluster.Primitive;
+import io.vrrpd.cluster.PrimitiveResult;
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.ServiceState;
+import io.vrrpd.cluster.StoredService;
+import io.vrrpd.cluster.membership.ClusterView;
+import io.vrrpd.cluster.primitive.Invocation;
+import io.vrrpd.cluster.primitive.PrimitiveRunner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * This node's side of every service: runs the primitives the coordinator asks for, the periodic checks, the
+ * activate/deactivate and join/leave that follow from the table and the view, and stops everything on its own
+ * when the node loses quorum (self-fencing). Primitives of one service run one at a time, in order (a worker per
+ * service); different services run in parallel.
+ *
+ * <p>State changes that the coordinator must see before the primitive finishes (starting, stopping) are made
+ * synchronously, on the caller's thread, so the next report already shows them.
+ */
+final class LocalAgent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LocalAgent.class.getName());
+
+    private final String node;
+    private final PrimitiveRunner runner;
+    private final Runnable changed;
+    private final ScheduledExecutorService timer;
+    private final LongSupplier wallMillis;
+    private final Map<String, LocalStatus> status = new ConcurrentHashMap<>();
+    private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> checks = new ConcurrentHashMap<>();
+    /** Per started service: the active peers its instance has been told about (join/leave). */
+    private final Map<String, Set<String>> peers = new ConcurrentHashMap<>();
+    private volatile Map<String, StoredService> table = Map.of();
+    private volatile ClusterView view;
+    private volatile boolean closed;
+
+    LocalAgent(final String node, final PrimitiveRunner runner, final Runnable changed,
+               final ScheduledExecutorService timer, final LongSupplier wallMillis) {
+        this.node = node;
+        this.runner = runner;
+        this.changed = changed;
+        this.timer = timer;
+        this.wallMillis = wallMillis;
+    }
+
+    /** Every service's local state, for a report. */
+    Map<String, LocalStatus> snapshot() {
+        return Map.copyOf(status);
+    }
+
+    LocalStatus status(final String service) {
+        return status.getOrDefault(service, LocalStatus.STOPPED);
+    }
+
+    // ---- inputs (called on the cluster's actor thread) ----
+
+    /** The table changed: activate/deactivate here as it says, forget deleted services, re-arm checks. */
+    void tableChanged(final Map<String, StoredService> newTable) {
+        table = Map.copyOf(newTable);
+        for (final StoredService service : newTable.values()) {
+            final String name = service.name();
+            final LocalStatus current = status.computeIfAbsent(name, k -> LocalStatus.STOPPED);
+            final boolean wantActive = service.activeOn().contains(node);
+            if (wantActive && !current.activated()) {
+                submit(name, () -> activate(name));
+            } else if (!wantActive && current.activated()) {
+                submit(name, () -> deactivate(name));
+            }
+            armCheck(service.spec());
+        }
+        for (final String name : List.copyOf(status.keySet())) {
+            if (!newTable.containsKey(name)) {
+                forget(name);
+            }
+        }
+        announcePeers();
+    }
+
+    /** A new view: self-fence without quorum, tell started instances who arrived or left. */
+    void viewChanged(final ClusterView newView) {
+        view = newView;
+        if (!newView.quorate()) {
+            for (final Map.Entry<String, LocalStatus> e : status.entrySet()) {
+                if (e.getValue().state() == ServiceState.STARTED || e.getValue().state() == ServiceState.STARTING) {
+                    LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": this partition has lost quorum ("
+                            + newView.members().size() + " of the configured members, " + newView.quorumSize()
+                            + " needed): stopping it here (self-fencing)");
+                    stop(e.getKey(), "lost quorum");
+                }
+            }
+        }
+        announcePeers();
+    }
+
+    /** The coordinator's command; {@code done} gets the result of commands that carry a request id. */
+    void command(final Message.Command command, final Consumer<Message.Done> done) {
+        final String name = command.service();
+        if (!table.containsKey(name)) {
+            done.accept(new Message.Done(command.requestId(), false, "service " + name + " is not known on " + node));
+            return;
+        }
+        switch (command.op()) {
+            case "start" -> start(name);
+            case "stop" -> stop(name, "asked by the coordinator");
+            case "clear" -> {
+                submit(name, () -> {
+                    if (status(name).state() == ServiceState.FAILED) {
+                        update(name, s -> s.withState(ServiceState.STOPPED).withAction("clear", wallMillis.getAsLong(),
+                                "failed mark cleared by the operator").withFailures(0));
+                    }
+                    done.accept(new Message.Done(command.requestId(), true, "cleared"));
+                });
+                return;
+            }
+            case "run" -> {
+                final Primitive primitive = Primitive.byActionName(command.primitive()).orElse(null);
+                if (primitive == null) {
+                    done.accept(new Message.Done(command.requestId(), false, "unknown primitive " + command.primitive()));
+                    return;
+                }
+                submit(name, () -> {
+                    final PrimitiveResult result = primitive == Primitive.CHECK ? check(name) : run(name, primitive, null);
+                    done.accept(new Message.Done(command.requestId(), result != null && result.succeeded(),
+                            result == null ? "not run" : describe(result)));
+                });
+                return;
+            }
+            default -> {
+                done.accept(new Message.Done(command.requestId(), false, "unknown command " + command.op()));
+                return;
+            }
+        }
+        if (!command.requestId().isEmpty()) {
+            done.accept(new Message.Done(command.requestId(), true, command.op() + " queued"));
+        }
+    }
+
+    // ---- the lifecycle ----
+
+    private void start(final String name) {
+        final LocalStatus current = status(name);
+        if (current.holds() || current.state() == ServiceState.FAILED || !current.activated()) {
+            return; // already there, or not allowed here: the next report tells the coordinator
+        }
+        update(name, s -> s.withState(ServiceState.STARTING));
+        submit(name, () -> {
+            if (status(name).state() != ServiceState.STARTING) {
+                return;
+            }
+            final PrimitiveResult result = run(name, Primitive.START, null);
+            if (result != null && result.succeeded()) {
+                peers.put(name, activePeers(name));
+                update(name, s -> s.withState(ServiceState.STARTED));
+                status(name, Primitive.STATUS);
+            } else {
+                // A failed start may have left part of it running: stop it before anything starts elsewhere.
+                update(name, s -> s.withState(ServiceState.STOPPING));
+                run(name, Primitive.STOP, null);
+                markFailed(name, "start failed: " + (result == null ? "not run" : describe(result)));
+            }
+        });
+    }
+
+    private void stop(final String name, final String why) {
+        final LocalStatus current = status(name);
+        if (current.state() != ServiceState.STARTED && current.state() != ServiceState.STARTING) {
+            return;
+        }
+        update(name, s -> s.withState(ServiceState.STOPPING));
+        submit(name, () -> stopNow(name, why));
+    }
+
+    /** On the service's worker: stop, whatever the state said when it was queued. */
+    private void stopNow(final String name, final String why) {
+        if (!status(name).holds()) {
+            return;
+        }
+        update(name, s -> s.withState(ServiceState.STOPPING));
+        LOG.log(System.Logger.Level.INFO, "service " + name + ": stopping (" + why + ")");
+        final PrimitiveResult result = run(name, Primitive.STOP, null);
+        peers.remove(name);
+        if (result == null || result.succeeded()) {
+            update(name, s -> s.withState(ServiceState.STOPPED));
+        } else {
+            // Its process group was killed at the timeout or the program failed: nothing of it runs any more that
+            // we know of, but an operator must look before it runs here again.
+            markFailed(name, "stop failed: " + describe(result));
+        }
+    }
+
+    private void activate(final String name) {
+        if (status(name).activated() || !isActiveHere(name)) {
+            return;
+        }
+        final PrimitiveResult result = run(name, Primitive.ACTIVATE, null);
+        if (result != null && result.succeeded()) {
+            update(name, s -> s.withActivated(true));
+        } else {
+            markFailed(name, "activate failed: " + (result == null ? "not run" : describe(result)));
+        }
+    }
+
+    private void deactivate(final String name) {
+        if (!status(name).activated() || isActiveHere(name)) {
+            return;
+        }
+        stopNow(name, "deactivated on " + node);
+        run(name, Primitive.DEACTIVATE, null);
+        update(name, s -> s.withActivated(false));
+    }
+
+    /** Runs check and acts on it (DESIGN.md §4): 2 failing -> stop and mark failed; 3 -> mark failed. */
+    private PrimitiveResult check(final String name) {
+        final LocalStatus current = status(name);
+        if (current.state() != ServiceState.STARTED && current.state() != ServiceState.STOPPED) {
+            return null; // on its way in or out, or failed: a check now says nothing
+        }
+        final PrimitiveResult result = run(name, Primitive.CHECK, current.state());
+        if (result == null) {
+            return null;
+        }
+        final String verdict = switch (result.outcome()) {
+            case SUCCESS, DEFAULTED -> "fine";
+            case CHECK_FAILED -> "failed";
+            case TIMEOUT -> "timeout";
+            case CHECK_FAILING -> "failing";
+            case ERROR, NOT_STARTED -> "error";
+        };
+        update(name, s -> s.withCheck(wallMillis.getAsLong(), verdict));
+        switch (result.outcome()) {
+            case SUCCESS, DEFAULTED -> {
+                if (status(name).state() == ServiceState.STARTED) {
+                    status(name, Primitive.STATUS);
+                }
+            }
+            case CHECK_FAILED -> markFailed(name, "check: already failed (" + describe(result) + ")");
+            // A check that fails to run or hangs is a failing service: a hung check must not hide a dead one.
+            case CHECK_FAILING, TIMEOUT, ERROR, NOT_STARTED -> {
+                if (status(name).state() == ServiceState.STARTED) {
+                    stopNow(name, "check " + verdict + ": " + describe(result));
+                }
+                markFailed(name, "check " + verdict + ": " + describe(result));
+            }
+        }
+        return result;
+    }
+
+    private void markFailed(final String name, final String why) {
+        LOG.log(System.Logger.Level.WARNING, "service " + name + " failed on " + node + ": " + why);
+        update(name, s -> s.withState(ServiceState.FAILED).withAction(s.lastAction(), s.lastActionMillis(), why)
+                .withFailures(s.failures() + 1));
+        // Self-repair: the type's failed primitive; 0 resets this node to active and stopped.
+        final PrimitiveResult repair = run(name, Primitive.FAILED, null);
+        if (repair != null && repair.outcome() == PrimitiveResult.Outcome.SUCCESS) {
+            LOG.log(System.Logger.Level.INFO, "service " + name + " repaired on " + node + " (failed exited 0)");
+            update(name, s -> s.withState(ServiceState.STOPPED));
+        }
+    }
+
+    private void status(final String name, final Primitive primitive) {
+        final PrimitiveResult result = run(name, primitive, null);
+        if (result != null && result.succeeded()) {
+            update(name, s -> s.withStatusText(firstLines(result.output())));
+        }
+    }
+
+    /** Runs one primitive for {@code name} with the cluster facts of now; null if the service is gone. */
+    private PrimitiveResult run(final String name, final Primitive primitive, final ServiceState state) {
+        return run(name, primitive, state, null);
+    }
+
+    private PrimitiveResult run(final String name, final Primitive primitive, final ServiceState state,
+                                final String peer) {
+        final StoredService service = table.get(name);
+        if (service == null) {
+            return null;
+        }
+        final ServiceSpec spec = service.spec();
+        final List<String> active = activeNodes(service);
+        try {
+            final PrimitiveResult result = runner.run(spec, primitive, new Invocation(node, active, peer, state));
+            if (primitive != Primitive.CHECK && primitive != Primitive.STATUS && primitive != Primitive.CGI) {
+                update(name, s -> s.withAction(primitive.actionName(), wallMillis.getAsLong(), describe(result)));
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    // ---- join/leave ----
+
+    private void announcePeers() {
+        for (final Map.Entry<String, Set<String>> e : peers.entrySet()) {
+            final String name = e.getKey();
+            final Set<String> now = activePeers(name);
+            final Set<String> before = e.getValue();
+            if (now.equals(before)) {
+                continue;
+            }
+            peers.put(name, now);
+            for (final String arrived : difference(now, before)) {
+                submit(name, () -> {
+                    if (status(name).state() == ServiceState.STARTED) {
+                        run(name, Primitive.JOIN, null, arrived);
+                    }
+                });
+            }
+            for (final String left : difference(before, now)) {
+                submit(name, () -> {
+                    if (status(name).state() == ServiceState.STARTED) {
+                        run(name, Primitive.LEAVE, null, left);
+                    }
+                });
+            }
+        }
+    }
+
+    private Set<String> activePeers(final String name) {
+        final StoredService service = table.get(name);
+        final Set<String> result = new TreeSet<>();
+        if (service != null) {
+            result.addAll(activeNodes(service));
+            result.remove(node);
+        }
+        return result;
+    }
+
+    private List<String> activeNodes(final StoredService service) {
+        final ClusterView v = view;
+        final List<String> result = new ArrayList<>();
+        for (final String n : service.activeOn()) {
+            if (v == null ? n.equals(node) : v.contains(n)) {
+                result.add(n);
+            }
+        }
+        return result;
+    }
+
+    private static Set<String> difference(final Set<String> a, final Set<String> b) {
+        final Set<String> d = new TreeSet<>(a);
+        d.removeAll(b);
+        return d;
+    }
+
+    // ---- plumbing ----
+
+    private boolean isActiveHere(final String name) {
+        final StoredService service = table.get(name);
+        return service != null && service.activeOn().contains(node);
+    }
+
+    /** Arms (or re-arms, when its interval changed) the periodic check of {@code spec}. */
+    private void armCheck(final ServiceSpec spec) {
+        final String name = spec.name();
+        final long interval = spec.checkIntervalMillis();
+        final Long armed = armedInterval.get(name);
+        if (armed != null && armed == interval) {
+            return;
+        }
+        armedInterval.put(name, interval);
+        final ScheduledFuture<?> previous = interval <= 0 ? checks.remove(name) : checks.put(name,
+                timer.scheduleWithFixedDelay(() -> {
+                    if (status(name).activated()) {
+                        submitIfIdle(name, () -> check(name));
+                    }
+                }, interval, interval, TimeUnit.MILLISECONDS));
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private final Map<String, Long> armedInterval = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> checkQueued = new ConcurrentHashMap<>();
+
+    /** Queues a periodic check unless one is still waiting (a slow worker must not pile checks up). */
+    private void submitIfIdle(final String name, final Runnable task) {
+        if (checkQueued.putIfAbsent(name, Boolean.TRUE) == null) {
+            submit(name, () -> {
+                checkQueued.remove(name);
+                task.run();
+            });
+        }
+    }
+
+    private void forget(final String name) {
+        final ScheduledFuture<?> check = checks.remove(name);
+        if (check != null) {
+            check.cancel(false);
+        }
+        submit(name, () -> {
+            stopNow(name, "deleted");
+            if (status(name).activated()) {
+                run(name, Primitive.DEACTIVATE, null);
+            }
+        });
+        // The service is gone from the table: its record goes once its worker has run out.
+        submit(name, () -> {
+            status.remove(name);
+            armedInterval.remove(name);
+            final ExecutorService worker = workers.remove(name);
+            if (worker != null) {
+                worker.shutdown();
+            }
+            changed.run();
+        });
+    }
+
+    private void submit(final String name, final Runnable task) {
+        if (closed) {
+            return;
+        }
+        final ExecutorService worker = workers.computeIfAbsent(name,
+                k -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("service-" + k).factory()));
+        try {
+            worker.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "service " + name + ": " + e, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "service " + name + ": worker closed, dropped a task");
+        }
+    }
+
+    private void update(final String name, final java.util.function.UnaryOperator<LocalStatus> change) {
+        status.compute(name, (k, s) -> change.apply(s == null ? LocalStatus.STOPPED : s));
+        changed.run();
+    }
+
+    static String describe(final PrimitiveResult result) {
+        final String detail = result.detail().isEmpty() ? result.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                : result.detail();
+        return result.primitive().actionName() + ": " + detail;
+    }
+
+    private static String firstLines(final String text) {
+        final String trimmed = text.strip();
+        return trimmed.length() <= 400 ? trimmed : trimmed.substring(0, 399) + "…";
+    }
+
+    /** Stops every started service here (daemon shutdown) and waits for the stops, at most {@code millis}. */
+    void stopAll(final long millis) {
+        for (final String name : List.copyOf(status.keySet())) {
+            stop(name, "vrrpd stopping");
+        }
+        closed = true;
+        checks.values().forEach(f -> f.cancel(false));
+        workers.values().forEach(ExecutorService::shutdown);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (final ExecutorService worker : workers.values()) {
+            try {
+                worker.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        checks.values().forEach(f -> f.cancel(false));
+        workers.values().forEach(ExecutorService::shutdownNow);
+    }
+}

@@ -1,0 +1,62 @@
+package io.vrrpd.cluster.engine;
+
+import io.vrrpd.cluster.ServiceState;
+
+/**
+ * One service on one node, as that node reports it to every other (the truth placement decides on).
+ *
+ * @param activated        whether the activate primitive ran here (and deactivate has not since)
+ * @param state            started, stopped, failed, starting or stopping here
+ * @param lastCheckMillis  wall-clock time of the last check (epoch ms), 0 if never
+ * @param lastCheckResult  fine, failing, failed, error or timeout; "" if never
+ * @param lastAction       the last primitive run here (its action name), "" if none
+ * @param lastActionMillis when it finished (epoch ms), 0 if none
+ * @param result           its result, one line
+ * @param statusText       the last status text, "" if none
+ * @param failures         how often it failed here since the operator last cleared it (Pacemaker's fail-count:
+ *                         placement prefers hosts with fewer)
+ */
+public record LocalStatus(boolean activated, ServiceState state, long lastCheckMillis, String lastCheckResult, String lastAction,
+                          long lastActionMillis, String result, String statusText,
+                          int failures) {
+
+    /** A service this node has not touched yet. */
+    public static final LocalStatus STOPPED = new LocalStatus(false, ServiceState.STOPPED, 0, "", "", 0, "", "", 0);
+
+    /** Whether a copy may be running here (started, or on its way in or out). */
+    public boolean holds() {
+        return state == ServiceState.STARTED || state == ServiceState.STARTING || state == ServiceState.STOPPING;
+    }
+
+    public LocalStatus withState(final ServiceState newState) {
+        return new LocalStatus(activated, newState, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis, result,
+                statusText, failures);
+    }
+
+    public LocalStatus withActivated(final boolean isActivated) {
+        return new LocalStatus(isActivated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
+                result, statusText, failures);
+    }
+
+    /** After a primitive finished at {@code millis} with {@code detail}. */
+    public LocalStatus withAction(final String action, final long millis, final String detail) {
+        return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, action, millis, detail, statusText, failures);
+    }
+
+    /** After a check finished at {@code millis}. */
+    public LocalStatus withCheck(final long millis, final String checkResult) {
+        return new LocalStatus(activated, state, millis, checkResult, lastAction, lastActionMillis, result,
+                statusText, failures);
+    }
+
+    /** One more failure (marked failed), or none after the operator cleared them. */
+    public LocalStatus withFailures(final int count) {
+        return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
+                result, statusText, count);
+    }
+
+    public LocalStatus withStatusText(final String text) {
+        return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
+                result, text, failures);
+    }
+}

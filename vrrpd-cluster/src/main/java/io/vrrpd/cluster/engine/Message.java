@@ -1,0 +1,112 @@
+package io.vrrpd.cluster.engine;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.StoredService;
+import io.vrrpd.protocol.IpPrefix;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What nodes of a service cluster say to each other, as JSON over the membership's reliable FIFO messages.
+ * Small clusters, rare messages: readability beats compactness.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "m")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Message.Table.class, name = "table"),
+        @JsonSubTypes.Type(value = Message.Report.class, name = "report"),
+        @JsonSubTypes.Type(value = Message.Commit.class, name = "commit"),
+        @JsonSubTypes.Type(value = Message.Ack.class, name = "ack"),
+        @JsonSubTypes.Type(value = Message.Command.class, name = "command"),
+        @JsonSubTypes.Type(value = Message.Done.class, name = "done"),
+        @JsonSubTypes.Type(value = Message.Admin.class, name = "admin"),
+        @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply")})
+public sealed interface Message {
+
+    /** A node's copy of the service table, sent to every member on each view change (hosts converge on it). */
+    record Table(List<Service> services, Map<String, Long> tombstones) implements Message {
+    }
+
+    /**
+     * A node's local state of every service it knows, sent to every member on each view change and change.
+     *
+     * @param commandFrom the coordinator whose command this node applied last
+     * @param commandSeq  that command's number (the coordinator's in-flight bookkeeping)
+     */
+    record Report(String commandFrom, long commandSeq, Map<String, LocalStatus> services) implements Message {
+    }
+
+    /** The coordinator commits a change: a service record, or a deletion ({@code deleted} non-null). */
+    record Commit(String id, Service service, String deleted, long deletedRevision) implements Message {
+    }
+
+    /** A node persisted a commit. */
+    record Ack(String id) implements Message {
+    }
+
+    /**
+     * The coordinator tells a node to act on a service.
+     *
+     * @param seq       the coordinator's command number, echoed in the node's reports
+     * @param op        {@code start}, {@code stop}, {@code clear}, or {@code run} (with {@code primitive})
+     * @param primitive for {@code run}: the action name
+     * @param requestId non-empty when the coordinator waits for a {@link Done}
+     */
+    record Command(long seq, String service, String op, String primitive, String requestId) implements Message {
+    }
+
+    /** A node's answer to a command with a request id. */
+    record Done(String requestId, boolean ok, String detail) implements Message {
+    }
+
+    /** An admin verb forwarded to the coordinator by the node vrrpadm talked to. */
+    record Admin(String id, Request request) implements Message {
+    }
+
+    /** The coordinator's answer to an admin verb. */
+    record AdminReply(String id, boolean ok, String error, List<Result> results) implements Message {
+    }
+
+    /** One node's result, as in ServiceAdmin.NodeResult. */
+    record Result(String node, boolean ok, String detail) {
+    }
+
+    /**
+     * An admin verb and its arguments.
+     *
+     * @param origin  the node vrrpadm talked to (the default node of activate/deactivate)
+     */
+    record Request(String verb, String name, String origin, List<String> nodes, String node,
+                   Map<String, String> changes, Service spec) {
+    }
+
+    /** A {@link StoredService} on the wire. */
+    record Service(String name, String type, List<String> addresses, String link, long checkIntervalMillis,
+                   Map<String, String> properties, List<String> activeOn, boolean wanted, String preferred,
+                   long revision) {
+
+        public static Service of(final StoredService s) {
+            final ServiceSpec spec = s.spec();
+            return new Service(spec.name(), spec.type(), spec.addresses().stream().map(IpPrefix::toString).toList(),
+                    spec.link(), spec.checkIntervalMillis(), spec.properties(), List.copyOf(s.activeOn()),
+                    s.wanted(), s.preferred(), s.revision());
+        }
+
+        public static Service of(final ServiceSpec spec) {
+            return of(new StoredService(spec, new TreeSet<>(), false, null, 0));
+        }
+
+        public ServiceSpec spec() {
+            return new ServiceSpec(name, type, addresses.stream().map(IpPrefix::parse).toList(), link,
+                    checkIntervalMillis, new TreeMap<>(properties));
+        }
+
+        public StoredService stored() {
+            return new StoredService(spec(), new TreeSet<>(activeOn), wanted, preferred, revision);
+        }
+    }
+}

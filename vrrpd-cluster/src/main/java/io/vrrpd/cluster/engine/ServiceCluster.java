@@ -1,0 +1,1014 @@
+package io.vrrpd.cluster.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrrpd.cluster.ClusterStatus;
+import io.vrrpd.cluster.ServiceAdmin;
+import io.vrrpd.cluster.ServiceException;
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.ServiceState;
+import io.vrrpd.cluster.ServiceStatus;
+import io.vrrpd.cluster.ServiceStore;
+import io.vrrpd.cluster.StoredService;
+import io.vrrpd.cluster.membership.ClusterView;
+import io.vrrpd.cluster.membership.Membership;
+import io.vrrpd.cluster.primitive.PrimitiveRunner;
+import io.vrrpd.protocol.IpPrefix;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * A service cluster node (DESIGN.md §4): keeps this host's copy of the service table in step with the others,
+ * runs the services' primitives here ({@link LocalAgent}), and — while this node coordinates a quorate view —
+ * decides where each service runs ({@link Placement}) and carries out the admin verbs.
+ *
+ * <p>Threads: one actor thread owns all cluster state (membership callbacks, messages, reports and placement are
+ * queued to it, so none of them needs a lock); admin verbs run on the caller's thread (or a virtual thread for
+ * verbs forwarded from another node) and touch state only through {@link #onActor}. The coordinator runs one
+ * admin verb at a time.
+ *
+ * <p>Consistency: a change (create, activate, update, …) is committed when a majority of the configured members
+ * persisted it; a coordinator commits nothing before it has merged the tables of every member of its view. Since
+ * two majorities share a member, every later quorate view holds every committed change, and the highest revision
+ * wins when tables are merged.
+ */
+public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ServiceCluster.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Properties that are the primary configuration when given to update-service (names as in services/NAME.toml). */
+    static final Set<String> PRIMARY_KEYS = Set.of("type", "addresses", "link", "check_interval");
+
+    /**
+     * Tunables.
+     *
+     * @param clusterName        for show-cluster
+     * @param fencingDelayMillis how long after a node left holding a service the majority waits before starting
+     *                           it elsewhere: the time the departed node has to notice it lost quorum and stop
+     *                           its copy on its own
+     * @param commitTimeoutMillis how long a change may wait for a majority to persist it
+     * @param operationTimeoutMillis how long an admin verb waits for primitives on other nodes (start, stop, update)
+     */
+    public record Settings(String clusterName, long fencingDelayMillis, long commitTimeoutMillis,
+                           long operationTimeoutMillis) {
+        public static Settings defaults(final String clusterName) {
+            return new Settings(clusterName, 1_000, 5_000, 120_000);
+        }
+    }
+
+    private final Settings settings;
+    private final Membership membership;
+    private final ServiceStore store;
+    private final String local;
+    private final ExecutorService actor;
+    private final ScheduledExecutorService timer;
+    private final LocalAgent agent;
+    private final LongSupplier nanos;
+    private final ReentrantLock adminLock = new ReentrantLock();
+    private final AtomicBoolean reportQueued = new AtomicBoolean();
+    private final AtomicLong ids = new AtomicLong();
+
+    // ---- owned by the actor thread ----
+    private ClusterView view;
+    private final Map<String, StoredService> table = new TreeMap<>();
+    private final Map<String, Long> tombstones = new TreeMap<>();
+    private final Map<String, Map<String, LocalStatus>> reports = new HashMap<>();
+    private final Set<String> tablesFrom = new HashSet<>();
+    private final Map<String, Long> fenced = new HashMap<>();
+    private final Map<String, Inflight> inflight = new HashMap<>();
+    private final Map<String, String> moveTo = new HashMap<>();
+    private final Map<String, String> avoid = new HashMap<>();
+    private long commandSeq;
+    private String appliedFrom = "";
+    private long appliedSeq;
+    private final Map<String, PendingCommit> commits = new HashMap<>();
+    private final Map<String, CompletableFuture<Message.Done>> dones = new HashMap<>();
+    private final Map<String, PendingAdmin> adminReplies = new HashMap<>();
+
+    private record Inflight(Decision decision, long seq) {
+    }
+
+    private record PendingCommit(Set<String> acks, int needed, CompletableFuture<Void> done) {
+    }
+
+    private record PendingAdmin(String coordinator, CompletableFuture<Message.AdminReply> reply) {
+    }
+
+    private ServiceCluster(final Settings settings, final Membership membership, final PrimitiveRunner runner,
+                           final ServiceStore store, final LongSupplier nanos) {
+        this.settings = settings;
+        this.membership = membership;
+        this.store = store;
+        this.nanos = nanos;
+        this.local = membership.localNode();
+        this.actor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cluster").daemon().factory());
+        this.timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("cluster-timer").daemon().factory());
+        this.agent = new LocalAgent(local, runner, this::queueReport, timer, System::currentTimeMillis);
+    }
+
+    /**
+     * Loads this host's services from {@code store}, joins the cluster and starts deciding.
+     *
+     * @throws IOException the store cannot be read or the membership cannot start
+     */
+    public static ServiceCluster start(final Settings settings, final Membership membership,
+                                       final PrimitiveRunner runner, final ServiceStore store) throws IOException {
+        final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, System::nanoTime);
+        for (final StoredService service : store.loadAll()) {
+            cluster.table.put(service.name(), service);
+        }
+        cluster.onActorQuietly(() -> {
+            cluster.agent.tableChanged(cluster.table);
+            return null;
+        });
+        membership.start(new Membership.Listener() {
+            @Override
+            public void viewChanged(final ClusterView newView) {
+                cluster.actor.execute(() -> cluster.onView(newView));
+            }
+
+            @Override
+            public void received(final String from, final byte[] payload) {
+                final Message message;
+                try {
+                    message = JSON.readValue(payload, Message.class);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cluster: dropped a message from " + from
+                            + " that does not decode: " + e.getMessage());
+                    return;
+                }
+                cluster.actor.execute(() -> cluster.onMessage(from, message));
+            }
+        });
+        // Placement is re-evaluated on every event; the tick covers what only time changes (fencing delays).
+        cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::reconcile), 200, 200,
+                TimeUnit.MILLISECONDS);
+        return cluster;
+    }
+
+    // ======================================================================================================
+    // Events (actor thread)
+    // ======================================================================================================
+
+    private void onView(final ClusterView newView) {
+        final ClusterView old = view;
+        view = newView;
+        final long now = nanos.getAsLong();
+        if (old != null) {
+            for (final String departed : old.members()) {
+                if (newView.contains(departed)) {
+                    continue;
+                }
+                final Map<String, LocalStatus> last = reports.remove(departed);
+                if (last != null) {
+                    last.forEach((service, status) -> {
+                        if (status.holds()) {
+                            fenced.merge(service, now + settings.fencingDelayMillis() * 1_000_000L, Math::max);
+                            LOG.log(System.Logger.Level.WARNING, "service " + service + " was " + status.state()
+                                    .displayName() + " on " + departed + ", which left the view: it may start"
+                                    + " elsewhere after the fencing delay (" + settings.fencingDelayMillis() + " ms)");
+                        }
+                    });
+                }
+                inflight.values().removeIf(i -> i.decision().node().equals(departed));
+            }
+        }
+        adminReplies.values().removeIf(p -> {
+            if (!newView.contains(p.coordinator())) {
+                p.reply().complete(new Message.AdminReply("", false, "the coordinator " + p.coordinator()
+                        + " left the view during the request; its outcome is unknown: see show-service", List.of()));
+                return true;
+            }
+            return false;
+        });
+        tablesFrom.clear();
+        if (!newView.coordinator().equals(local) || !newView.quorate()) {
+            inflight.clear();
+        }
+        agent.viewChanged(newView);
+        broadcast(new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones)));
+        sendReport();
+        reconcile();
+    }
+
+    private void onMessage(final String from, final Message message) {
+        switch (message) {
+            case Message.Table t -> {
+                t.services().forEach(s -> merge(s.stored()));
+                t.tombstones().forEach(this::mergeTombstone);
+                tablesFrom.add(from);
+                agent.tableChanged(table);
+                reconcile();
+            }
+            case Message.Report r -> {
+                reports.put(from, r.services());
+                if (r.commandFrom().equals(local)) {
+                    inflight.values().removeIf(i -> i.decision().node().equals(from) && i.seq() <= r.commandSeq());
+                }
+                reconcile();
+            }
+            case Message.Commit c -> {
+                if (c.deleted() != null) {
+                    mergeTombstone(c.deleted(), c.deletedRevision());
+                } else {
+                    merge(c.service().stored());
+                }
+                agent.tableChanged(table);
+                send(from, new Message.Ack(c.id()));
+                reconcile();
+            }
+            case Message.Ack a -> {
+                final PendingCommit pending = commits.get(a.id());
+                if (pending != null) {
+                    pending.acks().add(from);
+                    if (pending.acks().size() >= pending.needed()) {
+                        commits.remove(a.id());
+                        pending.done().complete(null);
+                    }
+                }
+            }
+            case Message.Command c -> {
+                appliedFrom = from;
+                appliedSeq = c.seq();
+                agent.command(c, done -> {
+                    if (!c.requestId().isEmpty()) {
+                        membershipSend(from, done);
+                    }
+                });
+                queueReport();
+            }
+            case Message.Done d -> {
+                final CompletableFuture<Message.Done> future = dones.remove(d.requestId());
+                if (future != null) {
+                    future.complete(d);
+                }
+            }
+            case Message.Admin a -> Thread.ofVirtual().name("admin-" + a.id()).start(() -> {
+                Message.AdminReply reply;
+                try {
+                    reply = new Message.AdminReply(a.id(), true, "", execute(a.request()).stream()
+                            .map(r -> new Message.Result(r.node(), r.ok(), r.detail())).toList());
+                } catch (ServiceException e) {
+                    reply = new Message.AdminReply(a.id(), false, e.getMessage(), List.of());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "admin request from " + from + " failed: " + e, e);
+                    reply = new Message.AdminReply(a.id(), false, "internal error on the coordinator " + local
+                            + ": " + e, List.of());
+                }
+                membershipSend(from, reply);
+            });
+            case Message.AdminReply r -> {
+                final PendingAdmin pending = adminReplies.remove(r.id());
+                if (pending != null) {
+                    pending.reply().complete(r);
+                }
+            }
+        }
+    }
+
+    /** Takes {@code incoming} if it is newer than what this host has (and not deleted since). */
+    private void merge(final StoredService incoming) {
+        final Long tomb = tombstones.get(incoming.name());
+        if (tomb != null && tomb >= incoming.revision()) {
+            return;
+        }
+        final StoredService current = table.get(incoming.name());
+        if (current != null && (current.revision() > incoming.revision() || current.equals(incoming)
+                || (current.revision() == incoming.revision()
+                && Message.Service.of(current).toString().compareTo(Message.Service.of(incoming).toString()) >= 0))) {
+            return; // same revision from two failed commits: the larger text wins, the same on every host
+        }
+        table.put(incoming.name(), incoming);
+        try {
+            store.save(incoming);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "service " + incoming.name() + ": cannot persist revision "
+                    + incoming.revision() + ": " + e.getMessage() + " (kept in memory)");
+        }
+    }
+
+    private void mergeTombstone(final String name, final long revision) {
+        tombstones.merge(name, revision, Math::max);
+        final StoredService current = table.get(name);
+        if (current != null && current.revision() <= revision) {
+            table.remove(name);
+            fenced.remove(name);
+            moveTo.remove(name);
+            avoid.remove(name);
+            try {
+                store.delete(name);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "service " + name + ": cannot remove its file: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Placement, when this node coordinates a quorate, synced view. */
+    private void reconcile() {
+        if (view == null || !view.quorate() || !view.coordinator().equals(local)
+                || !tablesFrom.containsAll(view.members())) {
+            return;
+        }
+        final long now = nanos.getAsLong();
+        fenced.values().removeIf(until -> now - until >= 0);
+        for (final Map.Entry<String, Map<String, LocalStatus>> report : reports.entrySet()) {
+            report.getValue().forEach((service, status) -> {
+                if (status.state() == ServiceState.STARTED) {
+                    moveTo.remove(service, report.getKey());
+                    if (!report.getKey().equals(avoid.get(service))) {
+                        avoid.remove(service);
+                    }
+                }
+            });
+        }
+        final Map<String, Decision> pending = new HashMap<>();
+        inflight.forEach((service, i) -> pending.put(service, i.decision()));
+        final Map<String, Map<String, LocalStatus>> current = new HashMap<>();
+        for (final String member : view.members()) {
+            if (reports.containsKey(member)) {
+                current.put(member, reports.get(member));
+            }
+        }
+        final List<Decision> decisions = Placement.decide(new Placement.Snapshot(view.members(), view.quorate(),
+                table, current, fenced, pending, moveTo, avoid), now);
+        for (final Decision decision : decisions) {
+            command(decision, "");
+        }
+    }
+
+    private long command(final Decision decision, final String requestId) {
+        final long seq = ++commandSeq;
+        inflight.put(decision.service(), new Inflight(decision, seq));
+        final String op = decision instanceof Decision.Start ? "start" : "stop";
+        LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + decision.service() + " on " + decision.node()
+                + (decision instanceof Decision.Stop stop ? " (" + stop.why() + ")" : ""));
+        send(decision.node(), new Message.Command(seq, decision.service(), op, "", requestId));
+        return seq;
+    }
+
+    private void queueReport() {
+        if (reportQueued.compareAndSet(false, true)) {
+            actor.execute(this::sendReport);
+        }
+    }
+
+    private void sendReport() {
+        reportQueued.set(false);
+        broadcast(new Message.Report(appliedFrom, appliedSeq, agent.snapshot()));
+    }
+
+    private void broadcast(final Message message) {
+        try {
+            membership.broadcast(JSON.writeValueAsBytes(message));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    private void send(final String node, final Message message) {
+        membershipSend(node, message);
+    }
+
+    private void membershipSend(final String node, final Message message) {
+        try {
+            membership.send(node, JSON.writeValueAsBytes(message));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    // ======================================================================================================
+    // Admin verbs (caller's thread)
+    // ======================================================================================================
+
+    @Override
+    public void create(final ServiceSpec spec) throws ServiceException {
+        request(new Message.Request("create", spec.name(), local, List.of(), null, Map.of(),
+                Message.Service.of(spec)));
+    }
+
+    @Override
+    public void delete(final String name) throws ServiceException {
+        request(simple("delete", name));
+    }
+
+    @Override
+    public List<NodeResult> activate(final String name, final List<String> nodes) throws ServiceException {
+        return request(new Message.Request("activate", name, local, nodes == null ? List.of() : nodes, null,
+                Map.of(), null));
+    }
+
+    @Override
+    public List<NodeResult> deactivate(final String name, final List<String> nodes) throws ServiceException {
+        return request(new Message.Request("deactivate", name, local, nodes == null ? List.of() : nodes, null,
+                Map.of(), null));
+    }
+
+    @Override
+    public void start(final String name, final String node) throws ServiceException {
+        request(new Message.Request("start", name, local, List.of(), node, Map.of(), null));
+    }
+
+    @Override
+    public void stop(final String name) throws ServiceException {
+        request(simple("stop", name));
+    }
+
+    @Override
+    public NodeResult restart(final String name) throws ServiceException {
+        return request(simple("restart", name)).getFirst();
+    }
+
+    @Override
+    public NodeResult reload(final String name) throws ServiceException {
+        return request(simple("reload", name)).getFirst();
+    }
+
+    @Override
+    public List<NodeResult> update(final String name, final Map<String, String> changes) throws ServiceException {
+        return request(new Message.Request("update", name, local, List.of(), null, changes, null));
+    }
+
+    @Override
+    public List<NodeResult> check(final String name) throws ServiceException {
+        return request(simple("check", name));
+    }
+
+    @Override
+    public void clear(final String name, final String node) throws ServiceException {
+        request(new Message.Request("clear", name, local, List.of(), node, Map.of(), null));
+    }
+
+    private Message.Request simple(final String verb, final String name) {
+        return new Message.Request(verb, name, local, List.of(), null, Map.of(), null);
+    }
+
+    /** Runs {@code request} here if this node coordinates, else on the coordinator. */
+    private List<NodeResult> request(final Message.Request request) throws ServiceException {
+        final ClusterView v = onActor(() -> view);
+        requireQuorum(v);
+        if (v.coordinator().equals(local)) {
+            return execute(request);
+        }
+        final String id = local + "-" + ids.incrementAndGet();
+        final CompletableFuture<Message.AdminReply> reply = new CompletableFuture<>();
+        onActor(() -> {
+            adminReplies.put(id, new PendingAdmin(v.coordinator(), reply));
+            send(v.coordinator(), new Message.Admin(id, request));
+            return null;
+        });
+        final Message.AdminReply answer = await(reply, settings.operationTimeoutMillis() + settings.commitTimeoutMillis(),
+                "the coordinator " + v.coordinator() + " did not answer");
+        if (!answer.ok()) {
+            throw new ServiceException(answer.error());
+        }
+        return answer.results().stream().map(r -> new NodeResult(r.node(), r.ok(), r.detail())).toList();
+    }
+
+    /** On the coordinator: one admin verb at a time. */
+    private List<NodeResult> execute(final Message.Request r) throws ServiceException {
+        adminLock.lock();
+        try {
+            requireQuorum(onActor(() -> view));
+            awaitSynced();
+            return switch (r.verb()) {
+                case "create" -> doCreate(r.spec().spec());
+                case "delete" -> doDelete(existing(r.name()));
+                case "activate" -> doActivate(existing(r.name()), r.nodes().isEmpty() ? List.of(r.origin()) : r.nodes());
+                case "deactivate" -> doDeactivate(existing(r.name()),
+                        r.nodes().isEmpty() ? List.of(r.origin()) : r.nodes());
+                case "start" -> doStart(existing(r.name()), r.node());
+                case "stop" -> doStop(existing(r.name()));
+                case "restart", "reload" -> doInPlace(existing(r.name()), r.verb());
+                case "update" -> doUpdate(existing(r.name()), r.changes());
+                case "check" -> onActiveNodes(existing(r.name()), "check");
+                case "clear" -> doClear(existing(r.name()), r.node());
+                default -> throw new ServiceException("unknown verb " + r.verb());
+            };
+        } finally {
+            adminLock.unlock();
+        }
+    }
+
+    private List<NodeResult> doCreate(final ServiceSpec spec) throws ServiceException {
+        if (onActor(() -> table.containsKey(spec.name()))) {
+            throw new ServiceException("service " + spec.name() + " already exists");
+        }
+        commit(new StoredService(spec, new TreeSet<>(), false, null, 0));
+        LOG.log(System.Logger.Level.INFO, "service " + spec.name() + " created (type " + spec.type() + ")");
+        return List.of();
+    }
+
+    private List<NodeResult> doDelete(final StoredService service) throws ServiceException {
+        final String name = service.name();
+        commit(new StoredService(service.spec(), new TreeSet<>(), false, null, 0));
+        awaitCondition(() -> onActorQuietly(() -> view.members().stream().noneMatch(n -> {
+            final LocalStatus s = reportOf(n, name);
+            return s != null && (s.holds() || s.activated());
+        })), "service " + name + " is still started or active on a host; it is deactivated everywhere and will be"
+                + " deleted by a new delete-service once it stopped");
+        final long revision = onActor(this::nextRevision);
+        final String id = local + "-c" + ids.incrementAndGet();
+        awaitCommit(id, new Message.Commit(id, null, name, revision));
+        LOG.log(System.Logger.Level.INFO, "service " + name + " deleted");
+        return List.of();
+    }
+
+    private List<NodeResult> doActivate(final StoredService service, final List<String> nodes)
+            throws ServiceException {
+        requireKnownNodes(nodes);
+        final TreeSet<String> active = new TreeSet<>(service.activeOn());
+        active.addAll(nodes);
+        commit(new StoredService(service.spec(), active, service.wanted(), service.preferred(), 0));
+        awaitCondition(() -> nodes.stream().allMatch(n -> onActorQuietly(() -> {
+            final LocalStatus s = reportOf(n, service.name());
+            return !view.contains(n) || (s != null && (s.activated() || s.state() == ServiceState.FAILED));
+        })), "activate did not finish on every host within " + settings.operationTimeoutMillis() + " ms");
+        return nodes.stream().map(n -> onActorQuietly(() -> {
+            final LocalStatus s = reportOf(n, service.name());
+            if (!view.contains(n)) {
+                return new NodeResult(n, true, "not in the view now: activated when it joins");
+            }
+            return new NodeResult(n, s.activated(), s.activated() ? "activated" : s.result());
+        })).toList();
+    }
+
+    private List<NodeResult> doDeactivate(final StoredService service, final List<String> nodes)
+            throws ServiceException {
+        for (final String n : nodes) {
+            if (!service.activeOn().contains(n)) {
+                throw new ServiceException("service " + service.name() + " is not active on " + n + " (active on: "
+                        + (service.activeOn().isEmpty() ? "no host" : String.join(", ", service.activeOn())) + ")");
+            }
+        }
+        final TreeSet<String> active = new TreeSet<>(service.activeOn());
+        active.removeAll(nodes);
+        commit(new StoredService(service.spec(), active, service.wanted() && !active.isEmpty(),
+                service.preferred() != null && active.contains(service.preferred()) ? service.preferred() : null, 0));
+        awaitCondition(() -> nodes.stream().allMatch(n -> onActorQuietly(() -> {
+            final LocalStatus s = reportOf(n, service.name());
+            return !view.contains(n) || s == null || !s.activated();
+        })), "deactivate did not finish on every host within " + settings.operationTimeoutMillis() + " ms");
+        return nodes.stream().map(n -> onActorQuietly(() -> view.contains(n)
+                ? new NodeResult(n, true, "deactivated")
+                : new NodeResult(n, true, "not in the view now: deactivated when it joins"))).toList();
+    }
+
+    private List<NodeResult> doStart(final StoredService service, final String node) throws ServiceException {
+        final String name = service.name();
+        if (service.activeOn().isEmpty()) {
+            throw new ServiceException("service " + name + " is not active on any host: activate-service it first");
+        }
+        if (node != null) {
+            if (!service.activeOn().contains(node)) {
+                throw new ServiceException("service " + name + " is not active on " + node
+                        + ": activate-service -n " + node + " " + name + " first (active on: "
+                        + String.join(", ", service.activeOn()) + ")");
+            }
+            if (!onActor(() -> view.contains(node))) {
+                throw new ServiceException(node + " is not in the cluster view: see show-cluster");
+            }
+        }
+        if (!service.wanted()) {
+            commit(new StoredService(service.spec(), service.activeOn(), true, service.preferred(), 0));
+        }
+        onActor(() -> {
+            if (node != null) {
+                moveTo.put(name, node);
+            }
+            avoid.remove(name);
+            reconcile();
+            return null;
+        });
+        awaitCondition(() -> onActorQuietly(() -> startedOn(name) != null && (node == null
+                || node.equals(startedOn(name))) || allFailed(service)),
+                "service " + name + " did not start within " + settings.operationTimeoutMillis() + " ms: "
+                        + describeNodes(name));
+        if (onActor(() -> startedOn(name) == null)) {
+            throw new ServiceException("service " + name + " failed on every active host: " + describeNodes(name)
+                    + " (clear-service after repairing it)");
+        }
+        return List.of();
+    }
+
+    private List<NodeResult> doStop(final StoredService service) throws ServiceException {
+        final String name = service.name();
+        final String holder = onActor(() -> startedOn(name));
+        if (holder == null) {
+            throw new ServiceException("service " + name + " is not started on any host");
+        }
+        onActor(() -> {
+            avoid.put(name, holder);
+            moveTo.remove(name);
+            command(new Decision.Stop(name, holder, "stop-service"), "");
+            return null;
+        });
+        awaitCondition(() -> onActorQuietly(() -> {
+            final LocalStatus s = reportOf(holder, name);
+            return s == null || !s.holds() || !view.contains(holder);
+        }), "service " + name + " did not stop on " + holder + " within " + settings.operationTimeoutMillis() + " ms");
+        return List.of(new NodeResult(holder, true, "stopped"));
+    }
+
+    private List<NodeResult> doInPlace(final StoredService service, final String verb) throws ServiceException {
+        final String holder = onActor(() -> startedOn(service.name()));
+        if (holder == null) {
+            throw new ServiceException("service " + service.name() + " is not started on any host: nothing to "
+                    + verb);
+        }
+        return List.of(run(holder, service.name(), "run", verb));
+    }
+
+    private List<NodeResult> doUpdate(final StoredService service, final Map<String, String> changes)
+            throws ServiceException {
+        if (changes.isEmpty()) {
+            throw new ServiceException("update-service needs at least one -P KEY=VALUE");
+        }
+        final ServiceSpec updated = applyChanges(service, changes);
+        final boolean primary = !updated.samePrimary(service.spec());
+        if (primary && !service.activeOn().isEmpty()) {
+            throw new ServiceException("primary configuration (" + String.join(", ", changedPrimaryKeys(changes))
+                    + ") cannot change while service " + service.name() + " is active on "
+                    + String.join(", ", service.activeOn()) + ": deactivate-service it everywhere first");
+        }
+        commit(new StoredService(updated, service.activeOn(), service.wanted(), service.preferred(), 0));
+        return primary ? List.of() : onActiveNodes(service, "update");
+    }
+
+    private static List<String> changedPrimaryKeys(final Map<String, String> changes) {
+        return changes.keySet().stream().filter(PRIMARY_KEYS::contains).sorted().toList();
+    }
+
+    private static ServiceSpec applyChanges(final StoredService service, final Map<String, String> changes)
+            throws ServiceException {
+        final ServiceSpec spec = service.spec();
+        final Map<String, String> properties = new LinkedHashMap<>();
+        String type = spec.type();
+        List<IpPrefix> addresses = spec.addresses();
+        String link = spec.link();
+        long check = spec.checkIntervalMillis();
+        try {
+            for (final Map.Entry<String, String> e : changes.entrySet()) {
+                switch (e.getKey()) {
+                    case "type" -> type = e.getValue();
+                    case "addresses" -> addresses = e.getValue().isBlank() ? List.of()
+                            : java.util.Arrays.stream(e.getValue().split(",")).map(String::strip).map(IpPrefix::parse).toList();
+                    case "link" -> link = e.getValue().isBlank() ? null : e.getValue();
+                    case "check_interval" -> check = Long.parseLong(e.getValue().strip());
+                    default -> properties.put(e.getKey(), e.getValue());
+                }
+            }
+            final ServiceSpec base = new ServiceSpec(spec.name(), type, addresses, link, check, spec.properties());
+            return base.withProperties(properties);
+        } catch (NumberFormatException e) {
+            throw new ServiceException("check_interval '" + changes.get("check_interval")
+                    + "' is not a number of milliseconds");
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(e.getMessage());
+        }
+    }
+
+    private List<NodeResult> doClear(final StoredService service, final String node) throws ServiceException {
+        final List<String> targets = node != null ? List.of(node)
+                : onActor(() -> view.members().stream().filter(n -> {
+                    final LocalStatus s = reportOf(n, service.name());
+                    return s != null && s.state() == ServiceState.FAILED;
+                }).toList());
+        if (node != null && !onActor(() -> view.contains(node))) {
+            throw new ServiceException(node + " is not in the cluster view: see show-cluster");
+        }
+        final List<NodeResult> results = new ArrayList<>();
+        for (final String target : targets) {
+            results.add(run(target, service.name(), "clear", ""));
+        }
+        onActor(() -> {
+            reconcile();
+            return null;
+        });
+        return results;
+    }
+
+    /** Runs {@code primitive} on every active host of the view, in parallel; one result per active host. */
+    private List<NodeResult> onActiveNodes(final StoredService service, final String primitive)
+            throws ServiceException {
+        final List<String> reachable = new ArrayList<>();
+        final List<NodeResult> results = new ArrayList<>();
+        final ClusterView v = onActor(() -> view);
+        for (final String node : service.activeOn()) {
+            if (v.contains(node)) {
+                reachable.add(node);
+            } else {
+                results.add(new NodeResult(node, false, "not reachable (not in the view); it gets the current"
+                        + " configuration when it rejoins"));
+            }
+        }
+        final Map<String, CompletableFuture<Message.Done>> futures = new TreeMap<>();
+        for (final String node : reachable) {
+            futures.put(node, sendRequest(node, service.name(), "run", primitive));
+        }
+        for (final Map.Entry<String, CompletableFuture<Message.Done>> e : futures.entrySet()) {
+            results.add(toResult(e.getKey(), e.getValue()));
+        }
+        results.sort(java.util.Comparator.comparing(NodeResult::node));
+        return results;
+    }
+
+    private NodeResult run(final String node, final String service, final String op, final String primitive)
+            throws ServiceException {
+        return toResult(node, sendRequest(node, service, op, primitive));
+    }
+
+    private CompletableFuture<Message.Done> sendRequest(final String node, final String service, final String op,
+                                                        final String primitive) throws ServiceException {
+        final String id = local + "-r" + ids.incrementAndGet();
+        final CompletableFuture<Message.Done> future = new CompletableFuture<>();
+        onActor(() -> {
+            dones.put(id, future);
+            send(node, new Message.Command(++commandSeq, service, op, primitive, id));
+            return null;
+        });
+        return future;
+    }
+
+    private NodeResult toResult(final String node, final CompletableFuture<Message.Done> future) {
+        try {
+            final Message.Done done = future.get(settings.operationTimeoutMillis(), TimeUnit.MILLISECONDS);
+            return new NodeResult(node, done.ok(), done.detail());
+        } catch (TimeoutException e) {
+            return new NodeResult(node, false, "no answer within " + settings.operationTimeoutMillis() + " ms");
+        } catch (ExecutionException e) {
+            return new NodeResult(node, false, String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new NodeResult(node, false, "interrupted");
+        }
+    }
+
+    /** Commits {@code service} with the next revision; returns once a majority persisted it. */
+    private void commit(final StoredService service) throws ServiceException {
+        final String id = local + "-c" + ids.incrementAndGet();
+        final Message.Commit commit = onActor(() -> new Message.Commit(id, Message.Service.of(
+                new StoredService(service.spec(), service.activeOn(), service.wanted(), service.preferred(),
+                        nextRevision())), null, 0));
+        awaitCommit(id, commit);
+    }
+
+    private void awaitCommit(final String id, final Message.Commit commit) throws ServiceException {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final int needed = onActor(() -> {
+            commits.put(id, new PendingCommit(new HashSet<>(), view.quorumSize(), done));
+            broadcast(commit);
+            return view.quorumSize();
+        });
+        try {
+            done.get(settings.commitTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            final int acks = onActor(() -> {
+                final PendingCommit pending = commits.remove(id);
+                return pending == null ? needed : pending.acks().size();
+            });
+            throw new ServiceException("the change was not committed: " + acks + " host(s) stored it within "
+                    + settings.commitTimeoutMillis() + " ms, " + needed + " needed (a majority of the configured"
+                    + " members); it may still reach the others");
+        } catch (ExecutionException e) {
+            throw new ServiceException("the change was not committed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("interrupted while committing");
+        }
+    }
+
+    private long nextRevision() {
+        long max = 0;
+        for (final StoredService s : table.values()) {
+            max = Math.max(max, s.revision());
+        }
+        for (final long t : tombstones.values()) {
+            max = Math.max(max, t);
+        }
+        return max + 1;
+    }
+
+    private void awaitSynced() throws ServiceException {
+        awaitCondition(() -> onActorQuietly(() -> tablesFrom.containsAll(view.members())),
+                "the coordinator has not heard every member's service table yet; try again");
+    }
+
+    private void awaitCondition(final BooleanSupplier condition, final String failure) throws ServiceException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.operationTimeoutMillis());
+        long pause = 5;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new ServiceException(failure);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServiceException("interrupted");
+            }
+            pause = Math.min(100, pause * 2);
+        }
+    }
+
+    private StoredService existing(final String name) throws ServiceException {
+        final StoredService service = onActor(() -> table.get(name));
+        if (service == null) {
+            final Set<String> names = onActor(() -> new TreeSet<>(table.keySet()));
+            throw new ServiceException("no service named " + name + (names.isEmpty() ? " (there are none)"
+                    : " (services: " + String.join(", ", names) + ")"));
+        }
+        return service;
+    }
+
+    private void requireKnownNodes(final List<String> nodes) throws ServiceException {
+        final Set<String> known = onActor(() -> {
+            final Set<String> k = new TreeSet<>(view.members());
+            view.configured().stream().map(ClusterView.Member::node).filter(n -> !n.equals("-")).forEach(k::add);
+            table.values().forEach(s -> k.addAll(s.activeOn()));
+            return k;
+        });
+        for (final String node : nodes) {
+            if (!known.contains(node)) {
+                throw new ServiceException("unknown node '" + node + "': known nodes are " + String.join(", ", known));
+            }
+        }
+    }
+
+    private static void requireQuorum(final ClusterView v) throws ServiceException {
+        if (v == null) {
+            throw new ServiceException("this host has not joined the cluster yet; try again");
+        }
+        if (!v.quorate()) {
+            throw new ServiceException("no quorum: this host's partition has " + v.members().size()
+                    + " member(s), " + v.quorumSize() + " needed; changes are refused until it rejoins the majority");
+        }
+    }
+
+    // ---- views of the state (actor thread) ----
+
+    private LocalStatus reportOf(final String node, final String service) {
+        final Map<String, LocalStatus> report = reports.get(node);
+        return report == null ? null : report.get(service);
+    }
+
+    private String startedOn(final String service) {
+        for (final String node : view.members()) {
+            final LocalStatus s = reportOf(node, service);
+            if (s != null && s.state() == ServiceState.STARTED) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private boolean allFailed(final StoredService service) {
+        final StoredService current = table.get(service.name());
+        if (current == null) {
+            return true;
+        }
+        boolean any = false;
+        for (final String node : current.activeOn()) {
+            if (!view.contains(node)) {
+                continue;
+            }
+            final LocalStatus s = reportOf(node, service.name());
+            if (s == null || s.state() != ServiceState.FAILED) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    private String describeNodes(final String service) {
+        final List<String> parts = new ArrayList<>();
+        for (final String node : view.members()) {
+            final LocalStatus s = reportOf(node, service);
+            if (s != null) {
+                parts.add(node + " " + s.state().displayName() + (s.result().isEmpty() ? "" : " (" + s.result() + ")"));
+            }
+        }
+        return parts.isEmpty() ? "no host reported it" : String.join("; ", parts);
+    }
+
+    @Override
+    public List<ServiceStatus> services() {
+        return onActorQuietly(() -> {
+            final List<ServiceStatus> result = new ArrayList<>();
+            for (final StoredService service : table.values()) {
+                result.add(statusOf(service));
+            }
+            return result;
+        });
+    }
+
+    private ServiceStatus statusOf(final StoredService service) {
+        final String name = service.name();
+        final List<ServiceStatus.NodeRow> rows = new ArrayList<>();
+        String startedOn = null;
+        ServiceState state = ServiceState.STOPPED;
+        for (final String node : view.members()) {
+            final LocalStatus s = reportOf(node, name);
+            if (s == null) {
+                continue;
+            }
+            rows.add(new ServiceStatus.NodeRow(node, service.activeOn().contains(node), s.state(), s.lastCheckMillis(),
+                    s.lastCheckResult(), s.lastAction(), s.lastActionMillis(), s.result(), s.statusText()));
+            if (s.holds() && (startedOn == null || s.state() == ServiceState.STARTED)) {
+                startedOn = node;
+                state = s.state();
+            }
+        }
+        if (startedOn == null && allFailed(service)) {
+            state = ServiceState.FAILED;
+        }
+        return new ServiceStatus(service.spec(), state, startedOn, List.copyOf(service.activeOn()), service.wanted(),
+                rows);
+    }
+
+    @Override
+    public ClusterStatus cluster() {
+        return new ClusterStatus(settings.clusterName(), local, onActorQuietly(() -> view));
+    }
+
+    // ---- actor access ----
+
+    private <T> T onActor(final Callable<T> task) throws ServiceException {
+        try {
+            return actor.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ServiceException se) {
+                throw se;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ServiceException("the cluster engine is busy (no answer within 30 s)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("interrupted");
+        }
+    }
+
+    private <T> T onActorQuietly(final Callable<T> task) {
+        try {
+            return onActor(task);
+        } catch (ServiceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static <T> T await(final CompletableFuture<T> future, final long millis, final String failure)
+            throws ServiceException {
+        try {
+            return future.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ServiceException(failure + " within " + millis + " ms");
+        } catch (ExecutionException e) {
+            throw new ServiceException(failure + ": " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("interrupted");
+        }
+    }
+
+    /**
+     * Leaves the cluster: stops every service started here (so another host can start it without waiting for a
+     * fencing delay: the last report shows it stopped), then closes the membership.
+     */
+    @Override
+    public void close() {
+        agent.stopAll(settings.operationTimeoutMillis());
+        try {
+            actor.submit(this::sendReport).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: last report not sent: " + e);
+        }
+        membership.close();
+        agent.close();
+        timer.shutdownNow();
+        actor.shutdownNow();
+    }
+}

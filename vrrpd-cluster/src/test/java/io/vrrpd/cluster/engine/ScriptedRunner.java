@@ -1,0 +1,76 @@
+package io.vrrpd.cluster.engine;
+
+import io.vrrpd.cluster.Primitive;
+import io.vrrpd.cluster.PrimitiveResult;
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.primitive.Invocation;
+import io.vrrpd.cluster.primitive.PrimitiveRunner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine tests' stand-in for the primitive runner: records every run and keeps a ledger of where each service
+ * is running (start succeeded, no stop since), so a test can assert "at most one copy" at any moment. Outcomes can
+ * be scripted per node and primitive. The real runner (processes, OCF agents) has its own tests; these test the
+ * placement and lifecycle logic.
+ */
+final class ScriptedRunner {
+    record Run(String node, String service, Primitive primitive, Invocation invocation) {
+    }
+
+    final List<Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** service -> nodes where it runs now. */
+    final Map<String, Set<String>> running = new ConcurrentHashMap<>();
+    /** "node/primitive" -> scripted outcome (default SUCCESS). */
+    final Map<String, PrimitiveResult.Outcome> script = new ConcurrentHashMap<>();
+    /** "node/primitive" -> extra milliseconds the run takes. */
+    final Map<String, Long> slow = new ConcurrentHashMap<>();
+    volatile int maxConcurrent;
+
+    PrimitiveRunner on(final String node) {
+        return (spec, primitive, invocation) -> run(node, spec, primitive, invocation);
+    }
+
+    private PrimitiveResult run(final String node, final ServiceSpec spec, final Primitive primitive,
+                                final Invocation invocation) throws InterruptedException {
+        runs.add(new Run(node, spec.name(), primitive, invocation));
+        final Long delay = slow.get(node + "/" + primitive.actionName());
+        if (delay != null) {
+            Thread.sleep(delay);
+        }
+        final PrimitiveResult.Outcome outcome = script.getOrDefault(node + "/" + primitive.actionName(),
+                primitive == Primitive.FAILED ? PrimitiveResult.Outcome.ERROR : PrimitiveResult.Outcome.SUCCESS);
+        if (outcome == PrimitiveResult.Outcome.SUCCESS && primitive == Primitive.START) {
+            final Set<String> where = running.computeIfAbsent(spec.name(), k -> ConcurrentHashMap.newKeySet());
+            where.add(node);
+            maxConcurrent = Math.max(maxConcurrent, where.size());
+        }
+        if (primitive == Primitive.STOP) {
+            running.getOrDefault(spec.name(), Set.of()).remove(node); // a stop always ends the copy (killed at worst)
+        }
+        final int exit = switch (outcome) {
+            case SUCCESS, DEFAULTED -> 0;
+            case CHECK_FAILING -> 2;
+            case CHECK_FAILED -> 3;
+            case TIMEOUT, NOT_STARTED -> -1;
+            case ERROR -> 1;
+        };
+        return new PrimitiveResult(primitive, outcome, exit, 1_000_000, primitive == Primitive.STATUS
+                ? "running on " + node : "", outcome == PrimitiveResult.Outcome.SUCCESS ? "exit 0" : "exit " + exit);
+    }
+
+    /** Forgets a crashed node's copies (its processes died with it). */
+    void crashed(final String node) {
+        running.values().forEach(s -> s.remove(node));
+    }
+
+    List<Run> runs(final String service, final Primitive primitive) {
+        synchronized (runs) {
+            return runs.stream().filter(r -> r.service().equals(service) && r.primitive() == primitive).toList();
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package io.vrrpd.cluster.engine;
+
+import io.vrrpd.cluster.Primitive;
+import io.vrrpd.cluster.PrimitiveResult;
+import io.vrrpd.cluster.ServiceAdmin;
+import io.vrrpd.cluster.ServiceException;
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.ServiceState;
+import io.vrrpd.cluster.ServiceStatus;
+import io.vrrpd.cluster.ServiceStore;
+import io.vrrpd.cluster.StoredService;
+import io.vrrpd.protocol.IpPrefix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The cluster engine on three in-memory hosts: placement, moves, failures, partitions, the admin verbs. Each test
+ * asserts the DESIGN.md §4 guarantee on the runner's ledger: never two copies running at once.
+ */
+class ServiceClusterTest {
+    private static final List<String> NODES = List.of("a", "b", "c");
+    private static final long FENCING_MS = 300;
+
+    private final InMemoryNetwork network = new InMemoryNetwork(NODES);
+    private final ScriptedRunner runner = new ScriptedRunner();
+    private final Map<String, ServiceCluster> hosts = new TreeMap<>();
+    private final Map<String, MemoryStore> stores = new TreeMap<>();
+
+    static final class MemoryStore implements ServiceStore {
+        final Map<String, StoredService> files = new ConcurrentHashMap<>();
+
+        @Override
+        public List<StoredService> loadAll() {
+            return new ArrayList<>(files.values());
+        }
+
+        @Override
+        public void save(final StoredService service) {
+            files.put(service.name(), service);
+        }
+
+        @Override
+        public void delete(final String name) {
+            files.remove(name);
+        }
+    }
+
+    private void startAll() throws Exception {
+        for (final String node : NODES) {
+            startHost(node);
+        }
+        waitFor(() -> hosts.values().stream().allMatch(h -> h.cluster().view() != null
+                && h.cluster().view().members().size() == 3), "three hosts in one view");
+    }
+
+    private void startHost(final String node) throws Exception {
+        final MemoryStore store = stores.computeIfAbsent(node, k -> new MemoryStore());
+        hosts.put(node, ServiceCluster.start(new ServiceCluster.Settings("test", FENCING_MS, 2_000, 10_000),
+                network.membership(node), runner.on(node), store));
+    }
+
+    @AfterEach
+    void tearDown() {
+        hosts.values().forEach(ServiceCluster::close);
+    }
+
+    private static ServiceSpec spec(final String name) {
+        return new ServiceSpec(name, "/usr/local/lib/vrrpd/types/web", List.of(IpPrefix.parse("192.0.2.50/24")),
+                "eth0", 0, new TreeMap<>(Map.of("port", "80")));
+    }
+
+    private ServiceStatus status(final String via, final String name) {
+        return hosts.get(via).services().stream().filter(s -> s.spec().name().equals(name)).findFirst().orElse(null);
+    }
+
+    private String startedOn(final String via, final String name) {
+        final ServiceStatus s = status(via, name);
+        return s == null || s.state() != ServiceState.STARTED ? null : s.startedOn();
+    }
+
+    private void createActivateStart(final String via, final String name) throws ServiceException {
+        final ServiceAdmin admin = hosts.get(via);
+        admin.create(spec(name));
+        final List<ServiceAdmin.NodeResult> results = admin.activate(name, NODES);
+        assertEquals(3, results.size(), results.toString());
+        assertTrue(results.stream().allMatch(ServiceAdmin.NodeResult::ok), results.toString());
+        admin.start(name, null);
+    }
+
+    private static void waitFor(final BooleanSupplier condition, final String what) throws InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within 10 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void startsOnExactlyOneActiveHostAndEveryHostStoresTheService() throws Exception {
+        startAll();
+        createActivateStart("b", "web");
+        assertEquals("a", startedOn("c", "web"), "the oldest member is the first choice");
+        assertEquals(1, runner.runs("web", Primitive.START).size());
+        assertEquals(3, runner.runs("web", Primitive.ACTIVATE).size());
+        waitFor(() -> stores.values().stream().allMatch(s -> s.files.containsKey("web")
+                && s.files.get("web").wanted()), "every host persisted the wanted service");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void crashedHostsServiceStartsElsewhereOnlyAfterTheFencingDelay() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        assertEquals("a", startedOn("b", "web"));
+        final long crashed = System.nanoTime();
+        network.crash("a");
+        runner.crashed("a");
+        waitFor(() -> "b".equals(startedOn("b", "web")), "web started on b");
+        final ScriptedRunner.Run start = runner.runs("web", Primitive.START).getLast();
+        assertEquals("b", start.node());
+        final long took = (System.nanoTime() - crashed) / 1_000_000;
+        assertTrue(took >= FENCING_MS, "started " + took + " ms after the crash, fencing delay " + FENCING_MS);
+        assertEquals(List.of("b", "c"), start.invocation().activeNodes(), "VRRPD_NODES: the active nodes in the view");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void minorityStopsItsCopyAndMajorityStartsItOnceThenHealKeepsOneCopy() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        network.partition(List.of(List.of("a"), List.of("b", "c")));
+        waitFor(() -> "b".equals(startedOn("b", "web")), "majority started web");
+        waitFor(() -> runner.runs("web", Primitive.STOP).stream().anyMatch(r -> r.node().equals("a")),
+                "the minority stopped its copy");
+        assertEquals(1, runner.maxConcurrent, "never two copies");
+        assertThrows(ServiceException.class, () -> hosts.get("a").stop("web"), "no quorum on a");
+        network.heal();
+        waitFor(() -> hosts.get("a").cluster().view().members().size() == 3, "healed");
+        Thread.sleep(500);
+        assertEquals("b", startedOn("a", "web"));
+        assertEquals(java.util.Set.of("b"), runner.running.get("web"));
+        assertEquals(2, runner.runs("web", Primitive.START).size(), "one start per side of the history");
+    }
+
+    @Test
+    void stopServiceMovesItAndStartServiceDashNMovesItBack() throws Exception {
+        startAll();
+        createActivateStart("c", "web");
+        hosts.get("c").stop("web");
+        waitFor(() -> "b".equals(startedOn("c", "web")), "moved off a");
+        hosts.get("c").start("web", "a");
+        assertEquals("a", startedOn("c", "web"));
+        final List<ScriptedRunner.Run> stops = runner.runs("web", Primitive.STOP);
+        assertEquals(List.of("a", "b"), stops.stream().map(ScriptedRunner.Run::node).toList());
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void deactivatingTheStartedHostMovesTheServiceAndDeactivatingEverywhereStopsIt() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        final List<ServiceAdmin.NodeResult> results = hosts.get("b").deactivate("web", List.of("a"));
+        assertEquals(List.of(new ServiceAdmin.NodeResult("a", true, "deactivated")), results);
+        waitFor(() -> "b".equals(startedOn("a", "web")), "moved to b");
+        hosts.get("a").deactivate("web", List.of("b", "c"));
+        waitFor(() -> runner.running.get("web").isEmpty(), "stopped everywhere");
+        assertFalse(status("a", "web").wanted(), "deactivated everywhere: no longer wanted");
+        assertEquals(3, runner.runs("web", Primitive.DEACTIVATE).size());
+    }
+
+    @Test
+    void checkFailingStopsAndMarksFailedThenTheServiceMoves() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        runner.script.put("a/check", PrimitiveResult.Outcome.CHECK_FAILING);
+        final List<ServiceAdmin.NodeResult> results = hosts.get("c").check("web");
+        assertFalse(results.stream().filter(r -> r.node().equals("a")).findFirst().orElseThrow().ok());
+        waitFor(() -> "b".equals(startedOn("c", "web")), "moved to b");
+        final ServiceStatus.NodeRow a = status("c", "web").nodes().stream().filter(r -> r.node().equals("a"))
+                .findFirst().orElseThrow();
+        assertEquals(ServiceState.FAILED, a.state());
+        assertEquals("failing", a.lastCheckResult());
+        assertTrue(runner.runs("web", Primitive.FAILED).stream().anyMatch(r -> r.node().equals("a")),
+                "self-repair was tried");
+        runner.script.remove("a/check");
+        hosts.get("c").clear("web", "a");
+        waitFor(() -> status("c", "web").nodes().stream().anyMatch(r -> r.node().equals("a")
+                && r.state() == ServiceState.STOPPED), "cleared");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void checkAlreadyFailedMarksFailedWithoutAStopAndARepairResetsTheHost() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        runner.script.put("a/check", PrimitiveResult.Outcome.CHECK_FAILED);
+        runner.script.put("a/failed", PrimitiveResult.Outcome.SUCCESS);
+        hosts.get("a").check("web");
+        waitFor(() -> "b".equals(startedOn("a", "web")), "moved to b");
+        assertTrue(runner.runs("web", Primitive.STOP).stream().noneMatch(r -> r.node().equals("a")),
+                "exit 3: no stop on a");
+        waitFor(() -> status("a", "web").nodes().stream().anyMatch(r -> r.node().equals("a")
+                && r.state() == ServiceState.STOPPED), "repaired: a is active and stopped again");
+    }
+
+    @Test
+    void aHangingCheckCountsAsFailing() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        runner.script.put("a/check", PrimitiveResult.Outcome.TIMEOUT);
+        hosts.get("b").check("web");
+        waitFor(() -> "b".equals(startedOn("a", "web")), "moved to b after the check timed out");
+        assertEquals("timeout", status("a", "web").nodes().stream().filter(r -> r.node().equals("a")).findFirst()
+                .orElseThrow().lastCheckResult());
+    }
+
+    @Test
+    void updateRunsOnEveryActiveHostAndReportsTheOneThatFailed() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        runner.script.put("c/update", PrimitiveResult.Outcome.ERROR);
+        final List<ServiceAdmin.NodeResult> results = hosts.get("b").update("web", Map.of("port", "8080"));
+        assertEquals(List.of("a", "b", "c"), results.stream().map(ServiceAdmin.NodeResult::node).toList());
+        assertEquals(List.of(true, true, false), results.stream().map(ServiceAdmin.NodeResult::ok).toList());
+        waitFor(() -> stores.values().stream().allMatch(s -> "8080".equals(
+                s.files.get("web").spec().properties().get("port"))), "every host stored the new property");
+        final ServiceException refused = assertThrows(ServiceException.class,
+                () -> hosts.get("b").update("web", Map.of("addresses", "192.0.2.51/24")));
+        assertTrue(refused.getMessage().startsWith("primary configuration (addresses) cannot change while service"
+                + " web is active on a, b, c"), refused.getMessage());
+    }
+
+    @Test
+    void joinAndLeaveAreSentToTheStartedInstance() throws Exception {
+        startAll();
+        hosts.get("a").create(spec("db"));
+        hosts.get("a").activate("db", List.of("a", "b"));
+        hosts.get("a").start("db", null);
+        hosts.get("a").activate("db", List.of("c"));
+        waitFor(() -> runner.runs("db", Primitive.JOIN).stream().anyMatch(r -> "c".equals(r.invocation().peer())),
+                "join with VRRPD_PEER=c");
+        network.partition(List.of(List.of("a", "b"), List.of("c")));
+        waitFor(() -> runner.runs("db", Primitive.LEAVE).stream().anyMatch(r -> "c".equals(r.invocation().peer())),
+                "leave with VRRPD_PEER=c");
+        assertTrue(runner.runs("db", Primitive.JOIN).stream().allMatch(r -> r.node().equals("a")),
+                "only the started instance hears join/leave");
+    }
+
+    @Test
+    void errorsNameWhatIsWrong() throws Exception {
+        startAll();
+        final ServiceAdmin b = hosts.get("b");
+        assertEquals("no service named web (there are none)",
+                assertThrows(ServiceException.class, () -> b.start("web", null)).getMessage());
+        b.create(spec("web"));
+        assertEquals("service web already exists",
+                assertThrows(ServiceException.class, () -> b.create(spec("web"))).getMessage());
+        assertEquals("service web is not active on any host: activate-service it first",
+                assertThrows(ServiceException.class, () -> b.start("web", null)).getMessage());
+        assertEquals("unknown node 'x': known nodes are a, b, c",
+                assertThrows(ServiceException.class, () -> b.activate("web", List.of("x"))).getMessage());
+        b.activate("web", List.of());
+        assertEquals(List.of("b"), status("a", "web").activeOn(), "default: the node vrrpadm talked to");
+        assertTrue(assertThrows(ServiceException.class, () -> b.start("web", "c")).getMessage()
+                .startsWith("service web is not active on c: activate-service -n c web first"));
+        assertEquals("service web is not started on any host",
+                assertThrows(ServiceException.class, () -> b.stop("web")).getMessage());
+    }
+
+    @Test
+    void deleteStopsDeactivatesAndRemovesTheServiceEverywhere() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        hosts.get("c").delete("web");
+        waitFor(() -> stores.values().stream().noneMatch(s -> s.files.containsKey("web")), "every file removed");
+        assertTrue(runner.running.get("web").isEmpty());
+        assertNull(status("a", "web"));
+    }
+
+    @Test
+    void aRestartedHostConvergesOnTheNewestTable() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        hosts.remove("c").close();
+        hosts.get("a").update("web", Map.of("port", "9090"));
+        assertEquals("80", stores.get("c").files.get("web").spec().properties().get("port"), "c was away");
+        startHost("c");
+        waitFor(() -> "9090".equals(stores.get("c").files.get("web").spec().properties().get("port")),
+                "c took the newer revision");
+    }
+}
