@@ -66,12 +66,10 @@ public final class Placement {
                                   final List<Decision> out) {
         final String name = service.name();
         final List<String> holders = new ArrayList<>();
-        boolean stopping = false;
         for (final String node : s.members()) {
             final LocalStatus status = s.reports().get(node).get(name);
             if (status != null && status.holds()) {
                 holders.add(node);
-                stopping |= status.state() == ServiceState.STOPPING;
             }
         }
         // Copies that must not run: not wanted, not active there, or more than one (a healed partition).
@@ -91,10 +89,9 @@ public final class Placement {
                     && s.reports().get(keep).get(name).state() == ServiceState.STARTED) {
                 out.add(new Decision.Stop(name, keep, "moving to " + target));
             }
-            return;
         }
-        if (stopping || !service.wanted()) {
-            return;
+        if (!holders.isEmpty() || !service.wanted()) {
+            return; // a copy may still run (also one just told to stop): a new one waits for its stop
         }
         final Long fencedUntil = s.fenced().get(name);
         if (fencedUntil != null && now - fencedUntil < 0) {
