@@ -304,4 +304,65 @@ class ServiceClusterTest {
         waitFor(() -> "9090".equals(stores.get("c").files.get("web").spec().properties().get("port")),
                 "c took the newer revision");
     }
+
+    @Test
+    void randomPartitionsCrashesAndMovesNeverRunTwoCopies() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        final java.util.Random random = new java.util.Random(Long.getLong("vrrpd.chaos.seed", 20261123L));
+        final List<String> crashed = new ArrayList<>();
+        for (int step = 0; step < 16; step++) {
+            switch (random.nextInt(5)) {
+                case 0 -> {
+                    final List<String> shuffled = new ArrayList<>(NODES);
+                    java.util.Collections.shuffle(shuffled, random);
+                    shuffled.removeAll(crashed);
+                    if (shuffled.size() >= 2) {
+                        network.partition(List.of(shuffled.subList(0, 1), shuffled.subList(1, shuffled.size())));
+                    }
+                }
+                case 1 -> network.heal();
+                case 2 -> {
+                    if (crashed.isEmpty()) {
+                        final String victim = NODES.get(random.nextInt(3));
+                        network.crash(victim);
+                        runner.crashed(victim);
+                        crashed.add(victim);
+                    } else {
+                        final String back = crashed.removeFirst();
+                        hosts.remove(back).close(); // the zombie: its stops go nowhere the others can hear
+                        runner.crashed(back);
+                        startHost(back);
+                    }
+                }
+                case 3 -> quietly(() -> hosts.get(NODES.get(random.nextInt(3))).stop("web"));
+                default -> quietly(() -> hosts.get(NODES.get(random.nextInt(3))).start("web",
+                        NODES.get(random.nextInt(3))));
+            }
+            Thread.sleep(100 + random.nextInt(400));
+            assertTrue(runner.maxConcurrent <= 1, "two copies after step " + step + ": " + runner.runs);
+        }
+        network.heal();
+        for (final String back : crashed) {
+            hosts.remove(back).close();
+            runner.crashed(back);
+            startHost(back);
+        }
+        waitFor(() -> runner.running.getOrDefault("web", java.util.Set.of()).size() == 1
+                && hosts.values().stream().allMatch(h -> h.cluster().view().members().size() == 3),
+                "one copy once everything healed");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    private interface Verb {
+        void run() throws ServiceException;
+    }
+
+    private static void quietly(final Verb verb) {
+        try {
+            verb.run();
+        } catch (ServiceException e) {
+            // refused (no quorum, not started, node not in view): part of the chaos
+        }
+    }
 }
