@@ -17,13 +17,13 @@ import java.util.List;
  * {@code systemctl reload-or-restart UNIT}, which is the ABI's "reload, else restart" in one job (a unit without
  * ExecReload= is restarted). check: {@code systemctl is-active UNIT}, exit 0 = active; where the service is started
  * anything else is failing, where it is stopped an active unit is a stray copy (failing, so the daemon stops it).
- * status: {@code systemctl status --no-pager UNIT}, its text (exit 0-3 are answers: running, dead, not running).
+ * status: {@code systemctl status --no-pager UNIT}, its text (exit 0 running and 3 not running are answers).
  * The rest have the ABI defaults.
  */
 record SystemdUnit(Path systemctl) implements ServiceType {
 
-    /** systemctl's "no such unit" status exit: the first that is an error rather than a state. */
-    private static final int STATUS_NO_SUCH_UNIT = 4;
+    /** systemctl status's exit for a unit that exists and is not running (LSB "program is not running"). */
+    private static final int STATUS_NOT_RUNNING = 3;
 
     @Override
     public PrimitiveResult invoke(final ServiceSpec spec, final Primitive primitive, final Invocation invocation,
@@ -76,7 +76,9 @@ record SystemdUnit(Path systemctl) implements ServiceType {
         if (abnormal != null) {
             return abnormal;
         }
-        return run.exitCode() >= 0 && run.exitCode() < STATUS_NO_SUCH_UNIT
+        // 0 running, 3 not running: both are answers. 4 is "no such unit"; 1 is also what systemctl says when it
+        // cannot reach systemd at all ("System has not been booted with systemd"), so it is an error.
+        return run.exitCode() == 0 || run.exitCode() == STATUS_NOT_RUNNING
                 ? run.result(Primitive.STATUS, Outcome.SUCCESS, run.firstLine())
                 : run.result(Primitive.STATUS, Outcome.ERROR, "systemctl status " + unit + ": " + run.exitDetail());
     }
