@@ -45,6 +45,8 @@ record OcfAgent(Path ocfRoot, String provider, String agent, Map<Path, Set<Strin
             "OCF_ERR_UNIMPLEMENTED", "OCF_ERR_PERM", "OCF_ERR_INSTALLED", "OCF_ERR_CONFIGURED", "OCF_NOT_RUNNING",
             "OCF_RUNNING_MASTER", "OCF_FAILED_MASTER");
     private static final Pattern ACTION = Pattern.compile("<action\\s+name=\"([^\"]+)\"");
+    /** ocf_exit_reason's prefix (ocf-shellfuncs): the agent's own one-line reason for a failure. */
+    private static final String EXIT_REASON = "ocf-exit-reason:";
     private static final Duration META_DATA_TIMEOUT = Duration.ofSeconds(10);
 
     /** The agent named by {@code type} ({@code ocf:PROVIDER:AGENT}) under {@code ocfRoot}. */
@@ -230,8 +232,11 @@ record OcfAgent(Path ocfRoot, String provider, String agent, Map<Path, Set<Strin
         return ProgramRun.run(List.of(path().toString(), action), env, timeout);
     }
 
+    /** The code's name and the agent's reason: its {@code ocf-exit-reason:} line if it printed one, else its first. */
     private static String detail(final ProgramRun run) {
-        return codeName(run.exitCode()) + (run.firstLine().isEmpty() ? "" : ": " + run.firstLine());
+        final String reason = run.output().lines().filter(l -> l.startsWith(EXIT_REASON)).findFirst()
+                .map(l -> l.substring(EXIT_REASON.length()).strip()).orElse(run.firstLine());
+        return codeName(run.exitCode()) + (reason.isEmpty() ? "" : ": " + reason);
     }
 
     /** A fresh cache for {@link #of}: agent path to the actions of its meta-data. */
