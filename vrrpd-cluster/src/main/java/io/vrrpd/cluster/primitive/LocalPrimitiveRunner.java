@@ -48,7 +48,7 @@ public final class LocalPrimitiveRunner implements PrimitiveRunner, AutoCloseabl
     private final AddressesOnly addressesOnly = new AddressesOnly();
     private final Map<Path, Set<String>> ocfMetaData = OcfAgent.newCache();
 
-    /** A runner with the default timeouts, OCF agents under {@value} and the system's systemctl. */
+    /** A runner with the default timeouts, OCF agents under /usr/lib/ocf and /usr/bin/systemctl. */
     public LocalPrimitiveRunner() {
         this(Timeouts.DEFAULTS);
     }

@@ -211,6 +211,46 @@ class TypeProgramTest {
     }
 
     @Test
+    void everyRunIsLoggedInOneLineWithDurationAndResult() throws Exception {
+        final java.util.logging.Logger jul = java.util.logging.Logger.getLogger(LocalPrimitiveRunner.class.getName());
+        final List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(final java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        final java.util.logging.Level before = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.ALL);
+        jul.addHandler(handler);
+        try {
+            runner.run(spec("say", "listening"), Primitive.START, Fixtures.plain());
+            runner.run(spec("exit_stop", "1", "say", "busy"), Primitive.STOP, Fixtures.plain());
+            runner.run(spec(), Primitive.CHECK, Fixtures.inState(ServiceState.STARTED));
+        } finally {
+            jul.removeHandler(handler);
+            jul.setLevel(before);
+        }
+        final List<String> lines = records.stream().map(java.util.logging.LogRecord::getMessage).toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("service web \\(/.*/type\\): start SUCCESS exit 0 in \\d+ ms: listening"),
+                lines.get(0));
+        assertTrue(lines.get(1).matches("service web \\(.*\\): stop ERROR exit 1 in \\d+ ms: exit 1: busy"),
+                lines.get(1));
+        assertEquals(java.util.logging.Level.WARNING, records.get(1).getLevel());
+        assertEquals(java.util.logging.Level.FINE, records.get(2).getLevel(), "a fine check is DEBUG: " + lines);
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\n")), "one line each");
+    }
+
+    @Test
     void checkTimeoutIsAtMostTheInterval() {
         final ServiceSpec every300 = new ServiceSpec("web", "/bin/true", List.of(), null, 300, null);
         final ServiceSpec every60s = new ServiceSpec("web", "/bin/true", List.of(), null, 60_000, null);
