@@ -35,7 +35,8 @@ final class ExecCommand implements ServiceType {
     private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
             .filter(Files::isExecutable).findFirst().orElse(null);
     private static final int TAIL_BYTES = 4096;
-    private static final long POLL_NANOS = 10_000_000L;
+    /** Between two looks for the session's survivors: each look reads every /proc/PID/stat. */
+    private static final long POLL_NANOS = 25_000_000L;
 
     /** One supervised command. */
     static final class Supervised {

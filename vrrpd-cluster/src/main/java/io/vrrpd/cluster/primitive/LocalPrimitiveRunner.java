@@ -159,7 +159,7 @@ public final class LocalPrimitiveRunner implements PrimitiveRunner, AutoCloseabl
             final String failure = removeAddresses(spec);
             if (!failure.isEmpty()) {
                 result = new PrimitiveResult(Primitive.STOP, Outcome.ERROR, result.exitCode(), 0, result.output(),
-                        (result.succeeded() ? "" : result.detail()) + failure);
+                        result.succeeded() ? failure.substring(2) : result.detail() + failure);
             }
         }
         return result;
