@@ -110,6 +110,15 @@ class SystemdUnitTest {
         assertTrue(Files.notExists(dir.resolve("log")), "systemctl was not called");
     }
 
+    @Test
+    void missingSystemctlIsNotStarted() throws Exception {
+        final LocalPrimitiveRunner without = new LocalPrimitiveRunner(Fixtures.FAST, LocalPrimitiveRunner.OCF_ROOT,
+                dir.resolve("no-systemctl"));
+        final PrimitiveResult result = without.run(spec(), Primitive.START, Fixtures.plain());
+        assertEquals(Outcome.NOT_STARTED, result.outcome(), result.toString());
+        assertTrue(result.detail().contains("type systemd needs systemctl"), result.detail());
+    }
+
     /** The real systemctl, where systemd is not PID 1 (build containers): a clear error, not a hang. */
     @Test
     void realSystemctlWithoutSystemdIsAClearError() throws Exception {

@@ -264,6 +264,14 @@ class TypeProgramTest {
     }
 
     @Test
+    void timeoutsMustBePositive() {
+        final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new Timeouts(Duration.ZERO, Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertEquals("timeout 0 ms is not valid: allowed are positive durations", e.getMessage());
+    }
+
+    @Test
     void missingOrNonExecutableProgramIsNotStarted() throws Exception {
         PrimitiveResult result = runner.run(Fixtures.spec("web", dir.resolve("nope").toString(), Map.of()),
                 Primitive.START, Fixtures.plain());
