@@ -86,8 +86,13 @@ class ExecCommandTest {
     void commandThatExitsLaterFailsTheCheckWithItsStatus() throws Exception {
         final ServiceSpec spec = spec("sleep 0.6; echo lost the database; exit 5");
         assertEquals(Outcome.SUCCESS, run(spec, Primitive.START, null).outcome());
-        Thread.sleep(900);
-        final PrimitiveResult check = run(spec, Primitive.CHECK, ServiceState.STARTED);
+        PrimitiveResult check = run(spec, Primitive.CHECK, ServiceState.STARTED);
+        assertEquals(Outcome.SUCCESS, check.outcome(), "still running right after the start: " + check);
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (check.outcome() == Outcome.SUCCESS && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            check = run(spec, Primitive.CHECK, ServiceState.STARTED);
+        }
         assertEquals(Outcome.CHECK_FAILING, check.outcome(), check.toString());
         assertEquals(5, check.exitCode());
         assertTrue(check.detail().contains("exited with status 5") && check.detail().contains("lost the database"),
