@@ -87,10 +87,29 @@ public record ServiceSpec(String name, String type, List<IpPrefix> addresses, St
         }
     }
 
-    /** Whether {@code other} has the same primary configuration (type, addresses, link, check interval). */
+    /**
+     * Whether {@code other} has the same primary configuration: type, addresses, link, check interval, and the
+     * property that names what a built-in type runs ({@code unit} of systemd, {@code command} of exec) — changing
+     * that under a started service would leave the old unit or command running, unknown to the daemon.
+     */
     public boolean samePrimary(final ServiceSpec other) {
         return type.equals(other.type) && addresses.equals(other.addresses) && Objects.equals(link, other.link)
-                && checkIntervalMillis == other.checkIntervalMillis;
+                && checkIntervalMillis == other.checkIntervalMillis
+                && Objects.equals(primaryProperty(), other.primaryProperty());
+    }
+
+    /** The property that is primary configuration for this type ({@code unit}, {@code command}), or null. */
+    public String primaryPropertyName() {
+        return switch (type) {
+            case "systemd" -> "unit";
+            case "exec" -> "command";
+            default -> null;
+        };
+    }
+
+    private String primaryProperty() {
+        final String key = primaryPropertyName();
+        return key == null ? null : properties.get(key);
     }
 
     /** This spec with {@code changes} merged into its properties (an empty value removes the key). */

@@ -647,7 +647,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final ServiceSpec updated = applyChanges(service, changes);
         final boolean primary = !updated.samePrimary(service.spec());
         if (primary && !service.activeOn().isEmpty()) {
-            throw new ServiceException("primary configuration (" + String.join(", ", changedPrimaryKeys(changes))
+            throw new ServiceException("primary configuration (" + String.join(", ", changedPrimaryKeys(service, changes))
                     + ") cannot change while service " + service.name() + " is active on "
                     + String.join(", ", service.activeOn()) + ": deactivate-service it everywhere first");
         }
@@ -655,8 +655,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         return primary ? List.of() : onActiveNodes(service, "update");
     }
 
-    private static List<String> changedPrimaryKeys(final Map<String, String> changes) {
-        return changes.keySet().stream().filter(PRIMARY_KEYS::contains).sorted().toList();
+    private static List<String> changedPrimaryKeys(final StoredService service, final Map<String, String> changes) {
+        final String typeKey = service.spec().primaryPropertyName();
+        return changes.keySet().stream().filter(k -> PRIMARY_KEYS.contains(k) || k.equals(typeKey)).sorted().toList();
     }
 
     private static ServiceSpec applyChanges(final StoredService service, final Map<String, String> changes)
