@@ -188,7 +188,7 @@ class VrrpadmAgainstServiceControlTest {
         for (final ClusterField field : ClusterField.values()) {
             assertFalse(cluster.get(0).get(field.key()).isNull(), field.name());
         }
-        assertEquals("h1:up:member:3:yes\nh2:up:coordinator:3:yes\nh3:down:::\n",
+        assertEquals("h1:up:coordinator:3:yes\nh2:up:member:3:yes\nh3:down:::\n",
                 vrrpadm("show-cluster", "-p", "-o", "node,status,role,view,quorum").out());
     }
 }
