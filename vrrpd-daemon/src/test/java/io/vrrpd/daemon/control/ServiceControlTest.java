@@ -209,4 +209,25 @@ class ServiceControlTest {
         final ControlException unknown = assertThrows(ControlException.class, () -> verbs.handle("frob", json("{}")));
         assertEquals("unknown verb 'frob' (allowed: ", unknown.getMessage().substring(0, 30));
     }
+
+    @Test
+    @DisplayName("ControlVerbs.of: the router verbs always; the service verbs only with a ServiceControl")
+    void shouldAnswerServiceVerbsOnlyWithAServiceAdmin(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+            throws Exception {
+        final RouterControl routers = RouterControl.open(new io.vrrpd.daemon.config.RouterStore(dir),
+                new FakeRuntime(), new io.vrrpd.protocol.ManualClock(0));
+        final ControlVerbs without = ControlVerbs.of(routers, null);
+        assertEquals(json("[]"), without.handle("show-router", json("{}")));
+        assertEquals("show-service: this vrrpd runs without service clusters", assertThrows(ControlException.class,
+                () -> without.handle("show-service", json("{}"))).getMessage());
+        assertEquals(RouterControl.VERBS, without.verbs());
+
+        final ControlVerbs with = ControlVerbs.of(routers, control);
+        admin.services = List.of(redisStatus());
+        assertEquals(1, with.handle("show-service", json("{}")).size());
+        assertEquals(json("[]"), with.handle("show-router", json("{}")));
+        assertEquals(RouterControl.VERBS.size() + ServiceControl.VERBS.size(), with.verbs().size());
+        assertEquals("unknown verb 'frob' (allowed: " + String.join(", ", with.verbs()) + ")",
+                assertThrows(ControlException.class, () -> with.handle("frob", json("{}"))).getMessage());
+    }
 }
