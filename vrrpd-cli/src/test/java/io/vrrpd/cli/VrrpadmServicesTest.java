@@ -161,6 +161,9 @@ class VrrpadmServicesTest {
         assertEquals(new Run(0, "h1: ok: exit 0\n", ""), vrrpadm("reload-service", "redis"));
         results = "[]";
         assertEquals(new Run(0, "", ""), vrrpadm("check-service", "redis"), "no active host: nothing to report");
+        results = "\"nonsense\"";
+        assertEquals(new Run(3, "", "vrrpadm: vrrpd sent an unreadable answer to check-service\n"),
+                vrrpadm("check-service", "redis"));
     }
 
     @Test

@@ -64,6 +64,16 @@ class VrrpdMainTest {
     }
 
     @Test
+    void shouldDescribeTheClusterWhenTheConfigurationIsGood() throws IOException {
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[cluster]\nname = \"prod\"\n"
+                + "bind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.3\"]\n");
+        final Run run = run("--check-config", "--config-dir", configDir.toString());
+        assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().startsWith("vrrpd: " + configDir.resolve("vrrpd.toml") + ": node h1, cluster prod of 3"
+                + " members (quorum 2)\n"), run.out());
+    }
+
+    @Test
     void shouldRefuseToStartWithABrokenVrrpdToml() throws IOException {
         Files.writeString(configDir.resolve("vrrpd.toml"), "[cluster]\nname = \"c\"\nbind = \"192.0.2.1\"\n"
                 + "members = [\"192.0.2.1\"]\nprot = 7900\n");

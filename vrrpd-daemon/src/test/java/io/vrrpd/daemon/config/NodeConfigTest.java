@@ -161,6 +161,15 @@ class NodeConfigTest {
     }
 
     @Test
+    @DisplayName("no [node] name and no readable host name: refused, naming where it looked")
+    void shouldRefuseWithoutAHostName() {
+        final ConfigError error = assertThrows(InvalidFileException.class,
+                () -> NodeConfig.load(configDir, () -> null)).error();
+        assertEquals("[node] name: not set, and the host name cannot be read from /proc/sys/kernel/hostname (set"
+                + " [node] name = \"NAME\": 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)", error.message());
+    }
+
+    @Test
     @DisplayName("Endpoint: ADDR[:PORT], bare and bracketed IPv6, canonical text")
     void shouldParseEndpoints() {
         assertEquals("192.0.2.1:7800", Endpoint.parse("192.0.2.1", 7800).toString());

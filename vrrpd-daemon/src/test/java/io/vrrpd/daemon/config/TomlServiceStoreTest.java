@@ -59,6 +59,8 @@ class TomlServiceStoreTest {
         assertEquals(List.of(), loaded.errors());
         assertEquals(List.of(full, bare), loaded.services());
         assertEquals(List.of(full, bare), store().loadAll());
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(store().directory())));
     }
 
     @Test
