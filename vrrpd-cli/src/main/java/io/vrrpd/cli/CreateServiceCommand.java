@@ -40,7 +40,7 @@ final class CreateServiceCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--address"}, paramLabel = "ADDR/PLEN[,...]",
             description = "The service's addresses (repeatable): added before start, removed after stop, on the"
-                    + " host that runs it. Required for type ip; need -l.")
+                    + " host that runs it. Required for type ip; they need -l.")
     private List<String> addresses;
 
     @Option(names = {"-l", "--link"}, paramLabel = "LINK", description = "The interface the addresses go on.")
