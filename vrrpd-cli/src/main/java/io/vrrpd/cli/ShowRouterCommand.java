@@ -51,17 +51,8 @@ final class ShowRouterCommand implements Callable<Integer> {
             description = "Statistics view: advertisements sent and accepted, transitions, drops by reason.")
     private boolean statistics;
 
-    @Option(names = {"-p", "--parsable"},
-            description = "One line per router, fields separated by ':', no header; ':' and '\\' in values"
-                    + " escaped with '\\'. Needs -o.")
-    private boolean parsable;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FIELD[,FIELD...]",
-            description = "Fields to show, from any view, any case; 'all' for every field.")
-    private String output;
-
-    @Option(names = "--json", description = "A JSON array of objects with lower-case field names.")
-    private boolean json;
+    @Mixin
+    private OutputOptions format;
 
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "Only this router.")
     private String name;
@@ -79,9 +70,7 @@ final class ShowRouterCommand implements Callable<Integer> {
         }
         final List<JsonNode> routers = new ArrayList<>();
         result.forEach(routers::add);
-        parent.print(json ? RouterTable.json(fields, routers)
-                : parsable ? RouterTable.parsable(fields, routers)
-                : RouterTable.human(fields, routers));
+        parent.print(format.render(fields, routers));
         return 0;
     }
 
@@ -90,16 +79,8 @@ final class ShowRouterCommand implements Callable<Integer> {
         if ((peer ? 1 : 0) + (extended ? 1 : 0) + (statistics ? 1 : 0) > 1) {
             throw CliException.usage("show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics");
         }
-        if (parsable && output == null) {
-            throw CliException.usage("show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]");
-        }
-        if (parsable && json) {
-            throw CliException.usage("show-router: -p/--parsable and --json cannot be combined");
-        }
-        if (output != null) {
-            return Field.parseList(output);
-        }
-        return (extended ? View.EXTENDED : peer ? View.PEER_INFO : statistics ? View.STATISTICS : View.PLAIN)
-                .fields();
+        return format.fields("show-router", Field.class,
+                (extended ? View.EXTENDED : peer ? View.PEER_INFO : statistics ? View.STATISTICS : View.PLAIN)
+                        .fields());
     }
 }

@@ -23,12 +23,17 @@ import java.util.concurrent.Callable;
 @Command(name = "vrrpadm", mixinStandardHelpOptions = true, versionProvider = VrrpadmMain.Version.class,
         subcommands = {CreateRouterCommand.class, RouterVerbCommands.Delete.class, RouterVerbCommands.Enable.class,
                 RouterVerbCommands.Disable.class, ModifyRouterCommand.class, RouterVerbCommands.Clear.class,
-                ShowRouterCommand.class},
-        description = {"Administer vrrpd's virtual routers. 'vrrpadm SUBCOMMAND --help' describes each."},
+                ShowRouterCommand.class, CreateServiceCommand.class, ServiceVerbCommands.Delete.class,
+                ServiceVerbCommands.Activate.class, ServiceVerbCommands.Deactivate.class,
+                ServiceVerbCommands.Start.class, ServiceVerbCommands.Stop.class, ServiceVerbCommands.Restart.class,
+                ServiceVerbCommands.Reload.class, ServiceVerbCommands.Update.class, ServiceVerbCommands.Check.class,
+                ServiceVerbCommands.Clear.class, ShowServiceCommand.class, ShowClusterCommand.class},
+        description = {"Administer vrrpd's virtual routers and service clusters. 'vrrpadm SUBCOMMAND --help'"
+                + " describes each."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:success",
-                "1:vrrpd refused the request or could not carry it out",
+                "1:vrrpd refused the request or could not carry it out (service verbs: or it failed on a host)",
                 "2:wrong command line (nothing was sent)",
                 "3:vrrpd could not be reached, or its answer could not be read"})
 public final class VrrpadmMain implements Callable<Integer> {

@@ -157,9 +157,9 @@ class VrrpadmMainTest {
     void shouldShowRouters() throws IOException {
         final Run plain = vrrpadm("show-router");
         assertEquals(0, plain.status());
-        assertEquals(RouterTable.human(View.PLAIN.fields(), Routers.list()), plain.out());
-        assertEquals(RouterTable.human(View.EXTENDED.fields(), Routers.list()), vrrpadm("show-router", "-x").out());
-        assertEquals(RouterTable.human(View.PEER_INFO.fields(), Routers.list()), vrrpadm("show-router", "--peer").out());
+        assertEquals(Table.human(View.PLAIN.fields(), Routers.list()), plain.out());
+        assertEquals(Table.human(View.EXTENDED.fields(), Routers.list()), vrrpadm("show-router", "-x").out());
+        assertEquals(Table.human(View.PEER_INFO.fields(), Routers.list()), vrrpadm("show-router", "--peer").out());
         assertEquals("db6:fe80\\:\\:2:200\n", vrrpadm("show-router", "-p", "-o", "name,PEER,p_prio", "db6").out());
         assertEquals(JSON.readTree("[{\"name\":\"db6\",\"state\":\"BACKUP\"}]"),
                 JSON.readTree(vrrpadm("show-router", "--json", "-o", "name,state", "db6").out()));

@@ -1,10 +1,15 @@
 package io.vrrpd.daemon;
 
+import io.vrrpd.cluster.ServiceSpec;
 import io.vrrpd.daemon.config.ConfigError;
+import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.MacMode;
+import io.vrrpd.daemon.config.NodeConfig;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.daemon.config.TomlServiceStore;
 import io.vrrpd.daemon.control.ControlServer;
+import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.HookRunner;
@@ -32,7 +37,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code vrrpd} command (DESIGN.md §2): loads the router files, runs the routers on Linux
+ * The {@code vrrpd} command (DESIGN.md §2): reads vrrpd.toml (refusing to start on an error in it), loads the
+ * router files, runs the routers on Linux
  * ({@link LinuxRouterRuntime}), serves the control socket, and handles signals — SIGTERM/SIGINT: every Master
  * sends priority 0 and releases its addresses, then exit 0; SIGHUP: reload the router files.
  */
@@ -48,7 +54,8 @@ import java.util.concurrent.Callable;
 public final class VrrpdMain implements Callable<Integer> {
 
     @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "/etc/vrrpd",
-            description = "Configuration: vrrpd.toml and routers/NAME.toml (default: ${DEFAULT-VALUE}).")
+            description = "Configuration: vrrpd.toml, routers/NAME.toml and services/NAME.toml"
+                    + " (default: ${DEFAULT-VALUE}).")
     private Path configDir;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/vrrpd",
@@ -64,7 +71,8 @@ public final class VrrpdMain implements Callable<Integer> {
     private String http;
 
     @Option(names = "--check-config",
-            description = "Check the router files and exit: one 'file:line: message' per error, exit 1 on any.")
+            description = "Check vrrpd.toml, the router files and the service files and exit: one 'file:line: message'"
+                    + " per error, exit 1 on any.")
     private boolean checkConfig;
 
     @Option(names = "--release-addresses",
@@ -76,6 +84,8 @@ public final class VrrpdMain implements Callable<Integer> {
 
     private PrintWriter out;
     private PrintWriter err;
+    /** vrrpd.toml as read at start: this node's name, its cluster, the defaults. */
+    private NodeConfig node;
 
     @Override
     public Integer call() {
@@ -94,6 +104,13 @@ public final class VrrpdMain implements Callable<Integer> {
     }
 
     private int runDaemon() {
+        // vrrpd.toml first: a broken one refuses the start before anything is touched (FILE:LINE: message).
+        try {
+            node = NodeConfig.load(configDir);
+        } catch (InvalidFileException e) {
+            err.println(e.error());
+            return 1;
+        }
         DaemonLogging.install();
         // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
         // take down the first one's VNICs (and its removeLeftovers would delete the others).
@@ -143,7 +160,8 @@ public final class VrrpdMain implements Callable<Integer> {
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
             runtime.removeLeftovers();
-            server = ControlServer.start(socket, control);
+            // The service verbs join once the cluster's ServiceAdmin runs in this daemon.
+            server = ControlServer.start(socket, ControlVerbs.of(control, null));
         } catch (IOException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
             runtime.shutdown("vrrpd failed to start");
@@ -176,7 +194,7 @@ public final class VrrpdMain implements Callable<Integer> {
             }
         }));
         Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
-                + store.directory() + "; control socket " + server.path());
+                + store.directory() + "; control socket " + server.path() + "; " + describe(node));
         final SystemdNotifier systemd = SystemdNotifier.start(runtime.loop());
         systemd.ready(runtime.names().size() + " router(s); control socket " + server.path());
         try {
@@ -250,20 +268,48 @@ public final class VrrpdMain implements Callable<Integer> {
         }
     }
 
+    /** One phrase for the log and --check-config: the node and its cluster. */
+    private static String describe(final NodeConfig node) {
+        return "node " + node.nodeName() + ", " + (node.clusterOfOne() ? "a cluster of one"
+                : "cluster " + node.cluster().name() + " of " + node.cluster().members().size() + " members (quorum "
+                + node.cluster().quorumSize() + ")");
+    }
+
+    /** Every configuration file: vrrpd.toml, routers/*.toml, services/*.toml; all errors, then exit 1 on any. */
     private int checkConfig() {
+        final List<String> errors = new ArrayList<>();
+        final List<String> fine = new ArrayList<>();
+        long checkInterval = ServiceSpec.DEFAULT_CHECK_MS;
+        try {
+            final NodeConfig config = NodeConfig.load(configDir);
+            checkInterval = config.checkIntervalMillis();
+            fine.add("vrrpd: " + NodeConfig.fileIn(configDir)
+                    + (Files.exists(NodeConfig.fileIn(configDir)) ? "" : " (absent: defaults)") + ": " + describe(config));
+        } catch (InvalidFileException e) {
+            errors.add(e.error().toString());
+        }
         final RouterStore store = new RouterStore(configDir);
         try {
             final RouterStore.Loaded loaded = store.loadAll();
-            loaded.errors().stream().map(ConfigError::toString).forEach(err::println);
-            if (!loaded.errors().isEmpty()) {
-                return 1;
-            }
-            out.println("vrrpd: " + loaded.routers().size() + " router(s) in " + store.directory() + ": OK");
-            return 0;
+            loaded.errors().stream().map(ConfigError::toString).forEach(errors::add);
+            fine.add("vrrpd: " + loaded.routers().size() + " router(s) in " + store.directory() + ": OK");
         } catch (IOException e) {
-            err.println(store.directory() + ":1: cannot read the directory: " + e.getMessage());
+            errors.add(store.directory() + ":1: cannot read the directory: " + e.getMessage());
+        }
+        final TomlServiceStore services = new TomlServiceStore(configDir, checkInterval);
+        try {
+            final TomlServiceStore.Loaded loaded = services.read();
+            loaded.errors().stream().map(ConfigError::toString).forEach(errors::add);
+            fine.add("vrrpd: " + loaded.services().size() + " service(s) in " + services.directory() + ": OK");
+        } catch (IOException e) {
+            errors.add(services.directory() + ":1: cannot read the directory: " + e.getMessage());
+        }
+        errors.forEach(err::println);
+        if (!errors.isEmpty()) {
             return 1;
         }
+        fine.forEach(out::println);
+        return 0;
     }
 
     /** Runs vrrpd; returns the exit status. */

@@ -36,7 +36,52 @@ class VrrpdMainTest {
     void shouldPassAGoodConfiguration() throws IOException {
         router("web.toml", "vrid = 51\nlink = \"eth0\"\naddress_family = \"inet\"\naddresses = [\"192.0.2.1/24\"]\n");
         final Run run = run("--check-config", "--config-dir", configDir.toString());
-        assertEquals(new Run(0, "vrrpd: 1 router(s) in " + configDir.resolve("routers") + ": OK\n", ""), run);
+        assertEquals(0, run.status(), run.toString());
+        assertEquals("", run.err());
+        assertTrue(run.out().startsWith("vrrpd: " + configDir.resolve("vrrpd.toml") + " (absent: defaults): node "),
+                run.out());
+        assertTrue(run.out().endsWith(", a cluster of one\nvrrpd: 1 router(s) in " + configDir.resolve("routers")
+                + ": OK\nvrrpd: 0 service(s) in " + configDir.resolve("services") + ": OK\n"), run.out());
+    }
+
+    @Test
+    void shouldCheckVrrpdTomlAndServiceFilesToo() throws IOException {
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[defaults]\ncheck_interval = 700\n");
+        Files.createDirectories(configDir.resolve("services"));
+        Files.writeString(configDir.resolve("services").resolve("web.toml"), "type = \"systemd\"\n[properties]\n"
+                + "unit = \"nginx.service\"\n");
+        assertEquals(new Run(0, "vrrpd: " + configDir.resolve("vrrpd.toml") + ": node h1, a cluster of one\n"
+                + "vrrpd: 0 router(s) in " + configDir.resolve("routers") + ": OK\n"
+                + "vrrpd: 1 service(s) in " + configDir.resolve("services") + ": OK\n", ""),
+                run("--check-config", "--config-dir", configDir.toString()));
+
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n\n[web]\nlisten = \"192.0.2.1\"\n");
+        final Path broken = Files.writeString(configDir.resolve("services").resolve("db.toml"), "type = \"exec\"\n");
+        final Run run = run("--check-config", "--config-dir", configDir.toString());
+        assertEquals(new Run(1, "", configDir.resolve("vrrpd.toml") + ":5: [web] listen: '192.0.2.1' has no port (expected:"
+                + " ADDR:PORT, IPv6 as [ADDR]:PORT)\n" + broken + ":1: properties: type exec needs the property command"
+                + " (-P command='...')\n"), run);
+    }
+
+    @Test
+    void shouldDescribeTheClusterWhenTheConfigurationIsGood() throws IOException {
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[cluster]\nname = \"prod\"\n"
+                + "bind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.3\"]\n");
+        final Run run = run("--check-config", "--config-dir", configDir.toString());
+        assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().startsWith("vrrpd: " + configDir.resolve("vrrpd.toml") + ": node h1, cluster prod of 3"
+                + " members (quorum 2)\n"), run.out());
+    }
+
+    @Test
+    void shouldRefuseToStartWithABrokenVrrpdToml() throws IOException {
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[cluster]\nname = \"c\"\nbind = \"192.0.2.1\"\n"
+                + "members = [\"192.0.2.1\"]\nprot = 7900\n");
+        final Run run = run("--config-dir", configDir.toString(), "--state-dir", configDir.resolve("state").toString(),
+                "--socket", configDir.resolve("vrrpd.sock").toString());
+        assertEquals(new Run(1, "", configDir.resolve("vrrpd.toml") + ":5: [cluster] prot: unknown key (allowed: name,"
+                + " bind, port, members, key_file)\n"), run);
+        assertTrue(Files.notExists(configDir.resolve("state")), "nothing was started");
     }
 
     @Test

@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -84,7 +81,7 @@ public final class RouterStore {
                 routers.stream().filter(parsed.spec::conflictsWith).findFirst().ifPresentOrElse(
                         other -> errors.add(conflict(file, parsed, other)), () -> routers.add(parsed.spec));
             } catch (InvalidFileException e) {
-                errors.add(e.error);
+                errors.add(e.error());
             }
         }
         return new Loaded(routers, errors);
@@ -115,15 +112,8 @@ public final class RouterStore {
     }
 
     private Parsed load(final Path file) throws InvalidFileException {
-        final String text = read(file);
-        final JsonNode tree;
-        try {
-            tree = toml.readTree(text);
-        } catch (JsonProcessingException e) {
-            final String message = oneLine(e.getOriginalMessage());
-            throw new InvalidFileException(new ConfigError(file, syntaxErrorLine(text, e, message),
-                    "TOML syntax error: " + message));
-        }
+        final String text = TomlFiles.read(file);
+        final JsonNode tree = TomlFiles.parse(toml, file, text);
         final String fileName = file.getFileName().toString();
         final String name = fileName.substring(0, fileName.length() - SUFFIX.length());
         try {
@@ -135,17 +125,6 @@ public final class RouterStore {
         }
     }
 
-    private static String read(final Path file) throws InvalidFileException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidFileException(new ConfigError(file, 1, "not UTF-8 text (TOML files are UTF-8)"));
-        } catch (IOException e) {
-            throw new InvalidFileException(new ConfigError(file, 1, "cannot read: " + e));
-        }
-    }
-
     private ConfigError conflict(final Path file, final Parsed parsed, final RouterSpec other) {
         final RouterSpec spec = parsed.spec;
         return new ConfigError(file, lineOf(parsed.text, RouterSpecTree.VRID),
@@ -153,51 +132,8 @@ public final class RouterStore {
                         + other.name() + "' (" + fileOf(other.name()) + ")");
     }
 
-    /**
-     * The parser's line, except where its position has already passed the newline that ends the offending
-     * line: a duplicate key is noticed after its value's newline, and an unclosed value at the end of the
-     * file; both then point at column 1 of the next (possibly non-existent) line.
-     */
-    private static int syntaxErrorLine(final String text, final JsonProcessingException e, final String message) {
-        if (e.getLocation() == null || e.getLocation().getLineNr() < 1) {
-            return 1;
-        }
-        final int line = e.getLocation().getLineNr();
-        final int lines = (int) text.chars().filter(c -> c == '\n').count() + (text.endsWith("\n") ? 0 : 1);
-        final boolean pastNewline = e.getLocation().getColumnNr() == 1 && line > 1
-                && (line > lines || message.startsWith("Duplicate key"));
-        return pastNewline ? line - 1 : line;
-    }
-
     /** The 1-based line where {@code key} is set ({@code key =} or {@code [key]}), else 1. */
     static int lineOf(final String text, final String key) {
-        if (key == null) {
-            return 1;
-        }
-        final Pattern pattern = Pattern.compile("^\\s*(\\[\\s*)?(\"?)" + Pattern.quote(key) + "\\2\\s*[=\\].]");
-        final String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (pattern.matcher(lines[i]).find()) {
-                return i + 1;
-            }
-        }
-        return 1;
-    }
-
-    private static String oneLine(final String message) {
-        final String text = message == null ? "syntax error" : message.strip();
-        final int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
-    }
-
-    /** Carries one file's error out of the parsing steps; never leaves this class. */
-    private static final class InvalidFileException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient ConfigError error;
-
-        InvalidFileException(final ConfigError error) {
-            super(error.message(), null, false, false);
-            this.error = error;
-        }
+        return TomlFiles.lineOf(text, key);
     }
 }

@@ -30,7 +30,8 @@ import java.util.TreeMap;
 public final class RouterControl implements ControlHandler {
 
     private static final System.Logger LOG = System.getLogger(RouterControl.class.getName());
-    private static final List<String> VERBS = List.of("create-router", "delete-router", "enable-router",
+    /** The verbs this handler answers. */
+    public static final List<String> VERBS = List.of("create-router", "delete-router", "enable-router",
             "disable-router", "modify-router", "clear-router", "show-router");
 
     private final RouterStore store;

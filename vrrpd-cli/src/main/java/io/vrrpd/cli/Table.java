@@ -15,23 +15,23 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /**
- * Renders show-router's answer — one JSON object per router holding every field — in the three output
- * forms. Pure: rows and columns in, text out.
+ * Renders a show verb's answer — one JSON object per row (router, service, service on a node, cluster member)
+ * holding every field — in the three output forms. Pure: rows and columns in, text out.
  */
-final class RouterTable {
+final class Table {
 
     /** What a human sees for a value the daemon does not have (illumos' ofmt convention). */
     static final String NONE = "--";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private RouterTable() {
+    private Table() {
     }
 
-    /** A header, then one row per router, columns left-aligned and separated by at least two spaces. */
-    static String human(final List<Field> fields, final List<JsonNode> routers) {
+    /** A header, then one row per router (service, …), columns left-aligned and separated by at least two spaces. */
+    static String human(final List<? extends Column> fields, final List<JsonNode> routers) {
         final List<List<String>> rows = new ArrayList<>();
-        rows.add(fields.stream().map(Field::name).toList());
+        rows.add(fields.stream().map(Column::name).toList());
         for (final JsonNode router : routers) {
             rows.add(fields.stream().map(field -> orNone(text(router.get(field.key())))).toList());
         }
@@ -53,10 +53,10 @@ final class RouterTable {
     }
 
     /**
-     * {@code -p -o …}: one line per router, fields separated by {@code :}, no header; a {@code :} or
+     * {@code -p -o …}: one line per row, fields separated by {@code :}, no header; a {@code :} or
      * {@code \} inside a value is escaped with {@code \}, so a script can split IPv6 addresses safely.
      */
-    static String parsable(final List<Field> fields, final List<JsonNode> routers) {
+    static String parsable(final List<? extends Column> fields, final List<JsonNode> routers) {
         final StringBuilder out = new StringBuilder();
         for (final JsonNode router : routers) {
             out.append(fields.stream().map(field -> escape(text(router.get(field.key()))))
@@ -66,11 +66,11 @@ final class RouterTable {
     }
 
     /** {@code --json}: an array of objects holding the selected fields under their lower-case names. */
-    static String json(final List<Field> fields, final List<JsonNode> routers) {
+    static String json(final List<? extends Column> fields, final List<JsonNode> routers) {
         final ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (final JsonNode router : routers) {
             final ObjectNode object = array.addObject();
-            for (final Field field : fields) {
+            for (final Column field : fields) {
                 final JsonNode value = router.get(field.key());
                 object.set(field.key(), value == null ? NullNode.getInstance() : value);
             }
@@ -92,7 +92,7 @@ final class RouterTable {
             return "";
         }
         if (value.isArray()) {
-            return StreamSupport.stream(value.spliterator(), false).map(RouterTable::text)
+            return StreamSupport.stream(value.spliterator(), false).map(Table::text)
                     .collect(Collectors.joining(","));
         }
         if (value.isObject()) {

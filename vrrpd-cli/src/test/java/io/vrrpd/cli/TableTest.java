@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RouterTableTest {
+class TableTest {
 
     @Test
     @DisplayName("plain view: NAME VRID LINK AF PRIO ADV_INTV MODE STATE VNIC, aligned, with a header")
@@ -19,7 +19,7 @@ class RouterTableTest {
                 NAME  VRID  LINK  AF    PRIO  ADV_INTV  MODE  STATE   VNIC
                 web   51    eth0  IPv4  100   1000      e-pa  MASTER  vrrp4-51
                 db6   7     eth1  IPv6  255   100       eopa  BACKUP  vrrp6-7
-                """, RouterTable.human(View.PLAIN.fields(), Routers.list()));
+                """, Table.human(View.PLAIN.fields(), Routers.list()));
     }
 
     @Test
@@ -29,7 +29,7 @@ class RouterTableTest {
                 NAME  ADMIN    STATE   PRV_STAT  STAT_LAST  VNIC      PRIMARY_IP  VIRTUAL_IPS                    REASON
                 web   online   MASTER  BACKUP    12.345s    vrrp4-51  192.0.2.1   192.0.2.100/24,192.0.2.101/24  preempted
                 db6   offline  BACKUP  INIT      0.250s     vrrp6-7   fe80::1     fe80::200:5eff:fe00:207/64     dep a\\b:c failed
-                """, RouterTable.human(View.EXTENDED.fields(), Routers.list()));
+                """, Table.human(View.EXTENDED.fields(), Routers.list()));
     }
 
     @Test
@@ -39,7 +39,7 @@ class RouterTableTest {
                 NAME  PEER     P_PRIO  P_INTV  P_ADV_LAST  M_DOWN_INTV
                 web   --       --      --      --          3609
                 db6   fe80::2  200     100     0.031s      300
-                """, RouterTable.human(View.PEER_INFO.fields(), Routers.list()));
+                """, Table.human(View.PEER_INFO.fields(), Routers.list()));
     }
 
     @Test
@@ -49,15 +49,15 @@ class RouterTableTest {
                 NAME  STATE   ADV_SENT  ADV_RCVD  TRANSITIONS  DROPS
                 web   MASTER  1200      3         2            bad_ttl=4,bad_checksum=1
                 db6   BACKUP  0         900       1            --
-                """, RouterTable.human(View.STATISTICS.fields(), Routers.list()));
+                """, Table.human(View.STATISTICS.fields(), Routers.list()));
         assertEquals("web:bad_ttl=4,bad_checksum=1\n",
-                RouterTable.parsable(Field.parseList("name,drops"), Routers.list().subList(0, 1)));
+                Table.parsable(Field.parseList("name,drops"), Routers.list().subList(0, 1)));
     }
 
     @Test
     void shouldPrintOnlyTheHeaderWithoutRouters() {
         assertEquals("NAME  PEER  P_PRIO  P_INTV  P_ADV_LAST  M_DOWN_INTV\n",
-                RouterTable.human(View.PEER_INFO.fields(), List.of()));
+                Table.human(View.PEER_INFO.fields(), List.of()));
     }
 
     @Test
@@ -66,10 +66,10 @@ class RouterTableTest {
         assertEquals("""
                 web:192.0.2.1::online
                 db6:fe80\\:\\:1:fe80\\:\\:2:offline
-                """, RouterTable.parsable(Field.parseList("name,primary_ip,PEER,Admin"), Routers.list()));
+                """, Table.parsable(Field.parseList("name,primary_ip,PEER,Admin"), Routers.list()));
         assertEquals("db6:dep a\\\\b\\:c failed\n",
-                RouterTable.parsable(Field.parseList("name,reason"), Routers.list().subList(1, 2)));
-        assertEquals("", RouterTable.parsable(Field.parseList("name"), List.of()));
+                Table.parsable(Field.parseList("name,reason"), Routers.list().subList(1, 2)));
+        assertEquals("", Table.parsable(Field.parseList("name"), List.of()));
     }
 
     @Test
@@ -80,7 +80,7 @@ class RouterTableTest {
         assertEquals(View.PLAIN.fields(), all.subList(0, 9));
         assertTrue(all.containsAll(View.EXTENDED.fields()) && all.containsAll(View.PEER_INFO.fields()));
         assertEquals("web:51:eth0:IPv4:100:1000:e-pa:MASTER:vrrp4-51:online:BACKUP:12.345s:192.0.2.1:"
-                + "192.0.2.100/24,192.0.2.101/24:preempted:::::3609:1200:3:2:bad_ttl=4,bad_checksum=1:2:1\n", RouterTable.parsable(all, Routers.list().subList(0, 1)));
+                + "192.0.2.100/24,192.0.2.101/24:preempted:::::3609:1200:3:2:bad_ttl=4,bad_checksum=1:2:1\n", Table.parsable(all, Routers.list().subList(0, 1)));
     }
 
     @Test
@@ -99,14 +99,14 @@ class RouterTableTest {
         assertEquals(json.readTree("""
                 [{"name":"web","virtual_ips":["192.0.2.100/24","192.0.2.101/24"],"peer":null,"prio":100},
                  {"name":"db6","virtual_ips":["fe80::200:5eff:fe00:207/64"],"peer":"fe80::2","prio":255}]"""),
-                json.readTree(RouterTable.json(Field.parseList("NAME,virtual_ips,peer,prio"), Routers.list())));
-        assertEquals(json.readTree("[]"), json.readTree(RouterTable.json(View.PLAIN.fields(), List.of())));
+                json.readTree(Table.json(Field.parseList("NAME,virtual_ips,peer,prio"), Routers.list())));
+        assertEquals(json.readTree("[]"), json.readTree(Table.json(View.PLAIN.fields(), List.of())));
     }
 
     @Test
     void shouldTreatMissingFieldsAsNone() throws Exception {
         final var router = new ObjectMapper().readTree("{\"name\":\"old\"}");
-        assertEquals("NAME  STATE\nold   --\n", RouterTable.human(Field.parseList("name,state"), List.of(router)));
-        assertEquals("old:\n", RouterTable.parsable(Field.parseList("name,state"), List.of(router)));
+        assertEquals("NAME  STATE\nold   --\n", Table.human(Field.parseList("name,state"), List.of(router)));
+        assertEquals("old:\n", Table.parsable(Field.parseList("name,state"), List.of(router)));
     }
 }

@@ -1,0 +1,90 @@
+package io.vrrpd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vrrpadm show-service}: the daemon sends every field; this picks the view's columns and formats. */
+@Command(name = "show-service", sortOptions = false,
+        description = {
+                "Show services (all, or NAME).",
+                "",
+                "Default fields: NAME TYPE STATE STARTED_ON ACTIVE_ON ADDRESSES",
+                "-x fields:      NAME NODE ACTIVE STATE LAST_CHECK LAST_ACTION RESULT STATUS",
+                "                (one row per host that knows the service)",
+                "More fields:    LINK CHECK_INTV WANTED PROPERTIES",
+                "STATE: started|stopped|failed|starting|stopping (with -x: on that host).",
+                "STARTED_ON: the host it runs on. ACTIVE: true|false.",
+                "LAST_CHECK: the last check's result and age, e.g. 'fine 2.345s ago'.",
+                "LAST_ACTION: the last primitive run and its age; RESULT: how it ended.",
+                "STATUS: the first line of the status primitive's output. CHECK_INTV in ms.",
+                "WANTED: whether the cluster keeps it started. PROPERTIES: key=value,...",
+                "A per-host field in -o makes one row per host, as -x.",
+                "A value the daemon does not have shows as -- (empty with -p, null with --json).",
+                ""})
+final class ShowServiceCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private VrrpadmMain parent;
+
+    @Mixin
+    private SocketOption socket;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = {"-x", "--extended"}, description = "Extended view: one row per host.")
+    private boolean extended;
+
+    @Mixin
+    private OutputOptions format;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Only this service.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        final List<ServiceField> fields = format.fields("show-service", ServiceField.class,
+                extended ? ServiceField.EXTENDED : ServiceField.PLAIN);
+        final ObjectNode args = JsonNodeFactory.instance.objectNode();
+        if (name != null) {
+            args.put("name", name);
+        }
+        final JsonNode result = parent.call(socket, "show-service", args);
+        if (!result.isArray()) {
+            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-service");
+        }
+        parent.print(format.render(fields, rows(result, extended || ServiceField.perNode(fields))));
+        return 0;
+    }
+
+    /**
+     * One row per service, or with {@code perNode} one per host: the service's fields with the host's over them
+     * (its STATE is the state on that host).
+     */
+    static List<JsonNode> rows(final JsonNode services, final boolean perNode) {
+        final List<JsonNode> rows = new ArrayList<>();
+        for (final JsonNode service : services) {
+            if (!perNode) {
+                rows.add(service);
+                continue;
+            }
+            for (final JsonNode node : service.path("nodes")) {
+                final ObjectNode row = ((ObjectNode) service).deepCopy();
+                row.remove("nodes");
+                row.setAll((ObjectNode) node);
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}

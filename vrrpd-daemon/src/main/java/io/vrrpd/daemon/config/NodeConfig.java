@@ -1,0 +1,258 @@
+package io.vrrpd.daemon.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.protocol.IpAddress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * This host's settings, {@code CONFIG_DIR/vrrpd.toml} (DESIGN.md §2; keys in docs/CONFIG.md). The file is
+ * optional: without it the node is named after the host and is a cluster of one. Every key is checked, unknown
+ * keys and tables included, and a problem is one {@code FILE:LINE: message} naming the key and the allowed values:
+ * the daemon refuses to start with it, and {@code vrrpd --check-config} prints it.
+ *
+ * @param nodeName            {@code [node] name}; default: the host name
+ * @param cluster             {@code [cluster]}, or null: a cluster of one
+ * @param webListen           {@code [web] listen}, or null: no web server (off by default)
+ * @param checkIntervalMillis {@code [defaults] check_interval}: the check interval of a service created without
+ *                            one ({@code create-service} without {@code -c})
+ */
+public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webListen, long checkIntervalMillis) {
+
+    public static final String FILE_NAME = "vrrpd.toml";
+    /** Where the kernel keeps the host name (the UTS namespace's, as uname(2) gives it). */
+    static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final String NAME_RULE = "1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit";
+    private static final Map<String, List<String>> TABLES = Map.of(
+            "node", List.of("name"),
+            "cluster", List.of("name", "bind", "port", "members", "key_file"),
+            "web", List.of("listen"),
+            "defaults", List.of("check_interval"));
+    private static final String TABLE_LIST = "[node], [cluster], [web], [defaults]";
+
+    /** Whether this host is a cluster of one (no {@code [cluster]} table). */
+    public boolean clusterOfOne() {
+        return cluster == null;
+    }
+
+    /** The file in {@code configDir}. */
+    public static Path fileIn(final Path configDir) {
+        return configDir.resolve(FILE_NAME);
+    }
+
+    /** Reads {@code configDir/vrrpd.toml} (absent: defaults), the host name from the kernel. */
+    public static NodeConfig load(final Path configDir) throws InvalidFileException {
+        return load(configDir, NodeConfig::kernelHostName);
+    }
+
+    /** Reads {@code configDir/vrrpd.toml}; {@code hostName} gives the default node name (null: unknown). */
+    public static NodeConfig load(final Path configDir, final Supplier<String> hostName) throws InvalidFileException {
+        final Path file = fileIn(configDir);
+        if (!Files.exists(file)) {
+            return new NodeConfig(defaultName(file, hostName), null, null, ServiceSpec.DEFAULT_CHECK_MS);
+        }
+        final String text = TomlFiles.read(file);
+        return new Reader(file, text, configDir).read(TomlFiles.parse(new TomlMapper(), file, text), hostName);
+    }
+
+    private static String kernelHostName() {
+        try {
+            return Files.readString(HOSTNAME).strip();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String defaultName(final Path file, final Supplier<String> hostName) throws InvalidFileException {
+        final String host = hostName.get();
+        if (host == null || host.isEmpty()) {
+            throw new InvalidFileException(new ConfigError(file, 1, "[node] name: not set, and the host name cannot"
+                    + " be read from " + HOSTNAME + " (set [node] name = \"NAME\": " + NAME_RULE + ")"));
+        }
+        if (!NAME.matcher(host).matches()) {
+            throw new InvalidFileException(new ConfigError(file, 1, "[node] name: not set, and the host name '" + host
+                    + "' is not a valid node name (set [node] name = \"NAME\": " + NAME_RULE + ")"));
+        }
+        return host;
+    }
+
+    /** One pass over the tree; knows the text, to name the line of each problem. */
+    private record Reader(Path file, String text, Path configDir) {
+
+        NodeConfig read(final JsonNode tree, final Supplier<String> hostName) throws InvalidFileException {
+            for (final Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
+                final Map.Entry<String, JsonNode> entry = it.next();
+                final String table = entry.getKey();
+                if (!TABLES.containsKey(table)) {
+                    throw entry.getValue().isObject()
+                            ? error(table, null, "[" + table + "]: unknown table (allowed: " + TABLE_LIST + ")")
+                            : error("", table, table + ": unknown key (allowed at the top: the tables " + TABLE_LIST
+                            + ")");
+                }
+                if (!entry.getValue().isObject()) {
+                    throw error("", table, table + ": expected the table [" + table + "] (keys: "
+                            + String.join(", ", TABLES.get(table)) + ")");
+                }
+                for (final Iterator<String> keys = entry.getValue().fieldNames(); keys.hasNext(); ) {
+                    final String key = keys.next();
+                    if (!TABLES.get(table).contains(key)) {
+                        throw error(table, key, "[" + table + "] " + key + ": unknown key (allowed: "
+                                + String.join(", ", TABLES.get(table)) + ")");
+                    }
+                }
+            }
+            final JsonNode node = tree.path("node");
+            final String name;
+            if (node.has("name")) {
+                name = text("node", "name", node);
+                if (!NAME.matcher(name).matches()) {
+                    throw error("node", "name", "[node] name: '" + name + "' is not valid (allowed: " + NAME_RULE + ")");
+                }
+            } else {
+                name = defaultName(file, hostName);
+            }
+            final ClusterConfig cluster = tree.has("cluster") ? cluster(tree.get("cluster")) : null;
+            final Endpoint web = tree.path("web").has("listen") ? web(tree.get("web")) : null;
+            final long checkInterval = tree.path("defaults").has("check_interval")
+                    ? checkInterval(tree.get("defaults")) : ServiceSpec.DEFAULT_CHECK_MS;
+            return new NodeConfig(name, cluster, web, checkInterval);
+        }
+
+        private ClusterConfig cluster(final JsonNode table) throws InvalidFileException {
+            for (final String key : List.of("name", "bind", "members")) {
+                if (!table.has(key)) {
+                    throw error("cluster", null, "[cluster] " + key + ": required (keys: name, bind, port, members,"
+                            + " key_file)");
+                }
+            }
+            final String name = text("cluster", "name", table);
+            if (!NAME.matcher(name).matches()) {
+                throw error("cluster", "name", "[cluster] name: '" + name + "' is not valid (allowed: " + NAME_RULE
+                        + ")");
+            }
+            final IpAddress bind;
+            try {
+                bind = IpAddress.parse(text("cluster", "bind", table));
+            } catch (IllegalArgumentException e) {
+                throw error("cluster", "bind", "[cluster] bind: " + e.getMessage() + " (expected: this host's"
+                        + " address for cluster traffic, e.g. \"192.0.2.1\")");
+            }
+            final int port = table.has("port") ? port(table) : ClusterConfig.DEFAULT_PORT;
+            final List<Endpoint> members = members(table, port);
+            final Endpoint local = new Endpoint(bind, port);
+            if (!members.contains(local)) {
+                throw error("cluster", "members", "[cluster] members: this host's own " + local + " (bind:port) is"
+                        + " not in the list (list every member, this one included: quorum is a majority of them)");
+            }
+            final Path keyFile = table.has("key_file") ? keyFile(table) : null;
+            return new ClusterConfig(name, bind, port, members, keyFile);
+        }
+
+        private int port(final JsonNode table) throws InvalidFileException {
+            final JsonNode value = table.get("port");
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
+                    || value.intValue() > 65535) {
+                throw error("cluster", "port", "[cluster] port: " + value + " is not a port (allowed: 1-65535,"
+                        + " default " + ClusterConfig.DEFAULT_PORT + ")");
+            }
+            return value.intValue();
+        }
+
+        private List<Endpoint> members(final JsonNode table, final int port) throws InvalidFileException {
+            final JsonNode value = table.get("members");
+            if (!value.isArray() || value.isEmpty()) {
+                throw error("cluster", "members", "[cluster] members: expected a non-empty list of \"ADDR[:PORT]\","
+                        + " found " + value);
+            }
+            final List<Endpoint> members = new ArrayList<>();
+            for (final JsonNode element : value) {
+                if (!element.isTextual()) {
+                    throw error("cluster", "members", "[cluster] members: expected a list of \"ADDR[:PORT]\" strings,"
+                            + " found " + element);
+                }
+                final Endpoint member;
+                try {
+                    member = Endpoint.parse(element.textValue(), port);
+                } catch (IllegalArgumentException e) {
+                    throw error("cluster", "members", "[cluster] members: " + e.getMessage());
+                }
+                if (members.contains(member)) {
+                    throw error("cluster", "members", "[cluster] members: " + member + " is listed twice");
+                }
+                members.add(member);
+            }
+            return members;
+        }
+
+        /** A readable regular file, not readable by others: the key is the cluster's only secret. */
+        private Path keyFile(final JsonNode table) throws InvalidFileException {
+            final String value = text("cluster", "key_file", table);
+            if (value.isEmpty()) {
+                throw error("cluster", "key_file", "[cluster] key_file: empty (a path, absolute or relative to "
+                        + configDir + ")");
+            }
+            final Path path = configDir.resolve(value).toAbsolutePath().normalize();
+            try {
+                if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                    throw error("cluster", "key_file", "[cluster] key_file: " + path + " is not a readable file");
+                }
+                if (Files.size(path) == 0) {
+                    throw error("cluster", "key_file", "[cluster] key_file: " + path + " is empty");
+                }
+                final Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+                if (mode.contains(PosixFilePermission.OTHERS_READ)) {
+                    throw error("cluster", "key_file", "[cluster] key_file: " + path + " is readable by every user"
+                            + " (allowed: no access for others, e.g. chmod 600)");
+                }
+            } catch (IOException e) {
+                throw error("cluster", "key_file", "[cluster] key_file: cannot read " + path + ": " + e.getMessage());
+            }
+            return path;
+        }
+
+        private Endpoint web(final JsonNode table) throws InvalidFileException {
+            try {
+                return Endpoint.parse(text("web", "listen", table), 0);
+            } catch (IllegalArgumentException e) {
+                throw error("web", "listen", "[web] listen: " + e.getMessage());
+            }
+        }
+
+        private long checkInterval(final JsonNode table) throws InvalidFileException {
+            final JsonNode value = table.get("check_interval");
+            final long ms = value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : -1;
+            if (ms != 0 && (ms < ServiceSpec.MIN_CHECK_MS || ms > ServiceSpec.MAX_CHECK_MS)) {
+                throw error("defaults", "check_interval", "[defaults] check_interval: " + value + " is out of range"
+                        + " (allowed: 0 (no periodic check) or " + ServiceSpec.MIN_CHECK_MS + "-"
+                        + ServiceSpec.MAX_CHECK_MS + " ms, default " + ServiceSpec.DEFAULT_CHECK_MS + ")");
+            }
+            return ms;
+        }
+
+        private String text(final String table, final String key, final JsonNode tree) throws InvalidFileException {
+            final JsonNode value = tree.get(key);
+            if (!value.isTextual()) {
+                throw error(table, key, "[" + table + "] " + key + ": expected a string, found " + value);
+            }
+            return value.textValue();
+        }
+
+        private InvalidFileException error(final String table, final String key, final String message) {
+            return new InvalidFileException(new ConfigError(file, TomlFiles.lineOf(text, table, key), message));
+        }
+    }
+}

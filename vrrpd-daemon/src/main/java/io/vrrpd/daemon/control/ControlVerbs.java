@@ -1,0 +1,61 @@
+package io.vrrpd.daemon.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's control verbs: routes each verb to the handler that owns it (router verbs to {@link RouterControl},
+ * service verbs to {@link ServiceControl}), so one socket serves both and an unknown verb is answered with every
+ * verb the daemon knows.
+ */
+public final class ControlVerbs implements ControlHandler {
+
+    private final Map<String, ControlHandler> handlers;
+    private final String unavailable;
+    private final String allowed;
+
+    private ControlVerbs(final Map<String, ControlHandler> handlers, final String unavailable) {
+        this.handlers = Collections.unmodifiableMap(new LinkedHashMap<>(handlers));
+        this.unavailable = unavailable;
+        this.allowed = String.join(", ", handlers.keySet());
+    }
+
+    /**
+     * The router verbs, and the service verbs when {@code services} is given; without it the service verbs are
+     * refused with a line saying this daemon runs no service cluster.
+     */
+    public static ControlVerbs of(final RouterControl routers, final ServiceControl services) {
+        final Map<String, ControlHandler> handlers = new LinkedHashMap<>();
+        RouterControl.VERBS.forEach(verb -> handlers.put(verb, routers));
+        if (services != null) {
+            ServiceControl.VERBS.forEach(verb -> handlers.put(verb, services));
+        }
+        return new ControlVerbs(handlers, services == null ? "this vrrpd runs without service clusters" : null);
+    }
+
+    /** For tests and future handlers: verbs to their handlers, in the order the unknown-verb message lists them. */
+    static ControlVerbs of(final Map<String, ControlHandler> handlers) {
+        return new ControlVerbs(handlers, null);
+    }
+
+    @Override
+    public JsonNode handle(final String verb, final JsonNode args) throws ControlException {
+        final ControlHandler handler = handlers.get(verb);
+        if (handler != null) {
+            return handler.handle(verb, args);
+        }
+        if (unavailable != null && ServiceControl.VERBS.contains(verb)) {
+            throw new ControlException(verb + ": " + unavailable);
+        }
+        throw new ControlException("unknown verb '" + verb + "' (allowed: " + allowed + ")");
+    }
+
+    /** The verbs answered, in order. */
+    public List<String> verbs() {
+        return List.copyOf(handlers.keySet());
+    }
+}

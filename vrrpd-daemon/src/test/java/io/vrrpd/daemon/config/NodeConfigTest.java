@@ -1,0 +1,182 @@
+package io.vrrpd.daemon.config;
+
+import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.protocol.IpAddress;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NodeConfigTest {
+
+    @TempDir
+    Path configDir;
+
+    private Path write(final String text) throws IOException {
+        return Files.writeString(NodeConfig.fileIn(configDir), text);
+    }
+
+    private NodeConfig load() throws InvalidFileException {
+        return NodeConfig.load(configDir, () -> "host-1");
+    }
+
+    private ConfigError refused(final String text) throws IOException {
+        write(text);
+        return assertThrows(InvalidFileException.class, this::load).error();
+    }
+
+    @Test
+    @DisplayName("without vrrpd.toml: the host name, a cluster of one, no web server, the default check interval")
+    void shouldDefaultWithoutFile() throws InvalidFileException {
+        final NodeConfig config = load();
+        assertEquals(new NodeConfig("host-1", null, null, ServiceSpec.DEFAULT_CHECK_MS), config);
+        assertTrue(config.clusterOfOne());
+    }
+
+    @Test
+    @DisplayName("the default node name is the kernel's host name (/proc/sys/kernel/hostname)")
+    void shouldUseTheKernelHostName() throws IOException, InvalidFileException {
+        assertEquals(Files.readString(NodeConfig.HOSTNAME).strip(), NodeConfig.load(configDir).nodeName());
+    }
+
+    @Test
+    @DisplayName("a full file: every key of [node], [cluster], [web] and [defaults]")
+    void shouldReadEveryKey() throws IOException, InvalidFileException {
+        final Path key = Files.writeString(configDir.resolve("cluster.key"), "secret");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        write("""
+                [node]
+                name = "h1"
+
+                [cluster]
+                name = "prod"
+                bind = "192.0.2.1"
+                port = 7900
+                members = ["192.0.2.1", "192.0.2.2:7901", "[2001:db8::3]:7800", "2001:db8::4"]
+                key_file = "cluster.key"
+
+                [web]
+                listen = "[2001:db8::1]:8080"
+
+                [defaults]
+                check_interval = 2000
+                """);
+        final NodeConfig config = load();
+        assertEquals("h1", config.nodeName());
+        assertEquals(new ClusterConfig("prod", IpAddress.parse("192.0.2.1"), 7900, List.of(
+                new Endpoint(IpAddress.parse("192.0.2.1"), 7900), new Endpoint(IpAddress.parse("192.0.2.2"), 7901),
+                new Endpoint(IpAddress.parse("2001:db8::3"), 7800), new Endpoint(IpAddress.parse("2001:db8::4"), 7900)),
+                key.toAbsolutePath()), config.cluster());
+        assertEquals(3, config.cluster().quorumSize());
+        assertEquals("[2001:db8::1]:8080", config.webListen().toString());
+        assertEquals(2000, config.checkIntervalMillis());
+    }
+
+    @Test
+    @DisplayName("[cluster] port defaults to 7800 (members' too); empty tables are fine")
+    void shouldDefaultThePort() throws IOException, InvalidFileException {
+        write("[node]\n[web]\n[defaults]\n[cluster]\nname = \"c\"\nbind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\","
+                + " \"192.0.2.2\"]\n");
+        final NodeConfig config = load();
+        assertEquals(7800, config.cluster().port());
+        assertEquals("[192.0.2.1:7800, 192.0.2.2:7800]", config.cluster().members().toString());
+        assertEquals(2, config.cluster().quorumSize());
+        assertEquals("host-1", config.nodeName());
+        assertNull(config.webListen());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "`[node]\\nnmae = \"a\"\\n`                         | 2 | [node] nmae: unknown key (allowed: name)",
+            "`[node]\\nname = \"-a\"\\n`                        | 2 | [node] name: '-a' is not valid (allowed: 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)",
+            "`[node]\\nname = 3\\n`                             | 2 | [node] name: expected a string, found 3",
+            "`name = \"a\"\\n`                                  | 1 | name: unknown key (allowed at the top: the tables [node], [cluster], [web], [defaults])",
+            "`node = \"a\"\\n`                                  | 1 | node: expected the table [node] (keys: name)",
+            "`# x\\n[clustre]\\nname = \"a\"\\n`                 | 2 | [clustre]: unknown table (allowed: [node], [cluster], [web], [defaults])",
+            "`[web]\\nlisten = \"192.0.2.1\"\\n`                 | 2 | [web] listen: '192.0.2.1' has no port (expected: ADDR:PORT, IPv6 as [ADDR]:PORT)",
+            "`[web]\\nlisten = \"192.0.2.1:http\"\\n`            | 2 | [web] listen: '192.0.2.1:http': port 'http' is not a number (allowed: 1-65535)",
+            "`[web]\\nlisten = \"192.0.2.1:70000\"\\n`           | 2 | [web] listen: '192.0.2.1:70000': port 70000 is out of range (allowed: 1-65535)",
+            "`[web]\\nlisten = \"[192.0.2.1]:80\"\\n`            | 2 | [web] listen: '[192.0.2.1]:80' is not ADDR:PORT, IPv6 as [ADDR]:PORT: brackets are for IPv6 only",
+            "`[web]\\nport = 80\\n`                             | 2 | [web] port: unknown key (allowed: listen)",
+            "`[defaults]\\ncheck_interval = 50\\n`              | 2 | [defaults] check_interval: 50 is out of range (allowed: 0 (no periodic check) or 100-86400000 ms, default 5000)",
+            "`[defaults]\\npriority = 100\\n`                   | 2 | [defaults] priority: unknown key (allowed: check_interval)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\n` | 1 | [cluster] members: required (keys: name, bind, port, members, key_file)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.300\"\\nmembers = [\"192.0.2.1\"]\\n` | 3 | [cluster] bind: '192.0.2.300' is not an IPv4 or IPv6 address (expected: this host's address for cluster traffic, e.g. \"192.0.2.1\")",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nport = 0\\nmembers = [\"192.0.2.1\"]\\n` | 4 | [cluster] port: 0 is not a port (allowed: 1-65535, default 7800)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = []\\n`            | 4 | [cluster] members: expected a non-empty list of \"ADDR[:PORT]\", found []",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.2\"]\\n` | 4 | [cluster] members: this host's own 192.0.2.1:7800 (bind:port) is not in the list (list every member, this one included: quorum is a majority of them)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\", \"192.0.2.1:7800\"]\\n` | 4 | [cluster] members: 192.0.2.1:7800 is listed twice",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\", \"h2\"]\\n` | 4 | [cluster] members: 'h2' is not ADDR[:PORT], IPv6 as [ADDR]:PORT: 'h2' is not an IPv4 or IPv6 address",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nkey_file = \"/nonexistent/k\"\\n` | 5 | [cluster] key_file: /nonexistent/k is not a readable file",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nkeyfile = \"k\"\\n` | 5 | [cluster] keyfile: unknown key (allowed: name, bind, port, members, key_file)",
+            "`[cluster]\\nname = \"\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\n` | 2 | [cluster] name: '' is not valid (allowed: 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)",
+            "`[node]\\nname = \"a\"\\nname = \"b\"\\n`            | 3 | TOML syntax error: Duplicate key"})
+    @DisplayName("every problem is file:line: message naming the key and the allowed values")
+    void shouldRefuseBadFiles(final String text, final int line, final String message) throws IOException {
+        final ConfigError error = refused(text.replace("\\n", "\n"));
+        assertEquals(new ConfigError(NodeConfig.fileIn(configDir), line, message), error);
+    }
+
+    @Test
+    @DisplayName("a key in a later table is found on its own line, not on an earlier table's key of the same name")
+    void shouldNameTheLineOfTheRightTable() throws IOException {
+        assertEquals(6, refused("[node]\nname = \"a\"\n\n[cluster]\nbind = \"192.0.2.1\"\nname = \"-x\"\n"
+                + "members = [\"192.0.2.1\"]\n").line());
+    }
+
+    @Test
+    @DisplayName("key_file: refused when every user can read it, or when empty")
+    void shouldRefuseAnExposedKey() throws IOException {
+        final Path key = Files.writeString(configDir.resolve("k"), "secret");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        final String cluster = "[cluster]\nname = \"c\"\nbind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\"]\nkey_file = \"k\"\n";
+        assertEquals("[cluster] key_file: " + key + " is readable by every user (allowed: no access for others,"
+                + " e.g. chmod 600)", refused(cluster).message());
+        Files.writeString(key, "");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("[cluster] key_file: " + key + " is empty", refused(cluster).message());
+    }
+
+    @Test
+    @DisplayName("no [node] name and a host name that is no valid node name: refused, naming the fix")
+    void shouldRefuseAnUnusableHostName() throws IOException {
+        write("[web]\n");
+        final ConfigError error = assertThrows(InvalidFileException.class,
+                () -> NodeConfig.load(configDir, () -> "bad host")).error();
+        assertEquals(NodeConfig.fileIn(configDir) + ":1: [node] name: not set, and the host name 'bad host' is not a"
+                + " valid node name (set [node] name = \"NAME\": 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or"
+                + " digit)", error.toString());
+    }
+
+    @Test
+    @DisplayName("no [node] name and no readable host name: refused, naming where it looked")
+    void shouldRefuseWithoutAHostName() {
+        final ConfigError error = assertThrows(InvalidFileException.class,
+                () -> NodeConfig.load(configDir, () -> null)).error();
+        assertEquals("[node] name: not set, and the host name cannot be read from /proc/sys/kernel/hostname (set"
+                + " [node] name = \"NAME\": 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)", error.message());
+    }
+
+    @Test
+    @DisplayName("Endpoint: ADDR[:PORT], bare and bracketed IPv6, canonical text")
+    void shouldParseEndpoints() {
+        assertEquals("192.0.2.1:7800", Endpoint.parse("192.0.2.1", 7800).toString());
+        assertEquals("[2001:db8::1]:7800", Endpoint.parse("2001:db8::1", 7800).toString());
+        assertEquals("[2001:db8::1]:7800", Endpoint.parse("[2001:db8::1]", 7800).toString());
+        assertEquals("[2001:db8::1]:1", Endpoint.parse("[2001:DB8:0::1]:1", 7800).toString());
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("[2001:db8::1]x", 7800));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1:", 7800));
+    }
+}
