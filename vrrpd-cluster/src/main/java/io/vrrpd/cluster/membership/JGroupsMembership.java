@@ -371,7 +371,8 @@ public final class JGroupsMembership implements Membership {
         for (int i = 0; i < names.size(); i++) {
             inView.putIfAbsent(endpoints.get(i), names.get(i));
         }
-        return new ClusterView(v.getViewId().getId(), names, quorate, settings.quorumSize(),
+        // JGroups numbers the first view 0; the contract keeps 0 for "no view yet".
+        return new ClusterView(v.getViewId().getId() + 1, names, quorate, settings.quorumSize(),
                 rows(List.copyOf(inView.entrySet())));
     }
 
@@ -456,7 +457,6 @@ public final class JGroupsMembership implements Membership {
         tcp.setPortRange(0);
         // A connection attempt to a host that is gone must not hold up senders for JGroups' default 2 s.
         tcp.setSockConnTimeout((int) Math.max(100, Math.min(2_000, t.silentDetectionMillis())));
-        tcp.setValue("enable_diagnostics", false);
         // Order matters: setSecretKey resets sym_algorithm to the key's algorithm (plain ChaCha20, no MAC);
         // the AEAD transformation is set after it.
         final SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
