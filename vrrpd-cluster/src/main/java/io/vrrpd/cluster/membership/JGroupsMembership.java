@@ -232,6 +232,11 @@ public final class JGroupsMembership implements Membership {
         }
     }
 
+    /** The settings this membership was made with. */
+    ClusterSettings settings() {
+        return settings;
+    }
+
     /** The channel (tests simulate crashes on it). */
     JChannel channel() {
         return channel;

@@ -155,7 +155,36 @@ class JGroupsMembershipTest {
 
     @Test
     void aHostWithAnotherKeyNeitherJoinsNorInjects() throws Exception {
-        final Cluster c = cluster(3, UnaryOperator.identity());
+        // On a, right above the transport: count what arrives from the intruder, to show its packets got there.
+        final AtomicInteger fromIntruder = new AtomicInteger();
+        final List<Address> intruderAddress = new CopyOnWriteArrayList<>();
+        final AtomicInteger stacks = new AtomicInteger();
+        final Cluster c = cluster(3, stack -> {
+            if (stacks.getAndIncrement() == 0) { // a's stack is built first
+                stack.add(1, new Protocol() {
+                    @Override
+                    public Object up(final Message msg) {
+                        count(msg.src());
+                        return up_prot.up(msg);
+                    }
+
+                    @Override
+                    public void up(final MessageBatch batch) {
+                        for (final Message msg : batch) {
+                            count(msg.src());
+                        }
+                        up_prot.up(batch);
+                    }
+
+                    private void count(final Address src) {
+                        if (intruderAddress.contains(src)) {
+                            fromIntruder.incrementAndGet();
+                        }
+                    }
+                });
+            }
+            return stack;
+        });
         c.startAll();
         c.awaitAll(v -> v.members().size() == 3);
         final long viewId = c.recorders.get(0).last().viewId();
@@ -166,6 +195,7 @@ class JGroupsMembershipTest {
                 members, keyFile("other.key"), fast()), UnaryOperator.identity());
         final Recorder seen = new Recorder();
         intruder.start(seen);
+        intruderAddress.add(intruder.channel().getAddress());
         // Give discovery, joins and several merge rounds their chance.
         Thread.sleep(3 * fast().mergeIntervalMillis());
         assertEquals(List.of("mallory"), intruder.view().members());
@@ -180,6 +210,7 @@ class JGroupsMembershipTest {
         await(() -> c.recorders.get(0).messages().contains("b:good"));
         Thread.sleep(500);
         assertEquals(List.of("b:good"), c.recorders.get(0).messages(), "nothing from the intruder");
+        assertTrue(fromIntruder.get() >= 20, "the intruder's packets reached a: " + fromIntruder.get());
         for (final Recorder r : c.recorders) {
             assertEquals(viewId, r.last().viewId(), "no view change: the intruder never joined");
         }
@@ -284,6 +315,23 @@ class JGroupsMembershipTest {
         }
         await(() -> c.recorders.get(2).messages().size() == 100);
         assertEquals(1, c.recorders.get(2).maxConcurrent.get());
+    }
+
+    @Test
+    void aCrashedNodeRestartedAtOnceRejoinsUnderItsName() throws Exception {
+        final Cluster c = cluster(3, UnaryOperator.identity());
+        c.startAll();
+        c.awaitAll(v -> v.members().size() == 3);
+        Util.shutdown(c.nodes.get(2).channel());
+        // Restarted before the others noticed the crash (systemd's Restart=): its old incarnation is still in
+        // their view, under the same name and bind:port. That is no name clash.
+        final JGroupsMembership again = membership(c.nodes.get(2).settings(), UnaryOperator.identity());
+        final Recorder r = new Recorder();
+        again.start(r);
+        await(() -> !r.views.isEmpty() && r.last().members().equals(List.of("a", "b", "c"))
+                && c.recorders.get(0).last().members().equals(List.of("a", "b", "c")));
+        again.send("a", "back".getBytes(StandardCharsets.UTF_8));
+        await(() -> c.recorders.get(0).messages().contains("c:back"));
     }
 
     @Test
