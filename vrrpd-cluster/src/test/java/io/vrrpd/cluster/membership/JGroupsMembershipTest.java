@@ -4,7 +4,11 @@ import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Event;
 import org.jgroups.Message;
+import org.jgroups.EmptyMessage;
 import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.EncryptHeader;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FailureDetection;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.Protocol;
@@ -213,6 +217,64 @@ class JGroupsMembershipTest {
         assertTrue(fromIntruder.get() >= 20, "the intruder's packets reached a: " + fromIntruder.get());
         for (final Recorder r : c.recorders) {
             assertEquals(viewId, r.last().viewId(), "no view change: the intruder never joined");
+        }
+    }
+
+    @Test
+    void forgedHeartbeatsCannotKeepASilentHostInTheView() throws Exception {
+        final List<DISCARD> discards = new CopyOnWriteArrayList<>();
+        final Cluster c = cluster(3, stack -> {
+            final DISCARD d = new DISCARD();
+            discards.add(d);
+            stack.add(1, d);
+            return stack;
+        });
+        c.startAll();
+        c.awaitAll(v -> v.members().size() == 3);
+        // The attacker has no key but sees traffic: the key version in every EncryptHeader is in clear text. It
+        // sends bare FD_ALL3 heartbeats (no payload: SYM_ENCRYPT has nothing to decrypt) claiming to be c.
+        final int port = freePorts(1)[0];
+        final JGroupsMembership intruder = membership(new ClusterSettings("test", "mallory", LOOPBACK, port,
+                List.of(), keyFile("other.key"), fast()), UnaryOperator.identity());
+        intruder.start(new Recorder());
+        final org.jgroups.stack.ProtocolStack victim = c.nodes.get(0).channel().getProtocolStack();
+        final SYM_ENCRYPT encrypt = victim.findProtocol(SYM_ENCRYPT.class);
+        final short heartbeatId = victim.findProtocol(FD_ALL3.class).getId();
+        final Address addrC = c.nodes.get(2).channel().getAddress();
+        final List<Address> targets = List.of(c.nodes.get(0).channel().getAddress(),
+                c.nodes.get(1).channel().getAddress());
+        for (int i = 0; i < 2; i++) {
+            intruder.channel().down(new Event(Event.ADD_PHYSICAL_ADDRESS,
+                    new Tuple<>(targets.get(i), new IpAddress(LOOPBACK, c.members.get(i).getPort()))));
+        }
+        final Thread forger = Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; i < 400 && !Thread.currentThread().isInterrupted(); i++) {
+                for (final Address target : targets) {
+                    intruder.channel().getProtocolStack().getTransport().down(new EmptyMessage(target)
+                            .setSrc(addrC)
+                            .putHeader(heartbeatId, new FailureDetection.HeartbeatHeader())
+                            .putHeader(encrypt.getId(), new EncryptHeader((byte) 0, encrypt.symVersion(),
+                                    new byte[12])));
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            discards.get(2).discardAll(true); // c goes silent, its sockets stay open: only heartbeats tell
+            final long t0 = System.nanoTime();
+            await(() -> c.recorders.get(0).last().members().equals(List.of("a", "b")));
+            final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("silent host removed despite forged heartbeats after " + ms + " ms");
+            // Without SERIALIZE under the encryption the forged heartbeats count, and c stays for as long as
+            // the forger runs (about 9 s).
+            assertTrue(ms < 3_000, "the forged heartbeats kept the silent host for " + ms + " ms");
+        } finally {
+            forger.interrupt();
+            forger.join(5_000);
         }
     }
 
