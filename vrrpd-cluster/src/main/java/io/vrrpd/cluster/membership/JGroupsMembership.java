@@ -133,9 +133,11 @@ public final class JGroupsMembership implements Membership {
         try {
             ch = new JChannel(stackHook.apply(stack(secretKey())));
         } catch (IOException e) {
+            closed = true;
             events.shutdownNow();
             throw e;
         } catch (Exception e) {
+            closed = true;
             events.shutdownNow();
             throw new IOException("cluster " + settings.clusterName() + ": cannot build the protocol stack: " + e, e);
         }
@@ -313,6 +315,11 @@ public final class JGroupsMembership implements Membership {
                     .map(m -> m.address() + ("-".equals(m.node()) ? "" : " (" + m.node() + ")")).toList();
             if (!down.isEmpty()) {
                 line.append(", down: ").append(String.join(", ", down));
+            }
+            if (!cv.quorate()) {
+                line.append("; check that they run, reach this host on TCP ports ").append(settings.port())
+                        .append(" and ").append(settings.port() + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)
+                        .append(", and share this key_file");
             }
         }
         final Set<String> names = new LinkedHashSet<>();
