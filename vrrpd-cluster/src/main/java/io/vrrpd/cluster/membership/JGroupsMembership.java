@@ -317,9 +317,9 @@ public final class JGroupsMembership implements Membership {
                 line.append(", down: ").append(String.join(", ", down));
             }
             if (!cv.quorate()) {
-                line.append("; check that they run, reach this host on TCP ports ").append(settings.port())
-                        .append(" and ").append(settings.port() + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)
-                        .append(", and share this key_file");
+                line.append("; check that they run, that TCP reaches each member's port and port + ")
+                        .append(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)
+                        .append(", and that they share this key_file");
             }
         }
         final Set<String> names = new LinkedHashSet<>();
