@@ -115,6 +115,44 @@ class JGroupsMembershipTest {
     }
 
     @Test
+    void aKilledProcessLeavesTheViewWithinASecond() throws Exception {
+        final int[] ports = freePorts(3);
+        final List<InetSocketAddress> members = new ArrayList<>();
+        for (final int port : ports) {
+            members.add(new InetSocketAddress(LOOPBACK, port));
+        }
+        final List<Recorder> recorders = List.of(new Recorder(), new Recorder());
+        for (int i = 0; i < 2; i++) {
+            membership(new ClusterSettings("test", String.valueOf((char) ('a' + i)), LOOPBACK, ports[i], members,
+                    key, fast()), UnaryOperator.identity()).start(recorders.get(i));
+            final Recorder r = recorders.get(i);
+            await(() -> !r.views.isEmpty());
+        }
+        final List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MemberProcess.class.getName(),
+                "c", String.valueOf(ports[2]), key.toString()));
+        for (final int port : ports) {
+            command.add(String.valueOf(port));
+        }
+        final Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("c.log").toFile()).start();
+        try {
+            await(() -> recorders.stream().allMatch(r -> r.last().members().equals(List.of("a", "b", "c"))));
+            final long t0 = System.nanoTime();
+            child.destroyForcibly(); // SIGKILL: the kernel closes its sockets, nothing is said
+            final long seen = await(() -> recorders.stream().allMatch(r -> r.last().members().size() == 2));
+            final long ms = TimeUnit.NANOSECONDS.toMillis(seen - t0);
+            System.out.println("SIGKILLed member removed from the view after " + ms + " ms");
+            assertTrue(ms < 3_000, "detection took " + ms + " ms");
+            assertTrue(recorders.get(0).last().quorate());
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aPartitionLeavesOneQuorateSideAndHealsIntoOneView() throws Exception {
         final List<DISCARD> discards = new CopyOnWriteArrayList<>();
         final Cluster c = cluster(3, stack -> {
