@@ -44,7 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -282,7 +284,7 @@ public final class JGroupsMembership implements Membership {
         deliver(l -> l.received(from, payload), "message from " + from);
     }
 
-    private void deliver(final java.util.function.Consumer<Listener> call, final String what) {
+    private void deliver(final Consumer<Listener> call, final String what) {
         try {
             events.execute(() -> {
                 final Listener l = listener;
@@ -291,11 +293,13 @@ public final class JGroupsMembership implements Membership {
                 }
                 try {
                     call.accept(l);
+                } catch (VirtualMachineError e) {
+                    throw e;
                 } catch (RuntimeException | Error e) {
                     LOG.log(System.Logger.Level.ERROR, "cluster: listener failed on " + what + ": " + e, e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closed: nothing is delivered any more
         }
     }
