@@ -1,0 +1,264 @@
+package io.vrrpd.cluster.membership;
+
+import io.vrrpd.protocol.IpAddress;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How this host takes part in the cluster: {@code [node] name} and the {@code [cluster]} table of
+ * {@code vrrpd.toml} (DESIGN.md §2), plus the failure-detection timing.
+ *
+ * <p>Every host lists the same {@code members} (itself included): quorum is a majority of that list, so a
+ * partition can only act when it holds more than half of the hosts the operator declared. A member is
+ * recognised by the {@code bind:port} it advertises, not by its name, so a renamed host still counts.
+ *
+ * @param clusterName the cluster's name: hosts only form a cluster with hosts of the same name
+ * @param nodeName    this host's name, unique in the cluster
+ * @param bind        the address cluster traffic is sent from and received on (a unicast address of this host)
+ * @param port        the TCP port of cluster traffic; failure detection also listens on
+ *                    {@code port + }{@value #FAILURE_DETECTION_PORT_OFFSET}
+ * @param members     every member's {@code bind:port}, this host's included; empty for a cluster of one
+ * @param keyFile     the shared secret every member has; null only for a cluster of one
+ * @param timing      failure detection, join and merge timing
+ */
+public record ClusterSettings(String clusterName, String nodeName, InetAddress bind, int port,
+                              List<InetSocketAddress> members, Path keyFile, Timing timing) {
+
+    public static final int DEFAULT_PORT = 7800;
+    /** FD_SOCK2 listens on the cluster port plus this offset (JGroups' default); firewalls must allow both. */
+    public static final int FAILURE_DETECTION_PORT_OFFSET = 100;
+    /** Shortest key file accepted: 128 bits of secret, if the file is random. */
+    public static final int MIN_KEY_BYTES = 16;
+    public static final int MAX_KEY_BYTES = 4096;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /**
+     * Failure detection, join and merge timing. The defaults notice a crashed host in well under a second on a
+     * LAN: a killed process within about {@code verifyTimeoutMillis} (its sockets close at once), a silent host
+     * (power cut, cable pulled) within about {@code failureTimeoutMillis + heartbeatIntervalMillis +
+     * verifyTimeoutMillis}.
+     *
+     * @param heartbeatIntervalMillis how often every member sends a heartbeat (FD_ALL3 interval)
+     * @param failureTimeoutMillis    silence after which a member is suspected (FD_ALL3 timeout)
+     * @param verifyTimeoutMillis     how long a suspect has to answer before it is removed (VERIFY_SUSPECT2)
+     * @param joinTimeoutMillis       how long a starting host looks for a cluster before it forms its own
+     * @param mergeIntervalMillis     how often partitions look for each other to merge (MERGE3's upper bound)
+     */
+    public record Timing(long heartbeatIntervalMillis, long failureTimeoutMillis, long verifyTimeoutMillis,
+                         long joinTimeoutMillis, long mergeIntervalMillis) {
+
+        public static final Timing DEFAULTS = new Timing(100, 500, 250, 500, 2_000);
+
+        public Timing {
+            range("heartbeat interval", heartbeatIntervalMillis, 10, 10_000);
+            range("failure timeout", failureTimeoutMillis, 2 * heartbeatIntervalMillis, 600_000);
+            range("verify timeout", verifyTimeoutMillis, 10, 60_000);
+            range("join timeout", joinTimeoutMillis, 100, 60_000);
+            range("merge interval", mergeIntervalMillis, 200, 600_000);
+        }
+
+        /** Worst case from a silent member to its removal from the view, before the new view is sent. */
+        public long silentDetectionMillis() {
+            return failureTimeoutMillis + heartbeatIntervalMillis + verifyTimeoutMillis;
+        }
+
+        private static void range(final String what, final long value, final long min, final long max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("cluster " + what + " " + value + " ms is out of range: allowed"
+                        + " are " + min + "-" + max + " ms");
+            }
+        }
+    }
+
+    public ClusterSettings {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(timing, "timing");
+        members = List.copyOf(members == null ? List.of() : members);
+        checkName("[node] name", nodeName);
+        checkName("[cluster] name", clusterName);
+        if (bind.isAnyLocalAddress() || bind.isMulticastAddress()) {
+            throw new IllegalArgumentException("[cluster] bind " + text(bind) + " is not valid: allowed is a unicast"
+                    + " address of this host (cluster traffic is sent from it, and peers reach this host on it)");
+        }
+        if (port < 1 || port > 65535 - FAILURE_DETECTION_PORT_OFFSET) {
+            throw new IllegalArgumentException("[cluster] port " + port + " is out of range: allowed are 1-"
+                    + (65535 - FAILURE_DETECTION_PORT_OFFSET) + " (failure detection also uses port + "
+                    + FAILURE_DETECTION_PORT_OFFSET + ")");
+        }
+        final Set<InetSocketAddress> seen = new HashSet<>();
+        for (final InetSocketAddress member : members) {
+            if (!seen.add(member)) {
+                throw new IllegalArgumentException("[cluster] members lists " + endpoint(member) + " twice");
+            }
+            if (member.getAddress().getClass() != bind.getClass()) {
+                throw new IllegalArgumentException("[cluster] members entry " + endpoint(member) + " is not of the"
+                        + " address family of [cluster] bind " + text(bind) + ": cluster traffic uses one family");
+            }
+        }
+        if (!members.isEmpty() && !seen.contains(new InetSocketAddress(bind, port))) {
+            throw new IllegalArgumentException("[cluster] members does not list this host's bind:port "
+                    + endpoint(new InetSocketAddress(bind, port)) + ": every host lists every member, itself included");
+        }
+        if (members.size() > 1 && keyFile == null) {
+            throw new IllegalArgumentException("[cluster] key_file is required with " + members.size() + " members:"
+                    + " cluster messages start and stop services, so they must be authenticated (create one with"
+                    + " 'head -c 32 /dev/urandom >/etc/vrrpd/cluster.key; chmod 600 /etc/vrrpd/cluster.key')");
+        }
+    }
+
+    /**
+     * Builds the settings from the text of {@code vrrpd.toml}.
+     *
+     * @param nodeName    {@code [node] name}
+     * @param clusterName {@code [cluster] name}
+     * @param bind        {@code [cluster] bind}: an IPv4 or IPv6 address, no brackets
+     * @param port        {@code [cluster] port}, null for {@value #DEFAULT_PORT}
+     * @param members     {@code [cluster] members}: {@code ADDR[:PORT]}, IPv6 in brackets when a port is given
+     * @param keyFile     {@code [cluster] key_file}, null if absent
+     * @throws IllegalArgumentException with one line naming the key, the value and what is allowed
+     */
+    public static ClusterSettings parse(final String nodeName, final String clusterName, final String bind,
+                                        final Integer port, final List<String> members, final String keyFile) {
+        if (bind == null) {
+            throw new IllegalArgumentException("[cluster] bind is required: the address of this host that cluster"
+                    + " traffic uses");
+        }
+        final InetAddress bindAddress = address("[cluster] bind", bind);
+        final int bindPort = port == null ? DEFAULT_PORT : port;
+        final List<InetSocketAddress> parsed = new ArrayList<>();
+        for (final String member : members == null ? List.<String>of() : members) {
+            parsed.add(member(member));
+        }
+        if (keyFile != null && (keyFile.isEmpty() || !keyFile.startsWith("/"))) {
+            throw new IllegalArgumentException("[cluster] key_file '" + keyFile + "' is not valid: allowed is an"
+                    + " absolute path");
+        }
+        return new ClusterSettings(clusterName, nodeName, bindAddress, bindPort, parsed,
+                keyFile == null ? null : Path.of(keyFile), Timing.DEFAULTS);
+    }
+
+    /** The same settings with other timing. */
+    public ClusterSettings withTiming(final Timing newTiming) {
+        return new ClusterSettings(clusterName, nodeName, bind, port, members, keyFile, newTiming);
+    }
+
+    /** How many configured members make a majority; 1 for a cluster of one. */
+    public int quorumSize() {
+        return members.isEmpty() ? 1 : members.size() / 2 + 1;
+    }
+
+    /** This host's {@code bind:port}. */
+    public InetSocketAddress localEndpoint() {
+        return new InetSocketAddress(bind, port);
+    }
+
+    /**
+     * Reads the key file: a regular file of {@value #MIN_KEY_BYTES}-{@value #MAX_KEY_BYTES} bytes that other users
+     * cannot read.
+     *
+     * @throws IOException with one line naming the file and what is wrong
+     */
+    public byte[] readKey() throws IOException {
+        if (keyFile == null) {
+            throw new IllegalStateException("no key file configured");
+        }
+        final String where = "[cluster] key_file " + keyFile;
+        if (!Files.isRegularFile(keyFile)) {
+            throw new IOException(where + " does not exist or is not a regular file");
+        }
+        try {
+            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                throw new IOException(where + " is readable by every user: allowed is a file only its owner (and"
+                        + " group) can read, e.g. chmod 600 " + keyFile);
+            }
+        } catch (UnsupportedOperationException e) {
+            // a file system without POSIX permissions: nothing to check
+        }
+        final long size = Files.size(keyFile);
+        if (size < MIN_KEY_BYTES || size > MAX_KEY_BYTES) {
+            throw new IOException(where + " has " + size + " bytes: allowed are " + MIN_KEY_BYTES + "-" + MAX_KEY_BYTES
+                    + " (e.g. 32 random bytes from /dev/urandom)");
+        }
+        return Files.readAllBytes(keyFile);
+    }
+
+    /** {@code ADDR:PORT}, IPv6 in brackets, addresses in canonical text (RFC 5952). */
+    public static String endpoint(final InetSocketAddress address) {
+        final String host = text(address.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    static String text(final InetAddress address) {
+        return IpAddress.parse(address.getHostAddress().replaceFirst("%.*$", "")).toString();
+    }
+
+    private static InetSocketAddress member(final String text) {
+        final String what = "[cluster] members entry";
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException(what + " is empty: allowed is ADDR or ADDR:PORT ([ADDR]:PORT for IPv6)");
+        }
+        String host = text;
+        int port = DEFAULT_PORT;
+        if (text.startsWith("[")) {
+            final int close = text.indexOf(']');
+            if (close < 0 || (close != text.length() - 1 && text.charAt(close + 1) != ':')) {
+                throw new IllegalArgumentException(what + " '" + text + "' is not valid: allowed is ADDR or ADDR:PORT"
+                        + " ([ADDR]:PORT for IPv6)");
+            }
+            host = text.substring(1, close);
+            if (close != text.length() - 1) {
+                port = port(text, text.substring(close + 2));
+            }
+        } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') >= 0) {
+            host = text.substring(0, text.indexOf(':'));
+            port = port(text, text.substring(text.indexOf(':') + 1));
+        }
+        return new InetSocketAddress(address(what, host), port);
+    }
+
+    private static int port(final String entry, final String text) {
+        try {
+            final int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("[cluster] members entry '" + entry + "' has port '" + text
+                + "': allowed are 1-65535");
+    }
+
+    private static InetAddress address(final String what, final String text) {
+        try {
+            final IpAddress parsed = IpAddress.parse(text);
+            return InetAddress.getByAddress(parsed.toBytes());
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            throw new IllegalArgumentException(what + " '" + text + "' is not valid: allowed is an IPv4 or IPv6"
+                    + " address (no host names: the cluster must not depend on DNS)");
+        }
+    }
+
+    private static void checkName(final String key, final String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not valid: allowed are 1-64 of"
+                    + " A-Z a-z 0-9 _ . -, starting with a letter or digit");
+        }
+    }
+}
