@@ -1,6 +1,11 @@
 package io.vrrpd.daemon;
 
 import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.engine.ServiceCluster;
+import io.vrrpd.cluster.membership.JGroupsMembership;
+import io.vrrpd.cluster.membership.Membership;
+import io.vrrpd.cluster.membership.SoloMembership;
+import io.vrrpd.cluster.primitive.LocalPrimitiveRunner;
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.MacMode;
@@ -11,6 +16,7 @@ import io.vrrpd.daemon.config.TomlServiceStore;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
+import io.vrrpd.daemon.control.ServiceControl;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.HookRunner;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
@@ -157,13 +163,22 @@ public final class VrrpdMain implements Callable<Integer> {
         }
         final RouterControl control;
         final ControlServer server;
+        final LocalPrimitiveRunner primitives = new LocalPrimitiveRunner();
+        ServiceCluster services = null;
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
             runtime.removeLeftovers();
-            // The service verbs join once the cluster's ServiceAdmin runs in this daemon.
-            server = ControlServer.start(socket, ControlVerbs.of(control, null));
-        } catch (IOException e) {
+            // Started from this (ordinary) thread: the primitives' threads and programs must not inherit the
+            // router loop's real-time scheduling.
+            services = startServices(primitives);
+            server = ControlServer.start(socket, ControlVerbs.of(control,
+                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis)));
+        } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
+            if (services != null) {
+                services.close();
+            }
+            primitives.close();
             runtime.shutdown("vrrpd failed to start");
             runtime.close();
             health.close();
@@ -209,11 +224,33 @@ public final class VrrpdMain implements Callable<Integer> {
             Log.warn("closing the control socket: " + e.getMessage());
         }
         runtime.close();
+        // Services started here stop before the daemon leaves the cluster: another host starts them at once, without
+        // waiting for the fencing delay (its last report from here says stopped).
+        services.close();
+        primitives.close();
         health.close();
         hooks.close(); // the on_offline hooks of the shutdown get up to 5 s
         systemd.close();
         Log.info("vrrpd stopped");
         return 0;
+    }
+
+    /** The service cluster: a cluster of one without [cluster] in vrrpd.toml, else the JGroups membership. */
+    private ServiceCluster startServices(final LocalPrimitiveRunner primitives) throws IOException {
+        final Membership membership = node.clusterOfOne() ? new SoloMembership(node.nodeName())
+                : new JGroupsMembership(node.cluster().settings(node.nodeName()));
+        final ServiceCluster.Settings settings = node.clusterOfOne()
+                ? ServiceCluster.Settings.defaults("-")
+                : new ServiceCluster.Settings(node.cluster().name(), node.cluster().fencingDelayMillis(),
+                ServiceCluster.Settings.defaults("").commitTimeoutMillis(),
+                ServiceCluster.Settings.defaults("").operationTimeoutMillis());
+        try {
+            return ServiceCluster.start(settings, membership, primitives,
+                    new TomlServiceStore(configDir, node.checkIntervalMillis()));
+        } catch (IOException | RuntimeException e) {
+            membership.close();
+            throw e;
+        }
     }
 
     private static String version() {

@@ -36,8 +36,10 @@ public sealed interface Message {
      *
      * @param commandFrom the coordinator whose command this node applied last
      * @param commandSeq  that command's number (the coordinator's in-flight bookkeeping)
+     * @param leaving     the node is shutting down: nothing may be started on it any more
      */
-    record Report(String commandFrom, long commandSeq, Map<String, LocalStatus> services) implements Message {
+    record Report(String commandFrom, long commandSeq, Map<String, LocalStatus> services, boolean leaving)
+            implements Message {
     }
 
     /** The coordinator commits a change: a service record, or a deletion ({@code deleted} non-null). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where each service should run: a pure function from what the coordinator knows to what it tells nodes to do
@@ -42,10 +43,12 @@ public final class Placement {
      * @param moveTo    start-service -n requests: service to node
      * @param avoid     stop-service requests: service to the node it was stopped on (not chosen again while
      *                  another node is eligible)
+     * @param leaving   members shutting down (nothing starts there)
      */
     public record Snapshot(List<String> members, boolean quorate, Map<String, StoredService> services,
                            Map<String, Map<String, LocalStatus>> reports, Map<String, Long> fenced,
-                           Map<String, Decision> inflight, Map<String, String> moveTo, Map<String, String> avoid) {
+                           Map<String, Decision> inflight, Map<String, String> moveTo, Map<String, String> avoid,
+                           Set<String> leaving) {
     }
 
     /** The decisions for {@code snapshot} at {@code nowNanos}; empty while the view is not quorate or not synced. */
@@ -103,7 +106,7 @@ public final class Placement {
 
     private static boolean eligible(final Snapshot s, final StoredService service, final String node) {
         final Map<String, LocalStatus> report = s.reports().get(node);
-        if (report == null || !service.activeOn().contains(node)) {
+        if (report == null || !service.activeOn().contains(node) || s.leaving().contains(node)) {
             return false;
         }
         final LocalStatus status = report.get(service.name());

@@ -93,6 +93,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final Map<String, StoredService> table = new TreeMap<>();
     private final Map<String, Long> tombstones = new TreeMap<>();
     private final Map<String, Map<String, LocalStatus>> reports = new HashMap<>();
+    private final Set<String> leaving = new HashSet<>();
+    private volatile boolean closing;
     private final Set<String> tablesFrom = new HashSet<>();
     private final Map<String, Long> fenced = new HashMap<>();
     private final Map<String, Inflight> inflight = new HashMap<>();
@@ -179,6 +181,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 if (newView.contains(departed)) {
                     continue;
                 }
+                leaving.remove(departed);
                 final Map<String, LocalStatus> last = reports.remove(departed);
                 if (last != null) {
                     last.forEach((service, status) -> {
@@ -222,6 +225,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             }
             case Message.Report r -> {
                 reports.put(from, r.services());
+                if (r.leaving()) {
+                    leaving.add(from);
+                } else {
+                    leaving.remove(from);
+                }
                 if (r.commandFrom().equals(local)) {
                     inflight.values().removeIf(i -> i.decision().node().equals(from) && i.seq() <= r.commandSeq());
                 }
@@ -350,7 +358,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             }
         }
         final List<Decision> decisions = Placement.decide(new Placement.Snapshot(view.members(), view.quorate(),
-                table, current, fenced, pending, moveTo, avoid), now);
+                table, current, fenced, pending, moveTo, avoid, leaving), now);
         for (final Decision decision : decisions) {
             command(decision, "");
         }
@@ -374,7 +382,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     private void sendReport() {
         reportQueued.set(false);
-        broadcast(new Message.Report(appliedFrom, appliedSeq, agent.snapshot()));
+        broadcast(new Message.Report(appliedFrom, appliedSeq, agent.snapshot(), closing));
     }
 
     private void broadcast(final Message message) {
@@ -999,6 +1007,15 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
      */
     @Override
     public void close() {
+        // First tell the coordinator (perhaps this node) that nothing may start here any more, then stop.
+        closing = true;
+        try {
+            actor.submit(this::sendReport).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: leaving report not sent: " + e);
+        }
         agent.stopAll(settings.operationTimeoutMillis());
         try {
             actor.submit(this::sendReport).get(5, TimeUnit.SECONDS);

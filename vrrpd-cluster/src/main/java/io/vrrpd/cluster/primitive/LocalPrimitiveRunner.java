@@ -277,9 +277,11 @@ public final class LocalPrimitiveRunner implements PrimitiveRunner, AutoCloseabl
             case SUCCESS, DEFAULTED -> System.Logger.Level.INFO;
             case CHECK_FAILING, CHECK_FAILED, ERROR, TIMEOUT, NOT_STARTED -> System.Logger.Level.WARNING;
         };
-        // A successful periodic check is the common case: keep it out of the default log.
-        final System.Logger.Level effective = result.primitive() == Primitive.CHECK && result.succeeded()
-                ? System.Logger.Level.DEBUG : level;
+        // A successful periodic check, and the status and cgi reads that refresh show-service and the panel, are
+        // the common case: keep them out of the default log.
+        final boolean routine = result.primitive() == Primitive.CHECK || result.primitive() == Primitive.STATUS
+                || result.primitive() == Primitive.CGI;
+        final System.Logger.Level effective = routine && result.succeeded() ? System.Logger.Level.DEBUG : level;
         LOG.log(effective, () -> "service " + spec.name() + " (" + spec.type() + "): " + result.primitive()
                 .actionName() + " " + result.outcome() + " exit " + result.exitCode() + " in "
                 + Duration.ofNanos(result.durationNanos()).toMillis() + " ms"

@@ -48,7 +48,7 @@ class PlacementTest {
                                          final Map<String, Long> fenced, final Map<String, String> moveTo,
                                          final Map<String, String> avoid) {
         return Placement.decide(new Placement.Snapshot(NODES, true, Map.of("web", service), r, fenced, Map.of(),
-                moveTo, avoid), NOW);
+                moveTo, avoid, Set.of()), NOW);
     }
 
     private static final ServiceState S = ServiceState.STOPPED;
@@ -85,7 +85,14 @@ class PlacementTest {
         missing.remove("c");
         assertEquals(List.of(), decide(web, missing, Map.of(), Map.of(), Map.of()), "c has not reported yet");
         assertEquals(List.of(), Placement.decide(new Placement.Snapshot(NODES, false, Map.of("web", web),
-                reports(S, S, S), Map.of(), Map.of(), Map.of(), Map.of()), NOW), "no quorum");
+                reports(S, S, S), Map.of(), Map.of(), Map.of(), Map.of(), Set.of()), NOW), "no quorum");
+    }
+
+    @Test
+    void nothingStartsOnALeavingNode() {
+        assertEquals(List.of(new Decision.Start("web", "b")), Placement.decide(new Placement.Snapshot(NODES, true,
+                Map.of("web", service(Set.of("a", "b"), true, null)), reports(S, S, S), Map.of(), Map.of(), Map.of(),
+                Map.of(), Set.of("a")), NOW));
     }
 
     @Test
@@ -142,7 +149,7 @@ class PlacementTest {
                 Map.of("web", service(c.active(), c.wanted(), c.preferred())), c.reports(),
                 c.fenced() ? Map.of("web", NOW + 1) : Map.of(),
                 c.inflight() ? Map.of("web", new Decision.Start("web", "a")) : Map.of(),
-                c.moveTo() == null ? Map.of() : Map.of("web", c.moveTo()), Map.of()), NOW);
+                c.moveTo() == null ? Map.of() : Map.of("web", c.moveTo()), Map.of(), Set.of()), NOW);
     }
 
     @Property(tries = 2000)

@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.config;
 
+import io.vrrpd.cluster.membership.ClusterSettings;
 import io.vrrpd.protocol.IpAddress;
 
 import java.nio.file.Path;
@@ -16,10 +17,16 @@ import java.util.Objects;
  * @param members {@code members}: every member's address, this host's own {@code bind:port} included; quorum is a
  *                majority of them
  * @param keyFile {@code key_file}: the shared secret that authenticates and encrypts cluster messages, or null
+ * @param fencingDelayMillis {@code fencing_delay}: how long the majority waits, after a host holding a service
+ *                left its view, before starting the service elsewhere — the time that host has to notice it lost
+ *                quorum and stop the service on its own (default {@value #DEFAULT_FENCING_DELAY_MS})
  */
-public record ClusterConfig(String name, IpAddress bind, int port, List<Endpoint> members, Path keyFile) {
+public record ClusterConfig(String name, IpAddress bind, int port, List<Endpoint> members, Path keyFile,
+                            long fencingDelayMillis) {
 
     public static final int DEFAULT_PORT = 7800;
+    public static final long DEFAULT_FENCING_DELAY_MS = 1_000;
+    public static final long MAX_FENCING_DELAY_MS = 600_000;
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -30,6 +37,16 @@ public record ClusterConfig(String name, IpAddress bind, int port, List<Endpoint
     /** This host's own cluster address. */
     public Endpoint local() {
         return new Endpoint(bind, port);
+    }
+
+    /**
+     * The membership layer's settings for node {@code nodeName}.
+     *
+     * @throws IllegalArgumentException what the membership refuses, one line naming the key
+     */
+    public ClusterSettings settings(final String nodeName) {
+        return ClusterSettings.parse(nodeName, name, bind.toString(), port,
+                members.stream().map(Endpoint::toString).toList(), keyFile == null ? null : keyFile.toString());
     }
 
     /** How many members make a majority. */

@@ -3,6 +3,7 @@ package io.vrrpd.daemon.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.membership.ClusterSettings;
 import io.vrrpd.protocol.IpAddress;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
     private static final String NAME_RULE = "1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit";
     private static final Map<String, List<String>> TABLES = Map.of(
             "node", List.of("name"),
-            "cluster", List.of("name", "bind", "port", "members", "key_file"),
+            "cluster", List.of("name", "bind", "port", "members", "key_file", "fencing_delay"),
             "web", List.of("listen"),
             "defaults", List.of("check_interval"));
     private static final String TABLE_LIST = "[node], [cluster], [web], [defaults]";
@@ -125,18 +126,18 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             } else {
                 name = defaultName(file, hostName);
             }
-            final ClusterConfig cluster = tree.has("cluster") ? cluster(tree.get("cluster")) : null;
+            final ClusterConfig cluster = tree.has("cluster") ? cluster(tree.get("cluster"), name) : null;
             final Endpoint web = tree.path("web").has("listen") ? web(tree.get("web")) : null;
             final long checkInterval = tree.path("defaults").has("check_interval")
                     ? checkInterval(tree.get("defaults")) : ServiceSpec.DEFAULT_CHECK_MS;
             return new NodeConfig(name, cluster, web, checkInterval);
         }
 
-        private ClusterConfig cluster(final JsonNode table) throws InvalidFileException {
+        private ClusterConfig cluster(final JsonNode table, final String nodeName) throws InvalidFileException {
             for (final String key : List.of("name", "bind", "members")) {
                 if (!table.has(key)) {
                     throw error("cluster", null, "[cluster] " + key + ": required (keys: name, bind, port, members,"
-                            + " key_file)");
+                            + " key_file, fencing_delay)");
                 }
             }
             final String name = text("cluster", "name", table);
@@ -159,7 +160,33 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
                         + " not in the list (list every member, this one included: quorum is a majority of them)");
             }
             final Path keyFile = table.has("key_file") ? keyFile(table) : null;
-            return new ClusterConfig(name, bind, port, members, keyFile);
+            final long fencingDelay = table.has("fencing_delay") ? fencingDelay(table)
+                    : ClusterConfig.DEFAULT_FENCING_DELAY_MS;
+            final ClusterConfig config = new ClusterConfig(name, bind, port, members, keyFile, fencingDelay);
+            // What the membership layer refuses (a key file of the wrong size, a port without room for failure
+            // detection's port + 100, ...) is a configuration error too: found here, by --check-config as well.
+            try {
+                final ClusterSettings settings = config.settings(nodeName);
+                if (settings.keyFile() != null) {
+                    settings.readKey();
+                }
+            } catch (IllegalArgumentException e) {
+                throw error("cluster", null, e.getMessage());
+            } catch (IOException e) {
+                throw error("cluster", "key_file", "[cluster] key_file: " + e.getMessage());
+            }
+            return config;
+        }
+
+        private long fencingDelay(final JsonNode table) throws InvalidFileException {
+            final JsonNode value = table.get("fencing_delay");
+            if (!value.isIntegralNumber() || value.longValue() < 0
+                    || value.longValue() > ClusterConfig.MAX_FENCING_DELAY_MS) {
+                throw error("cluster", "fencing_delay", "[cluster] fencing_delay: " + value + " is not valid (allowed:"
+                        + " 0-" + ClusterConfig.MAX_FENCING_DELAY_MS + " ms, default "
+                        + ClusterConfig.DEFAULT_FENCING_DELAY_MS + ")");
+            }
+            return value.longValue();
         }
 
         private int port(final JsonNode table) throws InvalidFileException {
