@@ -80,6 +80,26 @@ class MaintenanceIT extends LabScenario {
         stopService();
     }
 
+    /**
+     * The thresholds are the router's: with {@code --flap-count 1 --flap-window 30000} one start/stop cycle (two
+     * changes) is already flapping, and REASON says so with the router's window.
+     */
+    @Test
+    void flapCountAndWindowAreTheRouters() throws IOException {
+        lab.startDaemons("h1");
+        createRouter("h1", "web", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "200", "-i", "200",
+                "-a", VIP + "/24", "--depends", DEPENDS, "--flap-count", "1", "--flap-window", "30000");
+        awaitAdmin("offline", Duration.ofSeconds(5));
+        startService();
+        awaitAdminOneOf(Duration.ofSeconds(5), "online");
+        stopService();
+        awaitAdmin("maintenance", Duration.ofSeconds(5));
+        final String reason = lab.vrrpadmOk("h1", "show-router", "-p", "-o", "reason", "web").strip().replace("\\:", ":");
+        assertTrue(reason.startsWith("dependency flapping: tcp:" + VIP + ":8080 changed state 2 times within 30 s"),
+                reason);
+        assertTrue(lab.vrrpadmOk("h1", "show-router", "-x", "web").contains("maintenance"));
+    }
+
     private void assertMaintenance() {
         final String[] fields = lab.vrrpadmOk("h1", "show-router", "-p", "-o", "admin,state,reason", "web").strip()
                 .split("(?<!\\\\):", 3);
