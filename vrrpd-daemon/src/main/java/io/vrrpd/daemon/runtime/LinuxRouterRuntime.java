@@ -49,7 +49,9 @@ import java.util.concurrent.Callable;
  *   <li>{@code disabled}: the operator disabled it; VRRP Initialize, VNIC plumbed but down.</li>
  *   <li>{@code offline}: its link is missing, has no carrier, or has no address to advertise from (IPv4:
  *       the link's first IPv4 address; IPv6: its first link-local one, RFC 5798 §5.1.2.1). A Master leaving
- *       sends priority 0 (a Shutdown event) first, so a Backup takes over after Skew_Time.</li>
+ *       sends priority 0 (a Shutdown event) first, so a Backup takes over after Skew_Time. Also: an unmet hard
+ *       dependency, or a member of its sync group that is not online ({@link SyncGroup}).</li>
+ *   <li>{@code maintenance}: a hard dependency flapped; until {@code clear-router}.</li>
  *   <li>{@code online}: VRRP Backup or Master.</li>
  * </ul>
  */
