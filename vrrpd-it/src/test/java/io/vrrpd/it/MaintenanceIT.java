@@ -3,10 +3,7 @@ package io.vrrpd.it;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MaintenanceIT extends LabScenario {
     static final String VIP = "192.0.2.100";
     static final String DEPENDS = "tcp:" + VIP + ":8080@interval=100,fall=1,rise=1";
-    private Process service;
+    /** The service: python3 -m http.server on the (plumbed, bind-ready) virtual address. */
+    private HttpService service;
 
     @Override
     int hostCount() {
@@ -123,27 +121,15 @@ class MaintenanceIT extends LabScenario {
     }
 
     private void startService() throws IOException {
-        final Path dir = lab.work().resolve("www");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("index.html"), "served by h1\n");
-        service = new ProcessBuilder("ip", "netns", "exec", lab.ns("h1"), "python3", "-m", "http.server", "-b", VIP,
-                "-d", dir.toString(), "8080").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("http.log").toFile())).start();
-        lab.track(service);
-        Wait.until(Duration.ofSeconds(5), "http.server listening on " + VIP + ":8080",
-                () -> lab.inNs("h1", "ss", "-Hltn", "src", VIP + ":8080").out(), out -> out.contains(VIP + ":8080"));
+        if (service == null) {
+            service = new HttpService(lab, "h1", VIP, 8080);
+        }
+        service.start();
     }
 
     private void stopService() {
-        if (service == null) {
-            return;
+        if (service != null) {
+            service.stop();
         }
-        service.destroy();
-        try {
-            assertTrue(service.waitFor(5, TimeUnit.SECONDS), "http.server stopped");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        service = null;
     }
 }
