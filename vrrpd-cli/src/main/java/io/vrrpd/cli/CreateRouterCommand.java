@@ -113,6 +113,21 @@ final class CreateRouterCommand implements Callable<Integer> {
             description = "A hook still running then is killed with its session (100-300000 ms, default: 10000).")
     private String hookTimeout;
 
+    @Option(names = "--sync-group", paramLabel = "GROUP",
+            description = "Sync group: when one member is offline, disabled or in maintenance, every member is"
+                    + " offline; members share the largest weighted-check priority reduction ('' for none,"
+                    + " default: none).")
+    private String syncGroup;
+
+    @Option(names = "--flap-count", paramLabel = "N",
+            description = "A hard dependency changing state more than N times within --flap-window puts the"
+                    + " router in maintenance (1-1000, default: 5).")
+    private String flapCount;
+
+    @Option(names = "--flap-window", paramLabel = "MS",
+            description = "The window of --flap-count (1000-86400000 ms, default: 60000).")
+    private String flapWindow;
+
     @Parameters(paramLabel = "NAME", description = "Router name: 1-31 letters, digits, _ - . starting with a letter.")
     private String name;
 
@@ -129,7 +144,10 @@ final class CreateRouterCommand implements Callable<Integer> {
                 .integer("announce_count", "--announce-count", announceCount, "1-100")
                 .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms")
                 .text("on_master", onMaster).text("on_backup", onBackup).text("on_offline", onOffline)
-                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms");
+                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms")
+                .text("sync_group", syncGroup)
+                .integer("flap_count", "--flap-count", flapCount, "1-1000")
+                .integer("flap_window", "--flap-window", flapWindow, "1000-86400000 ms");
         args.done().put("link", link);
         parent.call(socket, "create-router", args.done());
         return 0;

@@ -89,6 +89,19 @@ final class ModifyRouterCommand implements Callable<Integer> {
             description = "A hook still running then is killed with its session (100-300000 ms).")
     private String hookTimeout;
 
+    @Option(names = "--sync-group", paramLabel = "GROUP",
+            description = "Sync group, as for create-router ('' leaves the group).")
+    private String syncGroup;
+
+    @Option(names = "--flap-count", paramLabel = "N",
+            description = "More than N state changes of a hard dependency within --flap-window: maintenance"
+                    + " (1-1000).")
+    private String flapCount;
+
+    @Option(names = "--flap-window", paramLabel = "MS",
+            description = "The window of --flap-count (1000-86400000 ms).")
+    private String flapWindow;
+
     @Parameters(paramLabel = "NAME", description = "The router.")
     private String name;
 
@@ -103,11 +116,15 @@ final class ModifyRouterCommand implements Callable<Integer> {
                 .integer("announce_count", "--announce-count", announceCount, "1-100")
                 .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms")
                 .text("on_master", onMaster).text("on_backup", onBackup).text("on_offline", onOffline)
-                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms").done();
+                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms")
+                .text("sync_group", syncGroup)
+                .integer("flap_count", "--flap-count", flapCount, "1-1000")
+                .integer("flap_window", "--flap-window", flapWindow, "1000-86400000 ms").done();
         if (args.size() == 1) {
             throw CliException.usage("modify-router: nothing to change (give at least one of -p, -i, -o, -a,"
                     + " --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count,"
-                    + " --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout)");
+                    + " --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group,"
+                    + " --flap-count, --flap-window)");
         }
         parent.call(socket, "modify-router", args);
         return 0;

@@ -19,6 +19,7 @@ import static io.vrrpd.cli.Field.P_PRIO;
 import static io.vrrpd.cli.Field.REASON;
 import static io.vrrpd.cli.Field.STATE;
 import static io.vrrpd.cli.Field.STAT_LAST;
+import static io.vrrpd.cli.Field.SYNC_GROUP;
 import static io.vrrpd.cli.Field.VIRTUAL_IPS;
 import static io.vrrpd.cli.Field.VNIC;
 import static io.vrrpd.cli.Field.VRID;
@@ -28,7 +29,7 @@ enum View {
     /** {@code show-router}. */
     PLAIN(List.of(NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC)),
     /** {@code show-router -x}. */
-    EXTENDED(List.of(NAME, ADMIN, STATE, PRV_STAT, STAT_LAST, VNIC, PRIMARY_IP, VIRTUAL_IPS, REASON)),
+    EXTENDED(List.of(NAME, ADMIN, STATE, PRV_STAT, STAT_LAST, VNIC, PRIMARY_IP, VIRTUAL_IPS, SYNC_GROUP, REASON)),
     /** {@code show-router -P}. */
     PEER_INFO(List.of(NAME, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV)),
     /** {@code show-router -S} (ours): counters since the router started in this daemon. */

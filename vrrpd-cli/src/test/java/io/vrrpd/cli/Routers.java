@@ -13,7 +13,8 @@ final class Routers {
     static final String JSON = """
             [{"name":"web","vrid":51,"link":"eth0","af":"IPv4","prio":100,"adv_intv":1000,"mode":"e-pa",
               "state":"MASTER","vnic":"vrrp4-51","admin":"online","prv_stat":"BACKUP","stat_last":"12.345s",
-              "primary_ip":"192.0.2.1","virtual_ips":["192.0.2.100/24","192.0.2.101/24"],"reason":"preempted",
+              "primary_ip":"192.0.2.1","virtual_ips":["192.0.2.100/24","192.0.2.101/24"],"sync_group":"edge",
+              "reason":"preempted",
               "peer":null,"p_prio":null,"p_intv":null,"p_adv_last":null,"m_down_intv":3609,
               "adv_sent":1200,"adv_rcvd":3,"transitions":2,"drops":{"bad_ttl":4,"bad_checksum":1},
               "hooks_run":2,"hook_failures":1},

@@ -23,12 +23,12 @@ class TableTest {
     }
 
     @Test
-    @DisplayName("-x view: NAME ADMIN STATE PRV_STAT STAT_LAST VNIC PRIMARY_IP VIRTUAL_IPS REASON")
+    @DisplayName("-x view: NAME ADMIN STATE PRV_STAT STAT_LAST VNIC PRIMARY_IP VIRTUAL_IPS SYNC_GROUP REASON")
     void shouldRenderExtendedView() {
         assertEquals("""
-                NAME  ADMIN    STATE   PRV_STAT  STAT_LAST  VNIC      PRIMARY_IP  VIRTUAL_IPS                    REASON
-                web   online   MASTER  BACKUP    12.345s    vrrp4-51  192.0.2.1   192.0.2.100/24,192.0.2.101/24  preempted
-                db6   offline  BACKUP  INIT      0.250s     vrrp6-7   fe80::1     fe80::200:5eff:fe00:207/64     dep a\\b:c failed
+                NAME  ADMIN    STATE   PRV_STAT  STAT_LAST  VNIC      PRIMARY_IP  VIRTUAL_IPS                    SYNC_GROUP  REASON
+                web   online   MASTER  BACKUP    12.345s    vrrp4-51  192.0.2.1   192.0.2.100/24,192.0.2.101/24  edge        preempted
+                db6   offline  BACKUP  INIT      0.250s     vrrp6-7   fe80::1     fe80::200:5eff:fe00:207/64     --          dep a\\b:c failed
                 """, Table.human(View.EXTENDED.fields(), Routers.list()));
     }
 
@@ -76,11 +76,11 @@ class TableTest {
     @DisplayName("-o all: every field of every view, in view order")
     void shouldSelectAllFields() {
         final List<Field> all = Field.parseList("ALL");
-        assertEquals(26, all.size());
+        assertEquals(27, all.size());
         assertEquals(View.PLAIN.fields(), all.subList(0, 9));
         assertTrue(all.containsAll(View.EXTENDED.fields()) && all.containsAll(View.PEER_INFO.fields()));
         assertEquals("web:51:eth0:IPv4:100:1000:e-pa:MASTER:vrrp4-51:online:BACKUP:12.345s:192.0.2.1:"
-                + "192.0.2.100/24,192.0.2.101/24:preempted:::::3609:1200:3:2:bad_ttl=4,bad_checksum=1:2:1\n", Table.parsable(all, Routers.list().subList(0, 1)));
+                + "192.0.2.100/24,192.0.2.101/24:edge:preempted:::::3609:1200:3:2:bad_ttl=4,bad_checksum=1:2:1\n", Table.parsable(all, Routers.list().subList(0, 1)));
     }
 
     @Test

@@ -140,6 +140,18 @@ class VrrpadmMainTest {
         assertEquals(2, vrrpadm("modify-router", "--hook-timeout", "soon", "web").status());
     }
 
+    @Test
+    void shouldSendSyncGroupAndFlappingUnderTheirKeys_anEmptyGroupLeavesIt() throws IOException {
+        assertEquals(0, vrrpadm("modify-router", "--sync-group", "edge", "--flap-count", "3", "--flap-window",
+                "10000", "web").status());
+        assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\","
+                + "\"sync_group\":\"edge\",\"flap_count\":3,\"flap_window\":10000}}"), lastRequest());
+        assertEquals(0, vrrpadm("modify-router", "--sync-group", "", "web").status());
+        assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\","
+                + "\"sync_group\":\"\"}}"), lastRequest());
+        assertEquals(2, vrrpadm("modify-router", "--flap-count", "many", "web").status());
+    }
+
     @ParameterizedTest
     @CsvSource({"delete-router", "enable-router", "disable-router", "clear-router"})
     void shouldSendNameOnlyVerbs(final String verb) throws IOException {
@@ -191,13 +203,13 @@ class VrrpadmMainTest {
             "create-router -V 1 -l eth0 -A inet --mac x web   | --mac: 'x' is not one of: virtual, real",
             "create-router -V 1 -l eth0 -A inet               | Missing required parameter: 'NAME'",
             "create-router -V 1 -l eth0 -A inet -z web        | Unknown option: '-z'",
-            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout)",
+            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group, --flap-count, --flap-window)",
             "modify-router -V 3 web                           | Unknown options: '-V', 'web'",
             "show-router -x -P                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -p                                   | show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-router -p -o name --json                    | show-router: -p/--parsable and --json cannot be combined",
-            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, all)",
+            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, SYNC_GROUP, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, all)",
             "show-router a b                                  | Unmatched argument at index 2: 'b'",
             "frobnicate                                       | Unmatched argument at index 0: 'frobnicate'",
             "''                                               | Unmatched argument at index 0: ''"})

@@ -86,4 +86,52 @@ class BindReadyIT extends LabScenario {
         assertEquals(Lab.virtualMac(51, true), lab.neighbourMac(Lab.CLIENT, VIP6).orElse("none"),
                 lab.neighbour(Lab.CLIENT, VIP6));
     }
+
+    /**
+     * The ND half of "the Backup never answers for the address": h2 (Backup) runs a service bound to
+     * [2001:db8::100]:8080; the client multicasts Neighbor Solicitations for 2001:db8::100 (nd_probe.py, a raw
+     * AF_PACKET frame): exactly one Neighbor Advertisement comes back each time, the Master's, whose target
+     * link-layer address and Ethernet source are the IPv6 virtual MAC 00:00:5e:00:02:33 (unsolicited NAs of the
+     * Master's announcements may be seen too, from the same MAC). After a failover the same holds with the roles
+     * swapped.
+     */
+    @Test
+    void backupServesTheIpv6Address_butOnlyTheMasterAnswersNeighbourSolicitations_withTheVirtualMac()
+            throws java.io.IOException {
+        lab.startDaemons("h1", "h2");
+        for (final String host : HOSTS) {
+            createRouter(host, "r6", "-V", "51", "-l", "eth0", "-A", "inet6", "-p", host.equals("h1") ? "200" : "100",
+                    "-i", "200", "-a", VIP6 + "/64");
+        }
+        awaitOnlyMaster("r6", "h1", HOSTS, Duration.ofSeconds(10));
+        final HttpService backupService = new HttpService(lab, "h2", VIP6, 8080).start();
+        assertFalse(lab.linkUp("h2", d("h2").router("r6").vnic()), "the Backup's VNIC is down");
+        assertOneNeighbourAdvertisement("h1 Master, h2 Backup serving the address");
+
+        // Failover: h1's daemon stops (priority 0); h2 is Master, and now only h2 answers, with the same MAC.
+        d("h1").stop();
+        d("h2").awaitState("r6", "MASTER", Duration.ofSeconds(5));
+        assertOneNeighbourAdvertisement("h2 Master, h1 stopped");
+        backupService.stop();
+    }
+
+    private void assertOneNeighbourAdvertisement(final String situation) {
+        final String virtual = Lab.virtualMac(51, true);
+        final List<Executable> checks = new ArrayList<>();
+        for (int probe = 0; probe < 3; probe++) {
+            final Cmd.Result nd = lab.python(Lab.CLIENT, Lab.resource("nd_probe.py"), VIP6, Lab.ipv6(Lab.CLIENT), "0.4");
+            assertTrue(nd.ok(), nd.toString());
+            // Answers are the solicited NAs to the client; the Master's unsolicited ones to ff02::1 (its
+            // announce_count bursts on becoming Master) may fall into the window and must come from it too.
+            final List<String> answers = nd.out().lines().filter(line -> line.split(" ")[2].contains("S"))
+                    .map(line -> line.split(" ")[0] + " " + line.split(" ")[1]).toList();
+            checks.add(() -> assertEquals(List.of(virtual + " " + virtual), answers,
+                    situation + ": NS for " + VIP6 + " gets exactly one answer, target link-layer address and"
+                            + " Ethernet source the IPv6 virtual MAC; the hosts' own MACs are " + lab.mac("h1") + ", "
+                            + lab.mac("h2") + "; every NA seen: " + nd.out().lines().toList()));
+            checks.add(() -> assertTrue(nd.out().lines().allMatch(line -> line.startsWith(virtual + " " + virtual)),
+                    situation + ": every NA for " + VIP6 + " is the virtual MAC's: " + nd.out().lines().toList()));
+        }
+        assertAll(checks);
+    }
 }

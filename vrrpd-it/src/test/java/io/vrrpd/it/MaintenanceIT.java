@@ -3,10 +3,7 @@ package io.vrrpd.it;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MaintenanceIT extends LabScenario {
     static final String VIP = "192.0.2.100";
     static final String DEPENDS = "tcp:" + VIP + ":8080@interval=100,fall=1,rise=1";
-    private Process service;
+    /** The service: python3 -m http.server on the (plumbed, bind-ready) virtual address. */
+    private HttpService service;
 
     @Override
     int hostCount() {
@@ -80,6 +78,26 @@ class MaintenanceIT extends LabScenario {
         stopService();
     }
 
+    /**
+     * The thresholds are the router's: with {@code --flap-count 1 --flap-window 30000} one start/stop cycle (two
+     * changes) is already flapping, and REASON says so with the router's window.
+     */
+    @Test
+    void flapCountAndWindowAreTheRouters() throws IOException {
+        lab.startDaemons("h1");
+        createRouter("h1", "web", "-V", "51", "-l", "eth0", "-A", "inet", "-p", "200", "-i", "200",
+                "-a", VIP + "/24", "--depends", DEPENDS, "--flap-count", "1", "--flap-window", "30000");
+        awaitAdmin("offline", Duration.ofSeconds(5));
+        startService();
+        awaitAdminOneOf(Duration.ofSeconds(5), "online");
+        stopService();
+        awaitAdmin("maintenance", Duration.ofSeconds(5));
+        final String reason = lab.vrrpadmOk("h1", "show-router", "-p", "-o", "reason", "web").strip().replace("\\:", ":");
+        assertTrue(reason.startsWith("dependency flapping: tcp:" + VIP + ":8080 changed state 2 times within 30 s"),
+                reason);
+        assertTrue(lab.vrrpadmOk("h1", "show-router", "-x", "web").contains("maintenance"));
+    }
+
     private void assertMaintenance() {
         final String[] fields = lab.vrrpadmOk("h1", "show-router", "-p", "-o", "admin,state,reason", "web").strip()
                 .split("(?<!\\\\):", 3);
@@ -103,27 +121,15 @@ class MaintenanceIT extends LabScenario {
     }
 
     private void startService() throws IOException {
-        final Path dir = lab.work().resolve("www");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("index.html"), "served by h1\n");
-        service = new ProcessBuilder("ip", "netns", "exec", lab.ns("h1"), "python3", "-m", "http.server", "-b", VIP,
-                "-d", dir.toString(), "8080").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("http.log").toFile())).start();
-        lab.track(service);
-        Wait.until(Duration.ofSeconds(5), "http.server listening on " + VIP + ":8080",
-                () -> lab.inNs("h1", "ss", "-Hltn", "src", VIP + ":8080").out(), out -> out.contains(VIP + ":8080"));
+        if (service == null) {
+            service = new HttpService(lab, "h1", VIP, 8080);
+        }
+        service.start();
     }
 
     private void stopService() {
-        if (service == null) {
-            return;
+        if (service != null) {
+            service.stop();
         }
-        service.destroy();
-        try {
-            assertTrue(service.waitFor(5, TimeUnit.SECONDS), "http.server stopped");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        service = null;
     }
 }

@@ -48,6 +48,11 @@ import java.util.regex.Pattern;
  * @param onOffline          hook run on leaving the group (Initialize: dependency, link, disable,
  *                           maintenance, shutdown): an absolute path, "" for none
  * @param hookTimeoutMs      a hook still running after this long is killed with its session (100–300000 ms)
+ * @param syncGroup          the sync group it changes state with (keepalived's vrrp_sync_group; a router name's
+ *                           syntax), "" for none
+ * @param flapCount          a hard dependency changing state more than this many times within
+ *                           {@code flapWindowMs} puts the router in maintenance (1–1000)
+ * @param flapWindowMs       the window of that count (1000–86400000 ms)
  */
 public record RouterSpec(
         String name,
@@ -71,7 +76,10 @@ public record RouterSpec(
         String onMaster,
         String onBackup,
         String onOffline,
-        int hookTimeoutMs) {
+        int hookTimeoutMs,
+        String syncGroup,
+        int flapCount,
+        int flapWindowMs) {
 
     static final String NAME_RULE = "allowed: 1-31 letters, digits, '_', '-', '.', starting with a letter";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
@@ -86,6 +94,12 @@ public record RouterSpec(
     public static final int DEFAULT_HOOK_TIMEOUT_MS = 10_000;
     static final int MIN_HOOK_TIMEOUT_MS = 100;
     static final int MAX_HOOK_TIMEOUT_MS = 300_000;
+    /** More than 5 changes of a hard dependency within 60 s: maintenance (HealthMonitor.Settings.DEFAULT). */
+    public static final int DEFAULT_FLAP_COUNT = 5;
+    public static final int DEFAULT_FLAP_WINDOW_MS = 60_000;
+    static final int MAX_FLAP_COUNT = 1000;
+    static final int MIN_FLAP_WINDOW_MS = 1000;
+    static final int MAX_FLAP_WINDOW_MS = 86_400_000;
 
     public RouterSpec {
         checkName(name);
@@ -108,6 +122,14 @@ public record RouterSpec(
         onOffline = checkHook("on_offline", onOffline);
         require(hookTimeoutMs >= MIN_HOOK_TIMEOUT_MS && hookTimeoutMs <= MAX_HOOK_TIMEOUT_MS, "hook_timeout: "
                 + hookTimeoutMs + " ms is out of range (allowed: " + MIN_HOOK_TIMEOUT_MS + "-" + MAX_HOOK_TIMEOUT_MS
+                + " ms)");
+        syncGroup = syncGroup == null ? "" : syncGroup;
+        require(syncGroup.isEmpty() || NAME.matcher(syncGroup).matches(), "sync_group: '" + syncGroup
+                + "' is not a valid group name (" + NAME_RULE + "; '' for none)");
+        require(flapCount >= 1 && flapCount <= MAX_FLAP_COUNT, "flap_count: " + flapCount
+                + " is out of range (allowed: 1-" + MAX_FLAP_COUNT + ")");
+        require(flapWindowMs >= MIN_FLAP_WINDOW_MS && flapWindowMs <= MAX_FLAP_WINDOW_MS, "flap_window: "
+                + flapWindowMs + " ms is out of range (allowed: " + MIN_FLAP_WINDOW_MS + "-" + MAX_FLAP_WINDOW_MS
                 + " ms)");
         depends = List.copyOf(depends);
         depends.forEach(Dependency::parse);
@@ -147,7 +169,8 @@ public record RouterSpec(
                 .preempt(preempt).accept(accept).version(version).addresses(addresses).depends(depends)
                 .unicastPeers(unicastPeers).mac(mac).checksum(checksum).enabled(enabled).preemptDelayMs(preemptDelayMs)
                 .announceCount(announceCount).announceIntervalMs(announceIntervalMs).onMaster(onMaster)
-                .onBackup(onBackup).onOffline(onOffline).hookTimeoutMs(hookTimeoutMs);
+                .onBackup(onBackup).onOffline(onOffline).hookTimeoutMs(hookTimeoutMs).syncGroup(syncGroup)
+                .flapCount(flapCount).flapWindowMs(flapWindowMs);
     }
 
     /** Priority 255: the router owns its addresses (RFC 5798 §5.2.4). */
@@ -265,6 +288,9 @@ public record RouterSpec(
         private String onBackup = "";
         private String onOffline = "";
         private int hookTimeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
+        private String syncGroup = "";
+        private int flapCount = DEFAULT_FLAP_COUNT;
+        private int flapWindowMs = DEFAULT_FLAP_WINDOW_MS;
 
         private Builder(final String name, final int vrid, final String link, final AddressFamily family) {
             this.name = name;
@@ -363,10 +389,26 @@ public record RouterSpec(
             return this;
         }
 
+        public Builder syncGroup(final String value) {
+            this.syncGroup = value;
+            return this;
+        }
+
+        public Builder flapCount(final int value) {
+            this.flapCount = value;
+            return this;
+        }
+
+        public Builder flapWindowMs(final int value) {
+            this.flapWindowMs = value;
+            return this;
+        }
+
         public RouterSpec build() {
             return new RouterSpec(name, vrid, link, family, priority, advIntervalMs, preempt, accept, version,
                     addresses, depends, unicastPeers, mac, checksum, enabled, preemptDelayMs, announceCount,
-                    announceIntervalMs, onMaster, onBackup, onOffline, hookTimeoutMs);
+                    announceIntervalMs, onMaster, onBackup, onOffline, hookTimeoutMs, syncGroup, flapCount,
+                    flapWindowMs);
         }
     }
 }

@@ -46,15 +46,18 @@ public final class RouterSpecTree {
     public static final String ON_BACKUP = "on_backup";
     public static final String ON_OFFLINE = "on_offline";
     public static final String HOOK_TIMEOUT = "hook_timeout";
+    public static final String SYNC_GROUP = "sync_group";
+    public static final String FLAP_COUNT = "flap_count";
+    public static final String FLAP_WINDOW = "flap_window";
 
     /** Every key of a router file, in the order they are written. */
     public static final List<String> KEYS = List.of(VRID, LINK, ADDRESS_FAMILY, VERSION, PRIORITY, ADV_INTERVAL,
             PREEMPT, PREEMPT_DELAY, ACCEPT, ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT,
-            ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP, ON_OFFLINE, HOOK_TIMEOUT, ENABLED);
+            ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP, ON_OFFLINE, HOOK_TIMEOUT, SYNC_GROUP, FLAP_COUNT, FLAP_WINDOW, ENABLED);
     /** What modify-router may change; the rest is the router's identity on the wire (delete and create). */
     public static final List<String> MODIFIABLE = List.of(PRIORITY, ADV_INTERVAL, PREEMPT, PREEMPT_DELAY, ACCEPT,
             ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT, ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP,
-            ON_OFFLINE, HOOK_TIMEOUT);
+            ON_OFFLINE, HOOK_TIMEOUT, SYNC_GROUP, FLAP_COUNT, FLAP_WINDOW);
 
     /** Validation messages start with the field's user-facing name; these differ from the file key. */
     private static final Map<String, String> KEY_OF_FIELD = Map.of("address", ADDRESSES, "--depends", DEPENDS,
@@ -124,6 +127,9 @@ public final class RouterSpecTree {
         tree.put(ON_BACKUP, spec.onBackup());
         tree.put(ON_OFFLINE, spec.onOffline());
         tree.put(HOOK_TIMEOUT, spec.hookTimeoutMs());
+        tree.put(SYNC_GROUP, spec.syncGroup());
+        tree.put(FLAP_COUNT, spec.flapCount());
+        tree.put(FLAP_WINDOW, spec.flapWindowMs());
         tree.put(ENABLED, spec.enabled());
         return tree;
     }
@@ -171,6 +177,15 @@ public final class RouterSpecTree {
         }
         if (tree.get(HOOK_TIMEOUT) != null) {
             builder.hookTimeoutMs(integer(tree, HOOK_TIMEOUT));
+        }
+        if (tree.get(SYNC_GROUP) != null) {
+            builder.syncGroup(text(tree, SYNC_GROUP));
+        }
+        if (tree.get(FLAP_COUNT) != null) {
+            builder.flapCount(integer(tree, FLAP_COUNT));
+        }
+        if (tree.get(FLAP_WINDOW) != null) {
+            builder.flapWindowMs(integer(tree, FLAP_WINDOW));
         }
         if (tree.get(ADDRESSES) != null) {
             builder.addresses(list(tree, ADDRESSES, "address", IpPrefix::parse));

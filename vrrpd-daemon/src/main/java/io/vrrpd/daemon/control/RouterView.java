@@ -38,6 +38,7 @@ public final class RouterView {
         view.put("primary_ip", status.primaryAddress() == null ? null : status.primaryAddress().toString());
         final ArrayNode addresses = view.putArray("virtual_ips");
         spec.addresses().stream().map(IpPrefix::toString).forEach(addresses::add);
+        view.put("sync_group", spec.syncGroup().isEmpty() ? null : spec.syncGroup());
         view.put("reason", status.reason());
         peer(view, status.peer(), nowNanos);
         view.put("m_down_intv", status.masterDownIntervalNanos() > 0

@@ -111,10 +111,20 @@ public final class HealthMonitor implements AutoCloseable {
      * healthy ({@link Health#OK}).
      */
     public void watch(final String router, final List<Dependency> dependencies, final Listener listener) {
+        watch(router, dependencies, settings, listener);
+    }
+
+    /**
+     * {@link #watch(String, List, Listener)} with the router's own flapping thresholds (its {@code flap_count}
+     * and {@code flap_window}) instead of the monitor's.
+     */
+    public void watch(final String router, final List<Dependency> dependencies, final Settings flapping,
+                      final Listener listener) {
         Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(flapping, "flapping");
         Objects.requireNonNull(listener, "listener");
         final List<Dependency> copy = List.copyOf(dependencies);
-        scheduler.execute(() -> watchNow(router, copy, listener));
+        scheduler.execute(() -> watchNow(router, copy, flapping, listener));
     }
 
     /** Stops checking {@code router}: its running checks are abandoned (interrupted), its listener not called. */
@@ -178,13 +188,15 @@ public final class HealthMonitor implements AutoCloseable {
         final String router;
         final Listener listener;
         final List<Probe> probes;
+        final Settings flapping;
         String flapCause;
         Health reported;
 
-        Watch(final String router, final Listener listener, final List<Probe> probes) {
+        Watch(final String router, final Listener listener, final List<Probe> probes, final Settings flapping) {
             this.router = router;
             this.listener = listener;
             this.probes = probes;
+            this.flapping = flapping;
         }
     }
 
@@ -259,7 +271,8 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    private void watchNow(final String router, final List<Dependency> dependencies, final Listener listener) {
+    private void watchNow(final String router, final List<Dependency> dependencies, final Settings flapping,
+                          final Listener listener) {
         if (closed) {
             return;
         }
@@ -276,7 +289,7 @@ public final class HealthMonitor implements AutoCloseable {
             probes.add(probe);
         }
         reusable.forEach(this::stop);
-        final Watch watch = new Watch(router, listener, probes);
+        final Watch watch = new Watch(router, listener, probes, flapping);
         watch.flapCause = old == null ? null : old.flapCause;
         probes.forEach(probe -> probe.owner = watch);
         watches.put(router, watch);
@@ -387,10 +400,11 @@ public final class HealthMonitor implements AutoCloseable {
         final Watch watch = probe.owner;
         final Dependency dependency = probe.dependency();
         if (probe.state.record(result, now) && !dependency.weighted()) {
-            final int changes = probe.state.changesWithin(now, settings.flapWindow().toNanos());
-            if (changes > settings.flapChanges() && watch.flapCause == null) {
+            final Settings flapping = watch.flapping;
+            final int changes = probe.state.changesWithin(now, flapping.flapWindow().toNanos());
+            if (changes > flapping.flapChanges() && watch.flapCause == null) {
                 watch.flapCause = dependency.label() + " changed state " + changes + " times within "
-                        + describe(settings.flapWindow());
+                        + describe(flapping.flapWindow());
             }
         }
         publish(watch);

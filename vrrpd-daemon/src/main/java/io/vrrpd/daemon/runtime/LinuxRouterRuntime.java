@@ -27,6 +27,7 @@ import io.vrrpd.protocol.wire.Verdict;
 import io.vrrpd.protocol.wire.VerdictCounters;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,7 +49,9 @@ import java.util.concurrent.Callable;
  *   <li>{@code disabled}: the operator disabled it; VRRP Initialize, VNIC plumbed but down.</li>
  *   <li>{@code offline}: its link is missing, has no carrier, or has no address to advertise from (IPv4:
  *       the link's first IPv4 address; IPv6: its first link-local one, RFC 5798 §5.1.2.1). A Master leaving
- *       sends priority 0 (a Shutdown event) first, so a Backup takes over after Skew_Time.</li>
+ *       sends priority 0 (a Shutdown event) first, so a Backup takes over after Skew_Time. Also: an unmet hard
+ *       dependency, or a member of its sync group that is not online ({@link SyncGroup}).</li>
+ *   <li>{@code maintenance}: a hard dependency flapped; until {@code clear-router}.</li>
  *   <li>{@code online}: VRRP Backup or Master.</li>
  * </ul>
  */
@@ -91,6 +94,10 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         Health health = Health.OK;
         /** The administrative state a router leaving the group goes to, for its on_offline hook. */
         AdminState leavingTo;
+        /** Offline only because a member of its sync group is not online (see {@link SyncGroup}). */
+        boolean held;
+        /** The priority reduction it runs with: its sync group's largest (its own without a group). */
+        SyncGroup.Reduction reduction = SyncGroup.Reduction.NONE;
 
         Managed(final RouterSpec spec) {
             this.spec = spec;
@@ -98,10 +105,15 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
         /** The configured priority lowered by failing weighted checks, within 1-254; the owner keeps 255. */
         int effectivePriority() {
-            if (spec.owner() || health.priorityReduction() == 0) {
+            if (spec.owner() || reduction.amount() == 0) {
                 return spec.priority();
             }
-            return Math.max(1, Math.min(RouterConfig.OWNER_PRIORITY - 1, spec.priority() - health.priorityReduction()));
+            return Math.max(1, Math.min(RouterConfig.OWNER_PRIORITY - 1, spec.priority() - reduction.amount()));
+        }
+
+        SyncGroup.Member asMember() {
+            return new SyncGroup.Member(spec.name(), spec.syncGroup(), admin, reason, held,
+                    health.priorityReduction(), health.causes());
         }
     }
 
@@ -203,7 +215,8 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             return; // a reload must not touch an unchanged router
         }
         existing.spec = spec;
-        if (!old.depends().equals(spec.depends())) {
+        if (!old.depends().equals(spec.depends()) || old.flapCount() != spec.flapCount()
+                || old.flapWindowMs() != spec.flapWindowMs()) {
             watchDependencies(existing);
         }
         if (!sameIdentity(old, spec)) {
@@ -212,6 +225,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             unplumb(existing);
         }
         reconcile(existing);
+        if (!old.syncGroup().equals(spec.syncGroup())) {
+            reconcileGroup(old.syncGroup(), spec.name()); // the group it left may be released
+        }
     }
 
     /** The fields that make a router what it is on the wire and in the kernel. */
@@ -232,6 +248,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                     unplumb(managed);
                     hooks.forget(name);
                     Log.info("[" + name + "] deleted");
+                    reconcileGroup(managed.spec.syncGroup(), name); // a deleted member holds nobody
                 }
                 return null;
             });
@@ -294,11 +311,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
     /** show-router -x's REASON for an online router: the last transition, then why its priority is lowered. */
     private static String withCauses(final String reason, final Managed managed) {
-        if (managed.health.causes().isEmpty()) {
+        if (managed.reduction.causes().isEmpty()) {
             return reason;
         }
         return reason + "; priority " + managed.effectivePriority() + " = " + managed.spec.priority() + " - "
-                + managed.health.priorityReduction() + " (" + String.join("; ", managed.health.causes()) + ")";
+                + managed.reduction.amount() + " (" + String.join("; ", managed.reduction.causes()) + ")";
     }
 
     private RouterStatus.Statistics statistics(final Managed managed) {
@@ -452,8 +469,37 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     // Reconciliation: spec + link -> admin state, plumbing, instance (loop thread)
     // -------------------------------------------------------------------------------------------------
 
+    /** Re-evaluates a router, then the other members of its sync group (its state may hold or release them). */
     private void reconcile(final Managed managed) {
+        reconcileOne(managed);
+        reconcileGroup(managed.spec.syncGroup(), managed.spec.name());
+    }
+
+    /** Re-evaluates every member of {@code group} but {@code except}; nothing without a group. */
+    private void reconcileGroup(final String group, final String except) {
+        if (group.isEmpty()) {
+            return;
+        }
+        for (final Managed member : List.copyOf(routers.values())) {
+            if (member.spec.syncGroup().equals(group) && !member.spec.name().equals(except)) {
+                reconcileOne(member);
+            }
+        }
+    }
+
+    private List<SyncGroup.Member> groupOf(final Managed managed) {
+        final String group = managed.spec.syncGroup();
+        if (group.isEmpty()) {
+            return List.of();
+        }
+        return routers.values().stream().filter(m -> m.spec.syncGroup().equals(group)).map(Managed::asMember)
+                .toList();
+    }
+
+    private void reconcileOne(final Managed managed) {
         final RouterSpec spec = managed.spec;
+        managed.held = false; // until the group check below: any fault of its own comes first
+        managed.reduction = SyncGroup.reduction(managed.asMember(), groupOf(managed));
         if (!spec.enabled()) {
             stopInstance(managed, AdminState.DISABLED, "disabled by the operator");
             setAdmin(managed, AdminState.DISABLED, "disabled by the operator");
@@ -502,6 +548,15 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             setAdmin(managed, AdminState.OFFLINE, why);
             return;
         }
+        final Optional<String> hold = SyncGroup.holdReason(managed.asMember(), groupOf(managed));
+        if (hold.isPresent()) {
+            // keepalived's sync group FAULT: a Master leaves with priority 0, so the other host takes every
+            // member's addresses together. The addresses stay plumbed (bind-ready) as for any offline router.
+            stopInstance(managed, AdminState.OFFLINE, hold.get());
+            setAdmin(managed, AdminState.OFFLINE, hold.get());
+            managed.held = true;
+            return;
+        }
         RouterInstance instance = managed.instance;
         if (instance != null && !instance.config().primaryAddress().equals(primary)) {
             destroyInstance(managed, "primary address changed to " + primary);
@@ -541,7 +596,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (managed.instance == null) {
             managed.health = Health.initial(dependencies);
         }
-        health.watch(name, dependencies, (router, report) -> loop.post(() -> onHealth(router, report)));
+        final HealthMonitor.Settings flapping = new HealthMonitor.Settings(managed.spec.flapCount(),
+                Duration.ofMillis(managed.spec.flapWindowMs()));
+        health.watch(name, dependencies, flapping, (router, report) -> loop.post(() -> onHealth(router, report)));
     }
 
     /** A health report (loop thread): re-evaluate the router. */
@@ -552,11 +609,12 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final Health was = managed.health;
         managed.health = report;
+        reconcile(managed);
         if (was.priorityReduction() != report.priorityReduction()) {
             Log.info("[" + name + "] effective priority " + managed.effectivePriority()
-                    + (report.causes().isEmpty() ? "" : " (" + String.join("; ", report.causes()) + ")"));
+                    + (managed.reduction.causes().isEmpty() ? ""
+                    : " (" + String.join("; ", managed.reduction.causes()) + ")"));
         }
-        reconcile(managed);
     }
 
     private LinkChannel channel(final RouterSpec spec, final Managed managed) {

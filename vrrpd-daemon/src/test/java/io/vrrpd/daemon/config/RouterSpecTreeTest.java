@@ -44,7 +44,8 @@ class RouterSpecTreeTest {
                 .version(VrrpVersion.V2).depends(List.of("systemd:a.service")).unicastPeers(List.of(IpAddress.parse("192.0.2.9")))
                 .mac(MacMode.REAL).checksum(ChecksumForm.PSEUDO_HEADER).enabled(false).preemptDelayMs(30_000)
                 .announceCount(5).announceIntervalMs(200).onMaster("/usr/local/bin/master").onBackup("/b")
-                .onOffline("/usr/local/bin/offline").hookTimeoutMs(500).build();
+                .onOffline("/usr/local/bin/offline").hookTimeoutMs(500).syncGroup("edge").flapCount(3)
+                .flapWindowMs(10_000).build();
         final JsonNode tree = RouterSpecTree.write(spec);
         assertEquals(RouterSpecTree.KEYS, List.copyOf(iterate(tree)));
         assertEquals(spec, RouterSpecTree.read("web", tree));
@@ -83,6 +84,11 @@ class RouterSpecTreeTest {
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'on_offline': 'rel/x'} | on_offline: 'rel/x' is not an absolute path",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'hook_timeout': 99} | hook_timeout: 99 ms is out of range (allowed: 100-300000 ms)",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'hook_timeout': 300001} | hook_timeout: 300001 ms is out of range (allowed: 100-300000 ms)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'sync_group': '9x'} | sync_group: '9x' is not a valid group name (allowed: 1-31 letters, digits, '_', '-', '.', starting with a letter; '' for none)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'sync_group': 7} | sync_group: expected a string, found 7",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'flap_count': 0} | flap_count: 0 is out of range (allowed: 1-1000)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'flap_count': 1001} | flap_count: 1001 is out of range (allowed: 1-1000)",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'addresses': ['192.0.2.1'], 'flap_window': 999} | flap_window: 999 ms is out of range (allowed: 1000-86400000 ms)",
             "[1, 2]                                                                    | a router is a table of keys"})
     void shouldRefuseWithKeyAndAllowedValues(final String tree, final String message) throws Exception {
         assertRefused(tree, message);
@@ -93,6 +99,24 @@ class RouterSpecTreeTest {
         final RouterSpec spec = RouterSpecTest.v4().build();
         final RouterSpec changed = RouterSpecTree.modify(spec, json("{'priority': 200, 'depends': []}"));
         assertEquals(spec.toBuilder().priority(200).build(), changed);
+    }
+
+    @Test
+    void shouldDefaultFlappingToMoreThanFiveChangesInSixtySecondsAndNoSyncGroup() throws Exception {
+        final RouterSpec spec = RouterSpecTree.read("web",
+                json("{'vrid': 51, 'link': 'eth0', 'address_family': 'inet', 'addresses': ['192.0.2.1/24']}"));
+        assertEquals(5, spec.flapCount());
+        assertEquals(60_000, spec.flapWindowMs());
+        assertEquals("", spec.syncGroup());
+    }
+
+    @Test
+    void shouldModifyAndRemoveSyncGroupAndFlapping() throws Exception {
+        final RouterSpec spec = RouterSpecTest.v4().build();
+        final RouterSpec grouped = RouterSpecTree.modify(spec,
+                json("{'sync_group': 'edge', 'flap_count': 2, 'flap_window': 5000}"));
+        assertEquals(spec.toBuilder().syncGroup("edge").flapCount(2).flapWindowMs(5000).build(), grouped);
+        assertEquals("", RouterSpecTree.modify(grouped, json("{'sync_group': ''}")).syncGroup());
     }
 
     @Test

@@ -121,7 +121,7 @@ class RouterStoreTest {
                 unknown + ":3: prority: unknown key (allowed: vrid, link, address_family, version, priority,"
                         + " adv_interval, preempt, preempt_delay, accept, addresses, depends, unicast_peers, mac,"
                         + " checksum, announce_count, announce_interval, on_master, on_backup, on_offline,"
-                        + " hook_timeout, enabled)",
+                        + " hook_timeout, sync_group, flap_count, flap_window, enabled)",
                 duplicate + ":2: TOML syntax error: Duplicate key",
                 unclosed + ":2: TOML syntax error: Premature end of file"),
                 loaded.errors().stream().map(ConfigError::toString).toList());

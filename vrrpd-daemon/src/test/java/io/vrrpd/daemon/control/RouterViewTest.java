@@ -27,7 +27,7 @@ class RouterViewTest {
         assertEquals("{\"name\":\"v6\",\"vrid\":7,\"link\":\"eth1\",\"af\":\"IPv6\",\"prio\":100,\"adv_intv\":1000,"
                 + "\"mode\":\"e-pa\",\"state\":\"INIT\",\"vnic\":null,\"admin\":\"offline\",\"prv_stat\":null,"
                 + "\"stat_last\":\"1.500s\",\"primary_ip\":null,\"virtual_ips\":[\"fe80::200:5eff:fe00:207/64\"],"
-                + "\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
+                + "\"sync_group\":null,\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
                 + "\"m_down_intv\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,\"hooks_run\":null,\"hook_failures\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
     }
 }

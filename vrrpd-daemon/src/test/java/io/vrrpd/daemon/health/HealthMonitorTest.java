@@ -221,6 +221,25 @@ class HealthMonitorTest {
     }
 
     @Test
+    void shouldFlapByTheRoutersOwnThresholds_notTheMonitorsDefault() {
+        final Scripted tcp = check("tcp:127.0.0.1:80");
+        tcp.next = UP;
+        final List<Health> strict = new ArrayList<>();
+        final List<Dependency> dependencies = List.of(Dependency.parse("tcp:127.0.0.1:80@fall=1,rise=1"));
+        monitor.watch("strict", dependencies, new HealthMonitor.Settings(1, Duration.ofSeconds(10)),
+                (router, health) -> strict.add(health));
+        watch("tcp:127.0.0.1:80@fall=1,rise=1"); // "web": the monitor's more than 5 within 60 s
+        clock.runDue();
+        for (int change = 1; change <= 2; change++) {
+            tcp.next = change % 2 == 1 ? REFUSED : UP;
+            clock.advanceMillis(1000);
+        }
+        assertTrue(strict.getLast().flapping(), "2 changes are more than the router's 1");
+        assertEquals("tcp:127.0.0.1:80 changed state 2 times within 10 s", strict.getLast().flapCause());
+        assertFalse(last().flapping(), "2 changes are not more than the default 5");
+    }
+
+    @Test
     void shouldNotFlapOnWeightedChecks() {
         final Scripted http = check("http://127.0.0.1/");
         watch("http://127.0.0.1/@weight=-10,fall=1,rise=1");

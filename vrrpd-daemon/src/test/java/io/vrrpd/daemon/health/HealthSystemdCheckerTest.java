@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The systemd checker: on this host (no systemd in the test containers) and with a stand-in systemctl. */
+/**
+ * The systemd checker through systemctl: on this host (no systemd in the test containers) and with a stand-in
+ * systemctl. The D-Bus path: {@link HealthSystemdDbusTest}.
+ */
 class HealthSystemdCheckerTest {
     @TempDir
     Path dir;
@@ -23,6 +26,11 @@ class HealthSystemdCheckerTest {
         Files.writeString(file, "#!/bin/sh\necho \"$@\" > " + dir.resolve("args") + "\n" + body + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
         return file;
+    }
+
+    /** No system bus socket: the checks go through systemctl. */
+    private Path noBus() {
+        return dir.resolve("no-bus");
     }
 
     private Path booted() throws IOException {
@@ -40,7 +48,7 @@ class HealthSystemdCheckerTest {
     void shouldPassOnWhatTheRealSystemctlSaysWithoutAManager() throws Exception {
         assumeTrue(Files.isExecutable(SystemdChecker.SYSTEMCTL), "systemctl is installed");
         assumeFalse(Files.isDirectory(SystemdChecker.BOOTED), "this host runs systemd");
-        final CheckResult result = new SystemdChecker("nginx.service", SystemdChecker.SYSTEMCTL, booted()).check(5000);
+        final CheckResult result = new SystemdChecker("nginx.service", SystemdChecker.SYSTEMCTL, booted(), noBus()).check(5000);
         assertTrue(result.reason().startsWith("systemd is not available: "), result.reason());
         assertTrue(!result.ok());
     }
@@ -49,35 +57,35 @@ class HealthSystemdCheckerTest {
     void shouldSayWhenSystemctlIsMissing() throws Exception {
         final Path none = dir.resolve("no-systemctl");
         assertEquals(CheckResult.failing("systemd is not available: " + none + " not found"),
-                new SystemdChecker("nginx.service", none, booted()).check(1000));
+                new SystemdChecker("nginx.service", none, booted(), noBus()).check(1000));
     }
 
     @Test
     void shouldBeHealthyWhenTheUnitIsActive() throws Exception {
         final Path systemctl = systemctl("echo active; exit 0");
         assertEquals(CheckResult.healthy("is active"),
-                new SystemdChecker("getty@tty1.service", systemctl, booted()).check(2000));
+                new SystemdChecker("getty@tty1.service", systemctl, booted(), noBus()).check(2000));
         assertEquals("is-active -- getty@tty1.service", Files.readString(dir.resolve("args")).strip());
     }
 
     @Test
     void shouldNameTheUnitsState() throws Exception {
         assertEquals(CheckResult.failing("is failed"),
-                new SystemdChecker("nginx.service", systemctl("echo failed; exit 3"), booted()).check(2000));
+                new SystemdChecker("nginx.service", systemctl("echo failed; exit 3"), booted(), noBus()).check(2000));
         assertEquals(CheckResult.failing("is activating"),
-                new SystemdChecker("nginx.service", systemctl("echo activating; exit 3"), booted()).check(2000));
+                new SystemdChecker("nginx.service", systemctl("echo activating; exit 3"), booted(), noBus()).check(2000));
     }
 
     @Test
     void shouldSayWhenTheManagerCannotBeReached() throws Exception {
         final Path systemctl = systemctl("echo 'Failed to connect to bus: No such file or directory' >&2; exit 1");
         assertEquals(CheckResult.failing("systemd is not available: Failed to connect to bus: No such file or"
-                + " directory"), new SystemdChecker("nginx.service", systemctl, booted()).check(2000));
+                + " directory"), new SystemdChecker("nginx.service", systemctl, booted(), noBus()).check(2000));
     }
 
     @Test
     void shouldTimeOutAHungSystemctl() throws Exception {
         assertEquals(CheckResult.failing("timed out after 300 ms"),
-                new SystemdChecker("nginx.service", systemctl("sleep 60"), booted()).check(300));
+                new SystemdChecker("nginx.service", systemctl("sleep 60"), booted(), noBus()).check(300));
     }
 }
