@@ -65,8 +65,11 @@ class VrrpdMainTest {
 
     @Test
     void shouldDescribeTheClusterWhenTheConfigurationIsGood() throws IOException {
+        final java.nio.file.Path key = Files.writeString(configDir.resolve("cluster.key"), "0123456789abcdef0123");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[cluster]\nname = \"prod\"\n"
-                + "bind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.3\"]\n");
+                + "bind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.3\"]\n"
+                + "key_file = \"cluster.key\"\n");
         final Run run = run("--check-config", "--config-dir", configDir.toString());
         assertEquals(0, run.status(), run.toString());
         assertTrue(run.out().startsWith("vrrpd: " + configDir.resolve("vrrpd.toml") + ": node h1, cluster prod of 3"
@@ -80,7 +83,7 @@ class VrrpdMainTest {
         final Run run = run("--config-dir", configDir.toString(), "--state-dir", configDir.resolve("state").toString(),
                 "--socket", configDir.resolve("vrrpd.sock").toString());
         assertEquals(new Run(1, "", configDir.resolve("vrrpd.toml") + ":5: [cluster] prot: unknown key (allowed: name,"
-                + " bind, port, members, key_file)\n"), run);
+                + " bind, port, members, key_file, fencing_delay)\n"), run);
         assertTrue(Files.notExists(configDir.resolve("state")), "nothing was started");
     }
 
