@@ -1,10 +1,14 @@
 package io.vrrpd.daemon;
 
+import io.vrrpd.cluster.Primitive;
+import io.vrrpd.cluster.PrimitiveResult;
 import io.vrrpd.cluster.ServiceSpec;
+import io.vrrpd.cluster.StoredService;
 import io.vrrpd.cluster.engine.ServiceCluster;
 import io.vrrpd.cluster.membership.JGroupsMembership;
 import io.vrrpd.cluster.membership.Membership;
 import io.vrrpd.cluster.membership.SoloMembership;
+import io.vrrpd.cluster.primitive.Invocation;
 import io.vrrpd.cluster.primitive.LocalPrimitiveRunner;
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.InvalidFileException;
@@ -12,6 +16,7 @@ import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.NodeConfig;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.daemon.config.StartedServices;
 import io.vrrpd.daemon.config.TomlServiceStore;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
@@ -35,12 +40,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.Callable;
 
 /**
  * The {@code vrrpd} command (DESIGN.md §2): reads vrrpd.toml (refusing to start on an error in it), loads the
@@ -82,10 +91,12 @@ public final class VrrpdMain implements Callable<Integer> {
     private boolean checkConfig;
 
     @Option(names = "--release-addresses",
-            description = {"Take every router's addresses off the network and exit: VNICs (vr4-*, vr6-*) down,"
-                    + " real-MAC addresses removed from their links. For a service manager to run after the"
-                    + " daemon died without its SIGTERM shutdown (systemd ExecStopPost=), so a crashed daemon"
-                    + " does not leave its host answering for a virtual address."})
+            description = {"Take every router's addresses off the network and stop the services this host had"
+                    + " started, then exit: VNICs (vr4-*, vr6-*) down, real-MAC addresses removed from their links,"
+                    + " the stop primitive (and the addresses) of each service in STATE_DIR/services-started."
+                    + " For a service manager to run after the daemon died without its SIGTERM shutdown (systemd"
+                    + " ExecStopPost=), so a crashed daemon does not leave its host answering for a virtual address"
+                    + " or running a service the cluster starts elsewhere."})
     private boolean releaseAddresses;
 
     private PrintWriter out;
@@ -246,7 +257,7 @@ public final class VrrpdMain implements Callable<Integer> {
                 ServiceCluster.Settings.defaults("").operationTimeoutMillis());
         try {
             return ServiceCluster.start(settings, membership, primitives,
-                    new TomlServiceStore(configDir, node.checkIntervalMillis()));
+                    new TomlServiceStore(configDir, node.checkIntervalMillis()), new StartedServices(stateDir));
         } catch (IOException | RuntimeException e) {
             membership.close();
             throw e;
@@ -294,15 +305,77 @@ public final class VrrpdMain implements Callable<Integer> {
             err.println("vrrpd: --release-addresses: cannot read " + store.directory() + " (" + e.getMessage()
                     + "); releasing VNICs only");
         }
+        int status = stopServicesStartedHere();
         try {
             final List<String> released = LinuxRouterRuntime.releaseAddresses(realMac);
             out.println("vrrpd: released " + released.size() + (released.isEmpty() ? "" : ": "
                     + String.join(", ", released)));
+        } catch (IOException e) {
+            err.println("vrrpd: --release-addresses: " + e.getMessage());
+            status = 1;
+        }
+        return status;
+    }
+
+    /**
+     * Stops the services the dead daemon had started here (STATE_DIR/services-started): their stop primitive, and
+     * their addresses off the link. An {@code exec} command is only known to the daemon that started it: its
+     * process is not found here (under systemd it died with the daemon's cgroup), but its addresses go.
+     */
+    private int stopServicesStartedHere() {
+        final StartedServices ledger = new StartedServices(stateDir);
+        final SortedSet<String> names;
+        try {
+            names = ledger.read();
+        } catch (IOException e) {
+            err.println("vrrpd: --release-addresses: cannot read " + ledger.file() + ": " + e.getMessage());
+            return 1;
+        }
+        if (names.isEmpty()) {
             return 0;
+        }
+        String nodeName = "-";
+        long checkInterval = ServiceSpec.DEFAULT_CHECK_MS;
+        try {
+            final NodeConfig config = NodeConfig.load(configDir);
+            nodeName = config.nodeName();
+            checkInterval = config.checkIntervalMillis();
+        } catch (InvalidFileException e) {
+            err.println("vrrpd: --release-addresses: " + e.error() + " (stopping the services all the same)");
+        }
+        final TomlServiceStore store = new TomlServiceStore(configDir, checkInterval);
+        int status = 0;
+        try (LocalPrimitiveRunner runner = new LocalPrimitiveRunner()) {
+            final Map<String, StoredService> services = new HashMap<>();
+            for (final StoredService service : store.loadAll()) {
+                services.put(service.name(), service);
+            }
+            for (final String name : names) {
+                final StoredService service = services.get(name);
+                if (service == null) {
+                    err.println("vrrpd: --release-addresses: service " + name + " was started here but has no valid"
+                            + " file in " + store.directory() + ": not stopped");
+                    status = 1;
+                    continue;
+                }
+                final PrimitiveResult result = runner.run(service.spec(),
+                        Primitive.STOP, new Invocation(nodeName,
+                                List.of(nodeName), null, null));
+                out.println("vrrpd: service " + name + " stopped: " + (result.succeeded() ? "ok" : "failed")
+                        + (result.detail().isEmpty() ? "" : " (" + result.detail() + ")"));
+                if (!result.succeeded()) {
+                    status = 1;
+                }
+            }
+            ledger.write(new TreeSet<>());
         } catch (IOException e) {
             err.println("vrrpd: --release-addresses: " + e.getMessage());
             return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
+        return status;
     }
 
     /** One phrase for the log and --check-config: the node and its cluster. */

@@ -101,7 +101,7 @@ class CrashGuardIT extends LabScenario {
         assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
         assertEquals(0, daemon.exitValue());
         final String sigterm = awaitGuardLine(stderr, 1);
-        assertTrue(sigterm.matches("vrrpd guard: daemon pid " + daemon.pid() + " ended; no VNIC left up: nothing to release"),
+        assertTrue(sigterm.matches("vrrpd guard: daemon pid " + daemon.pid() + " ended; no VNIC left up, no service started: nothing to release"),
                 sigterm);
 
         daemon = launch(stderr); // the router comes back from its file
@@ -110,9 +110,35 @@ class CrashGuardIT extends LabScenario {
         daemon.destroyForcibly(); // SIGKILL
         assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
         final String sigkill = awaitGuardLine(stderr, 2);
-        assertEquals("vrrpd guard: daemon pid " + daemon.pid() + " ended without its shutdown; releasing its addresses:"
-                + " vrrpd: released 1: " + vnic, sigkill.strip());
+        assertEquals("vrrpd guard: daemon pid " + daemon.pid() + " ended without its shutdown; releasing its addresses and"
+                + " services: vrrpd: released 1: " + vnic, sigkill.strip());
         assertFalse(lab.linkUp("h1", vnic), "released");
+    }
+
+    /**
+     * A service this host started (type ip: only its address) must not outlive a SIGKILLed daemon: the cluster
+     * starts it elsewhere after the fencing delay, and its address would then be on the LAN twice. The daemon
+     * records what it started in STATE_DIR/services-started; the guard's --release-addresses runs each one's stop,
+     * which takes the address off the link.
+     */
+    @Test
+    void sigkilledDaemon_theGuardStopsTheServiceItStarted_itsAddressGoes() throws Exception {
+        final String address = "192.0.2.70/24";
+        Files.writeString(d("h1").configDir().resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n");
+        lab.startDaemons("h1");
+        lab.vrrpadmOk("h1", "create-service", "-t", "ip", "-a", address, "-l", "eth0", "svc");
+        lab.vrrpadmOk("h1", "activate-service", "svc");
+        lab.vrrpadmOk("h1", "start-service", "svc");
+        assertTrue(lab.addresses("h1", "eth0").contains(address), "started: " + lab.addresses("h1", "eth0"));
+        assertEquals("svc\n", Files.readString(d("h1").stateDir().resolve("services-started")));
+
+        final long killed = System.nanoTime();
+        d("h1").kill();
+        Wait.until(Duration.ofSeconds(10), "h1's service address gone without a daemon",
+                () -> lab.addresses("h1", "eth0"), a -> !a.contains(address));
+        System.out.println("[measure] SIGKILL of h1's vrrpd -> its service's address removed by the guard in "
+                + Wait.millisSince(killed) + " ms");
+        assertEquals("", Files.readString(d("h1").stateDir().resolve("services-started")), "the record is cleared");
     }
 
     /** bin/vrrpd by hand in h1 (h1's fixture paths, its stderr appended to a file); tracked by the lab. */

@@ -4,6 +4,7 @@ import io.vrrpd.cluster.Primitive;
 import io.vrrpd.cluster.PrimitiveResult;
 import io.vrrpd.cluster.ServiceSpec;
 import io.vrrpd.cluster.ServiceState;
+import io.vrrpd.cluster.StartedLedger;
 import io.vrrpd.cluster.StoredService;
 import io.vrrpd.cluster.membership.ClusterView;
 import io.vrrpd.cluster.primitive.Invocation;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,8 @@ final class LocalAgent implements AutoCloseable {
     private final Runnable changed;
     private final ScheduledExecutorService timer;
     private final LongSupplier wallMillis;
+    private final StartedLedger ledger;
+    private SortedSet<String> recorded = new TreeSet<>();
     private final Map<String, LocalStatus> status = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> checks = new ConcurrentHashMap<>();
@@ -51,7 +55,8 @@ final class LocalAgent implements AutoCloseable {
     private volatile boolean closed;
 
     LocalAgent(final String node, final PrimitiveRunner runner, final Runnable changed,
-               final ScheduledExecutorService timer, final LongSupplier wallMillis) {
+               final ScheduledExecutorService timer, final LongSupplier wallMillis, final StartedLedger ledger) {
+        this.ledger = ledger;
         this.node = node;
         this.runner = runner;
         this.changed = changed;
@@ -444,7 +449,28 @@ final class LocalAgent implements AutoCloseable {
 
     private void update(final String name, final java.util.function.UnaryOperator<LocalStatus> change) {
         status.compute(name, (k, s) -> change.apply(s == null ? LocalStatus.STOPPED : s));
+        record();
         changed.run();
+    }
+
+    /** Writes the ledger when the set of services held here changed (before a start runs: STARTING counts). */
+    private synchronized void record() {
+        final SortedSet<String> held = new TreeSet<>();
+        status.forEach((name, s) -> {
+            if (s.holds()) {
+                held.add(name);
+            }
+        });
+        if (held.equals(recorded)) {
+            return;
+        }
+        try {
+            ledger.write(held);
+            recorded = held;
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot record the services started here (" + held + "): "
+                    + e.getMessage() + "; after a crash --release-addresses would not stop them");
+        }
     }
 
     static String describe(final PrimitiveResult result) {

@@ -8,6 +8,7 @@ import io.vrrpd.cluster.ServiceSpec;
 import io.vrrpd.cluster.ServiceState;
 import io.vrrpd.cluster.ServiceStatus;
 import io.vrrpd.cluster.ServiceStore;
+import io.vrrpd.cluster.StartedLedger;
 import io.vrrpd.cluster.StoredService;
 import io.vrrpd.cluster.membership.ClusterView;
 import io.vrrpd.cluster.membership.Membership;
@@ -117,7 +118,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private ServiceCluster(final Settings settings, final Membership membership, final PrimitiveRunner runner,
-                           final ServiceStore store, final LongSupplier nanos) {
+                           final ServiceStore store, final StartedLedger ledger, final LongSupplier nanos) {
         this.settings = settings;
         this.membership = membership;
         this.store = store;
@@ -125,17 +126,20 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         this.local = membership.localNode();
         this.actor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cluster").daemon().factory());
         this.timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("cluster-timer").daemon().factory());
-        this.agent = new LocalAgent(local, runner, this::queueReport, timer, System::currentTimeMillis);
+        this.agent = new LocalAgent(local, runner, this::queueReport, timer, System::currentTimeMillis, ledger);
     }
 
     /**
      * Loads this host's services from {@code store}, joins the cluster and starts deciding.
      *
+     * @param ledger where the names of the services started here are recorded, for a supervisor's clean-up
      * @throws IOException the store cannot be read or the membership cannot start
      */
     public static ServiceCluster start(final Settings settings, final Membership membership,
-                                       final PrimitiveRunner runner, final ServiceStore store) throws IOException {
-        final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, System::nanoTime);
+                                       final PrimitiveRunner runner, final ServiceStore store,
+                                       final StartedLedger ledger) throws IOException {
+        final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, ledger,
+                System::nanoTime);
         for (final StoredService service : store.loadAll()) {
             cluster.table.put(service.name(), service);
         }

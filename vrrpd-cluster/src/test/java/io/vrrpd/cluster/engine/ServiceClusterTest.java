@@ -39,6 +39,7 @@ class ServiceClusterTest {
     private final ScriptedRunner runner = new ScriptedRunner();
     private final Map<String, ServiceCluster> hosts = new TreeMap<>();
     private final Map<String, MemoryStore> stores = new TreeMap<>();
+    private final Map<String, java.util.SortedSet<String>> ledgers = new ConcurrentHashMap<>();
 
     static final class MemoryStore implements ServiceStore {
         final Map<String, StoredService> files = new ConcurrentHashMap<>();
@@ -70,7 +71,7 @@ class ServiceClusterTest {
     private void startHost(final String node) throws Exception {
         final MemoryStore store = stores.computeIfAbsent(node, k -> new MemoryStore());
         hosts.put(node, ServiceCluster.start(new ServiceCluster.Settings("test", FENCING_MS, 2_000, 10_000),
-                network.membership(node), runner.on(node), store));
+                network.membership(node), runner.on(node), store, names -> ledgers.put(node, names)));
     }
 
     @AfterEach
@@ -118,6 +119,9 @@ class ServiceClusterTest {
         waitFor(() -> "a".equals(startedOn("c", "web")), "c learns it started on a, the oldest member");
         assertEquals(1, runner.runs("web", Primitive.START).size());
         assertEquals(3, runner.runs("web", Primitive.ACTIVATE).size());
+        assertEquals(java.util.Set.of("web"), ledgers.get("a"), "a recorded what it started, for --release-addresses");
+        hosts.get("a").stop("web");
+        waitFor(() -> ledgers.get("a").isEmpty(), "the ledger forgets a stopped service");
         waitFor(() -> stores.values().stream().allMatch(s -> s.files.containsKey("web")
                 && s.files.get("web").wanted()), "every host persisted the wanted service");
         assertEquals(1, runner.maxConcurrent);
