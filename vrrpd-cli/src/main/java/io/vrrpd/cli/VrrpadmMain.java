@@ -39,6 +39,11 @@ import java.util.concurrent.Callable;
 public final class VrrpadmMain implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Service verbs that change something wait for the cluster: a majority to commit (5 s at most), then primitives
+     * on the hosts (the daemon gives up after 120 s and says where it stands). Longer, so the daemon's answer wins.
+     */
+    private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(150);
 
     @Mixin
     private SocketOption socket;
@@ -53,7 +58,9 @@ public final class VrrpadmMain implements Callable<Integer> {
 
     /** Sends one request to the socket chosen by {@code inner}, this command's option or the environment. */
     JsonNode call(final SocketOption inner, final String verb, final ObjectNode args) {
-        return new ControlClient(inner.resolve(socket, env), TIMEOUT).call(verb, args);
+        final boolean waitsForTheCluster = verb.endsWith("-service") && !verb.equals("show-service");
+        return new ControlClient(inner.resolve(socket, env), waitsForTheCluster ? SERVICE_TIMEOUT : TIMEOUT)
+                .call(verb, args);
     }
 
     void print(final String text) {

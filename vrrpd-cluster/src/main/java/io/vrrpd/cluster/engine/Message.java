@@ -19,6 +19,7 @@ import java.util.TreeSet;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = Message.Table.class, name = "table"),
         @JsonSubTypes.Type(value = Message.Report.class, name = "report"),
+        @JsonSubTypes.Type(value = Message.SyncRequest.class, name = "sync-request"),
         @JsonSubTypes.Type(value = Message.Commit.class, name = "commit"),
         @JsonSubTypes.Type(value = Message.Ack.class, name = "ack"),
         @JsonSubTypes.Type(value = Message.Command.class, name = "command"),
@@ -29,6 +30,15 @@ public sealed interface Message {
 
     /** A node's copy of the service table, sent to every member on each view change (hosts converge on it). */
     record Table(List<Service> services, Map<String, Long> tombstones) implements Message {
+    }
+
+    /**
+     * The coordinator has not heard a member's table or report since the view changed: send them again. Views are
+     * not installed at the same instant everywhere, and a membership drops messages from senders outside the
+     * receiver's current view, so a table sent right after a view change can be lost; the coordinator asks until
+     * it has every member's.
+     */
+    record SyncRequest() implements Message {
     }
 
     /**

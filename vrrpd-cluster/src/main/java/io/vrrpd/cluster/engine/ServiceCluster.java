@@ -166,9 +166,12 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 cluster.actor.execute(() -> cluster.onMessage(from, message));
             }
         });
-        // Placement is re-evaluated on every event; the tick covers what only time changes (fencing delays).
-        cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::reconcile), 200, 200,
-                TimeUnit.MILLISECONDS);
+        // Placement is re-evaluated on every event; the tick covers what only time changes (fencing delays) and
+        // asks again for tables and reports that got lost around a view change.
+        cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(() -> {
+            cluster.requestMissing();
+            cluster.reconcile();
+        }), 200, 200, TimeUnit.MILLISECONDS);
         return cluster;
     }
 
@@ -213,9 +216,25 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             inflight.clear();
         }
         agent.viewChanged(newView);
-        broadcast(new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones)));
+        broadcast(tableMessage());
         sendReport();
         reconcile();
+    }
+
+    private Message.Table tableMessage() {
+        return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
+    }
+
+    /** Asks every member whose table or report is missing since the view changed (see {@link Message.SyncRequest}). */
+    private void requestMissing() {
+        if (view == null || !view.quorate() || !view.coordinator().equals(local)) {
+            return;
+        }
+        for (final String member : view.members()) {
+            if (!tablesFrom.contains(member) || !reports.containsKey(member)) {
+                send(member, new Message.SyncRequest());
+            }
+        }
     }
 
     private void onMessage(final String from, final Message message) {
@@ -226,6 +245,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 tablesFrom.add(from);
                 agent.tableChanged(table);
                 reconcile();
+            }
+            case Message.SyncRequest ignored -> {
+                send(from, tableMessage());
+                send(from, new Message.Report(appliedFrom, appliedSeq, agent.snapshot(), closing));
             }
             case Message.Report r -> {
                 reports.put(from, r.services());

@@ -19,6 +19,14 @@ final class InMemoryNetwork {
     private final List<String> configured;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private long viewIds;
+    /**
+     * Delay between two members installing the same view, as on a real network: the coordinator gets it last, the
+     * k-th of n members (n - 1 - k) × this late. Messages from a sender outside the receiver's installed view are dropped (as
+     * JGroupsMembership does), so a message sent right after a view change can be lost.
+     */
+    volatile long staggerMillis;
+    private final java.util.concurrent.ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("net-views").daemon().factory());
 
     InMemoryNetwork(final List<String> configured) {
         this.configured = List.copyOf(configured);
@@ -66,10 +74,24 @@ final class InMemoryNetwork {
             final ClusterView view = new ClusterView(++viewIds, members,
                     members.size() >= configured.size() / 2 + 1, configured.size() / 2 + 1,
                     configured.stream().map(c -> new ClusterView.Member(c, c + ":7800", members.contains(c))).toList());
+            int k = side.size() - 1;
             for (final Node n : side) {
                 if (!view.members().equals(n.view == null ? null : n.view.members())) {
                     n.view = view;
-                    n.deliver(l -> l.viewChanged(view));
+                    // Queued late, not slept in the queue: messages sent meanwhile are delivered before the view
+                    // (and dropped when their sender is not in the installed one). Never before an earlier view.
+                    final long due = Math.max(n.viewDue, System.nanoTime() + k-- * staggerMillis * 1_000_000L);
+                    n.viewDue = due;
+                    final Runnable install = () -> n.deliver(l -> {
+                        n.installed = view;
+                        l.viewChanged(view);
+                    });
+                    final long wait = due - System.nanoTime();
+                    if (wait <= 0) {
+                        install.run();
+                    } else {
+                        scheduler.schedule(install, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
                 }
             }
         }
@@ -84,6 +106,9 @@ final class InMemoryNetwork {
         final ExecutorService delivery;
         volatile Listener listener;
         volatile ClusterView view;
+        /** The view this node's listener has been given (later than {@link #view} while it is on its way). */
+        volatile ClusterView installed;
+        long viewDue;
         boolean started;
         boolean crashed;
         int side;
@@ -97,6 +122,13 @@ final class InMemoryNetwork {
             final Listener l = listener;
             if (l != null && !delivery.isShutdown()) {
                 delivery.execute(() -> call.accept(l));
+            }
+        }
+
+        void receive(final Listener l, final String from, final byte[] payload) {
+            final ClusterView v = installed;
+            if (v != null && v.contains(from)) {
+                l.received(from, payload);
             }
         }
 
@@ -128,7 +160,7 @@ final class InMemoryNetwork {
                     return;
                 }
             }
-            target.deliver(l -> l.received(name, payload));
+            target.deliver(l -> target.receive(l, name, payload));
         }
 
         @Override
@@ -141,7 +173,7 @@ final class InMemoryNetwork {
                     }
                 }
             }
-            targets.forEach(t -> t.deliver(l -> l.received(name, payload)));
+            targets.forEach(t -> t.deliver(l -> t.receive(l, name, payload)));
         }
 
         @Override
