@@ -83,7 +83,7 @@ class VrrpdMainTest {
         final Run run = run("--config-dir", configDir.toString(), "--state-dir", configDir.resolve("state").toString(),
                 "--socket", configDir.resolve("vrrpd.sock").toString());
         assertEquals(new Run(1, "", configDir.resolve("vrrpd.toml") + ":5: [cluster] prot: unknown key (allowed: name,"
-                + " bind, port, members, key_file, fencing_delay)\n"), run);
+                + " bind, port, members, key_file, fencing_delay, failure_timeout)\n"), run);
         assertTrue(Files.notExists(configDir.resolve("state")), "nothing was started");
     }
 

@@ -25,6 +25,7 @@ import java.util.TreeSet;
         @JsonSubTypes.Type(value = Message.Command.class, name = "command"),
         @JsonSubTypes.Type(value = Message.Done.class, name = "done"),
         @JsonSubTypes.Type(value = Message.Admin.class, name = "admin"),
+        @JsonSubTypes.Type(value = Message.AdminAccepted.class, name = "admin-accepted"),
         @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply")})
 public sealed interface Message {
 
@@ -77,6 +78,13 @@ public sealed interface Message {
 
     /** An admin verb forwarded to the coordinator by the node vrrpadm talked to. */
     record Admin(String id, Request request) implements Message {
+    }
+
+    /**
+     * The coordinator got an admin verb and works on it: sent at once, so a host whose request went nowhere (it was
+     * cut off, or the coordinator dropped it as coming from outside its view) says so in seconds, not minutes.
+     */
+    record AdminAccepted(String id) implements Message {
     }
 
     /** The coordinator's answer to an admin verb. */

@@ -114,7 +114,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private record PendingCommit(Set<String> acks, int needed, CompletableFuture<Void> done) {
     }
 
-    private record PendingAdmin(String coordinator, CompletableFuture<Message.AdminReply> reply) {
+    private record PendingAdmin(String coordinator, CompletableFuture<Void> accepted,
+                                CompletableFuture<Message.AdminReply> reply) {
     }
 
     private ServiceCluster(final Settings settings, final Membership membership, final PrimitiveRunner runner,
@@ -298,20 +299,21 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                     future.complete(d);
                 }
             }
-            case Message.Admin a -> Thread.ofVirtual().name("admin-" + a.id()).start(() -> {
-                Message.AdminReply reply;
-                try {
-                    reply = new Message.AdminReply(a.id(), true, "", execute(a.request()).stream()
-                            .map(r -> new Message.Result(r.node(), r.ok(), r.detail())).toList());
-                } catch (ServiceException e) {
-                    reply = new Message.AdminReply(a.id(), false, e.getMessage(), List.of());
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "admin request from " + from + " failed: " + e, e);
-                    reply = new Message.AdminReply(a.id(), false, "internal error on the coordinator " + local
-                            + ": " + e, List.of());
+            case Message.Admin a -> {
+                if (!view.coordinator().equals(local)) {
+                    send(from, new Message.AdminReply(a.id(), false, local + " is not the coordinator any more (the"
+                            + " coordinator is " + view.coordinator() + "); try again", List.of()));
+                    return;
                 }
-                membershipSend(from, reply);
-            });
+                send(from, new Message.AdminAccepted(a.id()));
+                Thread.ofVirtual().name("admin-" + a.id()).start(() -> execute(from, a));
+            }
+            case Message.AdminAccepted accepted -> {
+                final PendingAdmin pending = adminReplies.get(accepted.id());
+                if (pending != null) {
+                    pending.accepted().complete(null);
+                }
+            }
             case Message.AdminReply r -> {
                 final PendingAdmin pending = adminReplies.remove(r.id());
                 if (pending != null) {
@@ -319,6 +321,23 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 }
             }
         }
+    }
+
+
+    /** On the coordinator, on a virtual thread: an admin verb forwarded by {@code from}. */
+    private void execute(final String from, final Message.Admin a) {
+        Message.AdminReply reply;
+        try {
+            reply = new Message.AdminReply(a.id(), true, "", execute(a.request()).stream()
+                    .map(r -> new Message.Result(r.node(), r.ok(), r.detail())).toList());
+        } catch (ServiceException e) {
+            reply = new Message.AdminReply(a.id(), false, e.getMessage(), List.of());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "admin request from " + from + " failed: " + e, e);
+            reply = new Message.AdminReply(a.id(), false, "internal error on the coordinator " + local + ": " + e,
+                    List.of());
+        }
+        membershipSend(from, reply);
     }
 
     /** Takes {@code incoming} if it is newer than what this host has (and not deleted since). */
@@ -506,12 +525,21 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             return execute(request);
         }
         final String id = local + "-" + ids.incrementAndGet();
+        final CompletableFuture<Void> accepted = new CompletableFuture<>();
         final CompletableFuture<Message.AdminReply> reply = new CompletableFuture<>();
         onActor(() -> {
-            adminReplies.put(id, new PendingAdmin(v.coordinator(), reply));
+            adminReplies.put(id, new PendingAdmin(v.coordinator(), accepted, reply));
             send(v.coordinator(), new Message.Admin(id, request));
             return null;
         });
+        try {
+            await(CompletableFuture.anyOf(accepted, reply), settings.commitTimeoutMillis(), "");
+        } catch (ServiceException e) {
+            onActorQuietly(() -> adminReplies.remove(id));
+            throw new ServiceException("the coordinator " + v.coordinator() + " did not take the request within "
+                    + settings.commitTimeoutMillis() + " ms: this host may be cut off from it (see show-cluster);"
+                    + " the request was most likely not carried out (see show-service)");
+        }
         final Message.AdminReply answer = await(reply, settings.operationTimeoutMillis() + settings.commitTimeoutMillis(),
                 "the coordinator " + v.coordinator() + " did not answer");
         if (!answer.ok()) {

@@ -62,6 +62,8 @@ public record ClusterSettings(String clusterName, String nodeName, InetAddress b
                          long joinTimeoutMillis, long mergeIntervalMillis) {
 
         public static final Timing DEFAULTS = new Timing(100, 500, 250, 500, 2_000);
+        public static final long MIN_FAILURE_TIMEOUT_MS = 200;
+        public static final long MAX_FAILURE_TIMEOUT_MS = 60_000;
 
         public Timing {
             range("heartbeat interval", heartbeatIntervalMillis, 10, 10_000);
@@ -69,6 +71,18 @@ public record ClusterSettings(String clusterName, String nodeName, InetAddress b
             range("verify timeout", verifyTimeoutMillis, 10, 60_000);
             range("join timeout", joinTimeoutMillis, 100, 60_000);
             range("merge interval", mergeIntervalMillis, 200, 600_000);
+        }
+
+        /**
+         * The defaults scaled to {@code [cluster] failure_timeout}: heartbeats at a fifth of it, half of it for the
+         * suspect to answer. A larger timeout keeps a loaded host (CPU starved, long pauses) in the view, at the
+         * price of a slower removal of a silent one; a killed daemon is noticed at once either way (its sockets
+         * close).
+         */
+        public static Timing forFailureTimeout(final long failureTimeoutMillis) {
+            range("failure_timeout", failureTimeoutMillis, MIN_FAILURE_TIMEOUT_MS, MAX_FAILURE_TIMEOUT_MS);
+            return new Timing(Math.max(10, failureTimeoutMillis / 5), failureTimeoutMillis,
+                    Math.max(10, failureTimeoutMillis / 2), DEFAULTS.joinTimeoutMillis(), DEFAULTS.mergeIntervalMillis());
         }
 
         /** Worst case from a silent member to its removal from the view, before the new view is sent. */

@@ -138,6 +138,19 @@ class ServiceClusterTest {
     }
 
     @Test
+    void aRequestFromAHostCutOffWithoutKnowingItFailsWithinTheCommitTimeout() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        network.crash("c"); // c keeps its old view: it does not know that nobody hears it
+        final long sent = System.nanoTime();
+        final ServiceException e = assertThrows(ServiceException.class, () -> hosts.get("c").stop("web"));
+        final long took = (System.nanoTime() - sent) / 1_000_000;
+        assertEquals("the coordinator a did not take the request within 2000 ms: this host may be cut off from it"
+                + " (see show-cluster); the request was most likely not carried out (see show-service)", e.getMessage());
+        assertTrue(took < 5_000, "failed after " + took + " ms, not after the 10 s operation timeout");
+    }
+
+    @Test
     void crashedHostsServiceStartsElsewhereOnlyAfterTheFencingDelay() throws Exception {
         startAll();
         createActivateStart("a", "web");

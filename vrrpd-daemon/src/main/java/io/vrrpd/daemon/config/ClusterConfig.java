@@ -20,13 +20,16 @@ import java.util.Objects;
  * @param fencingDelayMillis {@code fencing_delay}: how long the majority waits, after a host holding a service
  *                left its view, before starting the service elsewhere — the time that host has to notice it lost
  *                quorum and stop the service on its own (default {@value #DEFAULT_FENCING_DELAY_MS})
+ * @param failureTimeoutMillis {@code failure_timeout}: silence after which a member is suspected (default
+ *                {@value #DEFAULT_FAILURE_TIMEOUT_MS}; heartbeats at a fifth of it)
  */
 public record ClusterConfig(String name, IpAddress bind, int port, List<Endpoint> members, Path keyFile,
-                            long fencingDelayMillis) {
+                            long fencingDelayMillis, long failureTimeoutMillis) {
 
     public static final int DEFAULT_PORT = 7800;
     public static final long DEFAULT_FENCING_DELAY_MS = 1_000;
     public static final long MAX_FENCING_DELAY_MS = 600_000;
+    public static final long DEFAULT_FAILURE_TIMEOUT_MS = ClusterSettings.Timing.DEFAULTS.failureTimeoutMillis();
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -45,8 +48,10 @@ public record ClusterConfig(String name, IpAddress bind, int port, List<Endpoint
      * @throws IllegalArgumentException what the membership refuses, one line naming the key
      */
     public ClusterSettings settings(final String nodeName) {
-        return ClusterSettings.parse(nodeName, name, bind.toString(), port,
+        final ClusterSettings settings = ClusterSettings.parse(nodeName, name, bind.toString(), port,
                 members.stream().map(Endpoint::toString).toList(), keyFile == null ? null : keyFile.toString());
+        return failureTimeoutMillis == DEFAULT_FAILURE_TIMEOUT_MS ? settings
+                : settings.withTiming(ClusterSettings.Timing.forFailureTimeout(failureTimeoutMillis));
     }
 
     /** How many members make a majority. */

@@ -40,7 +40,8 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
     private static final String NAME_RULE = "1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit";
     private static final Map<String, List<String>> TABLES = Map.of(
             "node", List.of("name"),
-            "cluster", List.of("name", "bind", "port", "members", "key_file", "fencing_delay"),
+            "cluster", List.of("name", "bind", "port", "members", "key_file", "fencing_delay",
+                    "failure_timeout"),
             "web", List.of("listen"),
             "defaults", List.of("check_interval"));
     private static final String TABLE_LIST = "[node], [cluster], [web], [defaults]";
@@ -137,7 +138,7 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             for (final String key : List.of("name", "bind", "members")) {
                 if (!table.has(key)) {
                     throw error("cluster", null, "[cluster] " + key + ": required (keys: name, bind, port, members,"
-                            + " key_file, fencing_delay)");
+                            + " key_file, fencing_delay, failure_timeout)");
                 }
             }
             final String name = text("cluster", "name", table);
@@ -162,7 +163,10 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             final Path keyFile = table.has("key_file") ? keyFile(table) : null;
             final long fencingDelay = table.has("fencing_delay") ? fencingDelay(table)
                     : ClusterConfig.DEFAULT_FENCING_DELAY_MS;
-            final ClusterConfig config = new ClusterConfig(name, bind, port, members, keyFile, fencingDelay);
+            final long failureTimeout = table.has("failure_timeout") ? failureTimeout(table)
+                    : ClusterConfig.DEFAULT_FAILURE_TIMEOUT_MS;
+            final ClusterConfig config = new ClusterConfig(name, bind, port, members, keyFile, fencingDelay,
+                    failureTimeout);
             // What the membership layer refuses (a key file of the wrong size, a port without room for failure
             // detection's port + 100, ...) is a configuration error too: found here, by --check-config as well.
             try {
@@ -176,6 +180,18 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
                 throw error("cluster", "key_file", "[cluster] key_file: " + e.getMessage());
             }
             return config;
+        }
+
+        private long failureTimeout(final JsonNode table) throws InvalidFileException {
+            final JsonNode value = table.get("failure_timeout");
+            final long min = ClusterSettings.Timing.MIN_FAILURE_TIMEOUT_MS;
+            final long max = ClusterSettings.Timing.MAX_FAILURE_TIMEOUT_MS;
+            if (!value.isIntegralNumber() || value.longValue() < min || value.longValue() > max) {
+                throw error("cluster", "failure_timeout", "[cluster] failure_timeout: " + value + " is not valid"
+                        + " (allowed: " + min + "-" + max + " ms, default " + ClusterConfig.DEFAULT_FAILURE_TIMEOUT_MS
+                        + ")");
+            }
+            return value.longValue();
         }
 
         private long fencingDelay(final JsonNode table) throws InvalidFileException {

@@ -67,6 +67,7 @@ class NodeConfigTest {
                 members = ["192.0.2.1", "192.0.2.2:7901", "192.0.2.3:7800", "192.0.2.4"]
                 key_file = "cluster.key"
                 fencing_delay = 1500
+                failure_timeout = 2000
 
                 [web]
                 listen = "[2001:db8::1]:8080"
@@ -79,7 +80,9 @@ class NodeConfigTest {
         assertEquals(new ClusterConfig("prod", IpAddress.parse("192.0.2.1"), 7900, List.of(
                 new Endpoint(IpAddress.parse("192.0.2.1"), 7900), new Endpoint(IpAddress.parse("192.0.2.2"), 7901),
                 new Endpoint(IpAddress.parse("192.0.2.3"), 7800), new Endpoint(IpAddress.parse("192.0.2.4"), 7900)),
-                key.toAbsolutePath(), 1500), config.cluster());
+                key.toAbsolutePath(), 1500, 2000), config.cluster());
+        assertEquals(2000, config.cluster().settings("h1").timing().failureTimeoutMillis());
+        assertEquals(400, config.cluster().settings("h1").timing().heartbeatIntervalMillis());
         assertEquals(3, config.cluster().quorumSize());
         assertEquals("[2001:db8::1]:8080", config.webListen().toString());
         assertEquals(2000, config.checkIntervalMillis());
@@ -97,6 +100,7 @@ class NodeConfigTest {
         assertEquals("[192.0.2.1:7800, 192.0.2.2:7800]", config.cluster().members().toString());
         assertEquals(2, config.cluster().quorumSize());
         assertEquals(1000, config.cluster().fencingDelayMillis());
+        assertEquals(500, config.cluster().failureTimeoutMillis());
         assertEquals("host-1", config.nodeName());
         assertNull(config.webListen());
     }
@@ -116,7 +120,7 @@ class NodeConfigTest {
             "`[web]\\nport = 80\\n`                             | 2 | [web] port: unknown key (allowed: listen)",
             "`[defaults]\\ncheck_interval = 50\\n`              | 2 | [defaults] check_interval: 50 is out of range (allowed: 0 (no periodic check) or 100-86400000 ms, default 5000)",
             "`[defaults]\\npriority = 100\\n`                   | 2 | [defaults] priority: unknown key (allowed: check_interval)",
-            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\n` | 1 | [cluster] members: required (keys: name, bind, port, members, key_file, fencing_delay)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\n` | 1 | [cluster] members: required (keys: name, bind, port, members, key_file, fencing_delay, failure_timeout)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.300\"\\nmembers = [\"192.0.2.1\"]\\n` | 3 | [cluster] bind: '192.0.2.300' is not an IPv4 or IPv6 address (expected: this host's address for cluster traffic, e.g. \"192.0.2.1\")",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nport = 0\\nmembers = [\"192.0.2.1\"]\\n` | 4 | [cluster] port: 0 is not a port (allowed: 1-65535, default 7800)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = []\\n`            | 4 | [cluster] members: expected a non-empty list of \"ADDR[:PORT]\", found []",
@@ -124,9 +128,10 @@ class NodeConfigTest {
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\", \"192.0.2.1:7800\"]\\n` | 4 | [cluster] members: 192.0.2.1:7800 is listed twice",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\", \"h2\"]\\n` | 4 | [cluster] members: 'h2' is not ADDR[:PORT], IPv6 as [ADDR]:PORT: 'h2' is not an IPv4 or IPv6 address",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nkey_file = \"/nonexistent/k\"\\n` | 5 | [cluster] key_file: /nonexistent/k is not a readable file",
-            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nkeyfile = \"k\"\\n` | 5 | [cluster] keyfile: unknown key (allowed: name, bind, port, members, key_file, fencing_delay)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nkeyfile = \"k\"\\n` | 5 | [cluster] keyfile: unknown key (allowed: name, bind, port, members, key_file, fencing_delay, failure_timeout)",
             "`[cluster]\\nname = \"\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\n` | 2 | [cluster] name: '' is not valid (allowed: 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nfencing_delay = -5\\n` | 5 | [cluster] fencing_delay: -5 is not valid (allowed: 0-600000 ms, default 1000)",
+            "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nfailure_timeout = 100\\n` | 5 | [cluster] failure_timeout: 100 is not valid (allowed: 200-60000 ms, default 500)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\", \"192.0.2.2\"]\\n` | 1 | [cluster] key_file is required with 2 members: cluster messages start and stop services, so they must be authenticated (create one with 'head -c 32 /dev/urandom >/etc/vrrpd/cluster.key; chmod 600 /etc/vrrpd/cluster.key')",
             "`[node]\\nname = \"a\"\\nname = \"b\"\\n`            | 3 | TOML syntax error: Duplicate key"})
     @DisplayName("every problem is file:line: message naming the key and the allowed values")
