@@ -12,7 +12,7 @@ import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
@@ -467,7 +467,7 @@ public final class JGroupsMembership implements Membership {
         final ClusterSettings.Timing t = settings.timing();
         final List<InetSocketAddress> initial = settings.members().isEmpty()
                 ? List.of(settings.localEndpoint()) : settings.members();
-        final TCP tcp = new TCP();
+        final TCP_NIO2 tcp = new TCP_NIO2();
         tcp.setBindAddress(settings.bind());
         tcp.setBindPort(settings.port());
         tcp.setPortRange(0);
