@@ -163,15 +163,27 @@ final class LocalAgent implements AutoCloseable {
         if (current.holds() || current.state() == ServiceState.FAILED || !current.activated()) {
             return; // already there, or not allowed here: the next report tells the coordinator
         }
+        if (!quorate()) {
+            // A command from a coordinator whose view this host has already left: never start without quorum.
+            LOG.log(System.Logger.Level.WARNING, "service " + name + ": not started: this host has no quorum");
+            return;
+        }
         update(name, s -> s.withState(ServiceState.STARTING));
         submit(name, () -> {
             if (status(name).state() != ServiceState.STARTING) {
                 return;
             }
+            if (!quorate()) {
+                LOG.log(System.Logger.Level.WARNING, "service " + name + ": not started: quorum lost before the start");
+                update(name, s -> s.state() == ServiceState.STARTING ? s.withState(ServiceState.STOPPED) : s);
+                return;
+            }
             final PrimitiveResult result = run(name, Primitive.START, null);
             if (result != null && result.succeeded()) {
                 peers.put(name, activePeers(name));
-                update(name, s -> s.withState(ServiceState.STARTED));
+                // Still STARTING unless a self-fence (lost quorum) asked for a stop meanwhile: that stop is queued
+                // behind this task and must find the service held.
+                update(name, s -> s.state() == ServiceState.STARTING ? s.withState(ServiceState.STARTED) : s);
                 status(name, Primitive.STATUS);
             } else {
                 // A failed start may have left part of it running: stop it before anything starts elsewhere.
@@ -366,6 +378,11 @@ final class LocalAgent implements AutoCloseable {
     }
 
     // ---- plumbing ----
+
+    private boolean quorate() {
+        final ClusterView v = view;
+        return v == null || v.quorate();
+    }
 
     private boolean isActiveHere(final String name) {
         final StoredService service = table.get(name);
