@@ -171,6 +171,24 @@ class ServiceClusterTest {
         assertEquals(1, runner.maxConcurrent);
     }
 
+    /**
+     * The first start-service -n NODE of a service starts it there and nowhere else: making it wanted must not let
+     * the coordinator place it on its own first choice (the coordinator itself, a) and then move it (seen on real
+     * hosts: started on h2, stopped, started on h1).
+     */
+    @Test
+    void firstStartServiceDashNStartsItOnlyOnThatNode() throws Exception {
+        startAll();
+        final ServiceCluster a = hosts.get("a");
+        a.create(spec("web"));
+        a.activate("web", NODES);
+        a.start("web", "c");
+        waitFor(() -> "c".equals(startedOn("a", "web")), "started on c");
+        Thread.sleep(200); // a move would show up as a stop and a second start
+        assertEquals(List.of("c"), runner.runs("web", Primitive.START).stream().map(ScriptedRunner.Run::node).toList());
+        assertEquals(List.of(), runner.runs("web", Primitive.STOP));
+    }
+
     @Test
     void deactivatingTheStartedHostMovesTheServiceAndDeactivatingEverywhereStopsIt() throws Exception {
         startAll();
