@@ -220,6 +220,15 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 t.services().forEach(s -> merge(s.stored()));
                 t.tombstones().forEach(this::mergeTombstone);
                 tablesFrom.add(from);
+                // Members install a view at different moments (after a merge, up to a second apart). A member's
+                // table, broadcast when it installed the view, is lost when it reaches the coordinator before the
+                // coordinator installed that view (JGroups drops messages from non-members; onView clears
+                // tablesFrom): the coordinator would never be synced, and every admin verb and placement would wait.
+                // So a member answers the coordinator's table, which is sent once the coordinator has the view.
+                if (view != null && from.equals(view.coordinator()) && !from.equals(local)) {
+                    send(from, new Message.Table(table.values().stream().map(Message.Service::of).toList(),
+                            Map.copyOf(tombstones)));
+                }
                 agent.tableChanged(table);
                 reconcile();
             }

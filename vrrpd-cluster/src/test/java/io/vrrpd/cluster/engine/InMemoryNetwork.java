@@ -12,12 +12,15 @@ import java.util.concurrent.Executors;
 
 /**
  * A LAN of in-memory memberships for the engine tests: views per partition, FIFO delivery per receiver, and
- * faults under the test's control — a partition (both sides see a new view) or a crash (the node hears nothing
- * more and nobody hears it; it does not even learn that it left).
+ * faults under the test's control — a partition (both sides see a new view), a crash (the node hears nothing
+ * more and nobody hears it; it does not even learn that it left), or a view installed late on one node. As with
+ * JGroups, a message from a node outside the receiver's current view is dropped.
  */
 final class InMemoryNetwork {
     private final List<String> configured;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    /** Nodes whose new views are held back (installed late, as after a JGroups merge), with the held view. */
+    private final Map<String, ClusterView> heldViews = new LinkedHashMap<>();
     private long viewIds;
 
     InMemoryNetwork(final List<String> configured) {
@@ -48,6 +51,21 @@ final class InMemoryNetwork {
         installViews();
     }
 
+    /** From now on {@code name} installs its new views only when {@link #releaseView} is called. */
+    synchronized void holdViews(final String name) {
+        heldViews.putIfAbsent(name, null);
+    }
+
+    /** Installs the view held back for {@code name} (if any) and stops holding its views. */
+    synchronized void releaseView(final String name) {
+        final ClusterView view = heldViews.remove(name);
+        final Node n = nodes.get(name);
+        if (view != null && !view.members().equals(n.view == null ? null : n.view.members())) {
+            n.view = view;
+            n.deliver(l -> l.viewChanged(view));
+        }
+    }
+
     /** The node stops hearing and being heard, without a view of its own. */
     synchronized void crash(final String name) {
         nodes.get(name).crashed = true;
@@ -67,7 +85,9 @@ final class InMemoryNetwork {
                     members.size() >= configured.size() / 2 + 1, configured.size() / 2 + 1,
                     configured.stream().map(c -> new ClusterView.Member(c, c + ":7800", members.contains(c))).toList());
             for (final Node n : side) {
-                if (!view.members().equals(n.view == null ? null : n.view.members())) {
+                if (heldViews.containsKey(n.name)) {
+                    heldViews.put(n.name, view);
+                } else if (!view.members().equals(n.view == null ? null : n.view.members())) {
                     n.view = view;
                     n.deliver(l -> l.viewChanged(view));
                 }
@@ -75,8 +95,10 @@ final class InMemoryNetwork {
         }
     }
 
+    /** As JGroups: a message from a node that is not in the receiver's current view is dropped. */
     private synchronized boolean reachable(final Node from, final Node to) {
-        return from.started && to.started && !from.crashed && !to.crashed && from.side == to.side;
+        return from.started && to.started && !from.crashed && !to.crashed && from.side == to.side
+                && (to.view == null || to.view.contains(from.name));
     }
 
     private final class Node implements Membership {

@@ -172,6 +172,28 @@ class ServiceClusterTest {
     }
 
     /**
+     * After a partition heals, the coordinator may install the merged view after the others (seen on real hosts:
+     * a second later). The tables they broadcast on their install reach it while they are not yet in its view and
+     * are dropped; it must still hear every member's table, or every admin verb waits for it (vrrpadm gave up
+     * after 30 s, create-service never happened) and nothing is placed.
+     */
+    @Test
+    void aCoordinatorThatInstallsTheMergedViewLastStillSyncsAndServesVerbs() throws Exception {
+        startAll();
+        network.partition(List.of(List.of("a"), List.of("b", "c")));
+        waitFor(() -> hosts.get("a").cluster().view().members().size() == 1, "a alone");
+        network.holdViews("a");
+        network.heal(); // b and c install {a, b, c} now, a only when released
+        waitFor(() -> hosts.get("b").cluster().view().members().size() == 3, "b in the merged view");
+        Thread.sleep(100); // b's and c's tables reach a while it is still alone
+        network.releaseView("a");
+        final long started = System.nanoTime();
+        createActivateStart("b", "web");
+        waitFor(() -> startedOn("c", "web") != null, "web started");
+        assertTrue(System.nanoTime() - started < 5_000_000_000L, "the verbs waited for a table that never came");
+    }
+
+    /**
      * The first start-service -n NODE of a service starts it there and nowhere else: making it wanted must not let
      * the coordinator place it on its own first choice (the coordinator itself, a) and then move it (seen on real
      * hosts: started on h2, stopped, started on h1).
