@@ -12,13 +12,14 @@
 # before the SIGKILL to that answer is the run's result. Then H's leftovers are cleared (its http.server killed,
 # the address deleted), its port comes back, its vrrpd starts again (a fresh JVM) and rejoins, and the next run
 # crashes whichever host holds the service then.
-# Where the time goes: JGroups failure detection of a silent host (FD_ALL3: heartbeats every 100 ms, suspected
-# after 500 ms of silence, checked every 100 ms; VERIFY_SUSPECT2 250 ms: ~0.75-0.85 s), the coordinator's
-# fencing delay (it waits that long after the view change before starting the service elsewhere, the time the
-# departed host has to stop its copy if it is alive in a minority), the address added and announced (gratuitous
-# ARP), python3's start until it listens (~0.1-0.2 s on this machine), and the client's poll period (20 ms).
-# The exec type's settle time (500 ms before start is reported successful) delays what show-service says, not
-# the client: the server answers as soon as it listens.
+# The steps of each run come from the survivors' logs (every line stamped by this script): their first view
+# without H, and the coordinator's "placement: start" line. Where the time goes (docs/BENCHMARKS.md): JGroups
+# failure detection of a silent host (FD_ALL3: heartbeats every 100 ms, suspected after 500 ms; VERIFY_SUSPECT2
+# 250 ms: ~0.75-0.85 s), the coordinator's fencing delay (it waits that long after the view change before starting
+# the service elsewhere: the time the departed host has to stop its copy if it is alive in a minority) and its
+# wait for every survivor's service table, the address added and announced (gratuitous ARP), python3's start until
+# it listens, and the client's poll period (20 ms). The exec type's settle time (500 ms before start is reported
+# successful) delays what show-service says, not the client: the server answers as soon as it listens.
 #
 # Network safety: only namespaces named vc<PID>-* created here; nothing in the root namespace is touched.
 # Addresses 192.0.2.0/24 only. An EXIT trap stops the processes this script started, by pid, and deletes its
@@ -176,22 +177,21 @@ for FENCE in "${FENCING_LIST[@]}"; do
         { wait "${DAEMON_PID[$holder]}"; } 2>/dev/null || true
         total=$(ms "$T0" "$t1")
         echo "$total" >>"$WORK/runs-$FENCE.txt"
-        # Breakdown from the survivors' logs: the view without the holder, the coordinator's start decision, the
-        # start primitive's end (the exec settle time included).
-        left= decided= started= new_host=
+        # Steps from the survivors' logs: the first view without the holder, the coordinator's start decision
+        # (after the fencing delay and once it has every member's table); the rest is the start itself (address,
+        # gratuitous ARP, python3 listening) and the client's poll.
+        left= decided=
         for h in "${HOSTS[@]}"; do
             [[ $h == "$holder" ]] && continue
             t=$(first_after "$h" "$T0" "which left the view")
             [[ -n $t && ( -z $left || $t < $left ) ]] && left=$t
             t=$(first_after "$h" "$T0" "placement: start web on") && [[ -n $t ]] && decided=$t
-            t=$(first_after "$h" "$T0" "start SUCCESS") && [[ -n $t ]] && { started=$t; new_host=$h; }
         done
-        printf '%s %s %s %s\n' "$total" "$( [[ -n $left ]] && ms "$T0" "$left" || echo NA)" \
-            "$( [[ -n $decided ]] && ms "$T0" "$decided" || echo NA)" "$( [[ -n $started ]] && ms "$T0" "$started" || echo NA)" \
-            >>"$WORK/breakdown-$FENCE.txt"
-        log "fencing ${FENCE} ms, run $run: $holder crashed; view without it $(tail -1 "$WORK/breakdown-$FENCE.txt" | cut -d' ' -f2) ms," \
-            "start decided $(tail -1 "$WORK/breakdown-$FENCE.txt" | cut -d' ' -f3) ms, started on ${new_host:-?} $(tail -1 "$WORK/breakdown-$FENCE.txt" | cut -d' ' -f4) ms," \
-            "served by another host after ${total} ms"
+        left=$([[ -n $left ]] && ms "$T0" "$left" || echo NA)
+        decided=$([[ -n $decided ]] && ms "$T0" "$decided" || echo NA)
+        echo "$total $left $decided" >>"$WORK/breakdown-$FENCE.txt"
+        log "fencing ${FENCE} ms, run $run: $holder crashed; view without it after $left ms, start decided after" \
+            "$decided ms, served by another host after $total ms"
         revive "$holder"
         sleep 1 # the rejoined host settled (its activate run) and a different failure-detection phase next time
     done
@@ -202,17 +202,19 @@ for FENCE in "${FENCING_LIST[@]}"; do
         ip -n "$PFX$h" addr del "$VIP/24" dev eth0 2>/dev/null || true
     done
     read -r n median worst < <(file_stats "$WORK/runs-$FENCE.txt")
-    for col in 2 3 4; do awk -v c="$col" '$c != "NA" { print $c }' "$WORK/breakdown-$FENCE.txt" >"$WORK/col$col-$FENCE.txt"; done
-    read -r _ left_med _ < <(file_stats "$WORK/col2-$FENCE.txt")
-    read -r _ decided_med _ < <(file_stats "$WORK/col3-$FENCE.txt")
-    read -r _ started_med _ < <(file_stats "$WORK/col4-$FENCE.txt")
+    awk '$2 != "NA" { print $2 }' "$WORK/breakdown-$FENCE.txt" >"$WORK/view-$FENCE.txt"
+    awk '$3 != "NA" { print $3 }' "$WORK/breakdown-$FENCE.txt" >"$WORK/decided-$FENCE.txt"
+    awk '$3 != "NA" { print $1 - $3 }' "$WORK/breakdown-$FENCE.txt" >"$WORK/start-$FENCE.txt"
+    read -r _ view_med _ < <(file_stats "$WORK/view-$FENCE.txt")
+    read -r _ decided_med _ < <(file_stats "$WORK/decided-$FENCE.txt")
+    read -r _ start_med _ < <(file_stats "$WORK/start-$FENCE.txt")
     RESULTS+=("$(printf '| %5d ms | %3d | %7s ms | %5d ms | %s / %s / %s ms | %s |' "$FENCE" "$n" "$median" "$worst" \
-        "$left_med" "$decided_med" "$started_med" "$(tr '\n' ' ' <"$WORK/runs-$FENCE.txt")")")
+        "$view_med" "$decided_med" "$start_med" "$(tr '\n' ' ' <"$WORK/runs-$FENCE.txt")")")
 done
 echo
 echo "Crash of the started host (SIGKILL of its vrrpd + its link down) -> the client's first HTTP 200 from another host."
-echo "Medians of the steps, from the crash: the survivors' view without it / the coordinator's start decision / the"
-echo "start primitive returned (exec: 500 ms settle time after the spawn; the server answers before that)."
-echo "| fencing_delay | runs | median | worst | steps (median): view / decision / started | every run (ms) |"
+echo "Steps (medians): crash -> the survivors' first view without it / crash -> the coordinator's start decision /"
+echo "decision -> served (address, gratuitous ARP, python3 listening, client poll)."
+echo "| fencing_delay | runs | median | worst | steps (median): view / decision / decision -> served | every run (ms) |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${RESULTS[@]}"
