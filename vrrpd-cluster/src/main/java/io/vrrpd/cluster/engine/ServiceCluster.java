@@ -805,6 +805,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final int needed = onActor(() -> {
             commits.put(id, new PendingCommit(new HashSet<>(), view.quorumSize(), done));
+            // Applied here first: the others' acks can arrive before this node's own copy of the broadcast, and
+            // the next verb (create-service, then at once activate-service) must find the change in the table.
+            if (commit.deleted() != null) {
+                mergeTombstone(commit.deleted(), commit.deletedRevision());
+            } else {
+                merge(commit.service().stored());
+            }
+            agent.tableChanged(table);
             broadcast(commit);
             return view.quorumSize();
         });

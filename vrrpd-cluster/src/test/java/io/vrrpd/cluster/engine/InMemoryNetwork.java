@@ -22,6 +22,8 @@ final class InMemoryNetwork {
     /** Nodes whose new views are held back (installed late, as after a JGroups merge), with the held view. */
     private final Map<String, ClusterView> heldViews = new LinkedHashMap<>();
     private long viewIds;
+    /** How long a node's own broadcasts take to come back to it (JGroups loops them back on another path). */
+    private volatile long loopbackDelayMillis;
 
     InMemoryNetwork(final List<String> configured) {
         this.configured = List.copyOf(configured);
@@ -49,6 +51,11 @@ final class InMemoryNetwork {
     synchronized void heal() {
         nodes.values().forEach(n -> n.side = 0);
         installViews();
+    }
+
+    /** Delays every node's copy of its own broadcasts by {@code millis}, so others' answers may overtake it. */
+    void loopbackDelay(final long millis) {
+        loopbackDelayMillis = millis;
     }
 
     /** From now on {@code name} installs its new views only when {@link #releaseView} is called. */
@@ -163,7 +170,21 @@ final class InMemoryNetwork {
                     }
                 }
             }
-            targets.forEach(t -> t.deliver(l -> l.received(name, payload)));
+            for (final Node t : targets) {
+                final long delay = loopbackDelayMillis;
+                if (t == this && delay > 0) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            Thread.sleep(delay);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        t.deliver(l -> l.received(name, payload));
+                    });
+                } else {
+                    t.deliver(l -> l.received(name, payload));
+                }
+            }
         }
 
         @Override

@@ -194,6 +194,20 @@ class ServiceClusterTest {
     }
 
     /**
+     * A verb right after create-service finds the service, even when the coordinator's own copy of the commit comes
+     * back after the others' acks (seen on real hosts: "no service named redis" from the activate-service that
+     * followed a successful create-service).
+     */
+    @Test
+    void aVerbRightAfterCreateFindsTheServiceWhenTheCoordinatorsOwnCommitIsLate() throws Exception {
+        startAll();
+        network.loopbackDelay(50);
+        final ServiceCluster a = hosts.get("a");
+        a.create(spec("web"));
+        assertEquals(3, a.activate("web", NODES).size());
+    }
+
+    /**
      * The first start-service -n NODE of a service starts it there and nowhere else: making it wanted must not let
      * the coordinator place it on its own first choice (the coordinator itself, a) and then move it (seen on real
      * hosts: started on h2, stopped, started on h1).
