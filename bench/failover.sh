@@ -93,77 +93,13 @@ A_IP=192.0.2.1
 B_IP=192.0.2.2
 PING_INTERVAL=0.01
 WORK=$(mktemp -d /tmp/vrrp-bench.XXXXXX)
-PIDS=()
-NSS=()
 SEQ=0
 
-log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-stop_pid() {
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-del_ns() {
-    local ns=$1 pid
-    ip netns list | awk '{print $1}' | grep -qx -- "$ns" || return 0
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-}
-cleanup() {
-    local rc=$? i
-    set +e
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-    for ((i = ${#NSS[@]} - 1; i >= 0; i--)); do del_ns "${NSS[i]}"; done
-    if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-wait_for() {
-    local what=$1 secs=$2 i
-    shift 2
-    for ((i = 0; i < secs * 20; i++)); do
-        if "$@"; then return 0; fi
-        sleep 0.05
-    done
-    die "timed out after ${secs}s waiting for $what"
-}
+LOG_TAG=bench
+netns_traps
 
 # --- lab ---------------------------------------------------------------------------------------------
-
-make_lan() {
-    ip netns add "$LAN"
-    NSS+=("$LAN")
-    ip netns exec "$LAN" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    ip -n "$LAN" link set lo up
-    ip -n "$LAN" link add br0 type bridge mcast_snooping 0
-    ip -n "$LAN" link set br0 up
-}
-# plug NS PORT ADDR MAC: namespace NS with eth0 (ADDR/24, MAC), a veth to bridge port PORT.
-plug() {
-    local ns=$1 port=$2 addr=$3 mac=$4
-    ip netns add "$ns"
-    NSS+=("$ns")
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    ip -n "$ns" link set lo up
-    ip -n "$LAN" link add "$port" type veth peer name eth0 netns "$ns"
-    ip -n "$LAN" link set "$port" master br0
-    ip -n "$LAN" link set "$port" up
-    ip -n "$ns" link set eth0 address "$mac"
-    ip -n "$ns" addr add "$addr/24" dev eth0
-    ip -n "$ns" link set eth0 up
-}
+# make_lan, plug NS PORT ADDR MAC: scripts/lib.sh.
 unplug_ns() {
     local ns=$1 i
     del_ns "$ns"

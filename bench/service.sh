@@ -65,76 +65,16 @@ CLIENT="${PFX}c"
 VIP=192.0.2.100
 ADV_INTERVAL=200
 WORK=$(mktemp -d /tmp/vrrp-svc-bench.XXXXXX)
-PIDS=()
-NSS=()
 declare -A NS IP PRIO NGINX_PID DAEMON_PID
 NS=([A]="${PFX}a" [B]="${PFX}b")
 IP=([A]=192.0.2.1 [B]=192.0.2.2)
 PRIO=([A]=200 [B]=150)
-
-log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-stop_pid() {
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-del_ns() {
-    local ns=$1 pid
-    ip netns list | awk '{print $1}' | grep -qx -- "$ns" || return 0
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-}
-cleanup() {
-    local rc=$? i
-    set +e
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-    for ((i = ${#NSS[@]} - 1; i >= 0; i--)); do del_ns "${NSS[i]}"; done
-    if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-wait_for() {
-    local what=$1 secs=$2 i
-    shift 2
-    for ((i = 0; i < secs * 20; i++)); do
-        if "$@"; then return 0; fi
-        sleep 0.05
-    done
-    die "timed out after ${secs}s waiting for $what"
-}
+LOG_TAG=bench
+netns_traps
 
 # --- lab ---------------------------------------------------------------------------------------------
 
-ip netns add "$LAN"
-NSS+=("$LAN")
-ip -n "$LAN" link set lo up
-ip -n "$LAN" link add br0 type bridge mcast_snooping 0
-ip -n "$LAN" link set br0 up
-# plug NS PORT ADDR: namespace NS with eth0 (ADDR/24), a veth to bridge port PORT.
-plug() {
-    local ns=$1 port=$2 addr=$3
-    ip netns add "$ns"
-    NSS+=("$ns")
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    ip -n "$ns" link set lo up
-    ip -n "$LAN" link add "$port" type veth peer name eth0 netns "$ns"
-    ip -n "$LAN" link set "$port" master br0
-    ip -n "$LAN" link set "$port" up
-    ip -n "$ns" addr add "$addr/24" dev eth0
-    ip -n "$ns" link set eth0 up
-}
+make_lan
 plug "$CLIENT" pc 192.0.2.10
 plug "${NS[A]}" pa "${IP[A]}"
 plug "${NS[B]}" pb "${IP[B]}"
@@ -203,8 +143,6 @@ one_run() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f\n", (b - a) * 1000 }'
 }
 
-# stats FILE: median and worst of the numbers in FILE.
-stats() { sort -n "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%d %s %d\n", NR, m, v[NR] }'; }
 
 SKEW=$(awk -v i="$ADV_INTERVAL" 'BEGIN { printf "%.1f", (256 - 150) * i / 256 }')
 RESULTS=()
@@ -232,7 +170,7 @@ for check in "${CHECK_LIST[@]}"; do
     stop_nginx B
     stop_pid "${DAEMON_PID[A]}"
     stop_pid "${DAEMON_PID[B]}"
-    read -r n median worst < <(stats "$WORK/runs-$check.txt")
+    read -r n median worst < <(file_stats "$WORK/runs-$check.txt")
     bound=$(awk -v c="$check" -v s="$SKEW" 'BEGIN { printf "%.0f", 2 * c + s + 15 }')
     RESULTS+=("$(printf '| %5d ms | %3d | %7s ms | %5d ms | %6d ms (2 x %d + %s + 15) | %s |' "$check" "$n" "$median" "$worst" \
         "$bound" "$check" "$SKEW" "$(tr '\n' ' ' <"$WORK/runs-$check.txt")")")

@@ -20,12 +20,11 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 OUT=${GOLDEN_OUT:-$REPO/vrrpd-protocol/src/test/resources/golden}
+# shellcheck source=scripts/lib.sh
+. "$REPO/scripts/lib.sh"
 PFX="vg$$-"
 BRNS="${PFX}br"
 FILTER='ip proto 112 or ip6 proto 112'
-
-log() { printf '[capture %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces)"
 for tool in ip tshark keepalived python3 /usr/lib/frr/zebra /usr/lib/frr/vrrpd vtysh; do
@@ -34,81 +33,21 @@ done
 
 WORK=$(mktemp -d /tmp/vrrp-golden.XXXXXX)
 chmod 755 "$WORK"   # FRR daemons drop to user frr and must reach their dir
-PIDS=()             # every background process this script started
-NSS=()              # every namespace this script created
-
-# stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL.  Only ever called with
-# pids from PIDS (started by this script).
-stop_pid() {
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-# del_ns NS: kill whatever still runs inside our own namespace, then delete it.
-del_ns() {
-    local ns=$1 pid
-    ip netns list | awk '{print $1}' | grep -qx -- "$ns" || return 0
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$? i
-    set +e
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-    for ((i = ${#NSS[@]} - 1; i >= 0; i--)); do del_ns "${NSS[i]}"; done
-    if [[ ${KEEP_WORK:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for DESCRIPTION SECONDS COMMAND...: poll COMMAND every 0.1 s.
-wait_for() {
-    local what=$1 secs=$2 i
-    shift 2
-    for ((i = 0; i < secs * 10; i++)); do
-        if "$@"; then return 0; fi
-        sleep 0.1
-    done
-    die "timed out after ${secs}s waiting for $what"
-}
+LOG_TAG=capture
+KEEP=${KEEP_WORK:-0}
+netns_traps         # scripts/lib.sh: stops PIDS, deletes NSS, removes WORK unless KEEP=1 or a failure
 
 # --- topology ----------------------------------------------------------------
 
-make_bridge() {
-    ip netns add "$BRNS"
-    NSS+=("$BRNS")
-    ip netns exec "$BRNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    ip -n "$BRNS" link set lo up
-    ip -n "$BRNS" link add br0 type bridge
-    ip -n "$BRNS" link set br0 up
-}
+make_bridge() { LAN=$BRNS make_lan; }
 
 # make_router K: namespace vg<PID>-rK with eth0 (MAC 02:00:00:00:00:<10+K>,
 # 192.0.2.<10+K>/24, 2001:db8::<10+K>/64), its veth peer pK on the bridge.
 make_router() {
     local k=$1 ns="${PFX}r$1" host=$((10 + $1))
-    ip netns add "$ns"
-    NSS+=("$ns")
-    # Namespace-local sysctls: no DAD, so link-local addresses work at once.
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-    ip -n "$ns" link set lo up
-    ip -n "$BRNS" link add "p$k" type veth peer name eth0 netns "$ns"
-    ip -n "$BRNS" link set "p$k" master br0
-    ip -n "$BRNS" link set "p$k" up
-    ip -n "$ns" link set eth0 address "$(printf '02:00:00:00:00:%02x' "$host")"
-    ip -n "$ns" addr add "192.0.2.$host/24" dev eth0
+    # plug (scripts/lib.sh) with LAB_IPV6=1: IPv6 without DAD, so link-local addresses work at once.
+    LAB_IPV6=1 LAN=$BRNS plug "$ns" "p$k" "192.0.2.$host" "$(printf '02:00:00:00:00:%02x' "$host")"
     ip -n "$ns" addr add "2001:db8::$host/64" dev eth0 nodad
-    ip -n "$ns" link set eth0 up
     ROUTER_NS=$ns
 }
 

@@ -652,14 +652,24 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 throw new ServiceException(node + " is not in the cluster view: see show-cluster");
             }
         }
-        if (!service.wanted()) {
-            commit(new StoredService(service.spec(), service.activeOn(), true, service.preferred(), 0));
-        }
+        // The target first: once the service is wanted, any reconcile (the commit's own) may place it, and without
+        // the target it would start on the coordinator's first choice and then move.
         onActor(() -> {
             if (node != null) {
                 moveTo.put(name, node);
             }
             avoid.remove(name);
+            return null;
+        });
+        if (!service.wanted()) {
+            try {
+                commit(new StoredService(service.spec(), service.activeOn(), true, service.preferred(), 0));
+            } catch (ServiceException e) {
+                onActor(() -> node != null && moveTo.remove(name, node));
+                throw e;
+            }
+        }
+        onActor(() -> {
             reconcile();
             return null;
         });
@@ -841,6 +851,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final int needed = onActor(() -> {
             commits.put(id, new PendingCommit(new HashSet<>(), view.quorumSize(), done));
+            // Applied here first: the others' acks can arrive before this node's own copy of the broadcast, and
+            // the next verb (create-service, then at once activate-service) must find the change in the table.
+            if (commit.deleted() != null) {
+                mergeTombstone(commit.deleted(), commit.deletedRevision());
+            } else {
+                merge(commit.service().stored());
+            }
+            agent.tableChanged(table);
             broadcast(commit);
             return view.quorumSize();
         });

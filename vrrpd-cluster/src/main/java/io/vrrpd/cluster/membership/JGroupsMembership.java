@@ -471,8 +471,7 @@ public final class JGroupsMembership implements Membership {
         tcp.setBindAddress(settings.bind());
         tcp.setBindPort(settings.port());
         tcp.setPortRange(0);
-        // A connection attempt to a host that is gone must not hold up senders for JGroups' default 2 s.
-        tcp.setSockConnTimeout((int) Math.max(100, Math.min(2_000, t.silentDetectionMillis())));
+        tcp.setSockConnTimeout(connectTimeoutMillis(t));
         // Order matters: setSecretKey resets sym_algorithm to the key's algorithm (plain ChaCha20, no MAC);
         // the AEAD transformation is set after it.
         final SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
@@ -511,6 +510,19 @@ public final class JGroupsMembership implements Membership {
         gms.printLocalAddress(false);
         return new ArrayList<>(List.of(tcp, encrypt, new SERIALIZE(), ping, merge, fdSock, fdAll, verify, nakack,
                 unicast, stable, gms, new FRAG4()));
+    }
+
+    /**
+     * TCP's connect timeout. A send to a member whose connection closed (its process died and sent FIN, then its
+     * host went silent: a reboot, a kernel panic, a cable) reconnects in the sending thread, and FD_ALL3 sends its
+     * heartbeats to every member from one thread: while that connect waits, the live members hear no heartbeat.
+     * A connect as long as the failure timeout made the survivors of a crashed coordinator suspect each other and
+     * split into singletons that took MERGE3 seconds to heal (bench/cluster.sh: 11-18 s instead of ~2 s). On a LAN a
+     * connect takes well under a millisecond; one heartbeat interval (at most a quarter of the failure timeout)
+     * leaves every live member heard in time.
+     */
+    static int connectTimeoutMillis(final ClusterSettings.Timing t) {
+        return (int) Math.max(1, Math.min(t.heartbeatIntervalMillis(), t.failureTimeoutMillis() / 4));
     }
 
     private static String rootMessage(final Throwable e) {

@@ -12,21 +12,18 @@ import java.util.concurrent.Executors;
 
 /**
  * A LAN of in-memory memberships for the engine tests: views per partition, FIFO delivery per receiver, and
- * faults under the test's control — a partition (both sides see a new view) or a crash (the node hears nothing
- * more and nobody hears it; it does not even learn that it left).
+ * faults under the test's control — a partition (both sides see a new view), a crash (the node hears nothing
+ * more and nobody hears it; it does not even learn that it left), or a view installed late on one node. As with
+ * JGroups, a message from a node outside the receiver's current view is dropped.
  */
 final class InMemoryNetwork {
     private final List<String> configured;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    /** Nodes whose new views are held back (installed late, as after a JGroups merge), with the held view. */
+    private final Map<String, ClusterView> heldViews = new LinkedHashMap<>();
     private long viewIds;
-    /**
-     * Delay between two members installing the same view, as on a real network: the coordinator gets it last, the
-     * k-th of n members (n - 1 - k) × this late. Messages from a sender outside the receiver's installed view are dropped (as
-     * JGroupsMembership does), so a message sent right after a view change can be lost.
-     */
-    volatile long staggerMillis;
-    private final java.util.concurrent.ScheduledExecutorService scheduler =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("net-views").daemon().factory());
+    /** How long a node's own broadcasts take to come back to it (JGroups loops them back on another path). */
+    private volatile long loopbackDelayMillis;
 
     InMemoryNetwork(final List<String> configured) {
         this.configured = List.copyOf(configured);
@@ -56,6 +53,26 @@ final class InMemoryNetwork {
         installViews();
     }
 
+    /** Delays every node's copy of its own broadcasts by {@code millis}, so others' answers may overtake it. */
+    void loopbackDelay(final long millis) {
+        loopbackDelayMillis = millis;
+    }
+
+    /** From now on {@code name} installs its new views only when {@link #releaseView} is called. */
+    synchronized void holdViews(final String name) {
+        heldViews.putIfAbsent(name, null);
+    }
+
+    /** Installs the view held back for {@code name} (if any) and stops holding its views. */
+    synchronized void releaseView(final String name) {
+        final ClusterView view = heldViews.remove(name);
+        final Node n = nodes.get(name);
+        if (view != null && !view.members().equals(n.view == null ? null : n.view.members())) {
+            n.view = view;
+            n.deliver(l -> l.viewChanged(view));
+        }
+    }
+
     /** The node stops hearing and being heard, without a view of its own. */
     synchronized void crash(final String name) {
         nodes.get(name).crashed = true;
@@ -74,31 +91,21 @@ final class InMemoryNetwork {
             final ClusterView view = new ClusterView(++viewIds, members,
                     members.size() >= configured.size() / 2 + 1, configured.size() / 2 + 1,
                     configured.stream().map(c -> new ClusterView.Member(c, c + ":7800", members.contains(c))).toList());
-            int k = side.size() - 1;
             for (final Node n : side) {
-                if (!view.members().equals(n.view == null ? null : n.view.members())) {
+                if (heldViews.containsKey(n.name)) {
+                    heldViews.put(n.name, view);
+                } else if (!view.members().equals(n.view == null ? null : n.view.members())) {
                     n.view = view;
-                    // Queued late, not slept in the queue: messages sent meanwhile are delivered before the view
-                    // (and dropped when their sender is not in the installed one). Never before an earlier view.
-                    final long due = Math.max(n.viewDue, System.nanoTime() + k-- * staggerMillis * 1_000_000L);
-                    n.viewDue = due;
-                    final Runnable install = () -> n.deliver(l -> {
-                        n.installed = view;
-                        l.viewChanged(view);
-                    });
-                    final long wait = due - System.nanoTime();
-                    if (wait <= 0) {
-                        install.run();
-                    } else {
-                        scheduler.schedule(install, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
-                    }
+                    n.deliver(l -> l.viewChanged(view));
                 }
             }
         }
     }
 
+    /** As JGroups: a message from a node that is not in the receiver's current view is dropped. */
     private synchronized boolean reachable(final Node from, final Node to) {
-        return from.started && to.started && !from.crashed && !to.crashed && from.side == to.side;
+        return from.started && to.started && !from.crashed && !to.crashed && from.side == to.side
+                && (to.view == null || to.view.contains(from.name));
     }
 
     private final class Node implements Membership {
@@ -106,9 +113,6 @@ final class InMemoryNetwork {
         final ExecutorService delivery;
         volatile Listener listener;
         volatile ClusterView view;
-        /** The view this node's listener has been given (later than {@link #view} while it is on its way). */
-        volatile ClusterView installed;
-        long viewDue;
         boolean started;
         boolean crashed;
         int side;
@@ -122,13 +126,6 @@ final class InMemoryNetwork {
             final Listener l = listener;
             if (l != null && !delivery.isShutdown()) {
                 delivery.execute(() -> call.accept(l));
-            }
-        }
-
-        void receive(final Listener l, final String from, final byte[] payload) {
-            final ClusterView v = installed;
-            if (v != null && v.contains(from)) {
-                l.received(from, payload);
             }
         }
 
@@ -160,7 +157,7 @@ final class InMemoryNetwork {
                     return;
                 }
             }
-            target.deliver(l -> target.receive(l, name, payload));
+            target.deliver(l -> l.received(name, payload));
         }
 
         @Override
@@ -173,7 +170,21 @@ final class InMemoryNetwork {
                     }
                 }
             }
-            targets.forEach(t -> t.deliver(l -> t.receive(l, name, payload)));
+            for (final Node t : targets) {
+                final long delay = loopbackDelayMillis;
+                if (t == this && delay > 0) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            Thread.sleep(delay);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        t.deliver(l -> l.received(name, payload));
+                    });
+                } else {
+                    t.deliver(l -> l.received(name, payload));
+                }
+            }
         }
 
         @Override

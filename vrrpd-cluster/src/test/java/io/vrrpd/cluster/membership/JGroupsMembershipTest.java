@@ -152,6 +152,27 @@ class JGroupsMembershipTest {
         }
     }
 
+    /**
+     * A send to a member whose connection closed (FIN from its dying process, then its host silent) reconnects in
+     * the sending thread, and FD_ALL3 sends every member's heartbeat from one thread. With a connect timeout as long
+     * as the failure timeout, the survivors of a crashed coordinator stopped hearing each other and split into
+     * singletons (bench/cluster.sh: 11-18 s to a served page instead of ~2 s). The connect must give up within one
+     * heartbeat interval and a quarter of the failure timeout, for any timing.
+     */
+    @Test
+    void aConnectToAVanishedHostGivesUpBeforeLiveMembersMissAHeartbeat() throws Exception {
+        for (final ClusterSettings.Timing t : List.of(ClusterSettings.Timing.DEFAULTS, fast(),
+                new ClusterSettings.Timing(10, 20, 10, 100, 200), new ClusterSettings.Timing(1_000, 10_000, 500, 2_000, 5_000))) {
+            final JGroupsMembership m = new JGroupsMembership(new ClusterSettings("test", "a", LOOPBACK, 7800,
+                    List.of(), null, t));
+            final int connect = m.stack(new javax.crypto.spec.SecretKeySpec(new byte[32], "ChaCha20")).stream()
+                    .filter(p -> p instanceof org.jgroups.protocols.BasicTCP).map(p -> (org.jgroups.protocols.BasicTCP) p)
+                    .findFirst().orElseThrow().getSockConnTimeout();
+            assertTrue(connect > 0 && connect <= t.heartbeatIntervalMillis() && 4L * connect <= t.failureTimeoutMillis(),
+                    "TCP connect timeout " + connect + " ms with " + t);
+        }
+    }
+
     @Test
     void aPartitionLeavesOneQuorateSideAndHealsIntoOneView() throws Exception {
         final List<DISCARD> discards = new CopyOnWriteArrayList<>();
