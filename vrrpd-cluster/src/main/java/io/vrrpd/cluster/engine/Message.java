@@ -24,11 +24,23 @@ import java.util.TreeSet;
         @JsonSubTypes.Type(value = Message.Command.class, name = "command"),
         @JsonSubTypes.Type(value = Message.Done.class, name = "done"),
         @JsonSubTypes.Type(value = Message.Admin.class, name = "admin"),
-        @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply")})
+        @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply"),
+        @JsonSubTypes.Type(value = Message.Sync.class, name = "sync")})
 public sealed interface Message {
 
     /** A node's copy of the service table, sent to every member on each view change (hosts converge on it). */
     record Table(List<Service> services, Map<String, Long> tombstones) implements Message {
+    }
+
+    /**
+     * The coordinator asks a member for its {@link Table} and {@link Report} again, both by unicast: the ones the
+     * member broadcast on a view change can be lost, since JGroups drops a message from a sender that is not (yet)
+     * in the receiver's view (JGRP000011, seen around merges), and the coordinator decides nothing before it has
+     * both from every member.
+     *
+     * @param viewId the coordinator's view (informational)
+     */
+    record Sync(long viewId) implements Message {
     }
 
     /**

@@ -58,6 +58,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Properties that are the primary configuration when given to update-service (names as in services/NAME.toml). */
     static final Set<String> PRIMARY_KEYS = Set.of("type", "addresses", "link", "check_interval");
+    /** How long a coordinator waits for a member's table or report before it asks again ({@link Message.Sync}). */
+    static final long SYNC_RETRY_NANOS = 250_000_000L;
 
     /**
      * Tunables.
@@ -101,6 +103,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final Map<String, String> moveTo = new HashMap<>();
     private final Map<String, String> avoid = new HashMap<>();
     private long commandSeq;
+    /** When the coordinator may next ask the members it lacks a table or report from to send them again. */
+    private long syncDueNanos;
     private String appliedFrom = "";
     private long appliedSeq;
     private final Map<String, PendingCommit> commits = new HashMap<>();
@@ -205,13 +209,18 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             return false;
         });
         tablesFrom.clear();
+        syncDueNanos = now + SYNC_RETRY_NANOS;
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();
         }
         agent.viewChanged(newView);
-        broadcast(new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones)));
+        broadcast(tableMessage());
         sendReport();
         reconcile();
+    }
+
+    private Message.Table tableMessage() {
+        return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
     }
 
     private void onMessage(final String from, final Message message) {
@@ -291,6 +300,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                     pending.reply().complete(r);
                 }
             }
+            case Message.Sync s -> {
+                // Unicast, table first: FIFO on one channel, so the coordinator has both once the report arrives.
+                send(from, tableMessage());
+                send(from, new Message.Report(appliedFrom, appliedSeq, agent.snapshot(), closing));
+            }
         }
     }
 
@@ -333,11 +347,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     /** Placement, when this node coordinates a quorate, synced view. */
     private void reconcile() {
-        if (view == null || !view.quorate() || !view.coordinator().equals(local)
-                || !tablesFrom.containsAll(view.members())) {
+        if (view == null || !view.quorate() || !view.coordinator().equals(local)) {
             return;
         }
         final long now = nanos.getAsLong();
+        if (!tablesFrom.containsAll(view.members()) || !reports.keySet().containsAll(view.members())) {
+            requestSync(now);
+            return;
+        }
         fenced.values().removeIf(until -> now - until >= 0);
         for (final Map.Entry<String, Map<String, LocalStatus>> report : reports.entrySet()) {
             report.getValue().forEach((service, status) -> {
@@ -361,6 +378,24 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 table, current, fenced, pending, moveTo, avoid, leaving), now);
         for (final Decision decision : decisions) {
             command(decision, "");
+        }
+    }
+
+    /**
+     * Asks the members whose table or report this coordinator still lacks, some time after the view change, to send
+     * them again: without it a lost broadcast would stall placement and every admin verb until the next view change.
+     */
+    private void requestSync(final long now) {
+        if (now - syncDueNanos < 0) {
+            return;
+        }
+        syncDueNanos = now + SYNC_RETRY_NANOS;
+        for (final String member : view.members()) {
+            if (!tablesFrom.contains(member) || !reports.containsKey(member)) {
+                LOG.log(System.Logger.Level.INFO, "cluster: no service " + (tablesFrom.contains(member) ? "report"
+                        : "table") + " from " + member + " in view " + view.viewId() + " yet: asking it again");
+                send(member, new Message.Sync(view.viewId()));
+            }
         }
     }
 

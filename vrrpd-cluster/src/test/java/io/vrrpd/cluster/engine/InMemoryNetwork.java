@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 final class InMemoryNetwork {
     private final List<String> configured;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final List<Drop> drops = new ArrayList<>();
     private long viewIds;
 
     InMemoryNetwork(final List<String> configured) {
@@ -28,6 +29,40 @@ final class InMemoryNetwork {
         final Node node = new Node(name);
         nodes.put(name, node);
         return node;
+    }
+
+    /** A message loss to come: the next {@code count} messages from {@code from} to {@code to} containing {@code marker}. */
+    private static final class Drop {
+        final String from;
+        final String to;
+        final String marker;
+        int count;
+
+        Drop(final String from, final String to, final String marker, final int count) {
+            this.from = from;
+            this.to = to;
+            this.marker = marker;
+            this.count = count;
+        }
+    }
+
+    /**
+     * Loses the next {@code count} messages (broadcast or unicast) from {@code from} to {@code to} whose JSON contains
+     * {@code marker}, as JGroups does with a message from a sender that is not in the receiver's view yet.
+     */
+    synchronized void dropNext(final String from, final String to, final String marker, final int count) {
+        drops.add(new Drop(from, to, marker, count));
+    }
+
+    private synchronized boolean dropped(final String from, final String to, final byte[] payload) {
+        final String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        for (final Drop d : drops) {
+            if (d.count > 0 && d.from.equals(from) && d.to.equals(to) && text.contains(d.marker)) {
+                d.count--;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Splits the network: each argument is one side, in view order. */
@@ -124,7 +159,7 @@ final class InMemoryNetwork {
             final Node target;
             synchronized (InMemoryNetwork.this) {
                 target = nodes.get(to);
-                if (target == null || !reachable(this, target)) {
+                if (target == null || !reachable(this, target) || dropped(name, to, payload)) {
                     return;
                 }
             }
@@ -136,7 +171,7 @@ final class InMemoryNetwork {
             final List<Node> targets = new ArrayList<>();
             synchronized (InMemoryNetwork.this) {
                 for (final Node n : nodes.values()) {
-                    if (reachable(this, n)) {
+                    if (reachable(this, n) && !dropped(name, n.name, payload)) {
                         targets.add(n);
                     }
                 }
