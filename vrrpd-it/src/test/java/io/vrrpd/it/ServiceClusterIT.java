@@ -42,8 +42,12 @@ class ServiceClusterIT extends LabScenario {
     static final String VIP = "192.0.2.50";
     static final String VIP_PREFIX = VIP + "/24";
     static final int PORT = 8080;
-    /** Fencing delay of the lab cluster: short, but longer than a minority needs to notice it lost quorum. */
-    static final long FENCING_MS = 1000;
+    /**
+     * Fencing delay of the lab cluster. A minority notices it lost quorum later than the majority notices it left
+     * (measured here: ~0.6 s later, JGroups removing the two silent members in two successive views), so the delay
+     * must cover that lag with room for a loaded machine: 2 s.
+     */
+    static final long FENCING_MS = 2000;
     /** A crashed host is noticed after FD_ALL3's timeout + interval + VERIFY_SUSPECT2 (ClusterSettings: ~850 ms). */
     static final long SILENT_DETECTION_MS = 850;
     static final Duration FORM = Duration.ofSeconds(30);
@@ -154,6 +158,7 @@ class ServiceClusterIT extends LabScenario {
         System.out.printf("[measure] host crash (%s) -> %s holds %s after %d ms, the client's GET answered after %d ms"
                         + " (failure detection ~%d ms + fencing delay %d ms + exec start)%n", victim, next, VIP, plumbed,
                 reached, SILENT_DETECTION_MS, FENCING_MS);
+        survivors.forEach(h -> System.out.print(d(h).timeline(crash)));
         assertEquals("served by " + next, served);
         assertTrue(plumbed >= FENCING_MS, "started elsewhere only after the fencing delay: " + plumbed + " ms");
         assertTrue(reached < 10_000, "the client reaches the service within 10 s of the crash: " + reached + " ms");
@@ -195,6 +200,7 @@ class ServiceClusterIT extends LabScenario {
         System.out.printf("[measure] partition: %s (isolated) dropped %s after %d ms (self-fencing), the majority"
                         + " plumbed it after %d ms (fencing delay %d ms); %d samples, never two holders%n", isolated, VIP,
                 minorityStopped.get(), majorityStarted.get(), FENCING_MS, samples.get());
+        HOSTS.forEach(h -> System.out.print(d(h).timeline(cut)));
         assertTrue(minorityStopped.get() <= majorityStarted.get(), "the minority stopped before the majority started");
         assertFalse(ProcessHandle.of(servicePid).map(ProcessHandle::isAlive).orElse(false),
                 "the isolated host's http.server (pid " + servicePid + ") is gone");
@@ -210,13 +216,25 @@ class ServiceClusterIT extends LabScenario {
         lab.carrier(isolated, true);
         awaitView(HOSTS, HOSTS, true);
         System.out.printf("[measure] partition healed: one view of 3 after %d ms%n", Wait.millisSince(heal));
+        // Exactly one copy once the views have merged. (The merge may pass through a transient view in which a
+        // majority host is alone: it then fences itself and the service is started again: see the observation.)
+        final String after = Wait.until(MOVE, "exactly one host to hold " + VIP + " after the heal", () -> {
+            final Set<String> holding = holders(HOSTS);
+            assertTrue(holding.size() <= 1, "two hosts hold " + VIP + " after the heal: " + holding);
+            return holding;
+        }, h -> h.size() == 1).iterator().next();
         final long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (System.nanoTime() - end < 0) {
-            assertEquals(Set.of(holder), holders(HOSTS), "after the heal exactly one host holds " + VIP);
+            assertEquals(Set.of(after), holders(HOSTS), "after the heal exactly one host holds " + VIP);
             Wait.sleep(Duration.ofMillis(100));
         }
-        assertEquals(holder, service(isolated, "web").path("started_on").asText());
-        assertEquals("served by " + holder, awaitServedBy(holder));
+        if (!after.equals(holder)) {
+            System.out.printf("[observation] the heal moved the service from %s to %s:%n", holder, after);
+            HOSTS.forEach(h -> System.out.print(d(h).timeline(heal)));
+        }
+        assertEquals(after, service(isolated, "web").path("started_on").asText());
+        assertEquals("served by " + after, awaitServedBy(after));
+        awaitView(HOSTS, HOSTS, true);
     }
 
     @Test
@@ -358,9 +376,39 @@ class ServiceClusterIT extends LabScenario {
         ClusterSetup.configure(lab, HOSTS, FENCING_MS);
         HOSTS.forEach(h -> d(h).noGuard());
         final long start = System.nanoTime();
-        lab.startDaemons(HOSTS.toArray(String[]::new));
+        // h1 first: three JVMs starting at once on a loaded machine miss JGroups' 500 ms join timeout, form
+        // singletons and merge later, which only slows the start down.
+        lab.startDaemons("h1");
+        lab.startDaemons("h2", "h3");
         awaitView(HOSTS, HOSTS, true);
-        System.out.printf("[measure] 3 daemons started, one view of 3 after %d ms%n", Wait.millisSince(start));
+        awaitStableView(Duration.ofMillis(1500));
+        final long took = Wait.millisSince(start);
+        System.out.printf("[measure] 3 daemons started, one stable view of 3 after %d ms%n", took);
+        if (took > 15_000) {
+            System.out.println("[observation] a slow start; the daemons' logs:");
+            HOSTS.forEach(h -> System.out.print(d(h).timeline(start)));
+        }
+    }
+
+    /** Waits until every host has shown the same view of three for {@code quiet} (no merge still under way). */
+    private void awaitStableView(final Duration quiet) {
+        final AtomicReference<String> seen = new AtomicReference<>("");
+        final AtomicReference<Long> since = new AtomicReference<>(System.nanoTime());
+        Wait.until(FORM, "one view of three, unchanged for " + quiet.toMillis() + " ms", () -> {
+            final Set<String> ids = new TreeSet<>();
+            for (final String host : HOSTS) {
+                for (final JsonNode row : d(host).control().call("show-cluster", JsonNodeFactory.instance.objectNode())) {
+                    ids.add(row.path("status").asText() + "/" + row.path("view").asText());
+                }
+            }
+            final String now = ids.toString();
+            if (!now.equals(seen.get())) {
+                seen.set(now);
+                since.set(System.nanoTime());
+            }
+            return ids.size() == 1 && ids.iterator().next().startsWith("up/")
+                    && System.nanoTime() - since.get() >= quiet.toNanos();
+        });
     }
 
     /**
