@@ -58,6 +58,12 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Properties that are the primary configuration when given to update-service (names as in services/NAME.toml). */
     static final Set<String> PRIMARY_KEYS = Set.of("type", "addresses", "link", "check_interval");
+    /**
+     * How long a placement command may go unconfirmed (no report of its node showing it applied) before it is sent
+     * again. Start and stop are idempotent on the node, and every command is answered by a report, so a resend only
+     * repairs a lost command or a lost report (messages across a view change can be dropped).
+     */
+    static final long COMMAND_RETRY_NANOS = 1_000_000_000L;
     /** How long a coordinator waits for a member's table or report before it asks again ({@link Message.Sync}). */
     static final long SYNC_RETRY_NANOS = 250_000_000L;
 
@@ -111,7 +117,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final Map<String, CompletableFuture<Message.Done>> dones = new HashMap<>();
     private final Map<String, PendingAdmin> adminReplies = new HashMap<>();
 
-    private record Inflight(Decision decision, long seq) {
+    /** A placement command sent and not yet confirmed by a report of its node; {@code sentNanos}: last (re)send. */
+    private record Inflight(Decision decision, long seq, long sentNanos) {
     }
 
     private record PendingCommit(Set<String> acks, int needed, CompletableFuture<Void> done) {
@@ -366,6 +373,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 }
             });
         }
+        resendUnconfirmed(now);
         final Map<String, Decision> pending = new HashMap<>();
         inflight.forEach((service, i) -> pending.put(service, i.decision()));
         final Map<String, Map<String, LocalStatus>> current = new HashMap<>();
@@ -399,9 +407,22 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         }
     }
 
+    private void resendUnconfirmed(final long now) {
+        for (final Map.Entry<String, Inflight> e : inflight.entrySet()) {
+            final Inflight i = e.getValue();
+            if (now - i.sentNanos() - COMMAND_RETRY_NANOS >= 0) {
+                final String op = i.decision() instanceof Decision.Start ? "start" : "stop";
+                LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + e.getKey() + " on " + i.decision().node()
+                        + " not confirmed by a report yet: sending it again");
+                e.setValue(new Inflight(i.decision(), i.seq(), now));
+                send(i.decision().node(), new Message.Command(i.seq(), e.getKey(), op, "", ""));
+            }
+        }
+    }
+
     private long command(final Decision decision, final String requestId) {
         final long seq = ++commandSeq;
-        inflight.put(decision.service(), new Inflight(decision, seq));
+        inflight.put(decision.service(), new Inflight(decision, seq, nanos.getAsLong()));
         final String op = decision instanceof Decision.Start ? "start" : "stop";
         LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + decision.service() + " on " + decision.node()
                 + (decision instanceof Decision.Stop stop ? " (" + stop.why() + ")" : ""));

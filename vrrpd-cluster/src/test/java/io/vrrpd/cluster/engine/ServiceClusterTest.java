@@ -178,6 +178,19 @@ class ServiceClusterTest {
     }
 
     @Test
+    void lostPlacementCommand_isSentAgain_andTheServiceStarts() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        // The coordinator a's start command to b is lost (a message across a view change can be): without a resend
+        // the service stays stopped, since a waits for b to confirm a command b never got.
+        network.dropNext("a", "b", "\"op\":\"start\"", 1);
+        hosts.get("c").stop("web");
+        waitFor(() -> "b".equals(startedOn("c", "web")), "moved to b after the lost start was sent again");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
     void stopServiceMovesItAndStartServiceDashNMovesItBack() throws Exception {
         startAll();
         createActivateStart("c", "web");
