@@ -189,8 +189,10 @@ class ServiceClusterIT extends LabScenario {
 
         // The survivors' view: two up, the victim down, still quorate; the service started on the new host.
         awaitView(survivors, survivors, true);
-        final JsonNode web = service(survivors.getFirst(), "web");
-        assertEquals(next, web.path("started_on").asText());
+        for (final String host : survivors) {
+            Wait.until(MOVE, host + " to show web started on " + next, () -> service(host, "web"),
+                    s -> s.path("state").asText().equals("started") && s.path("started_on").asText().equals(next));
+        }
         final String cluster = lab.vrrpadmOk(next, "show-cluster", "-p", "-o", "node,status,quorum");
         assertTrue(cluster.contains(victim + ":down:"), cluster);
     }
