@@ -187,13 +187,23 @@ class ServiceClusterIT extends LabScenario {
         assertTrue(plumbed >= FENCING_MS, "started elsewhere only after the fencing delay: " + plumbed + " ms");
         assertTrue(reached < 10_000, "the client reaches the service within 10 s of the crash: " + reached + " ms");
 
-        // The survivors' view: two up, the victim down, still quorate; the service started on the new host.
+        // The survivors settle: one view of two, the victim down, quorate; both show the service started on one of
+        // them, the one the client reaches. (It may not be the first: with a silent member the survivors' views can
+        // flap, which fences and restarts the service: see vrrpd-it/README.md.)
         awaitView(survivors, survivors, true);
-        for (final String host : survivors) {
-            Wait.until(MOVE, host + " to show web started on " + next, () -> service(host, "web"),
-                    s -> s.path("state").asText().equals("started") && s.path("started_on").asText().equals(next));
+        final String settled = Wait.until(MOVE, "both survivors to show web started on the same survivor", () -> {
+            final Set<String> startedOn = new TreeSet<>();
+            for (final String host : survivors) {
+                final JsonNode s = service(host, "web");
+                startedOn.add(s.path("state").asText().equals("started") ? s.path("started_on").asText() : "-");
+            }
+            return startedOn;
+        }, s -> s.size() == 1 && survivors.contains(s.iterator().next())).iterator().next();
+        if (!settled.equals(next)) {
+            System.out.printf("[observation] after the crash the service moved on from %s to %s%n", next, settled);
         }
-        final String cluster = lab.vrrpadmOk(next, "show-cluster", "-p", "-o", "node,status,quorum");
+        assertEquals("served by " + settled, awaitServedBy(settled));
+        final String cluster = lab.vrrpadmOk(settled, "show-cluster", "-p", "-o", "node,status,quorum");
         assertTrue(cluster.contains(victim + ":down:"), cluster);
     }
 
