@@ -265,7 +265,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 final PendingCommit pending = commits.get(a.id());
                 if (pending != null) {
                     pending.acks().add(from);
-                    if (pending.acks().size() >= pending.needed()) {
+                    // The coordinator's own copy counts too, and must be among them: the next verb reads its table,
+                    // and its own commit comes back to it like anyone's, possibly after the others' acks.
+                    if (pending.acks().size() >= pending.needed() && pending.acks().contains(local)) {
                         commits.remove(a.id());
                         pending.done().complete(null);
                     }

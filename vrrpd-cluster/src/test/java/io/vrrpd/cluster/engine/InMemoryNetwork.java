@@ -19,6 +19,8 @@ final class InMemoryNetwork {
     private final List<String> configured;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final List<Drop> drops = new ArrayList<>();
+    private final List<Drop> delays = new ArrayList<>();
+    private long delayMillis;
     private long viewIds;
 
     InMemoryNetwork(final List<String> configured) {
@@ -52,6 +54,44 @@ final class InMemoryNetwork {
      */
     synchronized void dropNext(final String from, final String to, final String marker, final int count) {
         drops.add(new Drop(from, to, marker, count));
+    }
+
+    /**
+     * Delays the next {@code count} messages from {@code from} to {@code to} containing {@code marker} by
+     * {@code millis} (later messages may overtake them): a slow delivery, e.g. a node's own broadcast looped back
+     * late.
+     */
+    synchronized void delayNext(final String from, final String to, final String marker, final int count,
+                                final long millis) {
+        delays.add(new Drop(from, to, marker, count));
+        delayMillis = millis;
+    }
+
+    private synchronized long delay(final String from, final String to, final byte[] payload) {
+        final String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        for (final Drop d : delays) {
+            if (d.count > 0 && d.from.equals(from) && d.to.equals(to) && text.contains(d.marker)) {
+                d.count--;
+                return delayMillis;
+            }
+        }
+        return 0;
+    }
+
+    private void deliverFrom(final String from, final Node target, final byte[] payload) {
+        final long millis = delay(from, target.name, payload);
+        if (millis == 0) {
+            target.deliver(l -> l.received(from, payload));
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            target.deliver(l -> l.received(from, payload));
+        });
     }
 
     private synchronized boolean dropped(final String from, final String to, final byte[] payload) {
@@ -163,7 +203,7 @@ final class InMemoryNetwork {
                     return;
                 }
             }
-            target.deliver(l -> l.received(name, payload));
+            deliverFrom(name, target, payload);
         }
 
         @Override
@@ -176,7 +216,7 @@ final class InMemoryNetwork {
                     }
                 }
             }
-            targets.forEach(t -> t.deliver(l -> l.received(name, payload)));
+            targets.forEach(t -> deliverFrom(name, t, payload));
         }
 
         @Override

@@ -191,6 +191,16 @@ class ServiceClusterTest {
     }
 
     @Test
+    void coordinatorsOwnCommitLate_createReturnsOnlyOnceItHasTheService() throws Exception {
+        startAll();
+        // a coordinates; its own commit of the create comes back to it after b's and c's acks.
+        network.delayNext("a", "a", "\"m\":\"commit\"", 1, 500);
+        hosts.get("a").create(spec("web"));
+        final List<ServiceAdmin.NodeResult> results = hosts.get("b").activate("web", NODES);
+        assertEquals(3, results.size(), results.toString());
+    }
+
+    @Test
     void stopServiceMovesItAndStartServiceDashNMovesItBack() throws Exception {
         startAll();
         createActivateStart("c", "web");
