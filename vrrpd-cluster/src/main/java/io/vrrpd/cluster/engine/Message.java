@@ -19,7 +19,7 @@ import java.util.TreeSet;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = Message.Table.class, name = "table"),
         @JsonSubTypes.Type(value = Message.Report.class, name = "report"),
-        @JsonSubTypes.Type(value = Message.SyncRequest.class, name = "sync-request"),
+        @JsonSubTypes.Type(value = Message.Sync.class, name = "sync"),
         @JsonSubTypes.Type(value = Message.Commit.class, name = "commit"),
         @JsonSubTypes.Type(value = Message.Ack.class, name = "ack"),
         @JsonSubTypes.Type(value = Message.Command.class, name = "command"),
@@ -34,12 +34,14 @@ public sealed interface Message {
     }
 
     /**
-     * The coordinator has not heard a member's table or report since the view changed: send them again. Views are
-     * not installed at the same instant everywhere, and a membership drops messages from senders outside the
-     * receiver's current view, so a table sent right after a view change can be lost; the coordinator asks until
-     * it has every member's.
+     * The coordinator asks a member for its {@link Table} and {@link Report} again, both by unicast: the ones the
+     * member broadcast on a view change can be lost, since JGroups drops a message from a sender that is not (yet)
+     * in the receiver's view (JGRP000011, seen around merges), and the coordinator decides nothing before it has
+     * both from every member.
+     *
+     * @param viewId the coordinator's view (informational)
      */
-    record SyncRequest() implements Message {
+    record Sync(long viewId) implements Message {
     }
 
     /**

@@ -59,6 +59,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Properties that are the primary configuration when given to update-service (names as in services/NAME.toml). */
     static final Set<String> PRIMARY_KEYS = Set.of("type", "addresses", "link", "check_interval");
+    /**
+     * How long a placement command may go unconfirmed (no report of its node showing it applied) before it is sent
+     * again. Start and stop are idempotent on the node, and every command is answered by a report, so a resend only
+     * repairs a lost command or a lost report (messages across a view change can be dropped).
+     */
+    static final long COMMAND_RETRY_NANOS = 1_000_000_000L;
+    /** How long a coordinator waits for a member's table or report before it asks again ({@link Message.Sync}). */
+    static final long SYNC_RETRY_NANOS = 250_000_000L;
 
     /**
      * Tunables.
@@ -102,13 +110,16 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final Map<String, String> moveTo = new HashMap<>();
     private final Map<String, String> avoid = new HashMap<>();
     private long commandSeq;
+    /** When the coordinator may next ask the members it lacks a table or report from to send them again. */
+    private long syncDueNanos;
     private String appliedFrom = "";
     private long appliedSeq;
     private final Map<String, PendingCommit> commits = new HashMap<>();
     private final Map<String, CompletableFuture<Message.Done>> dones = new HashMap<>();
     private final Map<String, PendingAdmin> adminReplies = new HashMap<>();
 
-    private record Inflight(Decision decision, long seq) {
+    /** A placement command sent and not yet confirmed by a report of its node; {@code sentNanos}: last (re)send. */
+    private record Inflight(Decision decision, long seq, long sentNanos) {
     }
 
     private record PendingCommit(Set<String> acks, int needed, CompletableFuture<Void> done) {
@@ -169,10 +180,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         // Placement is re-evaluated on every event; the tick covers what only time changes (fencing delays) and
         // asks again for tables and reports that got lost around a view change.
-        cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(() -> {
-            cluster.requestMissing();
-            cluster.reconcile();
-        }), 200, 200, TimeUnit.MILLISECONDS);
+        cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::reconcile), 200, 200,
+                TimeUnit.MILLISECONDS);
         return cluster;
     }
 
@@ -213,6 +222,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             return false;
         });
         tablesFrom.clear();
+        syncDueNanos = now + SYNC_RETRY_NANOS;
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();
         }
@@ -226,18 +236,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
     }
 
-    /** Asks every member whose table or report is missing since the view changed (see {@link Message.SyncRequest}). */
-    private void requestMissing() {
-        if (view == null || !view.quorate() || !view.coordinator().equals(local)) {
-            return;
-        }
-        for (final String member : view.members()) {
-            if (!tablesFrom.contains(member) || !reports.containsKey(member)) {
-                send(member, new Message.SyncRequest());
-            }
-        }
-    }
-
     private void onMessage(final String from, final Message message) {
         switch (message) {
             case Message.Table t -> {
@@ -246,10 +244,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 tablesFrom.add(from);
                 agent.tableChanged(table);
                 reconcile();
-            }
-            case Message.SyncRequest ignored -> {
-                send(from, tableMessage());
-                send(from, new Message.Report(appliedFrom, appliedSeq, agent.snapshot(), closing));
             }
             case Message.Report r -> {
                 reports.put(from, r.services());
@@ -277,7 +271,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 final PendingCommit pending = commits.get(a.id());
                 if (pending != null) {
                     pending.acks().add(from);
-                    if (pending.acks().size() >= pending.needed()) {
+                    // The coordinator's own copy counts too, and must be among them: the next verb reads its table,
+                    // and its own commit comes back to it like anyone's, possibly after the others' acks.
+                    if (pending.acks().size() >= pending.needed() && pending.acks().contains(local)) {
                         commits.remove(a.id());
                         pending.done().complete(null);
                     }
@@ -319,6 +315,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 if (pending != null) {
                     pending.reply().complete(r);
                 }
+            }
+            case Message.Sync s -> {
+                // Unicast, table first: FIFO on one channel, so the coordinator has both once the report arrives.
+                send(from, tableMessage());
+                send(from, new Message.Report(appliedFrom, appliedSeq, agent.snapshot(), closing));
             }
         }
     }
@@ -379,11 +380,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     /** Placement, when this node coordinates a quorate, synced view. */
     private void reconcile() {
-        if (view == null || !view.quorate() || !view.coordinator().equals(local)
-                || !tablesFrom.containsAll(view.members())) {
+        if (view == null || !view.quorate() || !view.coordinator().equals(local)) {
             return;
         }
         final long now = nanos.getAsLong();
+        if (!tablesFrom.containsAll(view.members()) || !reports.keySet().containsAll(view.members())) {
+            requestSync(now);
+            return;
+        }
         fenced.values().removeIf(until -> now - until >= 0);
         for (final Map.Entry<String, Map<String, LocalStatus>> report : reports.entrySet()) {
             report.getValue().forEach((service, status) -> {
@@ -395,6 +399,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 }
             });
         }
+        resendUnconfirmed(now);
         final Map<String, Decision> pending = new HashMap<>();
         inflight.forEach((service, i) -> pending.put(service, i.decision()));
         final Map<String, Map<String, LocalStatus>> current = new HashMap<>();
@@ -410,9 +415,40 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         }
     }
 
+    /**
+     * Asks the members whose table or report this coordinator still lacks, some time after the view change, to send
+     * them again: without it a lost broadcast would stall placement and every admin verb until the next view change.
+     */
+    private void requestSync(final long now) {
+        if (now - syncDueNanos < 0) {
+            return;
+        }
+        syncDueNanos = now + SYNC_RETRY_NANOS;
+        for (final String member : view.members()) {
+            if (!tablesFrom.contains(member) || !reports.containsKey(member)) {
+                LOG.log(System.Logger.Level.INFO, "cluster: no service " + (tablesFrom.contains(member) ? "report"
+                        : "table") + " from " + member + " in view " + view.viewId() + " yet: asking it again");
+                send(member, new Message.Sync(view.viewId()));
+            }
+        }
+    }
+
+    private void resendUnconfirmed(final long now) {
+        for (final Map.Entry<String, Inflight> e : inflight.entrySet()) {
+            final Inflight i = e.getValue();
+            if (now - i.sentNanos() - COMMAND_RETRY_NANOS >= 0) {
+                final String op = i.decision() instanceof Decision.Start ? "start" : "stop";
+                LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + e.getKey() + " on " + i.decision().node()
+                        + " not confirmed by a report yet: sending it again");
+                e.setValue(new Inflight(i.decision(), i.seq(), now));
+                send(i.decision().node(), new Message.Command(i.seq(), e.getKey(), op, "", ""));
+            }
+        }
+    }
+
     private long command(final Decision decision, final String requestId) {
         final long seq = ++commandSeq;
-        inflight.put(decision.service(), new Inflight(decision, seq));
+        inflight.put(decision.service(), new Inflight(decision, seq, nanos.getAsLong()));
         final String op = decision instanceof Decision.Start ? "start" : "stop";
         LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + decision.service() + " on " + decision.node()
                 + (decision instanceof Decision.Stop stop ? " (" + stop.why() + ")" : ""));

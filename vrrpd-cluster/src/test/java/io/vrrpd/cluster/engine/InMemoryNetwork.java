@@ -21,6 +21,9 @@ final class InMemoryNetwork {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     /** Nodes whose new views are held back (installed late, as after a JGroups merge), with the held view. */
     private final Map<String, ClusterView> heldViews = new LinkedHashMap<>();
+    private final List<Drop> drops = new ArrayList<>();
+    private final List<Drop> delays = new ArrayList<>();
+    private long delayMillis;
     private long viewIds;
     /** How long a node's own broadcasts take to come back to it (JGroups loops them back on another path). */
     private volatile long loopbackDelayMillis;
@@ -33,6 +36,79 @@ final class InMemoryNetwork {
         final Node node = new Node(name);
         nodes.put(name, node);
         return node;
+    }
+
+    /** A message loss to come: the next {@code count} messages from {@code from} to {@code to} containing {@code marker}. */
+    private static final class Drop {
+        final String from;
+        final String to;
+        final String marker;
+        int count;
+
+        Drop(final String from, final String to, final String marker, final int count) {
+            this.from = from;
+            this.to = to;
+            this.marker = marker;
+            this.count = count;
+        }
+    }
+
+    /**
+     * Loses the next {@code count} messages (broadcast or unicast) from {@code from} to {@code to} whose JSON contains
+     * {@code marker}, as JGroups does with a message from a sender that is not in the receiver's view yet.
+     */
+    synchronized void dropNext(final String from, final String to, final String marker, final int count) {
+        drops.add(new Drop(from, to, marker, count));
+    }
+
+    /**
+     * Delays the next {@code count} messages from {@code from} to {@code to} containing {@code marker} by
+     * {@code millis} (later messages may overtake them): a slow delivery, e.g. a node's own broadcast looped back
+     * late.
+     */
+    synchronized void delayNext(final String from, final String to, final String marker, final int count,
+                                final long millis) {
+        delays.add(new Drop(from, to, marker, count));
+        delayMillis = millis;
+    }
+
+    private synchronized long delay(final String from, final String to, final byte[] payload) {
+        final String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        for (final Drop d : delays) {
+            if (d.count > 0 && d.from.equals(from) && d.to.equals(to) && text.contains(d.marker)) {
+                d.count--;
+                return delayMillis;
+            }
+        }
+        return 0;
+    }
+
+    private void deliverFrom(final String from, final Node target, final byte[] payload) {
+        final long loopback = target.name.equals(from) ? loopbackDelayMillis : 0;
+        final long millis = Math.max(loopback, delay(from, target.name, payload));
+        if (millis == 0) {
+            target.deliver(l -> l.received(from, payload));
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            target.deliver(l -> l.received(from, payload));
+        });
+    }
+
+    private synchronized boolean dropped(final String from, final String to, final byte[] payload) {
+        final String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        for (final Drop d : drops) {
+            if (d.count > 0 && d.from.equals(from) && d.to.equals(to) && text.contains(d.marker)) {
+                d.count--;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Splits the network: each argument is one side, in view order. */
@@ -153,11 +229,11 @@ final class InMemoryNetwork {
             final Node target;
             synchronized (InMemoryNetwork.this) {
                 target = nodes.get(to);
-                if (target == null || !reachable(this, target)) {
+                if (target == null || !reachable(this, target) || dropped(name, to, payload)) {
                     return;
                 }
             }
-            target.deliver(l -> l.received(name, payload));
+            deliverFrom(name, target, payload);
         }
 
         @Override
@@ -165,26 +241,12 @@ final class InMemoryNetwork {
             final List<Node> targets = new ArrayList<>();
             synchronized (InMemoryNetwork.this) {
                 for (final Node n : nodes.values()) {
-                    if (reachable(this, n)) {
+                    if (reachable(this, n) && !dropped(name, n.name, payload)) {
                         targets.add(n);
                     }
                 }
             }
-            for (final Node t : targets) {
-                final long delay = loopbackDelayMillis;
-                if (t == this && delay > 0) {
-                    Thread.ofVirtual().start(() -> {
-                        try {
-                            Thread.sleep(delay);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        t.deliver(l -> l.received(name, payload));
-                    });
-                } else {
-                    t.deliver(l -> l.received(name, payload));
-                }
-            }
+            targets.forEach(t -> deliverFrom(name, t, payload));
         }
 
         @Override
