@@ -254,7 +254,10 @@ public final class VrrpdMain implements Callable<Integer> {
                 ? ServiceCluster.Settings.defaults("-")
                 : new ServiceCluster.Settings(node.cluster().name(), node.cluster().fencingDelayMillis(),
                 ServiceCluster.Settings.defaults("").commitTimeoutMillis(),
-                ServiceCluster.Settings.defaults("").operationTimeoutMillis());
+                ServiceCluster.Settings.defaults("").operationTimeoutMillis(),
+                // The lease runs out when the others begin to suspect this host: before they remove it from the
+                // view, and a fencing delay before they start its services.
+                node.cluster().failureTimeoutMillis());
         try {
             return ServiceCluster.start(settings, membership, primitives,
                     new TomlServiceStore(configDir, node.checkIntervalMillis()), new StartedServices(stateDir));

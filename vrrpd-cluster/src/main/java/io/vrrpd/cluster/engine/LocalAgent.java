@@ -52,6 +52,8 @@ final class LocalAgent implements AutoCloseable {
     private final Map<String, Set<String>> peers = new ConcurrentHashMap<>();
     private volatile Map<String, StoredService> table = Map.of();
     private volatile ClusterView view;
+    /** False while the quorum lease is lost: this host behaves as without quorum. */
+    private volatile boolean leaseHeld = true;
     private volatile boolean closed;
 
     LocalAgent(final String node, final PrimitiveRunner runner, final Runnable changed,
@@ -101,16 +103,28 @@ final class LocalAgent implements AutoCloseable {
     void viewChanged(final ClusterView newView) {
         view = newView;
         if (!newView.quorate()) {
-            for (final Map.Entry<String, LocalStatus> e : status.entrySet()) {
-                if (e.getValue().state() == ServiceState.STARTED || e.getValue().state() == ServiceState.STARTING) {
-                    LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": this partition has lost quorum ("
-                            + newView.members().size() + " of the configured members, " + newView.quorumSize()
-                            + " needed): stopping it here (self-fencing)");
-                    stop(e.getKey(), "lost quorum");
-                }
-            }
+            selfFence("this partition has lost quorum (" + newView.members().size() + " of the configured members, "
+                    + newView.quorumSize() + " needed)");
         }
         announcePeers();
+    }
+
+    /** The quorum lease was lost (no majority heard lately) or is held again. */
+    void leaseChanged(final boolean held) {
+        leaseHeld = held;
+        if (!held) {
+            selfFence("no majority heard within the quorum lease");
+        }
+    }
+
+    private void selfFence(final String why) {
+        for (final Map.Entry<String, LocalStatus> e : status.entrySet()) {
+            if (e.getValue().state() == ServiceState.STARTED || e.getValue().state() == ServiceState.STARTING) {
+                LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": " + why + ": stopping it here"
+                        + " (self-fencing)");
+                stop(e.getKey(), "lost quorum");
+            }
+        }
     }
 
     /** The coordinator's command; {@code done} gets the result of commands that carry a request id. */
@@ -381,7 +395,7 @@ final class LocalAgent implements AutoCloseable {
 
     private boolean quorate() {
         final ClusterView v = view;
-        return v == null || v.quorate();
+        return leaseHeld && (v == null || v.quorate());
     }
 
     private boolean isActiveHere(final String name) {

@@ -20,6 +20,7 @@ import java.util.TreeSet;
         @JsonSubTypes.Type(value = Message.Table.class, name = "table"),
         @JsonSubTypes.Type(value = Message.Report.class, name = "report"),
         @JsonSubTypes.Type(value = Message.Sync.class, name = "sync"),
+        @JsonSubTypes.Type(value = Message.Alive.class, name = "alive"),
         @JsonSubTypes.Type(value = Message.Commit.class, name = "commit"),
         @JsonSubTypes.Type(value = Message.Ack.class, name = "ack"),
         @JsonSubTypes.Type(value = Message.Command.class, name = "command"),
@@ -28,6 +29,10 @@ import java.util.TreeSet;
         @JsonSubTypes.Type(value = Message.AdminAccepted.class, name = "admin-accepted"),
         @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply")})
 public sealed interface Message {
+
+    /** "Still here", several times per lease: what the others' quorum leases count (ServiceCluster.renewLease). */
+    record Alive() implements Message {
+    }
 
     /** A node's copy of the service table, sent to every member on each view change (hosts converge on it). */
     record Table(List<Service> services, Map<String, Long> tombstones) implements Message {

@@ -77,11 +77,21 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
      *                           its copy on its own
      * @param commitTimeoutMillis how long a change may wait for a majority to persist it
      * @param operationTimeoutMillis how long an admin verb waits for primitives on other nodes (start, stop, update)
+     * @param leaseMillis        the quorum lease: a host that has not heard from a majority of the configured members
+     *                           (itself included) for this long stops its services on its own, before any view
+     *                           change says so (0: no lease, for a cluster of one). Set to the membership's failure
+     *                           timeout: the others remove a silent host only after that plus the suspicion check,
+     *                           and start its services a fencing delay later still, so the minority has stopped first.
      */
     public record Settings(String clusterName, long fencingDelayMillis, long commitTimeoutMillis,
-                           long operationTimeoutMillis) {
+                           long operationTimeoutMillis, long leaseMillis) {
         public static Settings defaults(final String clusterName) {
-            return new Settings(clusterName, 1_000, 5_000, 120_000);
+            return new Settings(clusterName, 1_000, 5_000, 120_000, 0);
+        }
+
+        /** These settings with a quorum lease of {@code millis} (0: none, for a cluster of one). */
+        public Settings withLease(final long millis) {
+            return new Settings(clusterName, fencingDelayMillis, commitTimeoutMillis, operationTimeoutMillis, millis);
         }
     }
 
@@ -103,6 +113,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final Map<String, Long> tombstones = new TreeMap<>();
     private final Map<String, Map<String, LocalStatus>> reports = new HashMap<>();
     private final Set<String> leaving = new HashSet<>();
+    /** When each member was last heard from (any message), for the quorum lease. */
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private boolean leaseHeld = true;
     private volatile boolean closing;
     private final Set<String> tablesFrom = new HashSet<>();
     private final Map<String, Long> fenced = new HashMap<>();
@@ -182,6 +195,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         // asks again for tables and reports that got lost around a view change.
         cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::reconcile), 200, 200,
                 TimeUnit.MILLISECONDS);
+        if (settings.leaseMillis() > 0) {
+            final long every = Math.max(10, settings.leaseMillis() / 5);
+            cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::renewLease), every, every,
+                    TimeUnit.MILLISECONDS);
+        }
         return cluster;
     }
 
@@ -223,6 +241,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         tablesFrom.clear();
         syncDueNanos = now + SYNC_RETRY_NANOS;
+        // A new view starts every member's lease afresh: they were just heard of, by the membership.
+        lastHeard.keySet().retainAll(newView.members());
+        newView.members().forEach(m -> lastHeard.put(m, now));
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();
         }
@@ -232,12 +253,52 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         reconcile();
     }
 
+    /**
+     * The quorum lease (SBD's "no majority heard: stop"): tells the others this host is alive, and self-fences
+     * when it has not heard from a majority for {@link Settings#leaseMillis()} — which happens before JGroups
+     * installs a view without the majority (it suspects members one at a time, each view change waiting for
+     * acknowledgements), so a host cut off from the others stops its copy before they start theirs.
+     */
+    private void renewLease() {
+        if (view == null || view.quorumSize() < 2) {
+            return; // a cluster of one: nobody to hear
+        }
+        final long now = nanos.getAsLong();
+        if (view.members().size() > 1) {
+            broadcast(new Message.Alive());
+        }
+        final long lease = settings.leaseMillis() * 1_000_000L;
+        int heard = 1; // this host
+        for (final String member : view.members()) {
+            final Long last = lastHeard.get(member);
+            if (!member.equals(local) && last != null && now - last <= lease) {
+                heard++;
+            }
+        }
+        final boolean held = heard >= view.quorumSize();
+        if (held != leaseHeld) {
+            leaseHeld = held;
+            if (!held) {
+                LOG.log(System.Logger.Level.WARNING, "cluster: heard from " + heard + " of the configured members"
+                        + " (this host included) within the last " + settings.leaseMillis() + " ms, " + view.quorumSize()
+                        + " needed: stopping the services started here (quorum lease lost)");
+            } else {
+                LOG.log(System.Logger.Level.INFO, "cluster: a majority is heard again (quorum lease held)");
+            }
+            agent.leaseChanged(held);
+        }
+    }
+
     private Message.Table tableMessage() {
         return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
     }
 
     private void onMessage(final String from, final Message message) {
+        lastHeard.put(from, nanos.getAsLong());
         switch (message) {
+            case Message.Alive ignored -> {
+                // only heard (above), for the quorum lease
+            }
             case Message.Table t -> {
                 t.services().forEach(s -> merge(s.stored()));
                 t.tombstones().forEach(this::mergeTombstone);
@@ -380,7 +441,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     /** Placement, when this node coordinates a quorate, synced view. */
     private void reconcile() {
-        if (view == null || !view.quorate() || !view.coordinator().equals(local)) {
+        if (view == null || !view.quorate() || !leaseHeld || !view.coordinator().equals(local)) {
             return;
         }
         final long now = nanos.getAsLong();
@@ -557,6 +618,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private List<NodeResult> request(final Message.Request request) throws ServiceException {
         final ClusterView v = onActor(() -> view);
         requireQuorum(v);
+        if (!onActor(() -> leaseHeld)) {
+            throw new ServiceException("no quorum: this host has not heard from a majority of the configured members"
+                    + " within the last " + settings.leaseMillis() + " ms; changes are refused until it does");
+        }
         if (v.coordinator().equals(local)) {
             return execute(request);
         }

@@ -149,6 +149,14 @@ final class InMemoryNetwork {
         }
     }
 
+    /**
+     * Cuts {@code name} off (or reconnects it) without any view change: the moment between a partition and the
+     * membership noticing it, held as long as the test likes.
+     */
+    synchronized void silence(final String name, final boolean silent) {
+        nodes.get(name).silent = silent;
+    }
+
     /** The node stops hearing and being heard, without a view of its own. */
     synchronized void crash(final String name) {
         nodes.get(name).crashed = true;
@@ -181,6 +189,7 @@ final class InMemoryNetwork {
     /** As JGroups: a message from a node that is not in the receiver's current view is dropped. */
     private synchronized boolean reachable(final Node from, final Node to) {
         return from.started && to.started && !from.crashed && !to.crashed && from.side == to.side
+                && (from == to || !from.silent && !to.silent)
                 && (to.view == null || to.view.contains(from.name));
     }
 
@@ -191,6 +200,7 @@ final class InMemoryNetwork {
         volatile ClusterView view;
         boolean started;
         boolean crashed;
+        boolean silent;
         int side;
 
         Node(final String name) {

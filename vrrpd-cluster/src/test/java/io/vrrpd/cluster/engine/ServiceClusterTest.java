@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ServiceClusterTest {
     private static final List<String> NODES = List.of("a", "b", "c");
     private static final long FENCING_MS = 300;
+    private static final long LEASE_MS = 400;
 
     private final InMemoryNetwork network = new InMemoryNetwork(NODES);
     private final ScriptedRunner runner = new ScriptedRunner();
@@ -70,7 +71,7 @@ class ServiceClusterTest {
 
     private void startHost(final String node) throws Exception {
         final MemoryStore store = stores.computeIfAbsent(node, k -> new MemoryStore());
-        hosts.put(node, ServiceCluster.start(new ServiceCluster.Settings("test", FENCING_MS, 2_000, 10_000),
+        hosts.put(node, ServiceCluster.start(new ServiceCluster.Settings("test", FENCING_MS, 2_000, 10_000, LEASE_MS),
                 network.membership(node), runner.on(node), store, names -> ledgers.put(node, names)));
     }
 
@@ -138,6 +139,24 @@ class ServiceClusterTest {
         assertEquals("the coordinator a did not take the request within 2000 ms: this host may be cut off from it"
                 + " (see show-cluster); the request was most likely not carried out (see show-service)", e.getMessage());
         assertTrue(took < 5_000, "failed after " + took + " ms, not after the 10 s operation timeout");
+    }
+
+    @Test
+    void aHostThatHearsNoMajorityStopsItsServiceBeforeAnyViewSaysSo() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        final long cut = System.nanoTime();
+        network.silence("a", true); // no view change: JGroups has not noticed yet
+        waitFor(() -> runner.running.get("web").isEmpty(), "a stopped its copy on its own");
+        final long took = (System.nanoTime() - cut) / 1_000_000;
+        assertTrue(took < LEASE_MS + 600, "stopped " + took + " ms after the cut, lease " + LEASE_MS + " ms");
+        assertTrue(runner.runs("web", Primitive.START).stream().noneMatch(r -> !r.node().equals("a")),
+                "nothing started elsewhere: the others' view has not changed");
+        assertTrue(assertThrows(ServiceException.class, () -> hosts.get("a").stop("web")).getMessage()
+                .startsWith("no quorum: this host has not heard from a majority"));
+        network.silence("a", false);
+        waitFor(() -> "a".equals(startedOn("b", "web")), "a majority heard again: the coordinator starts it again");
+        assertEquals(1, runner.maxConcurrent);
     }
 
     @Test
