@@ -5,6 +5,7 @@ import io.vrrpd.cluster.PrimitiveResult;
 import io.vrrpd.cluster.ServiceSpec;
 import io.vrrpd.cluster.StoredService;
 import io.vrrpd.cluster.engine.ServiceCluster;
+import io.vrrpd.cluster.membership.ClusterSettings;
 import io.vrrpd.cluster.membership.JGroupsMembership;
 import io.vrrpd.cluster.membership.Membership;
 import io.vrrpd.cluster.membership.SoloMembership;
@@ -246,6 +247,10 @@ public final class VrrpdMain implements Callable<Integer> {
         return 0;
     }
 
+    private static long leaseMillis(final ClusterSettings.Timing timing) {
+        return timing.failureTimeoutMillis() + timing.verifyTimeoutMillis();
+    }
+
     /** The service cluster: a cluster of one without [cluster] in vrrpd.toml, else the JGroups membership. */
     private ServiceCluster startServices(final LocalPrimitiveRunner primitives) throws IOException {
         final Membership membership = node.clusterOfOne() ? new SoloMembership(node.nodeName())
@@ -255,9 +260,10 @@ public final class VrrpdMain implements Callable<Integer> {
                 : new ServiceCluster.Settings(node.cluster().name(), node.cluster().fencingDelayMillis(),
                 ServiceCluster.Settings.defaults("").commitTimeoutMillis(),
                 ServiceCluster.Settings.defaults("").operationTimeoutMillis(),
-                // The lease runs out when the others begin to suspect this host: before they remove it from the
-                // view, and a fencing delay before they start its services.
-                node.cluster().failureTimeoutMillis());
+                // The lease runs out when the others remove this host from their view (suspected after the failure
+                // timeout, removed after the suspicion check), a fencing delay before they start its services. Not
+                // sooner: a host that stalls shorter than that stays in the view, and must keep its services.
+                leaseMillis(node.cluster().settings(node.nodeName()).timing()));
         try {
             return ServiceCluster.start(settings, membership, primitives,
                     new TomlServiceStore(configDir, node.checkIntervalMillis()), new StartedServices(stateDir));
