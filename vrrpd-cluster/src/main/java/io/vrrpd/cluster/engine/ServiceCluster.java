@@ -244,6 +244,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         // A new view starts every member's lease afresh: they were just heard of, by the membership.
         lastHeard.keySet().retainAll(newView.members());
         newView.members().forEach(m -> lastHeard.put(m, now));
+        evaluateLease(now);
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();
         }
@@ -267,6 +268,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         if (view.members().size() > 1) {
             broadcast(new Message.Alive());
         }
+        evaluateLease(now);
+    }
+
+    /** Whether a majority was heard within the lease; acts on a change. */
+    private void evaluateLease(final long now) {
+        if (settings.leaseMillis() <= 0 || view == null || view.quorumSize() < 2) {
+            return;
+        }
         final long lease = settings.leaseMillis() * 1_000_000L;
         int heard = 1; // this host
         for (final String member : view.members()) {
@@ -278,11 +287,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final boolean held = heard >= view.quorumSize();
         if (held != leaseHeld) {
             leaseHeld = held;
-            if (!held) {
+            if (!held && view.quorate()) { // (without a quorate view, the view change said it already)
                 LOG.log(System.Logger.Level.WARNING, "cluster: heard from " + heard + " of the configured members"
                         + " (this host included) within the last " + settings.leaseMillis() + " ms, " + view.quorumSize()
                         + " needed: stopping the services started here (quorum lease lost)");
-            } else {
+            } else if (held && view.quorate()) {
                 LOG.log(System.Logger.Level.INFO, "cluster: a majority is heard again (quorum lease held)");
             }
             agent.leaseChanged(held);
