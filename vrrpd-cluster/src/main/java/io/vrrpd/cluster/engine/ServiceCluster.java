@@ -241,9 +241,13 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         tablesFrom.clear();
         syncDueNanos = now + SYNC_RETRY_NANOS;
-        // A new view starts every member's lease afresh: they were just heard of, by the membership.
+        // A new view starts every member's lease afresh, with one lease of grace: the membership just heard them,
+        // and a member may install the same view up to a second later (after a merge), broadcasting only to its old
+        // view meanwhile. The grace keeps the minority's stop ahead of the majority's start: the others need the
+        // failure timeout, the suspicion check and the fencing delay.
+        final long grace = settings.leaseMillis() * 1_000_000L;
         lastHeard.keySet().retainAll(newView.members());
-        newView.members().forEach(m -> lastHeard.put(m, now));
+        newView.members().forEach(m -> lastHeard.put(m, now + grace));
         evaluateLease(now);
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();
