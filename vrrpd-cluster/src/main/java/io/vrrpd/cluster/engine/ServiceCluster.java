@@ -241,11 +241,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         tablesFrom.clear();
         syncDueNanos = now + SYNC_RETRY_NANOS;
-        // A new view starts every member's lease afresh, with one lease of grace: the membership just heard them,
+        // A new view starts every member's lease afresh, with two leases of grace: the membership just heard them,
         // and a member may install the same view up to a second later (after a merge), broadcasting only to its old
         // view meanwhile. The grace keeps the minority's stop ahead of the majority's start: the others need the
         // failure timeout, the suspicion check and the fencing delay.
-        final long grace = settings.leaseMillis() * 1_000_000L;
+        final long grace = 2 * settings.leaseMillis() * 1_000_000L;
         lastHeard.keySet().retainAll(newView.members());
         newView.members().forEach(m -> lastHeard.put(m, now + grace));
         evaluateLease(now);
@@ -631,7 +631,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private List<NodeResult> request(final Message.Request request) throws ServiceException {
         final ClusterView v = onActor(() -> view);
         requireQuorum(v);
-        if (!onActor(() -> leaseHeld)) {
+        // Right after a view change the others may not have installed it yet (they hear this host only then):
+        // give the lease a moment before refusing.
+        try {
+            awaitCondition(() -> onActorQuietly(() -> leaseHeld), settings.commitTimeoutMillis(), "");
+        } catch (ServiceException e) {
             throw new ServiceException("no quorum: this host has not heard from a majority of the configured members"
                     + " within the last " + settings.leaseMillis() + " ms; changes are refused until it does");
         }
@@ -1011,7 +1015,12 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private void awaitCondition(final BooleanSupplier condition, final String failure) throws ServiceException {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.operationTimeoutMillis());
+        awaitCondition(condition, settings.operationTimeoutMillis(), failure);
+    }
+
+    private void awaitCondition(final BooleanSupplier condition, final long millis, final String failure)
+            throws ServiceException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long pause = 5;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
