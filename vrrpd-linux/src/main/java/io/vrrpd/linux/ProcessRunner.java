@@ -76,6 +76,11 @@ public final class ProcessRunner {
      */
     public static Outcome run(final List<String> command, final Map<String, String> environment,
                               final long timeoutMillis) throws IOException, InterruptedException {
+        // Abandoned before it began: start nothing. (Process.waitFor does not look at the interrupt once the
+        // program has exited, so a quick program would otherwise run, and report, after all.)
+        if (Thread.interrupted()) {
+            throw new InterruptedException("abandoned before the program started");
+        }
         final List<String> argv = new ArrayList<>();
         if (SETSID != null) {
             argv.add(SETSID.toString());
