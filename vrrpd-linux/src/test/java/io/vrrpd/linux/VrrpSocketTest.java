@@ -166,11 +166,16 @@ class VrrpSocketTest {
             final com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long received = pingPong(sender, receiver, packet, message, source, group, 20_000);
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            received += pingPong(sender, receiver, packet, message, source, group, 5_000);
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(25_000, received);
-            assertTrue(allocated < 4096, "allocated " + allocated + " bytes for 5000 send+receive");
+            // The least of three windows: a one-off allocation (a late JIT recompilation, a class initialised) can
+            // land in any one of them; an allocation per packet (>= 5000 bytes) shows in all three.
+            long allocated = Long.MAX_VALUE;
+            for (int window = 0; window < 3; window++) {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                received += pingPong(sender, receiver, packet, message, source, group, 5_000);
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertEquals(35_000, received);
+            assertTrue(allocated < 4096, "allocated " + allocated + " bytes for 5000 send+receive (least of 3 windows)");
         }
     }
 
