@@ -173,6 +173,23 @@ public final class VrrpdMain implements Callable<Integer> {
             }
             return 1;
         }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicReference<String> stopReason = new AtomicReference<>();
+        // Installed as soon as the routers run, before the slow part of the start (joining the service cluster can
+        // take seconds): a SIGTERM meanwhile must still make every Master send priority 0, not kill the JVM.
+        // Signal handlers run on the JVM's signal thread: the shutdown itself (priority 0 from every Master)
+        // starts right there, so the advertisement leaves within a loop hop of the signal.
+        final SignalHandler stop = signal -> {
+            if (stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
+                final long handled = System.nanoTime();
+                runtime.shutdown(stopReason.get());
+                Log.info("SIG" + signal.getName() + ": every router left the group "
+                        + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
+                stopped.countDown();
+            }
+        };
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
         final RouterControl control;
         final ControlServer server;
         final LocalPrimitiveRunner primitives = new LocalPrimitiveRunner();
@@ -197,21 +214,6 @@ public final class VrrpdMain implements Callable<Integer> {
             hooks.close();
             return 1;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final AtomicReference<String> stopReason = new AtomicReference<>();
-        // Signal handlers run on the JVM's signal thread: the shutdown itself (priority 0 from every Master)
-        // starts right there, so the advertisement leaves within a loop hop of the signal.
-        final SignalHandler stop = signal -> {
-            if (stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
-                final long handled = System.nanoTime();
-                runtime.shutdown(stopReason.get());
-                Log.info("SIG" + signal.getName() + ": every router left the group "
-                        + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
-                stopped.countDown();
-            }
-        };
-        Signal.handle(new Signal("TERM"), stop);
-        Signal.handle(new Signal("INT"), stop);
         Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("vrrpd-reload").start(() -> {
             try {
                 Log.info(control.reload());
