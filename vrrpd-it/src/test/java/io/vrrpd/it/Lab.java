@@ -513,7 +513,29 @@ final class Lab implements AutoCloseable {
             }
         }
         namespaces.clear();
+        keepLogs();
         deleteTree(work);
+    }
+
+    /**
+     * With {@code -Dvrrpd.it.keepLogs=DIR}, copies every daemon log of the lab to DIR/PREFIX/ before the work
+     * directory goes (to read what the daemons did in a test that passed, e.g. a slow one).
+     */
+    private void keepLogs() {
+        final String dir = System.getProperty("vrrpd.it.keepLogs", "");
+        if (dir.isBlank()) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            final Path target = Path.of(dir).resolve(prefix);
+            for (final Path log : paths.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                final Path copy = target.resolve(work.relativize(log));
+                Files.createDirectories(copy.getParent());
+                Files.copy(log, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("lab " + prefix + ": could not keep the logs in " + dir + ": " + e);
+        }
     }
 
     private static void deleteTree(final Path root) {

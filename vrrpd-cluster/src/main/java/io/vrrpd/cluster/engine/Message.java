@@ -75,8 +75,12 @@ public sealed interface Message {
      * @param op        {@code start}, {@code stop}, {@code clear}, or {@code run} (with {@code primitive})
      * @param primitive for {@code run}: the action name
      * @param requestId non-empty when the coordinator waits for a {@link Done}
+     * @param record    the coordinator's record of the service when it sent the command (null if it has none): merged
+     *                  before acting, because JGroups orders a sender's multicasts and unicasts separately, so the
+     *                  commit of a change can arrive after the command that depends on it (update's new properties)
      */
-    record Command(long seq, String service, String op, String primitive, String requestId) implements Message {
+    record Command(long seq, String service, String op, String primitive, String requestId, Service record)
+            implements Message {
     }
 
     /** A node's answer to a command with a request id. */

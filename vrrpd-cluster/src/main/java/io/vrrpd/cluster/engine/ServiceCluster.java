@@ -188,7 +188,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                             + " that does not decode: " + e.getMessage());
                     return;
                 }
-                cluster.actor.execute(() -> cluster.onMessage(from, message));
+                // Stamped here, not when the actor gets to it: a busy actor (a slow disk under a table write) must
+                // not make the quorum lease count a member as silent whose messages wait in the queue.
+                final long heard = cluster.nanos.getAsLong();
+                cluster.actor.execute(() -> cluster.onMessage(from, message, heard));
             }
         });
         // Placement is re-evaluated on every event; the tick covers what only time changes (fencing delays) and
@@ -197,8 +200,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 TimeUnit.MILLISECONDS);
         if (settings.leaseMillis() > 0) {
             final long every = Math.max(10, settings.leaseMillis() / 5);
-            cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::renewLease), every, every,
-                    TimeUnit.MILLISECONDS);
+            cluster.timer.scheduleWithFixedDelay(() -> {
+                final long due = cluster.nanos.getAsLong(); // as of now, whenever the actor gets to it (see received)
+                cluster.actor.execute(() -> cluster.renewLease(due));
+            }, every, every, TimeUnit.MILLISECONDS);
         }
         return cluster;
     }
@@ -264,15 +269,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
      * installs a view without the majority (it suspects members one at a time, each view change waiting for
      * acknowledgements), so a host cut off from the others stops its copy before they start theirs.
      */
-    private void renewLease() {
+    private void renewLease(final long asOf) {
         if (view == null || view.quorumSize() < 2) {
             return; // a cluster of one: nobody to hear
         }
-        final long now = nanos.getAsLong();
         if (view.members().size() > 1) {
             broadcast(new Message.Alive());
         }
-        evaluateLease(now);
+        evaluateLease(asOf);
     }
 
     /** Whether a majority was heard within the lease; acts on a change. */
@@ -284,6 +288,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         int heard = 1; // this host
         for (final String member : view.members()) {
             final Long last = lastHeard.get(member);
+            // (last may be after now: a message stamped after the tick that evaluates the lease was processed first)
             if (!member.equals(local) && last != null && now - last <= lease) {
                 heard++;
             }
@@ -306,8 +311,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
     }
 
-    private void onMessage(final String from, final Message message) {
-        lastHeard.put(from, nanos.getAsLong());
+    private void onMessage(final String from, final Message message, final long heardNanos) {
+        lastHeard.put(from, heardNanos);
         switch (message) {
             case Message.Alive ignored -> {
                 // only heard (above), for the quorum lease
@@ -356,6 +361,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             case Message.Command c -> {
                 appliedFrom = from;
                 appliedSeq = c.seq();
+                if (c.record() != null) { // the change the command follows, in case its commit is still on the way
+                    merge(c.record().stored());
+                    agent.tableChanged(table);
+                }
                 agent.command(c, done -> {
                     if (!c.requestId().isEmpty()) {
                         membershipSend(from, done);
@@ -515,7 +524,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + e.getKey() + " on " + i.decision().node()
                         + " not confirmed by a report yet: sending it again");
                 e.setValue(new Inflight(i.decision(), i.seq(), now));
-                send(i.decision().node(), new Message.Command(i.seq(), e.getKey(), op, "", ""));
+                send(i.decision().node(), new Message.Command(i.seq(), e.getKey(), op, "", "", recordOf(e.getKey())));
             }
         }
     }
@@ -526,8 +535,15 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final String op = decision instanceof Decision.Start ? "start" : "stop";
         LOG.log(System.Logger.Level.INFO, "placement: " + op + " " + decision.service() + " on " + decision.node()
                 + (decision instanceof Decision.Stop stop ? " (" + stop.why() + ")" : ""));
-        send(decision.node(), new Message.Command(seq, decision.service(), op, "", requestId));
+        send(decision.node(), new Message.Command(seq, decision.service(), op, "", requestId,
+                recordOf(decision.service())));
         return seq;
+    }
+
+    /** The service's record as a command carries it (actor thread). */
+    private Message.Service recordOf(final String service) {
+        final StoredService stored = table.get(service);
+        return stored == null ? null : Message.Service.of(stored);
     }
 
     private void queueReport() {
@@ -936,7 +952,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final CompletableFuture<Message.Done> future = new CompletableFuture<>();
         onActor(() -> {
             dones.put(id, future);
-            send(node, new Message.Command(++commandSeq, service, op, primitive, id));
+            send(node, new Message.Command(++commandSeq, service, op, primitive, id, recordOf(service)));
             return null;
         });
         return future;

@@ -58,7 +58,7 @@ class LocalAgentTest {
         agent.viewChanged(view(true));
         activated();
         agent.viewChanged(view(false));
-        agent.command(new Message.Command(1, "web", "start", "", ""), done -> { });
+        agent.command(new Message.Command(1, "web", "start", "", "", null), done -> { });
         Thread.sleep(100);
         assertEquals(ServiceState.STOPPED, agent.status("web").state());
         assertTrue(runner.runs("web", Primitive.START).isEmpty());
@@ -69,7 +69,7 @@ class LocalAgentTest {
         agent.viewChanged(view(true));
         activated();
         runner.slow.put("a/start", 300L);
-        agent.command(new Message.Command(1, "web", "start", "", ""), done -> { });
+        agent.command(new Message.Command(1, "web", "start", "", "", null), done -> { });
         waitFor(() -> !runner.runs("web", Primitive.START).isEmpty());
         agent.viewChanged(view(false)); // during the start: the self-fence queues a stop behind it
         waitFor(() -> agent.status("web").state() == ServiceState.STOPPED);

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * placement and lifecycle logic.
  */
 final class ScriptedRunner {
-    record Run(String node, String service, Primitive primitive, Invocation invocation) {
+    /** One run, with the configuration the host ran it with. */
+    record Run(String node, String service, Primitive primitive, Invocation invocation, ServiceSpec spec) {
     }
 
     final List<Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -37,7 +38,7 @@ final class ScriptedRunner {
 
     private PrimitiveResult run(final String node, final ServiceSpec spec, final Primitive primitive,
                                 final Invocation invocation) throws InterruptedException {
-        runs.add(new Run(node, spec.name(), primitive, invocation));
+        runs.add(new Run(node, spec.name(), primitive, invocation, spec));
         final Long delay = slow.get(node + "/" + primitive.actionName());
         if (delay != null) {
             Thread.sleep(delay);

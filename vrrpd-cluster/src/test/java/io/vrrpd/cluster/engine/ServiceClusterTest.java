@@ -44,6 +44,8 @@ class ServiceClusterTest {
 
     static final class MemoryStore implements ServiceStore {
         final Map<String, StoredService> files = new ConcurrentHashMap<>();
+        /** How long a save takes (a slow disk): the cluster's actor waits for it. */
+        volatile long saveMillis;
 
         @Override
         public List<StoredService> loadAll() {
@@ -52,6 +54,13 @@ class ServiceClusterTest {
 
         @Override
         public void save(final StoredService service) {
+            if (saveMillis > 0) {
+                try {
+                    Thread.sleep(saveMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             files.put(service.name(), service);
         }
 
@@ -376,6 +385,36 @@ class ServiceClusterTest {
                 () -> hosts.get("b").update("web", Map.of("addresses", "192.0.2.51/24")));
         assertTrue(refused.getMessage().startsWith("primary configuration (addresses) cannot change while service"
                 + " web is active on a, b, c"), refused.getMessage());
+    }
+
+    @Test
+    void updateRunsWithTheNewPropertiesEvenWhenTheCommitArrivesAfterTheCommand() throws Exception {
+        // JGroups orders a sender's multicasts and its unicasts separately: the commit (broadcast) may reach a host
+        // after the command (unicast) that runs update there. The majority (a, b) acknowledged it; c lags.
+        startAll();
+        createActivateStart("a", "web");
+        network.delayNext("a", "c", "\"m\":\"commit\"", 1, 500);
+        final List<ServiceAdmin.NodeResult> results = hosts.get("b").update("web", Map.of("port", "8080"));
+        assertTrue(results.stream().allMatch(ServiceAdmin.NodeResult::ok), results.toString());
+        assertEquals(List.of("a=8080", "b=8080", "c=8080"), runner.runs("web", Primitive.UPDATE).stream()
+                .map(r -> r.node() + "=" + r.spec().properties().get("port")).sorted().toList(),
+                "every host's update saw the new property");
+    }
+
+    @Test
+    void aSlowDiskOnTheStartedHostDoesNotLoseItsQuorumLease() throws Exception {
+        // a's actor waits 3 leases for its table write while b and c keep talking: their messages queue up behind
+        // it. Counted by when they arrived, they keep the lease; counted when the actor got to them, a would stop
+        // its service for nothing (a quorum lease lost on a loaded CI machine).
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        stores.get("a").saveMillis = 3 * LEASE_MS;
+        hosts.get("b").update("web", Map.of("port", "8080"));
+        stores.get("a").saveMillis = 0;
+        Thread.sleep(2 * LEASE_MS);
+        assertEquals(List.of(), runner.runs("web", Primitive.STOP), "nothing stopped");
+        assertEquals("a", startedOn("c", "web"));
     }
 
     @Test

@@ -39,7 +39,9 @@ public final class LinkChannel implements AutoCloseable {
         this.socket = VrrpSocket.open(family, link);
         this.receiver = Thread.ofPlatform().name("vrrp-rx-" + link + "-" + family).daemon(true).unstarted(this::receive);
         receiver.setPriority(Thread.MAX_PRIORITY);
-        receiver.start();
+        // Started by the first attach: a packet read before its router is attached would be counted as an
+        // unknown VRID (FrrInteropIT saw one when the peer's advertisement beat the attach by microseconds).
+        // Packets that arrive meanwhile wait in the socket's buffer.
     }
 
     public String link() {
@@ -63,6 +65,9 @@ public final class LinkChannel implements AutoCloseable {
         final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
         next.put(router.config().vrid(), router);
         routers = Map.copyOf(next);
+        if (receiver.getState() == Thread.State.NEW) {
+            receiver.start();
+        }
     }
 
     /** Removes the router of {@code vrid}. Loop thread. */
