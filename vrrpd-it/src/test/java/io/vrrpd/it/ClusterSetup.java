@@ -19,6 +19,17 @@ final class ClusterSetup {
 
     /** Writes the cluster configuration of {@code hosts} (this round's daemons) with {@code fencingDelayMillis}. */
     static void configure(final Lab lab, final List<String> hosts, final long fencingDelayMillis) {
+        configure(lab, hosts, fencingDelayMillis, 0);
+    }
+
+    /**
+     * The same with {@code [cluster] failure_timeout} = {@code failureTimeoutMillis} (0: the default). A test about
+     * something else than failover speed may want a tolerant one: on the 2-core CI machine, three daemons and a
+     * fourth JVM starting (a restarted daemon compiling its start-up code) starve each other's heartbeats past the
+     * default 500 ms, and the false suspicions and lost quorum leases move services the test watches.
+     */
+    static void configure(final Lab lab, final List<String> hosts, final long fencingDelayMillis,
+                          final long failureTimeoutMillis) {
         try {
             final Path key = lab.work().resolve("cluster.key");
             if (!Files.exists(key)) {
@@ -40,7 +51,8 @@ final class ClusterSetup {
                         members = %s
                         key_file = "%s"
                         fencing_delay = %d
-                        """.formatted(host, lab.prefix(), Lab.ipv4(host), members, key, fencingDelayMillis));
+                        """.formatted(host, lab.prefix(), Lab.ipv4(host), members, key, fencingDelayMillis)
+                        + (failureTimeoutMillis > 0 ? "failure_timeout = " + failureTimeoutMillis + "\n" : ""));
             }
         } catch (IOException e) {
             throw new AssertionError("cannot write the cluster configuration", e);

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * netns exec} and {@code bin/vrrpd} both exec, so the pid is the daemon's JVM).
  */
 final class Daemon {
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     /** A state change line: {@code [NAME vrid N IPv4] BACKUP -> MASTER (reason)}. */
     static final Pattern TRANSITION = Pattern.compile(
             "\\[(\\S+) vrid (\\d+) (IPv4|IPv6)] (INIT|BACKUP|MASTER) -> (INIT|BACKUP|MASTER)(?: \\((.*)\\))?");
@@ -122,7 +124,8 @@ final class Daemon {
                         synchronized (lines) {
                             lines.add(new Line(System.nanoTime(), text));
                         }
-                        log.write(text + "\n");
+                        // Stamped with the wall clock as read (the daemon logs for journald, which stamps itself).
+                        log.write(STAMP.format(java.time.LocalTime.now()) + " " + text + "\n");
                         log.flush();
                     }
                 } catch (IOException e) {

@@ -43,12 +43,11 @@ class FamiliesAndVersionsIT extends LabScenario {
         assertEquals(Lab.virtualMac(51, false), lab.neighbourMac(Lab.CLIENT, vip).orElse("none"));
 
         final long masterDown = 3000 + skewMillis(1000, 100);
-        final long killed = System.nanoTime();
+        final Capture failover = lab.capture(Lab.CLIENT);
+        failover.await("an advertisement of h1", p -> p.priority() == 200, Duration.ofSeconds(3));
         d("h1").kill();
         d("h2").awaitState("r2", "MASTER", Duration.ofMillis(masterDown).plus(SLACK).plusSeconds(1));
-        final long took = Wait.millisSince(killed);
-        assertTrue(took <= masterDown + SLACK.toMillis() && took >= masterDown - 1000 - 50,
-                "h2 Master " + took + " ms after the crash; v2 Master_Down_Interval " + masterDown + " ms");
+        assertTakeoverOnTheWire(failover, 200, 100, masterDown, "v2 Master_Down_Interval");
         lab.awaitPing(Lab.CLIENT, vip, Duration.ofSeconds(3));
         assertEquals(Lab.virtualMac(51, false), lab.neighbourMac(Lab.CLIENT, vip).orElse("none"));
     }
@@ -81,16 +80,35 @@ class FamiliesAndVersionsIT extends LabScenario {
                 lab.neighbour(Lab.CLIENT, vip));
 
         final long masterDown = masterDownMillis(interval, 100);
-        final long killed = System.nanoTime();
+        final Capture failover = lab.capture(Lab.CLIENT);
+        failover.await("an advertisement of h1", p -> p.priority() == 200, Duration.ofSeconds(3));
         d("h1").kill();
         d("h2").awaitState("r6", "MASTER", Duration.ofMillis(masterDown).plus(SLACK).plusSeconds(1));
-        final long took = Wait.millisSince(killed);
-        assertTrue(took <= masterDown + SLACK.toMillis(), "h2 Master " + took + " ms after the crash; Master_Down_Interval "
-                + masterDown + " ms");
+        assertTakeoverOnTheWire(failover, 200, 100, masterDown, "Master_Down_Interval");
         assertTrue(lab.linkUp("h2", d("h2").router("r6").vnic()), "h2's VNIC up");
         assertFalse(lab.addresses("h2", d("h2").router("r6").vnic()).isEmpty(), "addresses on h2's VNIC");
         lab.awaitPing(Lab.CLIENT, vip, Duration.ofSeconds(3));
         assertEquals(Lab.virtualMac(51, true), lab.neighbourMac(Lab.CLIENT, vip).orElse("none"),
                 lab.neighbour(Lab.CLIENT, vip));
+    }
+
+    /**
+     * The Backup's first advertisement (priority {@code backup}) came one Master_Down_Interval after the crashed
+     * Master's last one (priority {@code master}), as the wire shows it: measured between packets, not by this JVM's
+     * polling, which a loaded machine delays by hundreds of milliseconds (the bound once failed at 1582 ms by that).
+     */
+    private static void assertTakeoverOnTheWire(final Capture capture, final int master, final int backup,
+                                                final long masterDown, final String bound) {
+        capture.await("the Backup's first advertisement", p -> p.priority() == backup, Duration.ofSeconds(3));
+        final List<Capture.Vrrp> packets = capture.stop().vrrp();
+        final Capture.Vrrp first = packets.stream().filter(p -> p.priority() == backup).findFirst().orElseThrow();
+        final Capture.Vrrp last = packets.stream().filter(p -> p.priority() == master
+                && p.epochSeconds() < first.epochSeconds()).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no advertisement of the Master before the Backup's: " + packets));
+        final long gap = Math.round((first.epochSeconds() - last.epochSeconds()) * 1000);
+        System.out.println("[measure] FamiliesAndVersionsIT: the Backup advertised " + gap + " ms after the crashed"
+                + " Master's last advertisement (" + bound + " " + masterDown + " ms)");
+        assertTrue(gap >= masterDown - 50 && gap <= masterDown + 250, "the Backup advertised " + gap + " ms after the"
+                + " Master's last advertisement; " + bound + " " + masterDown + " ms");
     }
 }

@@ -53,6 +53,11 @@ public final class ProcessRunner {
     private ProcessRunner() {
     }
 
+    /** The words that start a program in a session of its own ({@code setsid}, when there is one). */
+    public static List<String> launcher() {
+        return SETSID == null ? List.of() : List.of(SETSID.toString());
+    }
+
     /** Whether programs get a session of their own (setsid exists); without it only descendants are killed. */
     public static boolean isolates() {
         return SETSID != null;
@@ -81,9 +86,8 @@ public final class ProcessRunner {
         if (Thread.interrupted()) {
             throw new InterruptedException("abandoned before the program started");
         }
-        final List<String> argv = new ArrayList<>();
+        final List<String> argv = new ArrayList<>(launcher());
         if (SETSID != null) {
-            argv.add(SETSID.toString());
             argv.add("--wait"); // only matters if setsid has to fork: then it still reports the program's status
         }
         argv.addAll(command);

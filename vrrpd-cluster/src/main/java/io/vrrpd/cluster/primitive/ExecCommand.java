@@ -10,15 +10,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Type {@code exec}: the long-running command of property {@code command}, run by {@code /bin/sh -c} with the
@@ -32,8 +29,6 @@ import java.util.stream.Stream;
  * status: pid and uptime. Its output (stdout and stderr) is drained and the last lines kept for the details.
  */
 final class ExecCommand implements ServiceType {
-    private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
-            .filter(Files::isExecutable).findFirst().orElse(null);
     private static final int TAIL_BYTES = 4096;
     /** Between two looks for the session's survivors: each look reads every /proc/PID/stat. */
     private static final long POLL_NANOS = 25_000_000L;
@@ -54,7 +49,7 @@ final class ExecCommand implements ServiceType {
 
         /** Its session id: the command's own pid when setsid started it, else none (-1). */
         long session() {
-            return SETSID != null ? process.pid() : -1;
+            return ProcessRunner.isolates() ? process.pid() : -1;
         }
 
         String uptime() {
@@ -90,10 +85,7 @@ final class ExecCommand implements ServiceType {
                     "already running, pid " + existing.process.pid());
         }
         final String command = spec.properties().get("command");
-        final List<String> argv = new ArrayList<>();
-        if (SETSID != null) {
-            argv.add(SETSID.toString());
-        }
+        final List<String> argv = new ArrayList<>(ProcessRunner.launcher());
         argv.addAll(List.of("/bin/sh", "-c", command));
         final ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
