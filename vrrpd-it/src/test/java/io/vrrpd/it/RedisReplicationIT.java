@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +66,7 @@ class RedisReplicationIT extends LabScenario {
     }
 
     @Test
+    @Timeout(300) // three JVM starts, a restart, two failovers and Redis syncs: 70 s alone, up to 120 s under load
     void startedHostIsMaster_joinRepointsARejoiningReplica_crashPromotesAReplicaWithEveryAcknowledgedWrite() {
         ClusterSetup.configure(lab, HOSTS, FENCING_DELAY_MS, FAILURE_TIMEOUT_MS);
         // h1 first: it founds the cluster and h2, h3 join it (started together, each may found its own and merge).
