@@ -26,12 +26,13 @@ class AnnouncementsIT extends LabScenario {
     void becomingMaster_sendsAnnounceCountGratuitousArps_announceIntervalApart() throws Exception {
         lab.startDaemons("h1");
         final CompletableFuture<Cmd.Result> watch = CompletableFuture.supplyAsync(
-                () -> lab.python(Lab.CLIENT, Lab.resource("arp_watch.py"), "3.5"));
+                () -> lab.python(Lab.CLIENT, Lab.resource("arp_watch.py"), "7"));
         Thread.sleep(300); // the watcher binds before the router exists
         createRouter("h1", "r1", "-V", "51", "-l", "eth0", "-A", "inet", "-i", "200", "-a", VIP + "/24",
                 "--announce-count", "3", "--announce-interval", "400");
         d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(3));
-        final List<double[]> gratuitous = watch.get(10, java.util.concurrent.TimeUnit.SECONDS).out().lines()
+        // 7 s: a create-router under CI's load took 3.3 s, and a 3.5 s window then saw only the first announcement.
+        final List<double[]> gratuitous = watch.get(15, java.util.concurrent.TimeUnit.SECONDS).out().lines()
                 .filter(line -> line.contains(" " + Lab.virtualMac(51, false) + " " + VIP + " " + VIP))
                 .map(line -> new double[] {Double.parseDouble(line.split(" ")[0])})
                 .toList();

@@ -74,6 +74,23 @@ abstract class LabScenario {
         lab.vrrpadmOk(host, argv.toArray(String[]::new));
     }
 
+    /**
+     * How long after the last advertisement {@code host}'s Master_Down_Timer for {@code router} fired, as its own
+     * log says ("Master_Down_Timer fired: no advertisement from … for N ms", first since {@code sinceNanos}). The
+     * daemon measures it on its loop, so a late timer shows; this JVM's own polling (kill, wait, control socket)
+     * does not enter it — under CI's load that polling alone added up to 0.8 s.
+     */
+    long masterDownFiredMillis(final String host, final String router, final long sinceNanos) {
+        final java.util.regex.Pattern fired = java.util.regex.Pattern.compile("\\[" + router
+                + " vrid .*BACKUP -> MASTER \\(Master_Down_Timer fired: no advertisement from .* for ([0-9.]+) ms\\)");
+        final Daemon.Line line = d(host).awaitLog(fired, sinceNanos, Duration.ofSeconds(3));
+        final java.util.regex.Matcher m = fired.matcher(line.text());
+        if (!m.find()) {
+            throw new AssertionError("no Master_Down_Timer in " + line.text());
+        }
+        return Math.round(Double.parseDouble(m.group(1)));
+    }
+
     /** RFC 5798 §6.1 Master_Down_Interval in ms for a v3 Backup: 3 × interval + Skew_Time. */
     static long masterDownMillis(final int intervalMs, final int priority) {
         return 3L * intervalMs + skewMillis(intervalMs, priority);
