@@ -51,12 +51,15 @@ final class ServiceArgs {
         return nodes;
     }
 
-    /** {@code -n NODE} of a verb that takes one node. */
-    static String node(final String value) {
-        if (value != null && (value.isBlank() || value.contains(","))) {
+    /** {@code -n NODE} of a verb that takes one node, as {@code node}; none: the daemon's default. */
+    static void node(final ObjectNode args, final String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.isBlank() || value.contains(",")) {
             throw CliException.usage("--node: '" + value + "' is not one node name (allowed: exactly one NODE)");
         }
-        return value == null ? null : value.strip();
+        args.put("node", value.strip());
     }
 
     /**
