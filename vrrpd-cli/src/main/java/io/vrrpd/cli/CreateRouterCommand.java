@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,14 +19,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class CreateRouterCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-V", "--vrid"}, required = true, paramLabel = "VRID",
             description = "Virtual router ID, " + RouterArgs.VRID_RANGE + ".")
@@ -140,7 +133,7 @@ final class CreateRouterCommand implements Callable<Integer> {
                         mac, checksum, preemptDelay, announceCount, announceInterval, onMaster, onBackup, onOffline,
                         hookTimeout, syncGroup, flapCount, flapWindow));
         args.done().put("link", link);
-        parent.call(socket, "create-router", args.done());
+        vrrpadm.call("create-router", args.done());
         return 0;
     }
 }

@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,14 +23,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class ModifyRouterCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-p", "--priority"}, paramLabel = "PRIO", description = "Priority " + RouterArgs.PRIORITY_RANGE + ".")
     private String priority;
@@ -117,7 +110,7 @@ final class ModifyRouterCommand implements Callable<Integer> {
                     + " --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group,"
                     + " --flap-count, --flap-window)");
         }
-        parent.call(socket, "modify-router", args);
+        vrrpadm.call("modify-router", args);
         return 0;
     }
 }

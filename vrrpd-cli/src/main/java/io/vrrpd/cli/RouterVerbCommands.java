@@ -3,11 +3,7 @@ package io.vrrpd.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -20,24 +16,15 @@ final class RouterVerbCommands {
     /** Sends {@code {"verb": VERB, "args": {"name": NAME}}}, VERB being the command's name; prints nothing else. */
     abstract static class NameOnly implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
-        @ParentCommand
-        private VrrpadmMain parent;
-
         @Mixin
-        private SocketOption socket;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
+        private Subcommand vrrpadm;
 
         @Parameters(paramLabel = "NAME", description = "The router.")
         private String name;
 
         @Override
         public Integer call() {
-            parent.call(socket, spec.name(), JsonNodeFactory.instance.objectNode().put("name", name));
+            vrrpadm.call(vrrpadm.name(), JsonNodeFactory.instance.objectNode().put("name", name));
             return 0;
         }
     }

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,17 +26,8 @@ final class ServiceVerbCommands {
     /** What every service verb has: the daemon, --socket, --help and the service's NAME; the verb is its name. */
     abstract static class ServiceVerb implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @ParentCommand
-        VrrpadmMain parent;
-
         @Mixin
-        SocketOption socket;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
+        Subcommand vrrpadm;
 
         @Parameters(paramLabel = "NAME", description = "The service.")
         String name;
@@ -56,7 +44,7 @@ final class ServiceVerbCommands {
         public Integer call() {
             final ObjectNode args = JsonNodeFactory.instance.objectNode().put("name", name);
             addArgs(args);
-            answered(parent.call(socket, spec.name(), args));
+            answered(vrrpadm.call(vrrpadm.name(), args));
             return 0;
         }
     }
@@ -65,7 +53,7 @@ final class ServiceVerbCommands {
     abstract static class PerHost extends ServiceVerb {
         @Override
         void answered(final JsonNode answer) {
-            ServiceArgs.printResults(parent, spec.name(), name, answer);
+            ServiceArgs.printResults(vrrpadm, name, answer);
         }
     }
 
