@@ -1,11 +1,9 @@
 package io.vrrpd.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -32,13 +30,7 @@ final class ShowClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final List<ClusterField> fields = format.fields("show-cluster", ClusterField.class, ClusterField.ALL);
-        final JsonNode result = vrrpadm.call("show-cluster", JsonNodeFactory.instance.objectNode());
-        if (!result.isArray()) {
-            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-cluster");
-        }
-        final List<JsonNode> members = new ArrayList<>();
-        result.forEach(members::add);
-        vrrpadm.print(format.render(fields, members));
+        vrrpadm.print(format.render(fields, vrrpadm.show(JsonNodeFactory.instance.objectNode())));
         return 0;
     }
 }

@@ -1,6 +1,5 @@
 package io.vrrpd.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
@@ -8,7 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -57,13 +55,7 @@ final class ShowRouterCommand implements Callable<Integer> {
         if (name != null) {
             args.put("name", name);
         }
-        final JsonNode result = vrrpadm.call("show-router", args);
-        if (!result.isArray()) {
-            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-router");
-        }
-        final List<JsonNode> routers = new ArrayList<>();
-        result.forEach(routers::add);
-        vrrpadm.print(format.render(fields, routers));
+        vrrpadm.print(format.render(fields, vrrpadm.show(args)));
         return 0;
     }
 

@@ -52,11 +52,7 @@ final class ShowServiceCommand implements Callable<Integer> {
         if (name != null) {
             args.put("name", name);
         }
-        final JsonNode result = vrrpadm.call("show-service", args);
-        if (!result.isArray()) {
-            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-service");
-        }
-        vrrpadm.print(format.render(fields, rows(result, extended || ServiceField.perNode(fields))));
+        vrrpadm.print(format.render(fields, rows(vrrpadm.show(args), extended || ServiceField.perNode(fields))));
         return 0;
     }
 
@@ -64,7 +60,7 @@ final class ShowServiceCommand implements Callable<Integer> {
      * One row per service, or with {@code perNode} one per host: the service's fields with the host's over them
      * (its STATE is the state on that host).
      */
-    static List<JsonNode> rows(final JsonNode services, final boolean perNode) {
+    static List<JsonNode> rows(final List<JsonNode> services, final boolean perNode) {
         final List<JsonNode> rows = new ArrayList<>();
         for (final JsonNode service : services) {
             if (!perNode) {

@@ -7,6 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * What every vrrpadm subcommand has: {@code --socket} and {@code -h/--help} (listed first in its help, so mix it
  * in first), and its way to the daemon and to stdout through {@link VrrpadmMain}.
@@ -30,6 +33,17 @@ final class Subcommand {
     /** Sends one request to the daemon of {@code --socket}, vrrpadm's {@code --socket} or the environment. */
     JsonNode call(final String verb, final ObjectNode args) {
         return vrrpadm().call(socket, verb, args);
+    }
+
+    /** Sends a show verb (this subcommand's name); its answer is an array of rows, else it is unreadable. */
+    List<JsonNode> show(final ObjectNode args) {
+        final JsonNode result = call(name(), args);
+        if (!result.isArray()) {
+            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to " + name());
+        }
+        final List<JsonNode> rows = new ArrayList<>();
+        result.forEach(rows::add);
+        return rows;
     }
 
     void print(final String text) {
