@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,14 +19,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class CreateRouterCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-V", "--vrid"}, required = true, paramLabel = "VRID",
             description = "Virtual router ID, " + RouterArgs.VRID_RANGE + ".")
@@ -136,20 +129,11 @@ final class CreateRouterCommand implements Callable<Integer> {
         final RouterArgs args = new RouterArgs(JsonNodeFactory.instance.objectNode().put("name", name))
                 .integer("vrid", "--vrid", vrid, RouterArgs.VRID_RANGE)
                 .family(family)
-                .integer("priority", "--priority", priority, RouterArgs.PRIORITY_RANGE)
-                .integer("adv_interval", "--adv_interval", interval, RouterArgs.INTERVAL_RANGE)
-                .flags(flags).addresses(addresses).version(version).depends(depends).unicastPeers(unicastPeers)
-                .mac(mac).checksum(checksum)
-                .integer("preempt_delay", "--preempt-delay", preemptDelay, "0-1000000 ms")
-                .integer("announce_count", "--announce-count", announceCount, "1-100")
-                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms")
-                .text("on_master", onMaster).text("on_backup", onBackup).text("on_offline", onOffline)
-                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms")
-                .text("sync_group", syncGroup)
-                .integer("flap_count", "--flap-count", flapCount, "1-1000")
-                .integer("flap_window", "--flap-window", flapWindow, "1000-86400000 ms");
+                .settings(new RouterArgs.Settings(priority, interval, flags, addresses, version, depends, unicastPeers,
+                        mac, checksum, preemptDelay, announceCount, announceInterval, onMaster, onBackup, onOffline,
+                        hookTimeout, syncGroup, flapCount, flapWindow));
         args.done().put("link", link);
-        parent.call(socket, "create-router", args.done());
+        vrrpadm.call("create-router", args.done());
         return 0;
     }
 }

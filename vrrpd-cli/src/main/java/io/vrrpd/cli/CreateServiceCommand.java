@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,14 +22,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class CreateServiceCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-t", "--type"}, required = true, paramLabel = "TYPE",
             description = "ip (addresses only), systemd (property unit), exec (property command: a long-running"
@@ -72,7 +65,7 @@ final class CreateServiceCommand implements Callable<Integer> {
         if (properties != null) {
             args.set("properties", ServiceArgs.properties(properties));
         }
-        parent.call(socket, "create-service", args);
+        vrrpadm.call("create-service", args);
         return 0;
     }
 }

@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,14 +23,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class ModifyRouterCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-p", "--priority"}, paramLabel = "PRIO", description = "Priority " + RouterArgs.PRIORITY_RANGE + ".")
     private String priority;
@@ -108,25 +101,16 @@ final class ModifyRouterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final ObjectNode args = new RouterArgs(JsonNodeFactory.instance.objectNode().put("name", name))
-                .integer("priority", "--priority", priority, RouterArgs.PRIORITY_RANGE)
-                .integer("adv_interval", "--adv_interval", interval, RouterArgs.INTERVAL_RANGE)
-                .flags(flags).addresses(addresses).depends(depends).unicastPeers(unicastPeers).mac(mac)
-                .checksum(checksum)
-                .integer("preempt_delay", "--preempt-delay", preemptDelay, "0-1000000 ms")
-                .integer("announce_count", "--announce-count", announceCount, "1-100")
-                .integer("announce_interval", "--announce-interval", announceInterval, "10-60000 ms")
-                .text("on_master", onMaster).text("on_backup", onBackup).text("on_offline", onOffline)
-                .integer("hook_timeout", "--hook-timeout", hookTimeout, "100-300000 ms")
-                .text("sync_group", syncGroup)
-                .integer("flap_count", "--flap-count", flapCount, "1-1000")
-                .integer("flap_window", "--flap-window", flapWindow, "1000-86400000 ms").done();
+                .settings(new RouterArgs.Settings(priority, interval, flags, addresses, null, depends, unicastPeers,
+                        mac, checksum, preemptDelay, announceCount, announceInterval, onMaster, onBackup, onOffline,
+                        hookTimeout, syncGroup, flapCount, flapWindow)).done();
         if (args.size() == 1) {
             throw CliException.usage("modify-router: nothing to change (give at least one of -p, -i, -o, -a,"
                     + " --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count,"
                     + " --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group,"
                     + " --flap-count, --flap-window)");
         }
-        parent.call(socket, "modify-router", args);
+        vrrpadm.call("modify-router", args);
         return 0;
     }
 }

@@ -135,6 +135,34 @@ final class RouterArgs {
         return this;
     }
 
+    /**
+     * The options create-router and modify-router share, as given (null: not given); {@code version} is
+     * create-router's alone, checked among them so that the first bad option named stays the same.
+     */
+    record Settings(String priority, String interval, String flags, List<String> addresses, String version,
+                    List<String> depends, List<String> unicastPeers, String mac, String checksum,
+                    String preemptDelay, String announceCount, String announceInterval, String onMaster,
+                    String onBackup, String onOffline, String hookTimeout, String syncGroup, String flapCount,
+                    String flapWindow) {
+    }
+
+    /** The shared options under the router file's keys, checked in the order they are listed in the help. */
+    RouterArgs settings(final Settings given) {
+        return integer("priority", "--priority", given.priority(), PRIORITY_RANGE)
+                .integer("adv_interval", "--adv_interval", given.interval(), INTERVAL_RANGE)
+                .flags(given.flags()).addresses(given.addresses()).version(given.version()).depends(given.depends())
+                .unicastPeers(given.unicastPeers()).mac(given.mac()).checksum(given.checksum())
+                .integer("preempt_delay", "--preempt-delay", given.preemptDelay(), "0-1000000 ms")
+                .integer("announce_count", "--announce-count", given.announceCount(), "1-100")
+                .integer("announce_interval", "--announce-interval", given.announceInterval(), "10-60000 ms")
+                .text("on_master", given.onMaster()).text("on_backup", given.onBackup())
+                .text("on_offline", given.onOffline())
+                .integer("hook_timeout", "--hook-timeout", given.hookTimeout(), "100-300000 ms")
+                .text("sync_group", given.syncGroup())
+                .integer("flap_count", "--flap-count", given.flapCount(), "1-1000")
+                .integer("flap_window", "--flap-window", given.flapWindow(), "1000-86400000 ms");
+    }
+
     ObjectNode done() {
         return args;
     }

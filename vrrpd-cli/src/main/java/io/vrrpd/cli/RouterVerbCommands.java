@@ -3,9 +3,7 @@ package io.vrrpd.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
 
@@ -15,62 +13,38 @@ final class RouterVerbCommands {
     private RouterVerbCommands() {
     }
 
-    /** Sends {@code {"verb": VERB, "args": {"name": NAME}}}; prints nothing on success. */
+    /** Sends {@code {"verb": VERB, "args": {"name": NAME}}}, VERB being the command's name; prints nothing else. */
     abstract static class NameOnly implements Callable<Integer> {
 
-        @ParentCommand
-        private VrrpadmMain parent;
-
         @Mixin
-        private SocketOption socket;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
+        private Subcommand vrrpadm;
 
         @Parameters(paramLabel = "NAME", description = "The router.")
         private String name;
 
-        abstract String verb();
-
         @Override
         public Integer call() {
-            parent.call(socket, verb(), JsonNodeFactory.instance.objectNode().put("name", name));
+            vrrpadm.call(vrrpadm.name(), JsonNodeFactory.instance.objectNode().put("name", name));
             return 0;
         }
     }
 
     @Command(name = "delete-router", description = {"Delete a router.", "It stops, releases its addresses, and its file is deleted.", ""})
     static final class Delete extends NameOnly {
-        @Override
-        String verb() {
-            return "delete-router";
-        }
     }
 
     @Command(name = "enable-router", description = {"Enable a disabled router.", "It starts, and stays enabled after restarts.", ""})
     static final class Enable extends NameOnly {
-        @Override
-        String verb() {
-            return "enable-router";
-        }
     }
 
     @Command(name = "disable-router", description = {"Disable a router.",
             "It leaves the VRRP group (a Master sends priority 0) and releases its addresses; it stays disabled"
                     + " after restarts.", ""})
     static final class Disable extends NameOnly {
-        @Override
-        String verb() {
-            return "disable-router";
-        }
     }
 
     @Command(name = "clear-router", description = {"Take a router out of maintenance.", "Use it once the cause (shown by show-router -x"
             + " as REASON) is fixed.", ""})
     static final class Clear extends NameOnly {
-        @Override
-        String verb() {
-            return "clear-router";
-        }
     }
 }

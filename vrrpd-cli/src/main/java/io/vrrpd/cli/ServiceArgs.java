@@ -51,19 +51,24 @@ final class ServiceArgs {
         return nodes;
     }
 
-    /** {@code -n NODE} of a verb that takes one node. */
-    static String node(final String value) {
-        if (value != null && (value.isBlank() || value.contains(","))) {
+    /** {@code -n NODE} of a verb that takes one node, as {@code node}; none: the daemon's default. */
+    static void node(final ObjectNode args, final String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.isBlank() || value.contains(",")) {
             throw CliException.usage("--node: '" + value + "' is not one node name (allowed: exactly one NODE)");
         }
-        return value == null ? null : value.strip();
+        args.put("node", value.strip());
     }
 
     /**
      * Prints one line per host, {@code NODE: ok|failed: DETAIL}, from an array of {@code {node, ok, detail}} (or one
-     * such object); ends with exit 1 and one line naming the hosts when any failed.
+     * such object), the answer to the verb {@code vrrpadm} (the subcommand) sent; ends with exit 1 and one line
+     * naming the hosts when any failed.
      */
-    static void printResults(final VrrpadmMain parent, final String verb, final String name, final JsonNode answer) {
+    static void printResults(final Subcommand vrrpadm, final String name, final JsonNode answer) {
+        final String verb = vrrpadm.name();
         final List<JsonNode> results = new ArrayList<>();
         if (answer.isArray()) {
             answer.forEach(results::add);
@@ -84,7 +89,7 @@ final class ServiceArgs {
             out.append(node).append(": ").append(ok ? "ok" : "failed").append(detail.isEmpty() ? "" : ": " + detail)
                     .append('\n');
         }
-        parent.print(out.toString());
+        vrrpadm.print(out.toString());
         if (!failed.isEmpty()) {
             throw new CliException(CliException.REFUSED, verb + " " + name + ": failed on " + String.join(", ", failed));
         }

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,26 +23,17 @@ final class ServiceVerbCommands {
     private ServiceVerbCommands() {
     }
 
-    /** What every service verb has: the daemon, --socket, --help and the service's NAME. */
+    /** What every service verb has: the daemon, --socket, --help and the service's NAME; the verb is its name. */
     abstract static class ServiceVerb implements Callable<Integer> {
 
-        @ParentCommand
-        VrrpadmMain parent;
-
         @Mixin
-        SocketOption socket;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
+        Subcommand vrrpadm;
 
         @Parameters(paramLabel = "NAME", description = "The service.")
         String name;
 
-        abstract String verb();
-
-        /** The request's arguments: the name, and what the verb adds. */
-        ObjectNode args() {
-            return JsonNodeFactory.instance.objectNode().put("name", name);
+        /** What the verb adds to the request's arguments besides the name: nothing, by default. */
+        void addArgs(final ObjectNode args) {
         }
 
         /** What to do with the answer: nothing, by default. */
@@ -52,8 +42,9 @@ final class ServiceVerbCommands {
 
         @Override
         public Integer call() {
-            final ObjectNode args = args();
-            answered(parent.call(socket, verb(), args));
+            final ObjectNode args = JsonNodeFactory.instance.objectNode().put("name", name);
+            addArgs(args);
+            answered(vrrpadm.call(vrrpadm.name(), args));
             return 0;
         }
     }
@@ -62,62 +53,38 @@ final class ServiceVerbCommands {
     abstract static class PerHost extends ServiceVerb {
         @Override
         void answered(final JsonNode answer) {
-            ServiceArgs.printResults(parent, verb(), name, answer);
+            ServiceArgs.printResults(vrrpadm, name, answer);
+        }
+    }
+
+    /** A per-host verb run on the hosts of {@code -n} (default: this node). */
+    abstract static class OnNodes extends PerHost {
+        @Option(names = {"-n", "--node"}, paramLabel = "NODE[,NODE...]",
+                description = "The hosts, by node name (repeatable; default: this node).")
+        List<String> nodes;
+
+        @Override
+        void addArgs(final ObjectNode args) {
+            if (nodes != null) {
+                args.set("nodes", ServiceArgs.nodes(nodes));
+            }
         }
     }
 
     @Command(name = "delete-service", description = {"Delete a service.",
             "It is stopped where it runs, deactivated everywhere and its file removed from every host.", ""})
     static final class Delete extends ServiceVerb {
-        @Override
-        String verb() {
-            return "delete-service";
-        }
     }
 
     @Command(name = "activate-service", sortOptions = false, description = {"Activate a service on hosts.",
             "An active host may run it; the activate primitive runs there. Default: this host. " + PER_HOST, ""})
-    static final class Activate extends PerHost {
-        @Option(names = {"-n", "--node"}, paramLabel = "NODE[,NODE...]",
-                description = "The hosts, by node name (repeatable; default: this node).")
-        List<String> nodes;
-
-        @Override
-        String verb() {
-            return "activate-service";
-        }
-
-        @Override
-        ObjectNode args() {
-            final ObjectNode args = super.args();
-            if (nodes != null) {
-                args.set("nodes", ServiceArgs.nodes(nodes));
-            }
-            return args;
-        }
+    static final class Activate extends OnNodes {
     }
 
     @Command(name = "deactivate-service", sortOptions = false, description = {"Deactivate a service on hosts.",
             "Where it runs it is stopped first (and started on another active host). Deactivated on every host, it"
                     + " stays stopped. Default: this host. " + PER_HOST, ""})
-    static final class Deactivate extends PerHost {
-        @Option(names = {"-n", "--node"}, paramLabel = "NODE[,NODE...]",
-                description = "The hosts, by node name (repeatable; default: this node).")
-        List<String> nodes;
-
-        @Override
-        String verb() {
-            return "deactivate-service";
-        }
-
-        @Override
-        ObjectNode args() {
-            final ObjectNode args = super.args();
-            if (nodes != null) {
-                args.set("nodes", ServiceArgs.nodes(nodes));
-            }
-            return args;
-        }
+    static final class Deactivate extends OnNodes {
     }
 
     @Command(name = "start-service", sortOptions = false, description = {"Start a service.",
@@ -128,18 +95,8 @@ final class ServiceVerbCommands {
         String node;
 
         @Override
-        String verb() {
-            return "start-service";
-        }
-
-        @Override
-        ObjectNode args() {
-            final ObjectNode args = super.args();
-            final String one = ServiceArgs.node(node);
-            if (one != null) {
-                args.put("node", one);
-            }
-            return args;
+        void addArgs(final ObjectNode args) {
+            ServiceArgs.node(args, node);
         }
     }
 
@@ -147,28 +104,16 @@ final class ServiceVerbCommands {
             "It is started on another active host as soon as possible (deactivate it everywhere to stop it for"
                     + " good).", ""})
     static final class Stop extends ServiceVerb {
-        @Override
-        String verb() {
-            return "stop-service";
-        }
     }
 
     @Command(name = "restart-service", description = {"Restart a service in place, where it runs.",
             "The restart primitive (default: stop, then start). " + PER_HOST, ""})
     static final class Restart extends PerHost {
-        @Override
-        String verb() {
-            return "restart-service";
-        }
     }
 
     @Command(name = "reload-service", description = {"Reload a service's configuration in place, where it runs.",
             "The reload primitive (default: restart). " + PER_HOST, ""})
     static final class Reload extends PerHost {
-        @Override
-        String verb() {
-            return "reload-service";
-        }
     }
 
     @Command(name = "update-service", sortOptions = false, description = {"Change a service's properties.",
@@ -180,25 +125,14 @@ final class ServiceVerbCommands {
         List<String> properties;
 
         @Override
-        String verb() {
-            return "update-service";
-        }
-
-        @Override
-        ObjectNode args() {
-            final ObjectNode args = super.args();
+        void addArgs(final ObjectNode args) {
             args.set("properties", ServiceArgs.properties(properties));
-            return args;
         }
     }
 
     @Command(name = "check-service", description = {"Check a service now, on every active host.",
             "The check primitive: fine, failing (stopped and marked failed) or failed. " + PER_HOST, ""})
     static final class Check extends PerHost {
-        @Override
-        String verb() {
-            return "check-service";
-        }
     }
 
     @Command(name = "clear-service", sortOptions = false, description = {"Clear a service's failed mark.",
@@ -208,18 +142,8 @@ final class ServiceVerbCommands {
         String node;
 
         @Override
-        String verb() {
-            return "clear-service";
-        }
-
-        @Override
-        ObjectNode args() {
-            final ObjectNode args = super.args();
-            final String one = ServiceArgs.node(node);
-            if (one != null) {
-                args.put("node", one);
-            }
-            return args;
+        void addArgs(final ObjectNode args) {
+            ServiceArgs.node(args, node);
         }
     }
 }

@@ -1,13 +1,9 @@
 package io.vrrpd.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -25,14 +21,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class ShowClusterCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Mixin
     private OutputOptions format;
@@ -40,13 +30,7 @@ final class ShowClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final List<ClusterField> fields = format.fields("show-cluster", ClusterField.class, ClusterField.ALL);
-        final JsonNode result = parent.call(socket, "show-cluster", JsonNodeFactory.instance.objectNode());
-        if (!result.isArray()) {
-            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-cluster");
-        }
-        final List<JsonNode> members = new ArrayList<>();
-        result.forEach(members::add);
-        parent.print(format.render(fields, members));
+        vrrpadm.print(format.render(fields, vrrpadm.show(JsonNodeFactory.instance.objectNode())));
         return 0;
     }
 }

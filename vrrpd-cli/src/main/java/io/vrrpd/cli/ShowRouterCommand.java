@@ -1,15 +1,12 @@
 package io.vrrpd.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -32,14 +29,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class ShowRouterCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-x", "--extended"}, description = "Extended view: administrative and protocol state.")
     private boolean extended;
@@ -64,13 +55,7 @@ final class ShowRouterCommand implements Callable<Integer> {
         if (name != null) {
             args.put("name", name);
         }
-        final JsonNode result = parent.call(socket, "show-router", args);
-        if (!result.isArray()) {
-            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-router");
-        }
-        final List<JsonNode> routers = new ArrayList<>();
-        result.forEach(routers::add);
-        parent.print(format.render(fields, routers));
+        vrrpadm.print(format.render(fields, vrrpadm.show(args)));
         return 0;
     }
 

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +32,8 @@ import java.util.concurrent.Callable;
                 ""})
 final class ShowServiceCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private VrrpadmMain parent;
-
     @Mixin
-    private SocketOption socket;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    private Subcommand vrrpadm;
 
     @Option(names = {"-x", "--extended"}, description = "Extended view: one row per host.")
     private boolean extended;
@@ -59,11 +52,7 @@ final class ShowServiceCommand implements Callable<Integer> {
         if (name != null) {
             args.put("name", name);
         }
-        final JsonNode result = parent.call(socket, "show-service", args);
-        if (!result.isArray()) {
-            throw new CliException(CliException.UNREACHABLE, "vrrpd sent an unreadable answer to show-service");
-        }
-        parent.print(format.render(fields, rows(result, extended || ServiceField.perNode(fields))));
+        vrrpadm.print(format.render(fields, rows(vrrpadm.show(args), extended || ServiceField.perNode(fields))));
         return 0;
     }
 
@@ -71,7 +60,7 @@ final class ShowServiceCommand implements Callable<Integer> {
      * One row per service, or with {@code perNode} one per host: the service's fields with the host's over them
      * (its STATE is the state on that host).
      */
-    static List<JsonNode> rows(final JsonNode services, final boolean perNode) {
+    static List<JsonNode> rows(final List<JsonNode> services, final boolean perNode) {
         final List<JsonNode> rows = new ArrayList<>();
         for (final JsonNode service : services) {
             if (!perNode) {

@@ -2,24 +2,20 @@ package io.vrrpd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrrpd.cli.FakeDaemon.Run;
 import io.vrrpd.daemon.control.ControlException;
 import io.vrrpd.daemon.control.ControlServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.vrrpd.cli.FakeDaemon.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,73 +25,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VrrpadmMainTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FakeDaemon.JSON;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final FakeDaemon daemon = new FakeDaemon((verb, args) -> switch (verb) {
+        case "show-router" -> show(args);
+        case "delete-router" -> throw new ControlException("router '" + args.path("name").asText()
+                + "' does not exist");
+        default -> null;
+    });
 
-    private ControlServer server;
-    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-
-    /** What one vrrpadm run printed and returned. */
-    private record Run(int status, String out, String err) {
-    }
-
-    @BeforeEach
-    void startDaemon() throws IOException {
-        server = ControlServer.start(dir.resolve("vrrpd.sock"), (verb, args) -> {
-            requests.add(JSON.createObjectNode().put("verb", verb).set("args", args));
-            return switch (verb) {
-                case "show-router" -> show(args);
-                case "delete-router" -> throw new ControlException("router '" + args.path("name").asText()
-                        + "' does not exist");
-                default -> null;
-            };
-        });
-    }
-
-    private static JsonNode show(final JsonNode args) throws ControlException {
-        try {
-            final JsonNode all = JSON.readTree(Routers.JSON);
-            if (!args.has("name")) {
-                return all;
-            }
-            for (final JsonNode router : all) {
-                if (router.get("name").equals(args.get("name"))) {
-                    return JSON.createArrayNode().add(router);
-                }
-            }
-            throw new ControlException("router '" + args.get("name").asText() + "' does not exist");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    private static JsonNode show(final JsonNode args) throws ControlException, IOException {
+        final JsonNode all = JSON.readTree(Routers.JSON);
+        if (!args.has("name")) {
+            return all;
         }
+        for (final JsonNode router : all) {
+            if (router.get("name").equals(args.get("name"))) {
+                return JSON.createArrayNode().add(router);
+            }
+        }
+        throw new ControlException("router '" + args.get("name").asText() + "' does not exist");
     }
 
-    @AfterEach
-    void stopDaemon() throws IOException {
-        server.close();
-    }
-
-    private Run run(final Map<String, String> env, final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int status = VrrpadmMain.run(args, new PrintWriter(out), new PrintWriter(err), env);
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    /** Runs with VRRPD_SOCKET pointing at the test daemon. */
     private Run vrrpadm(final String... args) {
-        return run(Map.of("VRRPD_SOCKET", server.path().toString()), args);
+        return daemon.vrrpadm(args);
     }
 
     private static void assertFails(final Run run, final int status, final String line) {
         assertEquals(status, run.status(), run.toString());
         assertEquals("vrrpadm: " + line + "\n", run.err(), "exactly one line on stderr");
         assertEquals("", run.out());
-    }
-
-    private JsonNode lastRequest() {
-        return requests.getLast();
     }
 
     @Test
@@ -110,7 +70,7 @@ class VrrpadmMainTest {
                 {"verb":"create-router","args":{"name":"web","vrid":51,"address_family":"inet","priority":120,
                  "adv_interval":500,"preempt":false,"accept":true,"addresses":["192.0.2.100/24","192.0.2.101/24"],
                  "version":3,"depends":["systemd:nginx.service","tcp:127.0.0.1:80@weight=-10"],
-                 "unicast_peers":["192.0.2.2"],"mac":"real","link":"eth0"}}"""), lastRequest());
+                 "unicast_peers":["192.0.2.2"],"mac":"real","link":"eth0"}}"""), daemon.lastRequest());
     }
 
     @Test
@@ -120,14 +80,14 @@ class VrrpadmMainTest {
                 "db6").status());
         assertEquals(JSON.readTree("""
                 {"name":"db6","vrid":7,"address_family":"inet6","priority":255,"adv_interval":100,"preempt":true,
-                 "addresses":["2001:db8::7/64"],"link":"eth1"}"""), lastRequest().get("args"));
+                 "addresses":["2001:db8::7/64"],"link":"eth1"}"""), daemon.lastRequest().get("args"));
     }
 
     @Test
     void shouldModifyOnlyWhatIsGiven() throws IOException {
         assertEquals(0, vrrpadm("modify-router", "-p", "90", "--depends", "", "web").status());
         assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\",\"priority\":90,\"depends\":[]}}"),
-                lastRequest());
+                daemon.lastRequest());
     }
 
     @Test
@@ -136,7 +96,7 @@ class VrrpadmMainTest {
                 "--on-offline", "/x", "--hook-timeout", "500", "web").status());
         assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\","
                 + "\"on_master\":\"/usr/local/bin/up\",\"on_backup\":\"\",\"on_offline\":\"/x\","
-                + "\"hook_timeout\":500}}"), lastRequest());
+                + "\"hook_timeout\":500}}"), daemon.lastRequest());
         assertEquals(2, vrrpadm("modify-router", "--hook-timeout", "soon", "web").status());
     }
 
@@ -145,10 +105,10 @@ class VrrpadmMainTest {
         assertEquals(0, vrrpadm("modify-router", "--sync-group", "edge", "--flap-count", "3", "--flap-window",
                 "10000", "web").status());
         assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\","
-                + "\"sync_group\":\"edge\",\"flap_count\":3,\"flap_window\":10000}}"), lastRequest());
+                + "\"sync_group\":\"edge\",\"flap_count\":3,\"flap_window\":10000}}"), daemon.lastRequest());
         assertEquals(0, vrrpadm("modify-router", "--sync-group", "", "web").status());
         assertEquals(JSON.readTree("{\"verb\":\"modify-router\",\"args\":{\"name\":\"web\","
-                + "\"sync_group\":\"\"}}"), lastRequest());
+                + "\"sync_group\":\"\"}}"), daemon.lastRequest());
         assertEquals(2, vrrpadm("modify-router", "--flap-count", "many", "web").status());
     }
 
@@ -161,7 +121,7 @@ class VrrpadmMainTest {
         } else {
             assertEquals(new Run(0, "", ""), run);
         }
-        assertEquals(JSON.readTree("{\"verb\":\"" + verb + "\",\"args\":{\"name\":\"web\"}}"), lastRequest());
+        assertEquals(JSON.readTree("{\"verb\":\"" + verb + "\",\"args\":{\"name\":\"web\"}}"), daemon.lastRequest());
     }
 
     @Test
@@ -176,20 +136,20 @@ class VrrpadmMainTest {
         assertEquals(JSON.readTree("[{\"name\":\"db6\",\"state\":\"BACKUP\"}]"),
                 JSON.readTree(vrrpadm("show-router", "--json", "-o", "name,state", "db6").out()));
         assertEquals(9, JSON.readTree(vrrpadm("show-router", "--json").out()).get(0).size());
-        assertEquals(JSON.readTree("{\"verb\":\"show-router\",\"args\":{}}"), requests.get(0));
+        assertEquals(JSON.readTree("{\"verb\":\"show-router\",\"args\":{}}"), daemon.requests().get(0));
         assertFails(vrrpadm("show-router", "nope"), 1, "router 'nope' does not exist");
     }
 
     @Test
     @DisplayName("--socket before or after the subcommand overrides VRRPD_SOCKET")
     void shouldChooseSocket() {
-        final String real = server.path().toString();
-        final Map<String, String> wrongEnv = Map.of("VRRPD_SOCKET", dir.resolve("other.sock").toString());
+        final String real = daemon.socket().toString();
+        final Map<String, String> wrongEnv = Map.of("VRRPD_SOCKET", daemon.dir().resolve("other.sock").toString());
         assertEquals(0, run(wrongEnv, "--socket", real, "enable-router", "web").status());
         assertEquals(0, run(wrongEnv, "enable-router", "--socket", real, "web").status());
         assertEquals(0, run(Map.of(), "--socket", "/nonexistent/x.sock", "enable-router", "--socket", real, "web").status());
         assertFails(run(wrongEnv, "enable-router", "web"), 3,
-                "cannot connect to vrrpd at " + dir.resolve("other.sock") + ": is the daemon running?");
+                "cannot connect to vrrpd at " + daemon.dir().resolve("other.sock") + ": is the daemon running?");
     }
 
     @ParameterizedTest
@@ -217,7 +177,7 @@ class VrrpadmMainTest {
     void shouldRefuseBadCommandLines(final String line, final String message) {
         final String[] args = line.equals("''") ? new String[] {""} : line.split(" ");
         assertFails(vrrpadm(args), 2, message);
-        assertTrue(requests.isEmpty(), "nothing reaches the daemon");
+        assertTrue(daemon.requests().isEmpty(), "nothing reaches the daemon");
     }
 
     @Test
@@ -228,7 +188,7 @@ class VrrpadmMainTest {
     @Test
     @DisplayName("--help works without a daemon, for vrrpadm and every subcommand")
     void shouldHelpWithoutDaemon() {
-        final Map<String, String> noDaemon = Map.of("VRRPD_SOCKET", dir.resolve("none.sock").toString());
+        final Map<String, String> noDaemon = Map.of("VRRPD_SOCKET", daemon.dir().resolve("none.sock").toString());
         final Run top = run(noDaemon, "--help");
         assertEquals(0, top.status());
         for (final String verb : List.of("create-router", "delete-router", "enable-router", "disable-router",

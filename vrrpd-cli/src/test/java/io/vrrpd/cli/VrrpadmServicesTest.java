@@ -2,24 +2,20 @@ package io.vrrpd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrrpd.cli.FakeDaemon.Run;
 import io.vrrpd.daemon.control.ControlException;
 import io.vrrpd.daemon.control.ControlServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.vrrpd.cli.FakeDaemon.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VrrpadmServicesTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FakeDaemon.JSON;
 
     /** Two services as show-service sends them: every field, per-node rows under nodes. */
     static final String SERVICES = """
@@ -49,55 +45,21 @@ class VrrpadmServicesTest {
              {"node":null,"address":"[2001:db8::3]:7800","status":"down","role":null,"view":null,"quorum":null}]
             """;
 
-    @TempDir
-    Path dir;
-
-    private ControlServer server;
-    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     /** What the per-host verbs answer. */
     private volatile String results = "[{\"node\":\"h1\",\"ok\":true,\"detail\":\"exit 0\"}]";
 
-    private record Run(int status, String out, String err) {
-    }
-
-    @BeforeEach
-    void startDaemon() throws IOException {
-        server = ControlServer.start(dir.resolve("vrrpd.sock"), (verb, args) -> {
-            requests.add(JSON.createObjectNode().put("verb", verb).set("args", args));
-            try {
-                return switch (verb) {
-                    case "show-service" -> JSON.readTree(SERVICES);
-                    case "show-cluster" -> JSON.readTree(CLUSTER);
-                    case "activate-service", "deactivate-service", "update-service", "check-service" ->
-                            JSON.readTree(results);
-                    case "restart-service", "reload-service" -> JSON.readTree(results).get(0);
-                    case "delete-service" -> throw new ControlException("service 'nope' does not exist");
-                    default -> null;
-                };
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    @AfterEach
-    void stopDaemon() throws IOException {
-        server.close();
-    }
-
-    private Run run(final Map<String, String> env, final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int status = VrrpadmMain.run(args, new PrintWriter(out), new PrintWriter(err), env);
-        return new Run(status, out.toString(), err.toString());
-    }
+    @RegisterExtension
+    final FakeDaemon daemon = new FakeDaemon((verb, args) -> switch (verb) {
+        case "show-service" -> JSON.readTree(SERVICES);
+        case "show-cluster" -> JSON.readTree(CLUSTER);
+        case "activate-service", "deactivate-service", "update-service", "check-service" -> JSON.readTree(results);
+        case "restart-service", "reload-service" -> JSON.readTree(results).get(0);
+        case "delete-service" -> throw new ControlException("service 'nope' does not exist");
+        default -> null;
+    });
 
     private Run vrrpadm(final String... args) {
-        return run(Map.of("VRRPD_SOCKET", server.path().toString()), args);
-    }
-
-    private JsonNode lastRequest() {
-        return requests.getLast();
+        return daemon.vrrpadm(args);
     }
 
     private static JsonNode json(final String text) throws IOException {
@@ -112,28 +74,28 @@ class VrrpadmServicesTest {
                 "-P", "conf=/etc/redis.conf?a=b", "redis"));
         assertEquals(json("{'verb':'create-service','args':{'name':'redis','addresses':['192.0.2.50/24',"
                 + "'2001:db8::50/64','198.51.100.5/24'],'check_interval':1000,'type':'/usr/lib/redis-type','link':'eth0',"
-                + "'properties':{'port':'6379','conf':'/etc/redis.conf?a=b'}}}"), lastRequest());
+                + "'properties':{'port':'6379','conf':'/etc/redis.conf?a=b'}}}"), daemon.lastRequest());
         assertEquals(0, vrrpadm("create-service", "--type", "systemd", "--property", "unit=nginx.service",
                 "--check-interval=0", "web").status());
         assertEquals(json("{'name':'web','check_interval':0,'type':'systemd','properties':{'unit':'nginx.service'}}"),
-                lastRequest().get("args"));
+                daemon.lastRequest().get("args"));
     }
 
     @Test
     @DisplayName("name-only and -n verbs send their arguments; nothing printed on success")
     void shouldSendVerbArguments() throws IOException {
         assertEquals(new Run(0, "", ""), vrrpadm("start-service", "-n", "h2", "redis"));
-        assertEquals(json("{'verb':'start-service','args':{'name':'redis','node':'h2'}}"), lastRequest());
+        assertEquals(json("{'verb':'start-service','args':{'name':'redis','node':'h2'}}"), daemon.lastRequest());
         assertEquals(new Run(0, "", ""), vrrpadm("start-service", "redis"));
-        assertEquals(json("{'verb':'start-service','args':{'name':'redis'}}"), lastRequest());
+        assertEquals(json("{'verb':'start-service','args':{'name':'redis'}}"), daemon.lastRequest());
         assertEquals(new Run(0, "", ""), vrrpadm("stop-service", "redis"));
-        assertEquals(json("{'verb':'stop-service','args':{'name':'redis'}}"), lastRequest());
+        assertEquals(json("{'verb':'stop-service','args':{'name':'redis'}}"), daemon.lastRequest());
         assertEquals(new Run(0, "", ""), vrrpadm("clear-service", "--node", "h1", "redis"));
-        assertEquals(json("{'verb':'clear-service','args':{'name':'redis','node':'h1'}}"), lastRequest());
+        assertEquals(json("{'verb':'clear-service','args':{'name':'redis','node':'h1'}}"), daemon.lastRequest());
         assertEquals(new Run(0, "", ""), vrrpadm("clear-service", "redis"));
-        assertEquals(json("{'verb':'clear-service','args':{'name':'redis'}}"), lastRequest());
+        assertEquals(json("{'verb':'clear-service','args':{'name':'redis'}}"), daemon.lastRequest());
         assertEquals(new Run(1, "", "vrrpadm: service 'nope' does not exist\n"), vrrpadm("delete-service", "nope"));
-        assertEquals(json("{'verb':'delete-service','args':{'name':'nope'}}"), lastRequest());
+        assertEquals(json("{'verb':'delete-service','args':{'name':'nope'}}"), daemon.lastRequest());
     }
 
     @Test
@@ -143,9 +105,9 @@ class VrrpadmServicesTest {
         assertEquals(new Run(0, "h1: ok: exit 0\nh2: ok\n", ""), vrrpadm("activate-service", "-n", "h1,h2", "-n",
                 "h3", "redis"));
         assertEquals(json("{'verb':'activate-service','args':{'name':'redis','nodes':['h1','h2','h3']}}"),
-                lastRequest());
+                daemon.lastRequest());
         assertEquals(0, vrrpadm("activate-service", "redis").status());
-        assertEquals(json("{'name':'redis'}"), lastRequest().get("args"), "no -n: the daemon's default, this node");
+        assertEquals(json("{'name':'redis'}"), daemon.lastRequest().get("args"), "no -n: the daemon's default, this node");
 
         results = ("[{'node':'h1','ok':true,'detail':'exit 0'},{'node':'h2','ok':false,'detail':'exit 1: no disk'},"
                 + "{'node':'h3','ok':false,'detail':'timed out after 30000 ms'}]").replace('\'', '"');
@@ -153,10 +115,10 @@ class VrrpadmServicesTest {
                 "vrrpadm: update-service redis: failed on h2, h3\n"),
                 vrrpadm("update-service", "-P", "maxmemory=1g", "-P", "old=", "redis"));
         assertEquals(json("{'verb':'update-service','args':{'name':'redis','properties':{'maxmemory':'1g','old':''}}}"),
-                lastRequest());
+                daemon.lastRequest());
         assertEquals(1, vrrpadm("check-service", "redis").status());
         assertEquals(1, vrrpadm("deactivate-service", "-n", "h2", "redis").status());
-        assertEquals(json("{'verb':'deactivate-service','args':{'name':'redis','nodes':['h2']}}"), lastRequest());
+        assertEquals(json("{'verb':'deactivate-service','args':{'name':'redis','nodes':['h2']}}"), daemon.lastRequest());
         assertEquals(new Run(0, "h1: ok: exit 0\n", ""), vrrpadm("restart-service", "redis"));
         assertEquals(new Run(0, "h1: ok: exit 0\n", ""), vrrpadm("reload-service", "redis"));
         results = "[]";
@@ -193,7 +155,7 @@ class VrrpadmServicesTest {
                 JSON.readTree(vrrpadm("show-service", "--json", "-o", "name,node,status").out()));
         assertEquals(6, JSON.readTree(vrrpadm("show-service", "--json").out()).get(0).size());
         vrrpadm("show-service", "redis");
-        assertEquals(json("{'verb':'show-service','args':{'name':'redis'}}"), lastRequest());
+        assertEquals(json("{'verb':'show-service','args':{'name':'redis'}}"), daemon.lastRequest());
     }
 
     @Test
@@ -208,7 +170,7 @@ class VrrpadmServicesTest {
         assertEquals("h1:192.0.2.1\\:7800:up\nh2:192.0.2.2\\:7800:up\n:[2001\\:db8\\:\\:3]\\:7800:down\n",
                 vrrpadm("show-cluster", "-p", "-o", "node,address,status").out());
         assertEquals(JSON.readTree(CLUSTER), JSON.readTree(vrrpadm("show-cluster", "--json").out()));
-        assertEquals(json("{'verb':'show-cluster','args':{}}"), lastRequest());
+        assertEquals(json("{'verb':'show-cluster','args':{}}"), daemon.lastRequest());
     }
 
     @ParameterizedTest
@@ -237,13 +199,13 @@ class VrrpadmServicesTest {
     void shouldRefuseBadCommandLines(final String line, final String message) {
         final Run run = vrrpadm(line.split(" "));
         assertEquals(new Run(2, "", "vrrpadm: " + message + "\n"), run);
-        assertTrue(requests.isEmpty(), "nothing reaches the daemon");
+        assertTrue(daemon.requests().isEmpty(), "nothing reaches the daemon");
     }
 
     @Test
     @DisplayName("--help works without a daemon for every service verb, and names every option")
     void shouldHelpWithoutDaemon() {
-        final Map<String, String> noDaemon = Map.of("VRRPD_SOCKET", dir.resolve("none.sock").toString());
+        final Map<String, String> noDaemon = Map.of("VRRPD_SOCKET", daemon.dir().resolve("none.sock").toString());
         final String top = run(noDaemon, "--help").out();
         final Map<String, List<String>> options = Map.ofEntries(
                 Map.entry("create-service", List.of("-t, --type=TYPE", "-a, --address=ADDR/PLEN[,...]",

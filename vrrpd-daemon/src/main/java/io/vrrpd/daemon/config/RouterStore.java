@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Optional;
 
 /**
  * The router files: one human-editable TOML file per router, {@code CONFIG_DIR/routers/NAME.toml}, the
@@ -21,18 +18,17 @@ import java.util.stream.Stream;
  */
 public final class RouterStore {
 
-    private static final String SUFFIX = ".toml";
     private static final String HEADER = """
             # vrrpd router %s: written by vrrpd for vrrpadm create-router/modify-router; you may edit it.
             # Keys and units: docs/CONFIG.md. Check edits with: vrrpd --check-config
             """;
 
-    private final Path directory;
+    private final TomlDirectory files;
     private final TomlMapper toml = new TomlMapper();
 
     /** A store under {@code configDir/routers}. */
     public RouterStore(final Path configDir) {
-        this.directory = configDir.resolve("routers");
+        this.files = new TomlDirectory(configDir.resolve("routers"));
     }
 
     /** What {@link #loadAll()} found: the valid routers, and one error per file that was skipped. */
@@ -44,26 +40,22 @@ public final class RouterStore {
     }
 
     public Path directory() {
-        return directory;
+        return files.directory();
     }
 
     /** The file of router {@code name}. */
     public Path fileOf(final String name) {
-        return directory.resolve(name + SUFFIX);
+        return files.fileOf(name);
     }
 
     /** Writes the router's file atomically, creating the routers directory (0755) if needed. */
     public void save(final RouterSpec spec) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        AtomicFiles.write(fileOf(spec.name()), render(spec).getBytes(StandardCharsets.UTF_8));
+        files.save(spec.name(), render(spec));
     }
 
     /** Deletes the router's file durably; nothing happens when there is none. */
     public void delete(final String name) throws IOException {
-        AtomicFiles.delete(fileOf(name));
+        files.delete(name);
     }
 
     /**
@@ -75,15 +67,14 @@ public final class RouterStore {
     public Loaded loadAll() throws IOException {
         final List<RouterSpec> routers = new ArrayList<>();
         final List<ConfigError> errors = new ArrayList<>();
-        for (final Path file : routerFiles()) {
-            try {
-                final Parsed parsed = load(file);
-                routers.stream().filter(parsed.spec::conflictsWith).findFirst().ifPresentOrElse(
-                        other -> errors.add(conflict(file, parsed, other)), () -> routers.add(parsed.spec));
-            } catch (InvalidFileException e) {
-                errors.add(e.error());
+        files.readAll(toml, (file, name, text, tree) -> {
+            final RouterSpec spec = fromFile(file, name, text, tree);
+            final Optional<RouterSpec> other = routers.stream().filter(spec::conflictsWith).findFirst();
+            if (other.isPresent()) {
+                throw new InvalidFileException(conflict(file, text, spec, other.get()));
             }
-        }
+            return spec;
+        }, routers, errors);
         return new Loaded(routers, errors);
     }
 
@@ -96,38 +87,19 @@ public final class RouterStore {
         }
     }
 
-    private List<Path> routerFiles() throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
-                    .filter(f -> !f.getFileName().toString().startsWith("."))
-                    .filter(Files::isRegularFile).sorted().toList();
-        }
-    }
-
-    /** A valid router file: the spec, and the text for naming lines in later errors. */
-    private record Parsed(RouterSpec spec, String text) {
-    }
-
-    private Parsed load(final Path file) throws InvalidFileException {
-        final String text = TomlFiles.read(file);
-        final JsonNode tree = TomlFiles.parse(toml, file, text);
-        final String fileName = file.getFileName().toString();
-        final String name = fileName.substring(0, fileName.length() - SUFFIX.length());
+    private static RouterSpec fromFile(final Path file, final String name, final String text, final JsonNode tree)
+            throws InvalidFileException {
         try {
             RouterSpec.checkName(name);
-            return new Parsed(RouterSpecTree.read(name, tree), text);
+            return RouterSpecTree.read(name, tree);
         } catch (IllegalArgumentException e) {
             throw new InvalidFileException(new ConfigError(file, lineOf(text, RouterSpecTree.keyOf(e.getMessage())),
                     e.getMessage()));
         }
     }
 
-    private ConfigError conflict(final Path file, final Parsed parsed, final RouterSpec other) {
-        final RouterSpec spec = parsed.spec;
-        return new ConfigError(file, lineOf(parsed.text, RouterSpecTree.VRID),
+    private ConfigError conflict(final Path file, final String text, final RouterSpec spec, final RouterSpec other) {
+        return new ConfigError(file, lineOf(text, RouterSpecTree.VRID),
                 "vrid: " + spec.vrid() + " on " + spec.link() + " (" + spec.family() + ") is already used by router '"
                         + other.name() + "' (" + fileOf(other.name()) + ")");
     }

@@ -11,15 +11,11 @@ import io.vrrpd.cluster.ServiceStore;
 import io.vrrpd.cluster.StoredService;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * This host's copy of the services: one human-editable TOML file per service, {@code CONFIG_DIR/services/NAME.toml},
@@ -40,13 +36,12 @@ public final class TomlServiceStore implements ServiceStore {
             ServiceSpecTree.PROPERTIES);
 
     private static final System.Logger LOG = System.getLogger(TomlServiceStore.class.getName());
-    private static final String SUFFIX = ".toml";
     private static final String HEADER = """
             # vrrpd service %s: written by vrrpd for vrrpadm's service verbs; the same on every host of the cluster.
             # Keys: docs/CONFIG.md. Check edits with: vrrpd --check-config
             """;
 
-    private final Path directory;
+    private final TomlDirectory files;
     private final long defaultCheckMillis;
     private final TomlMapper toml = new TomlMapper();
 
@@ -57,7 +52,7 @@ public final class TomlServiceStore implements ServiceStore {
      *                           ({@code [defaults] check_interval} of vrrpd.toml)
      */
     public TomlServiceStore(final Path configDir, final long defaultCheckMillis) {
-        this.directory = configDir.resolve("services");
+        this.files = new TomlDirectory(configDir.resolve("services"));
         this.defaultCheckMillis = defaultCheckMillis;
     }
 
@@ -70,12 +65,12 @@ public final class TomlServiceStore implements ServiceStore {
     }
 
     public Path directory() {
-        return directory;
+        return files.directory();
     }
 
     /** The file of service {@code name}. */
     public Path fileOf(final String name) {
-        return directory.resolve(name + SUFFIX);
+        return files.fileOf(name);
     }
 
     /** Every valid service; each broken file is logged as {@code FILE:LINE: message} and left out. */
@@ -95,30 +90,20 @@ public final class TomlServiceStore implements ServiceStore {
     public Loaded read() throws IOException {
         final List<StoredService> services = new ArrayList<>();
         final List<ConfigError> errors = new ArrayList<>();
-        for (final Path file : serviceFiles()) {
-            try {
-                services.add(load(file));
-            } catch (InvalidFileException e) {
-                errors.add(e.error());
-            }
-        }
+        files.readAll(toml, this::fromFile, services, errors);
         return new Loaded(services, errors);
     }
 
     /** Writes the service's file atomically, creating the services directory (0755) if needed. */
     @Override
     public void save(final StoredService service) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        AtomicFiles.write(fileOf(service.name()), render(service).getBytes(StandardCharsets.UTF_8));
+        files.save(service.name(), render(service));
     }
 
     /** Deletes the service's file durably; nothing happens when there is none. */
     @Override
     public void delete(final String name) throws IOException {
-        AtomicFiles.delete(fileOf(name));
+        files.delete(name);
     }
 
     /** The text written for {@code service}: a comment header, the keys, then the {@code [properties]} table. */
@@ -152,22 +137,8 @@ public final class TomlServiceStore implements ServiceStore {
         }
     }
 
-    private List<Path> serviceFiles() throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
-                    .filter(f -> !f.getFileName().toString().startsWith("."))
-                    .filter(Files::isRegularFile).sorted().toList();
-        }
-    }
-
-    private StoredService load(final Path file) throws InvalidFileException {
-        final String text = TomlFiles.read(file);
-        final JsonNode tree = TomlFiles.parse(toml, file, text);
-        final String fileName = file.getFileName().toString();
-        final String name = fileName.substring(0, fileName.length() - SUFFIX.length());
+    private StoredService fromFile(final Path file, final String name, final String text, final JsonNode tree)
+            throws InvalidFileException {
         try {
             final ServiceSpec spec = ServiceSpecTree.read(name, tree, KEYS, defaultCheckMillis);
             return new StoredService(spec, activeOn(tree), tree.has(WANTED) && bool(tree, WANTED),
