@@ -225,6 +225,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                             LOG.log(System.Logger.Level.WARNING, "service " + service + " was " + status.state()
                                     .displayName() + " on " + departed + ", which left the view: it may start"
                                     + " elsewhere after the fencing delay (" + settings.fencingDelayMillis() + " ms)");
+                            // Decide when the delay ends, not at the next placement tick (up to 200 ms later).
+                            timer.schedule(() -> actor.execute(this::reconcile), settings.fencingDelayMillis(),
+                                    TimeUnit.MILLISECONDS);
                         }
                     });
                 }
