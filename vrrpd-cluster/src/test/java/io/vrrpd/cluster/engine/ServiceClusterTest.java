@@ -159,6 +159,26 @@ class ServiceClusterTest {
         assertEquals(1, runner.maxConcurrent);
     }
 
+    /**
+     * A view change on the cut-off host that keeps a member it has not heard since the cut (JGroups removes lost
+     * members one at a time) must not renew its lease: with two leases of grace per view change the host kept its
+     * copy up to three leases after the cut, past the majority's start (failure timeout + suspicion check +
+     * fencing delay).
+     */
+    @Test
+    void aViewChangeAfterTheCutDoesNotRenewTheLease() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("b", "web")), "b learns it started on a");
+        final long cut = System.nanoTime();
+        network.silence("a", true);
+        Thread.sleep(LEASE_MS / 2);
+        network.partition(List.of(List.of("a", "b"), List.of("c"))); // a's new view keeps b, unheard since the cut
+        waitFor(() -> runner.running.get("web").isEmpty(), "a stopped its copy on its own");
+        final long took = (System.nanoTime() - cut) / 1_000_000;
+        assertTrue(took < LEASE_MS + 300, "stopped " + took + " ms after the cut, lease " + LEASE_MS + " ms");
+    }
+
     @Test
     void crashedHostsServiceStartsElsewhereOnlyAfterTheFencingDelay() throws Exception {
         startAll();
