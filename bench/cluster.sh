@@ -6,7 +6,9 @@
 # vrrpd in one service cluster ([cluster] members = the three, a shared key file, failure_timeout and
 # fencing_delay as given).
 # The service `web` has type exec, the address 192.0.2.50/24 on eth0 and the command
-# `python3 -m http.server 8080 --bind 192.0.2.50` (serving a page "served by HOST"), activated on all three.
+# `python3 -m http.server 8080 --bind 192.0.2.50` (serving a page "served by HOST"; with --server busybox
+# `busybox httpd -f -p 192.0.2.50:8080`, which listens within milliseconds instead of python's imports),
+# activated on all three.
 # Each run: the client gets 200 from the started host H; "host crash" = SIGKILL of H's vrrpd and H's bridge port
 # down at the same moment (its http.server, a child of the killed daemon, is cut off with the host). The client
 # polls `curl` (every 20 ms; 100 ms connect timeout) until a host other than H answers 200. The time from just
@@ -34,11 +36,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
     cat <<'EOF'
-Usage: bench/cluster.sh [--runs N] [--failure-timeout MS] [--fencing LIST] [--keep]
+Usage: bench/cluster.sh [--runs N] [--failure-timeout MS] [--fencing LIST] [--server python|busybox] [--keep]
   --runs N               runs per fencing delay (default 20)
   --failure-timeout MS   [cluster] failure_timeout (default 500, vrrpd's default)
   --fencing LIST         [cluster] fencing_delay values in ms (default 1000, vrrpd's default); vrrpd refuses one
                          shorter than 1.3 x failure_timeout (the quorum lease of a cut-off host must run out first)
+  --server NAME          the service's HTTP server: python (python3 -m http.server, default) or busybox
+                         (busybox httpd: starts in milliseconds, so the result is vrrpd's part alone)
   --keep                 keep the work directory (daemon logs, per-run times)
 EOF
 }
@@ -46,12 +50,14 @@ EOF
 RUNS=20
 FAILURE_TIMEOUT=500
 FENCING=1000
+SERVER=python
 KEEP=0
 while (($#)); do
     case $1 in
     -h | --help) usage; exit 0 ;;
     --runs) RUNS=$2; shift 2 ;;
     --failure-timeout) FAILURE_TIMEOUT=$2; shift 2 ;;
+    --server) SERVER=$2; shift 2 ;;
     --fencing) FENCING=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     *) echo "bench/cluster.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -65,7 +71,13 @@ for x in "${FENCING_LIST[@]}"; do
 done
 [[ $(id -u) -eq 0 ]] || { echo "bench/cluster.sh: needs root (network namespaces)" >&2; exit 1; }
 
+VIP=192.0.2.50
 install_packages iproute2 curl python3 perl
+case $SERVER in
+python) SERVE="exec python3 -m http.server 8080 --bind $VIP --directory" ;;
+busybox) install_packages busybox; SERVE="exec busybox httpd -f -p $VIP:8080 -h" ;;
+*) echo "bench/cluster.sh: --server: python or busybox, not $SERVER" >&2; exit 2 ;;
+esac
 find_jdk
 if [[ ! -f $VRRPD_HOME/vrrpd-daemon/target/vrrpd-daemon.jar ]] \
     || [[ -n $(find "$VRRPD_HOME" -path '*/src/main/*' -newer "$VRRPD_HOME/vrrpd-daemon/target/vrrpd-daemon.jar" -print -quit) ]]; then
@@ -75,7 +87,6 @@ fi
 PFX="vc$$-"
 LAN="${PFX}lan"
 CLIENT="${PFX}c"
-VIP=192.0.2.50
 HOSTS=(h1 h2 h3)
 declare -A IP=([h1]=192.0.2.1 [h2]=192.0.2.2 [h3]=192.0.2.3) DAEMON_PID=()
 WORK=$(mktemp -d /tmp/vrrp-cluster-bench.XXXXXX)
@@ -165,7 +176,8 @@ revive() {
 }
 
 RESULTS=()
-log "work directory $WORK; failure_timeout $FAILURE_TIMEOUT ms; $RUNS runs per fencing delay: ${FENCING_LIST[*]} ms;" \
+log "work directory $WORK; server $SERVER; failure_timeout $FAILURE_TIMEOUT ms; $RUNS runs per fencing delay:" \
+    "${FENCING_LIST[*]} ms;" \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for FENCE in "${FENCING_LIST[@]}"; do
     start_vrrpd h1 # first: it founds the cluster, the others join it (no merge of three singletons)
@@ -173,7 +185,7 @@ for FENCE in "${FENCING_LIST[@]}"; do
     start_vrrpd h3
     wait_for "a quorate view of three (fencing $FENCE ms)" 60 quorate3 h1
     adm h1 create-service -t exec -a "$VIP/24" -l eth0 -c 1000 \
-        -P "command=exec python3 -m http.server 8080 --bind $VIP --directory $WORK/www/\$VRRPD_NODE" web >/dev/null
+        -P "command=$SERVE $WORK/www/\$VRRPD_NODE" web >/dev/null
     adm h1 activate-service -n h1,h2,h3 web >/dev/null
     adm h1 start-service -n h1 web >/dev/null
     wait_for "h1 serving (fencing $FENCE ms)" 30 served_by h1
@@ -226,7 +238,8 @@ for FENCE in "${FENCING_LIST[@]}"; do
         "$view_med" "$decided_med" "$start_med" "$(tr '\n' ' ' <"$WORK/runs-$FENCE.txt")")")
 done
 echo
-echo "Crash of the started host (SIGKILL of its vrrpd + its link down) -> the client's first HTTP 200 from another host."
+echo "Crash of the started host (SIGKILL of its vrrpd + its link down) -> the client's first HTTP 200 from another host" \
+    "($SERVER's HTTP server)."
 echo "Steps (medians): crash -> the survivors' first view without it / crash -> the coordinator's start decision /"
 echo "decision -> served (address, gratuitous ARP, python3 listening, client poll)."
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)."
