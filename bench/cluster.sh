@@ -204,7 +204,7 @@ for FENCE in "${FENCING_LIST[@]}"; do
         echo "$total" >>"$WORK/runs-$FENCE.txt"
         # Steps from the survivors' logs: the first view without the holder, the coordinator's start decision
         # (after the fencing delay and once it has every member's table); the rest is the start itself (address,
-        # gratuitous ARP, python3 listening) and the client's poll.
+        # gratuitous ARP, the server listening) and the client's poll.
         left= decided=
         for h in "${HOSTS[@]}"; do
             [[ $h == "$holder" ]] && continue
@@ -241,7 +241,7 @@ echo
 echo "Crash of the started host (SIGKILL of its vrrpd + its link down) -> the client's first HTTP 200 from another host" \
     "($SERVER's HTTP server)."
 echo "Steps (medians): crash -> the survivors' first view without it / crash -> the coordinator's start decision /"
-echo "decision -> served (address, gratuitous ARP, python3 listening, client poll)."
+echo "decision -> served (address, gratuitous ARP, $SERVER listening, client poll)."
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)."
 echo "| failure_timeout | fencing_delay | runs | median | worst | steps (median): view / decision / decision -> served | every run (ms) |"
 echo "|---|---|---|---|---|---|---|"
