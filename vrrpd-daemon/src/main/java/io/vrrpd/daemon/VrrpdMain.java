@@ -5,7 +5,6 @@ import io.vrrpd.cluster.PrimitiveResult;
 import io.vrrpd.cluster.ServiceSpec;
 import io.vrrpd.cluster.StoredService;
 import io.vrrpd.cluster.engine.ServiceCluster;
-import io.vrrpd.cluster.membership.ClusterSettings;
 import io.vrrpd.cluster.membership.JGroupsMembership;
 import io.vrrpd.cluster.membership.Membership;
 import io.vrrpd.cluster.membership.SoloMembership;
@@ -249,10 +248,6 @@ public final class VrrpdMain implements Callable<Integer> {
         return 0;
     }
 
-    private static long leaseMillis(final ClusterSettings.Timing timing) {
-        return timing.failureTimeoutMillis() + timing.verifyTimeoutMillis();
-    }
-
     /** The service cluster: a cluster of one without [cluster] in vrrpd.toml, else the JGroups membership. */
     private ServiceCluster startServices(final LocalPrimitiveRunner primitives) throws IOException {
         final Membership membership = node.clusterOfOne() ? new SoloMembership(node.nodeName())
@@ -265,7 +260,7 @@ public final class VrrpdMain implements Callable<Integer> {
                 // The lease runs out when the others remove this host from their view (suspected after the failure
                 // timeout, removed after the suspicion check), a fencing delay before they start its services. Not
                 // sooner: a host that stalls shorter than that stays in the view, and must keep its services.
-                leaseMillis(node.cluster().settings(node.nodeName()).timing()));
+                node.cluster().settings(node.nodeName()).timing().leaseMillis());
         try {
             return ServiceCluster.start(settings, membership, primitives,
                     new TomlServiceStore(configDir, node.checkIntervalMillis()), new StartedServices(stateDir));

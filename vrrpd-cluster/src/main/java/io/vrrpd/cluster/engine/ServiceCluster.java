@@ -230,6 +230,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                             LOG.log(System.Logger.Level.WARNING, "service " + service + " was " + status.state()
                                     .displayName() + " on " + departed + ", which left the view: it may start"
                                     + " elsewhere after the fencing delay (" + settings.fencingDelayMillis() + " ms)");
+                            // Decide when the delay ends, not at the next placement tick (up to 200 ms later).
+                            timer.schedule(() -> actor.execute(this::reconcile), settings.fencingDelayMillis(),
+                                    TimeUnit.MILLISECONDS);
                         }
                     });
                 }
@@ -246,13 +249,13 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         tablesFrom.clear();
         syncDueNanos = now + SYNC_RETRY_NANOS;
-        // A new view starts every member's lease afresh, with two leases of grace: the membership just heard them,
-        // and a member may install the same view up to a second later (after a merge), broadcasting only to its old
-        // view meanwhile. The grace keeps the minority's stop ahead of the majority's start: the others need the
-        // failure timeout, the suspicion check and the fencing delay.
-        final long grace = 2 * settings.leaseMillis() * 1_000_000L;
+        // A member new to this view starts its lease now: the membership just heard it. A member that stays keeps
+        // when it was last heard: a view change does not mean it was heard (a cut-off host's own JGroups may drop
+        // one lost member before the other and install a view that keeps a member it has not heard since the cut),
+        // and a grace here would let the cut-off host keep its services past the fencing delay the majority waits
+        // (ClusterSettings.Timing.minFencingDelayMillis). Members install a view within milliseconds of each other.
         lastHeard.keySet().retainAll(newView.members());
-        newView.members().forEach(m -> lastHeard.put(m, now + grace));
+        newView.members().forEach(m -> lastHeard.putIfAbsent(m, now));
         evaluateLease(now);
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();

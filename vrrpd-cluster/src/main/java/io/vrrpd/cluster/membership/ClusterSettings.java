@@ -47,10 +47,12 @@ public record ClusterSettings(String clusterName, String nodeName, InetAddress b
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     /**
-     * Failure detection, join and merge timing. The defaults notice a crashed host in well under a second on a
-     * LAN: a killed process within about {@code verifyTimeoutMillis} (its sockets close at once), a silent host
-     * (power cut, cable pulled) within about {@code failureTimeoutMillis + heartbeatIntervalMillis +
-     * verifyTimeoutMillis}.
+     * Failure detection, join and merge timing. The defaults notice a crashed host in about a second on a
+     * LAN: a killed process within one to two {@code verifyTimeoutMillis} (its sockets close at once), a silent host
+     * (power cut, cable pulled) within {@code failureTimeoutMillis + heartbeatIntervalMillis +
+     * 2 × verifyTimeoutMillis} of its last message (FD_ALL3 suspects it one check after the timeout at the latest;
+     * VERIFY_SUSPECT2 checks its suspects every {@code verifyTimeoutMillis}, each at least that long after it was
+     * suspected, so one waits up to twice that).
      *
      * @param heartbeatIntervalMillis how often every member sends a heartbeat (FD_ALL3 interval)
      * @param failureTimeoutMillis    silence after which a member is suspected (FD_ALL3 timeout)
@@ -81,13 +83,44 @@ public record ClusterSettings(String clusterName, String nodeName, InetAddress b
          */
         public static Timing forFailureTimeout(final long failureTimeoutMillis) {
             range("failure_timeout", failureTimeoutMillis, MIN_FAILURE_TIMEOUT_MS, MAX_FAILURE_TIMEOUT_MS);
-            return new Timing(Math.max(10, failureTimeoutMillis / 5), failureTimeoutMillis,
+            // (heartbeats at most every 10 s: the longest allowed failure_timeout gave 12 s, out of range)
+            return new Timing(Math.min(10_000, Math.max(10, failureTimeoutMillis / 5)), failureTimeoutMillis,
                     Math.max(10, failureTimeoutMillis / 2), DEFAULTS.joinTimeoutMillis(), DEFAULTS.mergeIntervalMillis());
         }
 
         /** Worst case from a silent member to its removal from the view, before the new view is sent. */
         public long silentDetectionMillis() {
-            return failureTimeoutMillis + heartbeatIntervalMillis + verifyTimeoutMillis;
+            return failureTimeoutMillis + heartbeatIntervalMillis + 2 * verifyTimeoutMillis;
+        }
+
+        /**
+         * The quorum lease: a host that has heard from no majority of the members (itself included) for this long
+         * stops its services on its own. The failure timeout plus the suspicion check: no sooner than the others can
+         * remove a host that merely stalled (FD_ALL3 suspects it no sooner than the failure timeout after its last
+         * message, VERIFY_SUSPECT2 removes it no sooner than the suspicion check after that).
+         */
+        public long leaseMillis() {
+            return failureTimeoutMillis + verifyTimeoutMillis;
+        }
+
+        /** How often a host checks its quorum lease (and broadcasts that it is alive): a fifth of the lease. */
+        public long leaseCheckMillis() {
+            return Math.max(10, leaseMillis() / 5);
+        }
+
+        /**
+         * The shortest {@code [cluster] fencing_delay} with which a host cut off from the others has seen its
+         * quorum lease run out before they may start its services (DESIGN.md §4). Cut off at time 0, the host
+         * stops its services at the latest a lease and one lease check later ({@code leaseMillis() +
+         * leaseCheckMillis()}: it heard the others last just before 0). The others start them at the earliest the
+         * suspicion check plus the fencing delay after 0: FD_SOCK2 suspects a member at once when its connection
+         * closes (a reset), and VERIFY_SUSPECT2 removes it no sooner than the suspicion check after that. So the
+         * fencing delay must be at least the failure timeout plus one lease check; what it has beyond that is the
+         * time the cut-off host's stop primitives have to finish. (Without a reset the others need the failure
+         * timeout more: a margin, not relied upon.)
+         */
+        public long minFencingDelayMillis() {
+            return leaseMillis() + leaseCheckMillis() - verifyTimeoutMillis;
         }
 
         private static void range(final String what, final long value, final long min, final long max) {

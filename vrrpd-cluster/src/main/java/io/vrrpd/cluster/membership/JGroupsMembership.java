@@ -486,8 +486,14 @@ public final class JGroupsMembership implements Membership {
         merge.setMaxInterval(t.mergeIntervalMillis());
         merge.setCheckInterval(t.mergeIntervalMillis() * 2);
         final FD_SOCK2 fdSock = new FD_SOCK2();
+        // On the bind address, not JGroups' default (the wildcard): each member tells the member it pings where to
+        // answer by its server's address, and "0.0.0.0:7900" sent the answer back to the asking host itself. Every
+        // ping connect then failed after connect_timeout, in the thread that installs a view (bench/cluster.sh: each
+        // view change a second late on every host, the new coordinator's before it even sent the view).
+        fdSock.setBindAddress(settings.bind());
         fdSock.setOffset(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
         fdSock.setPortRange(0);
+        fdSock.setValue("connect_timeout", failureDetectionConnectTimeoutMillis(t));
         final FD_ALL3 fdAll = new FD_ALL3();
         fdAll.setInterval(t.heartbeatIntervalMillis());
         fdAll.setTimeout(t.failureTimeoutMillis());
@@ -523,6 +529,17 @@ public final class JGroupsMembership implements Membership {
      */
     static int connectTimeoutMillis(final ClusterSettings.Timing t) {
         return (int) Math.max(1, Math.min(t.heartbeatIntervalMillis(), t.failureTimeoutMillis() / 4));
+    }
+
+    /**
+     * FD_SOCK2's connect timeout (JGroups' default: 1000 ms). A view change waits for it: each member connects to the
+     * member after it in the new view (the one it watches) in the thread that installs the view, and the coordinator
+     * installs a view before it sends it. A live member on a LAN answers within milliseconds; a member that does not
+     * answer within the suspicion check's time is treated like one that does not answer the check (suspected, and
+     * removed only if it stays silent), so that is how long a view change may wait for it.
+     */
+    static int failureDetectionConnectTimeoutMillis(final ClusterSettings.Timing t) {
+        return (int) Math.max(1, t.verifyTimeoutMillis());
     }
 
     private static String rootMessage(final Throwable e) {

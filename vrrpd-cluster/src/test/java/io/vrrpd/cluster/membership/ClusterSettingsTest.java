@@ -34,7 +34,32 @@ class ClusterSettingsTest {
         assertEquals(2, s.quorumSize());
         assertEquals(Path.of("/etc/vrrpd/cluster.key"), s.keyFile());
         assertEquals(ClusterSettings.Timing.DEFAULTS, s.timing());
-        assertTrue(s.timing().silentDetectionMillis() < 1_000, "a silent host is noticed within a second");
+        assertEquals(1_100, s.timing().silentDetectionMillis(), "500 ms + one 100 ms heartbeat check + up to two"
+                + " 250 ms suspicion checks");
+    }
+
+    /**
+     * The quorum lease and the shortest safe fencing delay (DESIGN.md §4): a host cut off at 0 stops its services
+     * by lease + one lease check; the others may start them from the suspicion check + the fencing delay on.
+     */
+    @Test
+    void theFencingDelayMustOutlastTheLeaseOfACutOffHost() {
+        final ClusterSettings.Timing defaults = ClusterSettings.Timing.DEFAULTS;
+        assertEquals(750, defaults.leaseMillis());
+        assertEquals(150, defaults.leaseCheckMillis());
+        assertEquals(650, defaults.minFencingDelayMillis());
+        final ClusterSettings.Timing fast = ClusterSettings.Timing.forFailureTimeout(200);
+        assertEquals(new ClusterSettings.Timing(40, 200, 100, 500, 2_000), fast);
+        assertEquals(300, fast.leaseMillis());
+        assertEquals(60, fast.leaseCheckMillis());
+        assertEquals(260, fast.minFencingDelayMillis());
+        for (final long timeout : new long[] {200, 333, 500, 1_000, 7_777, 60_000}) {
+            final ClusterSettings.Timing t = ClusterSettings.Timing.forFailureTimeout(timeout);
+            final long stoppedBy = t.leaseMillis() + t.leaseCheckMillis();
+            final long earliestStart = t.verifyTimeoutMillis() + t.minFencingDelayMillis();
+            assertTrue(stoppedBy <= earliestStart, "failure_timeout " + timeout + ": lease out at " + stoppedBy
+                    + " ms, start possible at " + earliestStart + " ms");
+        }
     }
 
     @Test

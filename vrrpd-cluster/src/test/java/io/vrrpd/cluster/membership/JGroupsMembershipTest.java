@@ -173,6 +173,48 @@ class JGroupsMembershipTest {
         }
     }
 
+    /**
+     * Hosts use one port on different addresses, as in any real deployment. FD_SOCK2 used to listen on the wildcard
+     * address and so told the member it watches to answer at 0.0.0.0: the answer went back to the asking host, every
+     * ping connect failed after FD_SOCK2's connect timeout (1 s), and since that connect runs in the thread that
+     * installs a view, every view change reached the application a second late on every host (bench/cluster.sh).
+     * Each member's watch must be connected, and the survivors of a crashed coordinator must install their view
+     * within a connect timeout of each other.
+     */
+    @Test
+    void failureDetectionConnectsToEachNeighbourOnHostsSharingAPort() throws Exception {
+        final List<InetAddress> hosts = List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2"),
+                InetAddress.ofLiteral("127.0.0.3"));
+        final int port = freePortOn(hosts);
+        final List<InetSocketAddress> members = hosts.stream().map(h -> new InetSocketAddress(h, port)).toList();
+        final List<JGroupsMembership> nodes = new ArrayList<>();
+        final List<Recorder> recorders = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            final JGroupsMembership m = membership(new ClusterSettings("test", String.valueOf((char) ('a' + i)),
+                    hosts.get(i), port, members, key, fast()), UnaryOperator.identity());
+            final Recorder r = new Recorder();
+            m.start(r);
+            nodes.add(m);
+            recorders.add(r);
+            await(() -> !r.views.isEmpty());
+        }
+        await(() -> recorders.stream().allMatch(r -> r.last().members().size() == 3));
+        for (final JGroupsMembership m : nodes) {
+            final org.jgroups.protocols.FD_SOCK2 fd = m.channel().getProtocolStack()
+                    .findProtocol(org.jgroups.protocols.FD_SOCK2.class);
+            assertEquals(m.settings().bind(), fd.getBindAddress());
+            assertEquals(JGroupsMembership.failureDetectionConnectTimeoutMillis(fast()), fd.getValue("connect_timeout"));
+            await(() -> "CONNECTED".equals(fd.getClientState()));
+        }
+        Util.shutdown(nodes.getFirst().channel()); // the coordinator crashes: no LEAVE
+        final long b = await(() -> recorders.get(1).last().members().equals(List.of("b", "c")));
+        final long c = await(() -> recorders.get(2).last().members().equals(List.of("b", "c")));
+        final long apart = TimeUnit.NANOSECONDS.toMillis(Math.abs(b - c));
+        System.out.println("survivors installed the view " + apart + " ms apart");
+        assertTrue(apart < JGroupsMembership.failureDetectionConnectTimeoutMillis(fast()),
+                "the survivors installed the view " + apart + " ms apart");
+    }
+
     @Test
     void aPartitionLeavesOneQuorateSideAndHealsIntoOneView() throws Exception {
         final List<DISCARD> discards = new CopyOnWriteArrayList<>();
@@ -599,6 +641,25 @@ class JGroupsMembershipTest {
             throw new IOException("no free loopback ports");
         }
         return ports;
+    }
+
+    /** A port p with p and p + 100 (failure detection) free on every one of {@code hosts}. */
+    private static int freePortOn(final List<InetAddress> hosts) throws IOException {
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            final int p = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            if (hosts.stream().allMatch(h -> free(h, p) && free(h, p + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET))) {
+                return p;
+            }
+        }
+        throw new IOException("no port free on " + hosts);
+    }
+
+    private static boolean free(final InetAddress host, final int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, host)) {
+            return s.getLocalPort() == port;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean free(final int port) {

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param keyFile {@code key_file}: the shared secret that authenticates and encrypts cluster messages, or null
  * @param fencingDelayMillis {@code fencing_delay}: how long the majority waits, after a host holding a service
  *                left its view, before starting the service elsewhere — the time that host has to notice it lost
- *                quorum and stop the service on its own (default {@value #DEFAULT_FENCING_DELAY_MS})
+ *                quorum and stop the service on its own (default {@value #DEFAULT_FENCING_DELAY_MS}, at least
+ *                {@link #minFencingDelayMillis(long)} with two or more members)
  * @param failureTimeoutMillis {@code failure_timeout}: silence after which a member is suspected (default
  *                {@value #DEFAULT_FAILURE_TIMEOUT_MS}; heartbeats at a fifth of it)
  */
@@ -35,6 +36,15 @@ public record ClusterConfig(String name, IpAddress bind, int port, List<Endpoint
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bind, "bind");
         members = List.copyOf(members);
+    }
+
+    /**
+     * The shortest {@code fencing_delay} that is safe with {@code failure_timeout} (DESIGN.md §4: a host cut off
+     * from the majority stops its services before the majority starts them):
+     * {@link ClusterSettings.Timing#minFencingDelayMillis()}, 1.3 × the failure timeout.
+     */
+    public static long minFencingDelayMillis(final long failureTimeoutMillis) {
+        return ClusterSettings.Timing.forFailureTimeout(failureTimeoutMillis).minFencingDelayMillis();
     }
 
     /** This host's own cluster address. */

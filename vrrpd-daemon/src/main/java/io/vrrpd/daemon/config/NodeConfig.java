@@ -161,10 +161,13 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
                         + " not in the list (list every member, this one included: quorum is a majority of them)");
             }
             final Path keyFile = table.has("key_file") ? keyFile(table) : null;
-            final long fencingDelay = table.has("fencing_delay") ? fencingDelay(table)
-                    : ClusterConfig.DEFAULT_FENCING_DELAY_MS;
             final long failureTimeout = table.has("failure_timeout") ? failureTimeout(table)
                     : ClusterConfig.DEFAULT_FAILURE_TIMEOUT_MS;
+            // The fencing delay must outlast the quorum lease of a host cut off from the others (DESIGN.md §4); a
+            // cluster of one has no others, and no lease.
+            final long minFencingDelay = members.size() < 2 ? 0 : ClusterConfig.minFencingDelayMillis(failureTimeout);
+            final long fencingDelay = table.has("fencing_delay") ? fencingDelay(table, minFencingDelay, failureTimeout)
+                    : Math.max(ClusterConfig.DEFAULT_FENCING_DELAY_MS, minFencingDelay);
             final ClusterConfig config = new ClusterConfig(name, bind, port, members, keyFile, fencingDelay,
                     failureTimeout);
             // What the membership layer refuses (a key file of the wrong size, a port without room for failure
@@ -194,13 +197,20 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             return value.longValue();
         }
 
-        private long fencingDelay(final JsonNode table) throws InvalidFileException {
+        private long fencingDelay(final JsonNode table, final long min, final long failureTimeout)
+                throws InvalidFileException {
             final JsonNode value = table.get("fencing_delay");
             if (!value.isIntegralNumber() || value.longValue() < 0
                     || value.longValue() > ClusterConfig.MAX_FENCING_DELAY_MS) {
                 throw error("cluster", "fencing_delay", "[cluster] fencing_delay: " + value + " is not valid (allowed:"
-                        + " 0-" + ClusterConfig.MAX_FENCING_DELAY_MS + " ms, default "
-                        + ClusterConfig.DEFAULT_FENCING_DELAY_MS + ")");
+                        + " " + min + "-" + ClusterConfig.MAX_FENCING_DELAY_MS + " ms, default "
+                        + Math.max(ClusterConfig.DEFAULT_FENCING_DELAY_MS, min) + ")");
+            }
+            if (value.longValue() < min) {
+                throw error("cluster", "fencing_delay", "[cluster] fencing_delay: " + value + " is too short for"
+                        + " failure_timeout " + failureTimeout + " (allowed: " + min + "-"
+                        + ClusterConfig.MAX_FENCING_DELAY_MS + " ms: the others must not start the services of a host"
+                        + " cut off from them before its quorum lease has run out)");
             }
             return value.longValue();
         }

@@ -66,7 +66,7 @@ class NodeConfigTest {
                 port = 7900
                 members = ["192.0.2.1", "192.0.2.2:7901", "192.0.2.3:7800", "192.0.2.4"]
                 key_file = "cluster.key"
-                fencing_delay = 1500
+                fencing_delay = 3000
                 failure_timeout = 2000
 
                 [web]
@@ -80,7 +80,7 @@ class NodeConfigTest {
         assertEquals(new ClusterConfig("prod", IpAddress.parse("192.0.2.1"), 7900, List.of(
                 new Endpoint(IpAddress.parse("192.0.2.1"), 7900), new Endpoint(IpAddress.parse("192.0.2.2"), 7901),
                 new Endpoint(IpAddress.parse("192.0.2.3"), 7800), new Endpoint(IpAddress.parse("192.0.2.4"), 7900)),
-                key.toAbsolutePath(), 1500, 2000), config.cluster());
+                key.toAbsolutePath(), 3000, 2000), config.cluster());
         assertEquals(2000, config.cluster().settings("h1").timing().failureTimeoutMillis());
         assertEquals(400, config.cluster().settings("h1").timing().heartbeatIntervalMillis());
         assertEquals(3, config.cluster().quorumSize());
@@ -138,6 +138,31 @@ class NodeConfigTest {
     void shouldRefuseBadFiles(final String text, final int line, final String message) throws IOException {
         final ConfigError error = refused(text.replace("\\n", "\n"));
         assertEquals(new ConfigError(NodeConfig.fileIn(configDir), line, message), error);
+    }
+
+    @Test
+    @DisplayName("fencing_delay: at least 1.3 × failure_timeout with two or more members (the lease of a cut-off host"
+            + " runs out first); without it the default grows with failure_timeout")
+    void shouldRefuseAFencingDelayShorterThanTheLease() throws IOException, InvalidFileException {
+        final Path key = Files.writeString(configDir.resolve("k"), "0123456789abcdef");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        final String cluster = "[cluster]\nname = \"c\"\nbind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\", \"192.0.2.2\","
+                + " \"192.0.2.3\"]\nkey_file = \"k\"\n";
+        assertEquals(new ConfigError(NodeConfig.fileIn(configDir), 6, "[cluster] fencing_delay: 600 is too short for"
+                + " failure_timeout 500 (allowed: 650-600000 ms: the others must not start the services of a host cut"
+                + " off from them before its quorum lease has run out)"), refused(cluster + "fencing_delay = 600\n"));
+        assertEquals("[cluster] fencing_delay: 0 is too short for failure_timeout 200 (allowed: 260-600000 ms: the"
+                + " others must not start the services of a host cut off from them before its quorum lease has run"
+                + " out)", refused(cluster + "failure_timeout = 200\nfencing_delay = 0\n").message());
+        assertEquals("[cluster] fencing_delay: -1 is not valid (allowed: 650-600000 ms, default 1000)",
+                refused(cluster + "fencing_delay = -1\n").message());
+
+        write(cluster + "failure_timeout = 200\nfencing_delay = 260\n");
+        assertEquals(260, load().cluster().fencingDelayMillis(), "the shortest safe delay is accepted");
+        write(cluster + "failure_timeout = 2000\n");
+        assertEquals(2600, load().cluster().fencingDelayMillis(), "the default, raised with failure_timeout");
+        write("[cluster]\nname = \"c\"\nbind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\"]\nfencing_delay = 0\n");
+        assertEquals(0, load().cluster().fencingDelayMillis(), "a cluster of one: nobody else starts its services");
     }
 
     @Test
