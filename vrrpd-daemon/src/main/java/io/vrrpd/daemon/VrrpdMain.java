@@ -28,6 +28,7 @@ import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
 import io.vrrpd.daemon.runtime.Log;
 import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.NamespaceLock;
+import io.vrrpd.linux.Signals;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 import picocli.CommandLine;
@@ -129,6 +130,7 @@ public final class VrrpdMain implements Callable<Integer> {
             return 1;
         }
         DaemonLogging.install();
+        restoreIgnoredSignals();
         // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
         // take down the first one's VNICs (and its removeLeftovers would delete the others).
         final NamespaceLock lock;
@@ -246,6 +248,24 @@ public final class VrrpdMain implements Callable<Integer> {
         systemd.close();
         Log.info("vrrpd stopped");
         return 0;
+    }
+
+    /**
+     * SIGHUP (reload), SIGTERM and SIGINT (stop) back to their defaults if whoever started vrrpd ignored them
+     * ({@code nohup}, a script's {@code &}): the JVM does not handle an ignored signal, and a SIGHUP would then
+     * reload nothing, silently (ReloadIT failed so under {@code nohup .ci/run}).
+     */
+    private static void restoreIgnoredSignals() {
+        for (final Map.Entry<String, Integer> signal : Map.of("SIGHUP", Signals.SIGHUP, "SIGINT", Signals.SIGINT,
+                "SIGTERM", Signals.SIGTERM).entrySet()) {
+            try {
+                if (Signals.unignore(signal.getValue())) {
+                    Log.info(signal.getKey() + " was ignored by the process that started vrrpd (nohup?): handled again");
+                }
+            } catch (ErrnoException e) {
+                Log.warn("cannot restore " + signal.getKey() + ": " + e.getMessage());
+            }
+        }
     }
 
     /** The service cluster: a cluster of one without [cluster] in vrrpd.toml, else the JGroups membership. */

@@ -45,6 +45,7 @@ final class Daemon {
     private Thread reader;
     private int starts;
     private boolean noGuard;
+    private boolean nohup;
 
     Daemon(final Lab lab, final String host, final Path dir) {
         this.lab = lab;
@@ -92,15 +93,25 @@ final class Daemon {
         return this;
     }
 
+    /** Starts this host's daemons under {@code nohup}: SIGHUP ignored when vrrpd starts, as a user's shell may do. */
+    Daemon underNohup() {
+        nohup = true;
+        return this;
+    }
+
     /** Starts the daemon and waits until it answers on its socket. */
     Daemon start() {
         if (running()) {
             throw new AssertionError("vrrpd on " + host + " is already running (pid " + process.pid() + ")");
         }
         starts++;
-        final List<String> argv = List.of("ip", "netns", "exec", lab.ns(host), Lab.home().resolve("bin/vrrpd").toString(),
+        final List<String> argv = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.ns(host)));
+        if (nohup) {
+            argv.add("nohup"); // execs the daemon with SIGHUP ignored (its output is not a terminal: nothing else)
+        }
+        argv.addAll(List.of(Lab.home().resolve("bin/vrrpd").toString(),
                 "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
-                "--socket", socket().toString());
+                "--socket", socket().toString()));
         try {
             final Writer log = Files.newBufferedWriter(logFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);

@@ -29,6 +29,8 @@ class ReloadIT extends LabScenario {
 
     @Test
     void sighup_appliesEditedFiles_leavesUnchangedRoutersAlone_keepsRoutersWhoseFileBroke() throws IOException {
+        // h1 under nohup: SIGHUP ignored when it starts (the JVM would then never handle it; vrrpd restores it).
+        d("h1").underNohup();
         lab.startDaemons("h1", "h2");
         for (final String host : HOSTS) {
             final String prio = host.equals("h1") ? "200" : "100";
@@ -45,6 +47,8 @@ class ReloadIT extends LabScenario {
         final long sentBefore = d("h1").router("b").counter("adv_sent");
         edit(routers.resolve("a.toml"), "priority = 200", "priority = 50");
         final long hup1 = System.nanoTime();
+        assertTrue(d("h1").log().contains("SIGHUP was ignored by the process that started vrrpd (nohup?): handled"
+                + " again"), d("h1").log());
         hangUp();
         // 15 s: a wait, not a bound (in one CI run under a load average of 10, 5 s passed without the line).
         d("h1").awaitLog(Pattern.compile("reload: 0 added, 1 changed, 0 removed, 1 unchanged"), hup1,
