@@ -224,7 +224,9 @@ class ServiceClusterTest {
             Thread.sleep(1);
         }
         final long took = (System.nanoTime() - crashed) / 1_000_000;
-        assertTrue(took >= FENCING_MS && took < FENCING_MS + 60, "started " + took + " ms after the crash, fencing"
+        // + 150 ms: room for a loaded 2-core CI machine, still short of the tick's worst case (+ 200 ms), so the tick
+        // alone fails this most of the time; bench/cluster.sh measures the step (view -> decision = F + 0-130 ms).
+        assertTrue(took >= FENCING_MS && took < FENCING_MS + 150, "started " + took + " ms after the crash, fencing"
                 + " delay " + FENCING_MS + " ms");
     }
 
