@@ -73,14 +73,19 @@ final class InMemoryNetwork {
     }
 
     private synchronized long delay(final String from, final String to, final byte[] payload) {
+        return takes(delays, from, to, payload) ? delayMillis : 0;
+    }
+
+    /** Whether one of {@code rules} with uses left matches this message; that use is taken. */
+    private static boolean takes(final List<Drop> rules, final String from, final String to, final byte[] payload) {
         final String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
-        for (final Drop d : delays) {
+        for (final Drop d : rules) {
             if (d.count > 0 && d.from.equals(from) && d.to.equals(to) && text.contains(d.marker)) {
                 d.count--;
-                return delayMillis;
+                return true;
             }
         }
-        return 0;
+        return false;
     }
 
     private void deliverFrom(final String from, final Node target, final byte[] payload) {
@@ -101,14 +106,7 @@ final class InMemoryNetwork {
     }
 
     private synchronized boolean dropped(final String from, final String to, final byte[] payload) {
-        final String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
-        for (final Drop d : drops) {
-            if (d.count > 0 && d.from.equals(from) && d.to.equals(to) && text.contains(d.marker)) {
-                d.count--;
-                return true;
-            }
-        }
-        return false;
+        return takes(drops, from, to, payload);
     }
 
     /** Splits the network: each argument is one side, in view order. */
