@@ -10,13 +10,13 @@ import java.util.List;
 enum ServiceField implements Column {
     NAME, TYPE, STATE, STARTED_ON, ACTIVE_ON, ADDRESSES,
     NODE(true), ACTIVE(true), LAST_CHECK(true), LAST_ACTION(true), RESULT(true), STATUS(true),
-    LINK, CHECK_INTV, WANTED, PROPERTIES;
+    LINK, CHECK_INTV, WANTED, PROPERTIES, BLOCKED(true), FAILURES(true);
 
     /** {@code show-service}. */
     static final List<ServiceField> PLAIN = List.of(NAME, TYPE, STATE, STARTED_ON, ACTIVE_ON, ADDRESSES);
     /** {@code show-service -x}: one row per node; STATE is the service's state on that node. */
     static final List<ServiceField> EXTENDED = List.of(NAME, NODE, ACTIVE, STATE, LAST_CHECK, LAST_ACTION, RESULT,
-            STATUS);
+            STATUS, BLOCKED);
 
     private final boolean perNode;
 

@@ -33,9 +33,19 @@ public record ServiceStatus(ServiceSpec spec, ServiceState state, String started
      * @param lastActionMillis when it finished (epoch ms), 0 if none
      * @param result           its result, one line
      * @param statusText       the last status text (status primitive's stdout), "" if none
+     * @param blocked          a stop failed or timed out there: its copy may still run (nothing starts elsewhere)
+     * @param failures         failures there since the last clear-service
      */
     public record NodeRow(String node, boolean active, ServiceState state, long lastCheckMillis,
                           String lastCheckResult, String lastAction, long lastActionMillis, String result,
-                          String statusText) {
+                          String statusText, boolean blocked, int failures) {
+
+        /** A row of a host that is not blocked and has not failed. */
+        public NodeRow(final String node, final boolean active, final ServiceState state, final long lastCheckMillis,
+                       final String lastCheckResult, final String lastAction, final long lastActionMillis,
+                       final String result, final String statusText) {
+            this(node, active, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis, result,
+                    statusText, false, 0);
+        }
     }
 }

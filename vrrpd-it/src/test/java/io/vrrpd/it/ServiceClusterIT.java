@@ -119,6 +119,7 @@ class ServiceClusterIT extends LabScenario {
         startCluster();
         checks();
         failedPrimitive();
+        failedStop();
     }
 
     /**
@@ -343,6 +344,77 @@ class ServiceClusterIT extends LabScenario {
         delete("check-" + b);
         lab.vrrpadmOk("h1", "clear-service", "-n", b, "rep");
         awaitNodeState("rep", b, "stopped");
+    }
+
+    /**
+     * A stop that fails (issue 10): the type's stop exits 1 while the process its start left keeps running. The move
+     * asked for is refused at once with the cause, the service stays blocked where it ran (failed, BLOCKED yes in
+     * show-service -x), nothing starts anywhere else even well past the fencing delay, and after the operator killed
+     * the process and ran clear-service it starts again: never two processes.
+     */
+    private void failedStop() throws IOException {
+        scenarioDir("blk");
+        final Path program = dir.resolve("type");
+        Files.writeString(program, """
+                #!/bin/sh
+                W=%s
+                n=$VRRPD_NODE
+                cd "$W"
+                case "$1" in
+                start) setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $! > "$W/pid-$n" ;;
+                stop)
+                  if [ -f "$W/stop-fail-$n" ]; then echo "stop refused on $n"; exit 1; fi
+                  [ -f "$W/pid-$n" ] && kill "$(cat "$W/pid-$n")" 2>/dev/null; rm -f "$W/pid-$n" ;;
+                check|status) ;;
+                *) exit 4 ;;
+                esac
+                exit 0
+                """.formatted(dir));
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        lab.vrrpadmOk("h1", "create-service", "-t", program.toString(), "-c", "0", "blk");
+        lab.vrrpadmOk("h1", "activate-service", "-n", "h1,h2,h3", "blk");
+        lab.vrrpadmOk("h1", "start-service", "blk");
+        final String a = startedOn("blk");
+        final String b = HOSTS.stream().filter(h -> !h.equals(a)).findFirst().orElseThrow();
+        final long pid = Long.parseLong(Files.readString(dir.resolve("pid-" + a)).strip());
+
+        write("stop-fail-" + a, "1");
+        final long t0 = System.nanoTime();
+        final Cmd.Result move = lab.vrrpadm("h3", "start-service", "-n", b, "blk");
+        final long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("[measure] start-service -n over a failed stop answered in " + millis + " ms");
+        assertEquals(1, move.exit(), move.toString());
+        assertEquals(1, move.errLines().size(), move.toString());
+        assertTrue(move.err().contains("cannot start on " + b) && move.err().contains("stop refused on " + a)
+                && move.err().contains("clear-service -n " + a + " blk"), move.err());
+        assertTrue(millis < 30_000, "answered in " + millis + " ms, not after the 120 s operation timeout");
+
+        Wait.sleep(Duration.ofMillis(FENCING_MS + 1_500)); // past any fencing delay: still one copy, blocked on a
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the copy on " + a + " runs on");
+        for (final String other : HOSTS) {
+            if (!other.equals(a)) {
+                assertFalse(Files.exists(dir.resolve("pid-" + other)), "nothing started on " + other);
+            }
+        }
+        final String shown = lab.vrrpadmOk("h2", "show-service", "-x", "-p", "-o", "node,state,blocked,failures", "blk");
+        assertTrue(shown.lines().anyMatch(l -> l.equals(a + ":failed:yes:1")), shown);
+        assertTrue(lab.vrrpadmOk("h1", "show-service", "-x", "blk").lines().findFirst().orElseThrow()
+                .endsWith("BLOCKED"), "BLOCKED is the last column of -x");
+        final Cmd.Result del = lab.vrrpadm("h1", "delete-service", "blk");
+        assertEquals(1, del.exit(), del.toString());
+        assertTrue(del.err().contains("blocked on " + a), del.err());
+
+        // The operator ends the copy by hand, checks, and clears the block: it starts again, once.
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Wait.until(Duration.ofSeconds(5), "the copy ended", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        delete("stop-fail-" + a);
+        delete("pid-" + a);
+        lab.vrrpadmOk("h1", "clear-service", "-n", a, "blk");
+        Wait.until(MOVE, "blk started again after clear-service", () -> service("h1", "blk").path("state").asText(),
+                "started"::equals);
+        final long copies = HOSTS.stream().filter(h -> Files.exists(dir.resolve("pid-" + h))).count();
+        assertEquals(1, copies, "one copy");
+        lab.vrrpadmOk("h1", "deactivate-service", "-n", "h1,h2,h3", "blk");
     }
 
     /**

@@ -55,6 +55,8 @@ final class LocalAgent implements AutoCloseable {
     /** False while the quorum lease is lost: this host behaves as without quorum. */
     private volatile boolean leaseHeld = true;
     private volatile boolean closed;
+    /** Set once the daemon began to shut down: no start runs here any more. */
+    private volatile boolean shuttingDown;
 
     LocalAgent(final String node, final PrimitiveRunner runner, final Runnable changed,
                final ScheduledExecutorService timer, final LongSupplier wallMillis, final StartedLedger ledger) {
@@ -123,8 +125,19 @@ final class LocalAgent implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": " + why + ": stopping it here"
                         + " (self-fencing)");
                 stop(e.getKey(), "lost quorum");
+            } else if (e.getValue().blocked()) {
+                // Its earlier stop failed: the majority will start it elsewhere after the fencing delay, so try once
+                // more now (a stop that works ends the block here too).
+                LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": " + why + ": blocked here after a"
+                        + " failed stop: stopping it again (self-fencing)");
+                submit(e.getKey(), () -> stopNow(e.getKey(), "lost quorum, blocked"));
             }
         }
+    }
+
+    /** This host is shutting down: it starts nothing any more (a start queued by a coordinator is refused). */
+    void shuttingDown() {
+        shuttingDown = true;
     }
 
     /** The coordinator's command; {@code done} gets the result of commands that carry a request id. */
@@ -139,11 +152,19 @@ final class LocalAgent implements AutoCloseable {
             case "stop" -> stop(name, "asked by the coordinator");
             case "clear" -> {
                 submit(name, () -> {
-                    if (status(name).state() == ServiceState.FAILED) {
-                        update(name, s -> s.withState(ServiceState.STOPPED).withAction("clear", wallMillis.getAsLong(),
-                                "failed mark cleared by the operator").withFailures(0));
+                    final LocalStatus before = status(name);
+                    if (before.blocked()) {
+                        LOG.log(System.Logger.Level.WARNING, "service " + name + ": block after a failed stop cleared"
+                                + " by the operator on " + node + " (they checked that its copy is gone): it may start"
+                                + " again, here or elsewhere");
                     }
-                    done.accept(new Message.Done(command.requestId(), true, "cleared"));
+                    if (before.state() == ServiceState.FAILED) {
+                        update(name, s -> s.withState(ServiceState.STOPPED).withBlocked(false).withAction("clear",
+                                wallMillis.getAsLong(), before.blocked() ? "block cleared by the operator"
+                                        : "failed mark cleared by the operator").withFailures(0));
+                    }
+                    done.accept(new Message.Done(command.requestId(), true, before.blocked() ? "block cleared"
+                            : "cleared"));
                 });
                 return;
             }
@@ -177,6 +198,11 @@ final class LocalAgent implements AutoCloseable {
         if (current.holds() || current.state() == ServiceState.FAILED || !current.activated()) {
             return; // already there, or not allowed here: the next report tells the coordinator
         }
+        if (shuttingDown || closed) {
+            // A coordinator that did not hear this host's "leaving" report yet: starting now would only stop again.
+            LOG.log(System.Logger.Level.INFO, "service " + name + ": not started: this host is shutting down");
+            return;
+        }
         if (!quorate()) {
             // A command from a coordinator whose view this host has already left: never start without quorum.
             LOG.log(System.Logger.Level.WARNING, "service " + name + ": not started: this host has no quorum");
@@ -200,16 +226,26 @@ final class LocalAgent implements AutoCloseable {
                 update(name, s -> s.state() == ServiceState.STARTING ? s.withState(ServiceState.STARTED) : s);
                 status(name, Primitive.STATUS);
             } else {
-                // A failed start may have left part of it running: stop it before anything starts elsewhere.
+                // A failed start may have left part of it running: stop it before anything starts elsewhere; if that
+                // stop fails too, the service is blocked here.
+                final String why = "start failed: " + (result == null ? "not run" : describe(result));
                 update(name, s -> s.withState(ServiceState.STOPPING));
-                run(name, Primitive.STOP, null);
-                markFailed(name, "start failed: " + (result == null ? "not run" : describe(result)));
+                final PrimitiveResult stopped = run(name, Primitive.STOP, null);
+                if (stopped != null && !stopped.succeeded()) {
+                    block(name, why + "; then " + describe(stopped));
+                } else {
+                    markFailed(name, why);
+                }
             }
         });
     }
 
     private void stop(final String name, final String why) {
         final LocalStatus current = status(name);
+        if (current.blocked()) {
+            submit(name, () -> stopNow(name, why)); // one more try (stop-service after the type was repaired)
+            return;
+        }
         if (current.state() != ServiceState.STARTED && current.state() != ServiceState.STARTING) {
             return;
         }
@@ -217,22 +253,46 @@ final class LocalAgent implements AutoCloseable {
         submit(name, () -> stopNow(name, why));
     }
 
-    /** On the service's worker: stop, whatever the state said when it was queued. */
-    private void stopNow(final String name, final String why) {
+    /**
+     * On the service's worker: stop, whatever the state said when it was queued.
+     *
+     * @return false when the stop failed or timed out: the service is then blocked here
+     */
+    private boolean stopNow(final String name, final String why) {
         if (!status(name).holds()) {
-            return;
+            return true;
         }
-        update(name, s -> s.withState(ServiceState.STOPPING));
+        final boolean wasBlocked = status(name).blocked();
+        update(name, s -> s.blocked() ? s : s.withState(ServiceState.STOPPING));
         LOG.log(System.Logger.Level.INFO, "service " + name + ": stopping (" + why + ")");
         final PrimitiveResult result = run(name, Primitive.STOP, null);
         peers.remove(name);
         if (result == null || result.succeeded()) {
-            update(name, s -> s.withState(ServiceState.STOPPED));
-        } else {
-            // Its process group was killed at the timeout or the program failed: nothing of it runs any more that
-            // we know of, but an operator must look before it runs here again.
-            markFailed(name, "stop failed: " + describe(result));
+            if (wasBlocked) {
+                LOG.log(System.Logger.Level.INFO, "service " + name + ": stopped on " + node + " after all: no longer"
+                        + " blocked (still failed here until clear-service)");
+                update(name, s -> s.withBlocked(false));
+            } else {
+                update(name, s -> s.withState(ServiceState.STOPPED));
+            }
+            return true;
         }
+        block(name, "stop failed: " + describe(result));
+        return false;
+    }
+
+    /**
+     * A stop failed or timed out (DESIGN.md §4): the copy may still run, so this host keeps holding the service —
+     * failed and blocked — and nothing starts it elsewhere until this host is fenced or an operator clears it after
+     * checking. The {@code failed} primitive is not asked: only a stop that works, a fence or the operator ends it.
+     */
+    private void block(final String name, final String why) {
+        final String detail = why + "; blocked: its copy may still run on " + node + ", so it starts nowhere else until "
+                + node + " is fenced or an operator runs 'vrrpadm clear-service -n " + node + " " + name
+                + "' after checking that it is gone";
+        LOG.log(System.Logger.Level.ERROR, "service " + name + " failed on " + node + ": " + detail);
+        update(name, s -> s.withState(ServiceState.FAILED).withBlocked(true)
+                .withAction(s.lastAction(), wallMillis.getAsLong(), detail).withFailures(s.failures() + 1));
     }
 
     private void activate(final String name) {
@@ -251,7 +311,9 @@ final class LocalAgent implements AutoCloseable {
         if (!status(name).activated() || isActiveHere(name)) {
             return;
         }
-        stopNow(name, "deactivated on " + node);
+        if (!stopNow(name, "deactivated on " + node)) {
+            return; // blocked: deactivating under a copy that may run would only hide it
+        }
         run(name, Primitive.DEACTIVATE, null);
         update(name, s -> s.withActivated(false));
     }
@@ -283,8 +345,9 @@ final class LocalAgent implements AutoCloseable {
             case CHECK_FAILED -> markFailed(name, "check: already failed (" + describe(result) + ")");
             // A check that fails to run or hangs is a failing service: a hung check must not hide a dead one.
             case CHECK_FAILING, TIMEOUT, ERROR, NOT_STARTED -> {
-                if (status(name).state() == ServiceState.STARTED) {
-                    stopNow(name, "check " + verdict + ": " + describe(result));
+                if (status(name).state() == ServiceState.STARTED
+                        && !stopNow(name, "check " + verdict + ": " + describe(result))) {
+                    return result; // blocked (stopNow said why): no repair over a copy that may still run
                 }
                 markFailed(name, "check " + verdict + ": " + describe(result));
             }
@@ -301,6 +364,10 @@ final class LocalAgent implements AutoCloseable {
         if (repair != null && repair.outcome() == PrimitiveResult.Outcome.SUCCESS) {
             LOG.log(System.Logger.Level.INFO, "service " + name + " repaired on " + node + " (failed exited 0)");
             update(name, s -> s.withState(ServiceState.STOPPED));
+        } else if (repair != null) {
+            // The cause first: "not repaired" alone would hide why it failed.
+            update(name, s -> s.withAction(Primitive.FAILED.actionName(), wallMillis.getAsLong(),
+                    why + "; not repaired (" + describe(repair) + ")"));
         }
     }
 

@@ -15,48 +15,62 @@ import io.vrrpd.cluster.ServiceState;
  * @param statusText       the last status text, "" if none
  * @param failures         how often it failed here since the operator last cleared it (Pacemaker's fail-count:
  *                         placement prefers hosts with fewer)
+ * @param blocked          a stop failed or timed out here (state {@code failed}): the copy may still run, so this
+ *                         node holds the service until it is fenced or an operator clears it (Pacemaker's
+ *                         {@code on-fail=block}); nothing starts elsewhere meanwhile
  */
 public record LocalStatus(boolean activated, ServiceState state, long lastCheckMillis, String lastCheckResult, String lastAction,
                           long lastActionMillis, String result, String statusText,
-                          int failures) {
+                          int failures, boolean blocked) {
 
     /** A service this node has not touched yet. */
-    public static final LocalStatus STOPPED = new LocalStatus(false, ServiceState.STOPPED, 0, "", "", 0, "", "", 0);
+    public static final LocalStatus STOPPED = new LocalStatus(false, ServiceState.STOPPED, 0, "", "", 0, "", "", 0,
+            false);
 
-    /** Whether a copy may be running here (started, or on its way in or out). */
+    /**
+     * Whether a copy may be running here: started, on its way in or out, or blocked after a stop that failed (a
+     * stop that failed is never taken for a stop that worked).
+     */
     public boolean holds() {
-        return state == ServiceState.STARTED || state == ServiceState.STARTING || state == ServiceState.STOPPING;
+        return blocked || state == ServiceState.STARTED || state == ServiceState.STARTING
+                || state == ServiceState.STOPPING;
     }
 
     public LocalStatus withState(final ServiceState newState) {
         return new LocalStatus(activated, newState, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis, result,
-                statusText, failures);
+                statusText, failures, blocked);
     }
 
     public LocalStatus withActivated(final boolean isActivated) {
         return new LocalStatus(isActivated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
-                result, statusText, failures);
+                result, statusText, failures, blocked);
     }
 
     /** After a primitive finished at {@code millis} with {@code detail}. */
     public LocalStatus withAction(final String action, final long millis, final String detail) {
-        return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, action, millis, detail, statusText, failures);
+        return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, action, millis, detail, statusText, failures, blocked);
     }
 
     /** After a check finished at {@code millis}. */
     public LocalStatus withCheck(final long millis, final String checkResult) {
         return new LocalStatus(activated, state, millis, checkResult, lastAction, lastActionMillis, result,
-                statusText, failures);
+                statusText, failures, blocked);
     }
 
     /** One more failure (marked failed), or none after the operator cleared them. */
     public LocalStatus withFailures(final int count) {
         return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
-                result, statusText, count);
+                result, statusText, count, blocked);
     }
 
     public LocalStatus withStatusText(final String text) {
         return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
-                result, text, failures);
+                result, text, failures, blocked);
+    }
+
+    /** Blocked after a failed stop, or no longer (a stop that worked, the operator's clear, a fence). */
+    public LocalStatus withBlocked(final boolean isBlocked) {
+        return new LocalStatus(activated, state, lastCheckMillis, lastCheckResult, lastAction, lastActionMillis,
+                result, statusText, failures, isBlocked);
     }
 }

@@ -20,7 +20,8 @@ import java.util.Set;
  *       starting or stopping), no start is in flight, and every node that left the view holding it left more
  *       than the fencing delay ago (it stopped its copy itself when it lost quorum).</li>
  *   <li>A move (start-service -n, stop-service) stops the old copy first; the new one starts only once the old
- *       node has reported it stopped.</li>
+ *       node has reported it stopped. A stop that failed or timed out blocks the service on that node: it starts
+ *       nowhere until that node is fenced (left the view, plus the fencing delay) or an operator clears it.</li>
  *   <li>Nothing is decided until every member of the view has reported: a node not heard from may hold a copy.</li>
  * </ul>
  * Two copies can only meet after a partition heals with a copy on each side (possible only if a minority failed
@@ -75,13 +76,16 @@ public final class Placement {
                 holders.add(node);
             }
         }
-        // Copies that must not run: not wanted, not active there, or more than one (a healed partition).
+        // Copies that must not run: not wanted, not active there, or more than one (a healed partition). A node
+        // blocked after a failed stop is never kept and never told to stop again (its stop already failed: only a
+        // fence or the operator ends the block), but it holds the service: nothing starts while it is blocked.
         final String keep = holders.isEmpty() ? null : holders.stream()
                 .filter(n -> service.wanted() && service.activeOn().contains(n))
+                .filter(n -> !s.reports().get(n).get(name).blocked())
                 .min(preference(service, s)).orElse(null);
         for (final String node : holders) {
             final LocalStatus status = s.reports().get(node).get(name);
-            if (!node.equals(keep) && status.state() != ServiceState.STOPPING) {
+            if (!node.equals(keep) && status.state() != ServiceState.STOPPING && !status.blocked()) {
                 out.add(new Decision.Stop(name, node, !service.wanted() ? "not wanted"
                         : !service.activeOn().contains(node) ? "not active on " + node : "another copy runs on " + keep));
             }
@@ -94,7 +98,7 @@ public final class Placement {
             }
         }
         if (!holders.isEmpty() || !service.wanted()) {
-            return; // a copy may still run (also one just told to stop): a new one waits for its stop
+            return; // a copy may still run (also one just told to stop, or blocked): a new one waits for its stop
         }
         final Long fencedUntil = s.fenced().get(name);
         if (fencedUntil != null && now - fencedUntil < 0) {

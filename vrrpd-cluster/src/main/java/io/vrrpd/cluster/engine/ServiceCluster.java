@@ -116,8 +116,16 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     /** When each member was last heard from (any message), for the quorum lease. */
     private final Map<String, Long> lastHeard = new HashMap<>();
     private boolean leaseHeld = true;
+    /** Placement commands refused because they did not come from the coordinator of a quorate view. */
+    private long refusedCommands;
+    private final RateLimitedLog refusedCommandLog = new RateLimitedLog(1_000_000_000L);
     private volatile boolean closing;
     private final Set<String> tablesFrom = new HashSet<>();
+    /** Services whose record in {@link #table} is not on disk (a save failed): not acknowledged until one works. */
+    private final Set<String> unsaved = new HashSet<>();
+    /** Whether {@link #tombstones} are on disk as they are in memory. */
+    private boolean tombstonesDurable = true;
+    private final RateLimitedLog tieLog = new RateLimitedLog(10_000_000_000L);
     private final Map<String, Long> fenced = new HashMap<>();
     private final Map<String, Inflight> inflight = new HashMap<>();
     private final Map<String, String> moveTo = new HashMap<>();
@@ -165,7 +173,16 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                                        final StartedLedger ledger) throws IOException {
         final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, ledger,
                 System::nanoTime);
+        cluster.tombstones.putAll(store.loadTombstones());
         for (final StoredService service : store.loadAll()) {
+            final Long deleted = cluster.tombstones.get(service.name());
+            if (deleted != null && deleted >= service.revision()) {
+                // A stale copy of a deleted service (this host missed the deletion, or restored an old file).
+                LOG.log(System.Logger.Level.WARNING, "service " + service.name() + ": its file holds revision "
+                        + service.revision() + ", but it was deleted at revision " + deleted + ": removing the file");
+                store.delete(service.name());
+                continue;
+            }
             cluster.table.put(service.name(), service);
         }
         cluster.onActorQuietly(() -> {
@@ -340,13 +357,12 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 reconcile();
             }
             case Message.Commit c -> {
-                if (c.deleted() != null) {
-                    mergeTombstone(c.deleted(), c.deletedRevision());
-                } else {
-                    merge(c.service().stored());
-                }
+                final boolean durable = c.deleted() != null ? mergeTombstone(c.deleted(), c.deletedRevision())
+                        : merge(c.service().stored());
                 agent.tableChanged(table);
-                send(from, new Message.Ack(c.id()));
+                if (durable) {
+                    send(from, new Message.Ack(c.id()));
+                } // else logged: the coordinator counts one host fewer, and the operator hears if that leaves no majority
                 reconcile();
             }
             case Message.Ack a -> {
@@ -362,6 +378,21 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 }
             }
             case Message.Command c -> {
+                if (view == null || !view.quorate() || !view.coordinator().equals(from)) {
+                    // Only the coordinator of a quorate view places services: a command from anyone else (a member
+                    // that still thinks it coordinates, or a forged one from a member) is refused. A genuine one
+                    // that raced ahead of this host's view change is sent again by its coordinator within a second.
+                    refusedCommands++;
+                    refusedCommandLog.log(LOG, System.Logger.Level.WARNING, "cluster: refused command " + c.op() + " "
+                            + c.service() + " from " + from + ": "
+                            + (view == null ? "no view yet" : !view.quorate() ? "this host's view is not quorate"
+                            : "the coordinator of view " + view.viewId() + " is " + view.coordinator()));
+                    if (!c.requestId().isEmpty()) {
+                        send(from, new Message.Done(c.requestId(), false, local + " refused it: " + from
+                                + " is not the coordinator of a quorate view here"));
+                    }
+                    return;
+                }
                 appliedFrom = from;
                 appliedSeq = c.seq();
                 if (c.record() != null) { // the change the command follows, in case its commit is still on the way
@@ -427,46 +458,114 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         membershipSend(from, reply);
     }
 
-    /** Takes {@code incoming} if it is newer than what this host has (and not deleted since). */
-    private void merge(final StoredService incoming) {
-        final Long tomb = tombstones.get(incoming.name());
+    /**
+     * Takes {@code incoming} if it is newer than what this host has (and not deleted since).
+     *
+     * @return whether this host now holds {@code incoming}, or something that supersedes it, on disk: only then may
+     *         it acknowledge a commit (a change acknowledged by a majority must survive their restarts)
+     */
+    private boolean merge(final StoredService incoming) {
+        final String name = incoming.name();
+        final Long tomb = tombstones.get(name);
         if (tomb != null && tomb >= incoming.revision()) {
-            return;
+            return tombstonesDurable;
         }
-        final StoredService current = table.get(incoming.name());
+        final StoredService current = table.get(name);
         if (current != null && (current.revision() > incoming.revision() || current.equals(incoming)
-                || (current.revision() == incoming.revision()
-                && Message.Service.of(current).toString().compareTo(Message.Service.of(incoming).toString()) >= 0))) {
-            return; // same revision from two failed commits: the larger text wins, the same on every host
+                || (current.revision() == incoming.revision() && !tieTakes(current, incoming)))) {
+            return !unsaved.contains(name) || persist(current);
         }
-        table.put(incoming.name(), incoming);
+        table.put(name, incoming);
+        return persist(incoming);
+    }
+
+    /**
+     * Two different records with one revision (two commits that each reached fewer than a majority, or a file edited
+     * by hand): the larger text wins, the same on every host — unless that would change the primary configuration of
+     * a service active on some host (DESIGN.md §4: it never changes while active; a hand edit must not sneak past
+     * update-service). Then each host keeps its own and says so.
+     */
+    private boolean tieTakes(final StoredService current, final StoredService incoming) {
+        if (Message.Service.of(current).toString().compareTo(Message.Service.of(incoming).toString()) >= 0) {
+            return false;
+        }
+        if (!current.spec().samePrimary(incoming.spec())
+                && !(current.activeOn().isEmpty() && incoming.activeOn().isEmpty())) {
+            tieLog.log(LOG, System.Logger.Level.WARNING, "service " + current.name() + ": another host has a different"
+                    + " primary configuration at the same revision " + current.revision() + " (a services/"
+                    + current.name() + ".toml edited by hand?): kept this host's, since the service is active;"
+                    + " change it with update-service after deactivate-service, not by editing the file");
+            return false;
+        }
+        return true;
+    }
+
+    /** Writes {@code service}'s file; false (logged, retried by the next merge) when the disk refuses. */
+    private boolean persist(final StoredService service) {
         try {
-            store.save(incoming);
+            store.save(service);
+            unsaved.remove(service.name());
+            return true;
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "service " + incoming.name() + ": cannot persist revision "
-                    + incoming.revision() + ": " + e.getMessage() + " (kept in memory)");
+            unsaved.add(service.name());
+            LOG.log(System.Logger.Level.ERROR, "service " + service.name() + ": cannot persist revision "
+                    + service.revision() + ": " + e.getMessage() + " (kept in memory, not acknowledged)");
+            return false;
         }
     }
 
-    private void mergeTombstone(final String name, final long revision) {
-        tombstones.merge(name, revision, Math::max);
+    /** Records a deletion; returns whether it is on disk (tombstone written, file removed). */
+    private boolean mergeTombstone(final String name, final long revision) {
+        final Long before = tombstones.get(name);
+        if (before == null || before < revision) {
+            tombstones.put(name, revision);
+            try {
+                store.saveTombstones(tombstones);
+                tombstonesDurable = true;
+            } catch (IOException e) {
+                tombstonesDurable = false;
+                LOG.log(System.Logger.Level.ERROR, "service " + name + ": cannot persist its deletion (revision "
+                        + revision + "): " + e.getMessage() + " (kept in memory, not acknowledged)");
+            }
+        } else if (!tombstonesDurable) {
+            try {
+                store.saveTombstones(tombstones);
+                tombstonesDurable = true;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot persist the deletions: " + e.getMessage());
+            }
+        }
         final StoredService current = table.get(name);
+        boolean fileGone = true;
         if (current != null && current.revision() <= revision) {
             table.remove(name);
+            unsaved.remove(name);
             fenced.remove(name);
             moveTo.remove(name);
             avoid.remove(name);
             try {
                 store.delete(name);
             } catch (IOException e) {
+                fileGone = false; // the tombstone keeps it from loading again
                 LOG.log(System.Logger.Level.ERROR, "service " + name + ": cannot remove its file: " + e.getMessage());
             }
         }
+        if (!fileGone) {
+            LOG.log(System.Logger.Level.WARNING, "service " + name + ": its file stays until a delete works; the"
+                    + " persisted deletion keeps it from loading again");
+        }
+        return tombstonesDurable;
     }
 
     /** Placement, when this node coordinates a quorate, synced view. */
     private void reconcile() {
         if (view == null || !view.quorate() || !leaseHeld || !view.coordinator().equals(local)) {
+            return;
+        }
+        if (closing) {
+            // A coordinator on its way out decides nothing: in a cluster-wide shutdown it would place services on
+            // hosts that are stopping too, whose "leaving" reports it has not heard yet. The next coordinator
+            // decides after the view change (without a fencing delay: this host reports what it stopped).
             return;
         }
         final long now = nanos.getAsLong();
@@ -721,6 +820,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     private List<NodeResult> doDelete(final StoredService service) throws ServiceException {
         final String name = service.name();
+        refuseIfBlocked(name, null, "deleted");
         commit(new StoredService(service.spec(), new TreeSet<>(), false, null, 0));
         awaitCondition(() -> onActorQuietly(() -> view.members().stream().noneMatch(n -> {
             final LocalStatus s = reportOf(n, name);
@@ -761,6 +861,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                         + (service.activeOn().isEmpty() ? "no host" : String.join(", ", service.activeOn())) + ")");
             }
         }
+        for (final String n : nodes) {
+            refuseIfBlocked(service.name(), n, "deactivated on " + n);
+        }
         final TreeSet<String> active = new TreeSet<>(service.activeOn());
         active.removeAll(nodes);
         commit(new StoredService(service.spec(), active, service.wanted() && !active.isEmpty(),
@@ -788,7 +891,13 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             if (!onActor(() -> view.contains(node))) {
                 throw new ServiceException(node + " is not in the cluster view: see show-cluster");
             }
+            final LocalStatus there = onActor(() -> reportOf(node, name));
+            if (there != null && there.state() == ServiceState.FAILED) {
+                throw new ServiceException("service " + name + " is failed on " + node + " (" + there.result()
+                        + "): clear-service -n " + node + " " + name + " after repairing it");
+            }
         }
+        final Map<String, Integer> failuresBefore = onActor(() -> failuresOf(name));
         // The target first: once the service is wanted, any reconcile (the commit's own) may place it, and without
         // the target it would start on the coordinator's first choice and then move.
         onActor(() -> {
@@ -810,23 +919,95 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             reconcile();
             return null;
         });
-        awaitCondition(() -> onActorQuietly(() -> startedOn(name) != null && (node == null
-                || node.equals(startedOn(name))) || allFailed(service)),
-                "service " + name + " did not start within " + settings.operationTimeoutMillis() + " ms: "
-                        + describeNodes(name));
-        if (onActor(() -> startedOn(name) == null)) {
-            throw new ServiceException("service " + name + " failed on every active host: " + describeNodes(name)
-                    + " (clear-service after repairing it)");
+        final String[] outcome = new String[1];
+        try {
+            awaitCondition(() -> (outcome[0] = onActorQuietly(() -> startOutcome(name, node, failuresBefore))) != null,
+                    "service " + name + " did not start" + (node == null ? "" : " on " + node) + " within "
+                            + settings.operationTimeoutMillis() + " ms");
+        } catch (ServiceException e) {
+            throw new ServiceException(e.getMessage() + ": " + onActor(() -> describeNodes(name)));
+        }
+        if (!outcome[0].isEmpty()) {
+            if (node != null) {
+                onActor(() -> moveTo.remove(name, node)); // a failed target must not pull the service back later
+            }
+            throw new ServiceException(outcome[0]);
         }
         return List.of();
     }
 
+    /**
+     * How a start-service ended, as soon as it is known: "" when it runs where asked, an error (the real cause, from
+     * the host where it went wrong) when it cannot, null while it is still on its way.
+     */
+    private String startOutcome(final String name, final String node, final Map<String, Integer> failuresBefore) {
+        final String on = startedOn(name);
+        if (on != null && (node == null || node.equals(on))) {
+            return "";
+        }
+        final String blocked = blockedOn(name);
+        if (blocked != null) {
+            return "service " + name + " cannot start" + (node == null ? "" : " on " + node) + ": on " + blocked
+                    + ": " + reportOf(blocked, name).result();
+        }
+        if (node != null) {
+            final LocalStatus target = reportOf(node, name);
+            if (target != null && target.state() == ServiceState.FAILED
+                    && target.failures() > failuresBefore.getOrDefault(node, 0)) {
+                return "service " + name + " did not start on " + node + ": " + target.result()
+                        + (on == null ? "" : "; it runs on " + on + " now");
+            }
+        }
+        final StoredService current = table.get(name);
+        if (current == null || allFailed(current)) {
+            return "service " + name + " failed on every active host: " + describeNodes(name)
+                    + " (clear-service after repairing it)";
+        }
+        return null;
+    }
+
+    /**
+     * Refuses a verb that would stop the service on a host where it is blocked after a failed stop ({@code node}, or
+     * any host when null): the stop would fail again, and the verb would hide the copy that may still run.
+     */
+    private void refuseIfBlocked(final String name, final String node, final String what) throws ServiceException {
+        final String blocked = onActor(() -> node == null ? blockedOn(name)
+                : reportOf(node, name) != null && reportOf(node, name).blocked() ? node : null);
+        if (blocked != null) {
+            throw new ServiceException("service " + name + " cannot be " + what + ": it is blocked on " + blocked
+                    + " after a failed stop (" + onActor(() -> reportOf(blocked, name).result()) + ")");
+        }
+    }
+
+    /** Each member's failure count of {@code service} (actor thread). */
+    private Map<String, Integer> failuresOf(final String service) {
+        final Map<String, Integer> counts = new HashMap<>();
+        for (final String node : view.members()) {
+            final LocalStatus s = reportOf(node, service);
+            counts.put(node, s == null ? 0 : s.failures());
+        }
+        return counts;
+    }
+
+    /** A member on which {@code service} is blocked after a failed stop, or null (actor thread). */
+    private String blockedOn(final String service) {
+        for (final String node : view.members()) {
+            final LocalStatus s = reportOf(node, service);
+            if (s != null && s.blocked()) {
+                return node;
+            }
+        }
+        return null;
+    }
+
     private List<NodeResult> doStop(final StoredService service) throws ServiceException {
         final String name = service.name();
-        final String holder = onActor(() -> startedOn(name));
+        // A blocked host is stopped again: the operator may have repaired the type's stop.
+        final String holder = onActor(() -> startedOn(name) != null ? startedOn(name) : blockedOn(name));
         if (holder == null) {
             throw new ServiceException("service " + name + " is not started on any host");
         }
+        final int failuresBefore = onActor(() -> reportOf(holder, name).failures());
         onActor(() -> {
             avoid.put(name, holder);
             moveTo.remove(name);
@@ -835,8 +1016,12 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         awaitCondition(() -> onActorQuietly(() -> {
             final LocalStatus s = reportOf(holder, name);
-            return s == null || !s.holds() || !view.contains(holder);
+            return s == null || !s.holds() || !view.contains(holder) || s.failures() > failuresBefore;
         }), "service " + name + " did not stop on " + holder + " within " + settings.operationTimeoutMillis() + " ms");
+        final LocalStatus after = onActor(() -> reportOf(holder, name));
+        if (after != null && after.blocked() && onActor(() -> view.contains(holder))) {
+            throw new ServiceException("service " + name + " did not stop on " + holder + ": " + after.result());
+        }
         return List.of(new NodeResult(holder, true, "stopped"));
     }
 
@@ -1158,7 +1343,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 continue;
             }
             rows.add(new ServiceStatus.NodeRow(node, service.activeOn().contains(node), s.state(), s.lastCheckMillis(),
-                    s.lastCheckResult(), s.lastAction(), s.lastActionMillis(), s.result(), s.statusText()));
+                    s.lastCheckResult(), s.lastAction(), s.lastActionMillis(), s.result(), s.statusText(),
+                    s.blocked(), s.failures()));
             if (s.holds() && (startedOn == null || s.state() == ServiceState.STARTED)) {
                 startedOn = node;
                 state = s.state();
@@ -1224,6 +1410,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     public void close() {
         // First tell the coordinator (perhaps this node) that nothing may start here any more, then stop.
         closing = true;
+        agent.shuttingDown();
         try {
             actor.submit(this::sendReport).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

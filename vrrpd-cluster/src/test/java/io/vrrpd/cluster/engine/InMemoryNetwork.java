@@ -38,6 +38,18 @@ final class InMemoryNetwork {
         return node;
     }
 
+    /** Every unicast sent, as {@code FROM>TO JSON}, in order (what a host told another, e.g. a placement command). */
+    final List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Delivers {@code payload} to {@code to} as if {@code from} had sent it (a member that misbehaves). */
+    void forge(final String from, final String to, final byte[] payload) {
+        final Node target;
+        synchronized (this) {
+            target = nodes.get(to);
+        }
+        deliverFrom(from, target, payload);
+    }
+
     /** A message loss to come: the next {@code count} messages from {@code from} to {@code to} containing {@code marker}. */
     private static final class Drop {
         final String from;
@@ -234,6 +246,7 @@ final class InMemoryNetwork {
 
         @Override
         public void send(final String to, final byte[] payload) {
+            sent.add(name + ">" + to + " " + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
             final Node target;
             synchronized (InMemoryNetwork.this) {
                 target = nodes.get(to);

@@ -65,6 +65,17 @@ class LocalAgentTest {
     }
 
     @Test
+    void aStartCommandArrivingAfterShutdownBeganIsNotCarriedOut() throws InterruptedException {
+        agent.viewChanged(view(true));
+        activated();
+        agent.shuttingDown(); // SIGTERM: the coordinator may not have heard this host's "leaving" report yet
+        agent.command(new Message.Command(1, "web", "start", "", "", null), done -> { });
+        Thread.sleep(100);
+        assertEquals(ServiceState.STOPPED, agent.status("web").state());
+        assertTrue(runner.runs("web", Primitive.START).isEmpty(), "started nothing only to stop it again");
+    }
+
+    @Test
     void quorumLostWhileStartingStopsTheServiceOnceItsStartReturns() throws InterruptedException {
         agent.viewChanged(view(true));
         activated();

@@ -50,8 +50,14 @@ final class ScriptedRunner {
             where.add(node);
             maxConcurrent = Math.max(maxConcurrent, where.size());
         }
-        if (primitive == Primitive.STOP) {
-            running.getOrDefault(spec.name(), Set.of()).remove(node); // a stop always ends the copy (killed at worst)
+        if (primitive == Primitive.STOP && (outcome == PrimitiveResult.Outcome.SUCCESS
+                || outcome == PrimitiveResult.Outcome.DEFAULTED)) {
+            // Only a stop that worked ends the copy: a failed or timed-out one may leave it running (the issue-10 case
+            // of a type whose stop exits 1 while its process goes on).
+            final Set<String> where = running.get(spec.name());
+            if (where != null) {
+                where.remove(node);
+            }
         }
         final int exit = switch (outcome) {
             case SUCCESS, DEFAULTED -> 0;

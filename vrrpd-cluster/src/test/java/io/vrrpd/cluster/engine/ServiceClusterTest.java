@@ -53,7 +53,10 @@ class ServiceClusterTest {
         }
 
         @Override
-        public void save(final StoredService service) {
+        public void save(final StoredService service) throws java.io.IOException {
+            if (failing) {
+                throw new java.io.IOException("No space left on device");
+            }
             if (saveMillis > 0) {
                 try {
                     Thread.sleep(saveMillis);
@@ -67,6 +70,24 @@ class ServiceClusterTest {
         @Override
         public void delete(final String name) {
             files.remove(name);
+        }
+
+        final Map<String, Long> tombstones = new ConcurrentHashMap<>();
+        /** A disk that refuses writes (full, read-only, I/O error). */
+        volatile boolean failing;
+
+        @Override
+        public Map<String, Long> loadTombstones() {
+            return Map.copyOf(tombstones);
+        }
+
+        @Override
+        public void saveTombstones(final Map<String, Long> deleted) throws java.io.IOException {
+            if (failing) {
+                throw new java.io.IOException("No space left on device");
+            }
+            tombstones.clear();
+            tombstones.putAll(deleted);
         }
     }
 
@@ -519,6 +540,190 @@ class ServiceClusterTest {
         startHost("c");
         waitFor(() -> "9090".equals(stores.get("c").files.get("web").spec().properties().get("port")),
                 "c took the newer revision");
+    }
+
+    // ---- issue 10: exactly one copy under faults ----
+
+    @Test
+    void aStopThatFailsBlocksTheServiceThere_nothingStartsElsewhere_untilTheOperatorClearsIt() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        runner.script.put("a/stop", PrimitiveResult.Outcome.ERROR); // its process goes on running
+        final ServiceException refused = assertThrows(ServiceException.class, () -> hosts.get("b").start("web", "b"));
+        assertTrue(refused.getMessage().contains("cannot start on b") && refused.getMessage().contains("stop failed")
+                && refused.getMessage().contains("clear-service -n a web"), refused.getMessage());
+        Thread.sleep(3 * FENCING_MS); // longer than any fencing delay: still nothing may start
+        assertEquals(java.util.Set.of("a"), runner.running.get("web"), "the copy on a still runs, and only there");
+        assertEquals(1, runner.maxConcurrent);
+        assertTrue(runner.runs("web", Primitive.START).stream().noneMatch(r -> !r.node().equals("a")));
+        final ServiceStatus.NodeRow a = status("c", "web").nodes().stream().filter(r -> r.node().equals("a"))
+                .findFirst().orElseThrow();
+        assertEquals(ServiceState.FAILED, a.state());
+        assertTrue(a.blocked(), "shown blocked");
+        assertEquals(1, a.failures(), "counted");
+        assertTrue(a.result().contains("blocked"), a.result());
+        assertTrue(runner.runs("web", Primitive.FAILED).isEmpty(), "no self-repair over a copy that may still run");
+        assertEquals(java.util.Set.of("web"), ledgers.get("a"), "still recorded as held on a (for the clean-up)");
+        assertThrows(ServiceException.class, () -> hosts.get("c").delete("web"), "a blocked service is not deleted");
+
+        // The operator stops it by hand, checks, and clears the block.
+        runner.running.get("web").remove("a");
+        runner.script.remove("a/stop");
+        hosts.get("c").clear("web", "a");
+        waitFor(() -> startedOn("c", "web") != null, "started again once cleared");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void aStopServiceThatFailsSaysSoAndBlocks() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        runner.script.put("a/stop", PrimitiveResult.Outcome.TIMEOUT);
+        final long t0 = System.nanoTime();
+        final ServiceException e = assertThrows(ServiceException.class, () -> hosts.get("c").stop("web"));
+        assertTrue(e.getMessage().contains("did not stop on a") && e.getMessage().contains("blocked"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "told at once, not after the operation timeout");
+        Thread.sleep(3 * FENCING_MS);
+        assertEquals(1, runner.maxConcurrent, "stop-service moves a service, but not over a failed stop");
+        // A repaired stop ends the block with the next stop-service.
+        runner.script.remove("a/stop");
+        hosts.get("c").stop("web");
+        waitFor(() -> startedOn("c", "web") != null && !"a".equals(startedOn("c", "web")), "moved once stopped");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void aBlockedHostThatLeavesIsFencedAndTheServiceStartsElsewhereAfterTheFencingDelay() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        runner.script.put("a/stop", PrimitiveResult.Outcome.ERROR);
+        assertThrows(ServiceException.class, () -> hosts.get("b").start("web", "b"));
+        network.partition(List.of(List.of("a"), List.of("b", "c")));
+        runner.crashed("a"); // a self-fenced (its kill at the fence deadline is the fencing module's, not tested here)
+        waitFor(() -> startedOn("b", "web") != null, "started in the majority after the fencing delay");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void aStartThatFailsOnTheTargetIsReportedAtOnceWithItsCause() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        runner.script.put("b/start", PrimitiveResult.Outcome.ERROR); // say, its port is taken on b
+        final long t0 = System.nanoTime();
+        final ServiceException e = assertThrows(ServiceException.class, () -> hosts.get("c").start("web", "b"));
+        final long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(millis < 5_000, "answered after " + millis + " ms, not the 10 s operation timeout");
+        assertTrue(e.getMessage().contains("did not start on b") && e.getMessage().contains("start failed: start: exit 1"),
+                e.getMessage());
+        waitFor(() -> startedOn("c", "web") != null, "it runs somewhere again");
+        final ServiceStatus.NodeRow b = status("c", "web").nodes().stream().filter(r -> r.node().equals("b"))
+                .findFirst().orElseThrow();
+        assertTrue(b.result().startsWith("start failed: start: exit 1"), "the cause first, not 'not repaired': "
+                + b.result());
+        final ServiceException again = assertThrows(ServiceException.class, () -> hosts.get("c").start("web", "b"));
+        assertTrue(again.getMessage().contains("is failed on b"), again.getMessage());
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void aCoordinatorThatIsShuttingDownPlacesNothing() throws Exception {
+        startAll();
+        createActivateStart("b", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "web started on a, the coordinator");
+        final ServiceAdmin admin = hosts.get("b");
+        admin.create(spec("db"));
+        admin.activate("db", List.of("b", "c"));
+        runner.script.put("b/start", PrimitiveResult.Outcome.ERROR);
+        runner.script.put("c/start", PrimitiveResult.Outcome.ERROR);
+        assertThrows(ServiceException.class, () -> admin.start("db", null), "failed on b and c");
+        runner.script.remove("c/start");
+        runner.slow.put("a/stop", 3_000L); // a's shutdown takes 3 s: the window
+        final Thread closing = Thread.ofVirtual().start(() -> hosts.get("a").close());
+        Thread.sleep(200);
+        hosts.get("c").clear("db", "c"); // db may start on c now; a still coordinates, on its way out
+        closing.join();
+        final List<String> fromA;
+        synchronized (network.sent) {
+            fromA = network.sent.subList(network.sent.indexOf(network.sent.stream()
+                    .filter(m -> m.startsWith("a>c") && m.contains("\"op\":\"clear\"")).findFirst().orElseThrow()),
+                    network.sent.size()).stream().filter(m -> m.startsWith("a>") && m.contains("\"op\":\"start\"")).toList();
+        }
+        assertEquals(List.of(), fromA, "a, on its way out, placed nothing (in a cluster-wide shutdown c could be"
+                + " stopping too)");
+        hosts.remove("a");
+        waitFor(() -> "c".equals(startedOn("c", "db")), "db started on c by the next coordinator");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void aCommandFromAMemberThatIsNotTheCoordinatorIsRefused() throws Exception {
+        startAll();
+        hosts.get("a").create(spec("web"));
+        hosts.get("a").activate("web", NODES);
+        final byte[] forged = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+                new Message.Command(1, "web", "start", "", "", null));
+        network.forge("c", "b", forged); // c is a member, but a coordinates
+        Thread.sleep(500);
+        assertTrue(runner.runs("web", Primitive.START).isEmpty(), "b started nothing on c's word");
+        assertNull(startedOn("a", "web"));
+    }
+
+    @Test
+    void aHostWhoseDiskRefusesTheWriteDoesNotAcknowledgeTheCommit() throws Exception {
+        startAll();
+        stores.get("b").failing = true;
+        stores.get("c").failing = true;
+        final ServiceException e = assertThrows(ServiceException.class, () -> hosts.get("a").create(spec("web")));
+        assertTrue(e.getMessage().contains("not committed: 1 host(s) stored it"), e.getMessage());
+        stores.get("b").failing = false;
+        hosts.get("a").create(spec("db")); // b's disk is back: b stores both now (web again with the next merge)
+        assertTrue(stores.get("b").files.containsKey("db"));
+    }
+
+    @Test
+    void aDeletedServiceDoesNotComeBackFromAStaleFileAfterEveryHostRestarted() throws Exception {
+        startAll();
+        hosts.get("a").create(spec("web"));
+        final StoredService stale = stores.get("a").files.get("web");
+        hosts.get("a").delete("web");
+        waitFor(() -> stores.values().stream().allMatch(s -> s.tombstones.containsKey("web")),
+                "every host persisted the deletion");
+        for (final String node : NODES) {
+            hosts.remove(node).close();
+        }
+        stores.get("c").files.put("web", stale); // c's disk was restored from a backup, say
+        startAll();
+        waitFor(() -> !stores.get("c").files.containsKey("web"), "c dropped its stale file");
+        Thread.sleep(300);
+        for (final String node : NODES) {
+            assertNull(status(node, "web"), node + " does not show the deleted service");
+        }
+    }
+
+    @Test
+    void aTieWithADifferentPrimaryConfigurationNeverChangesAnActiveService() throws Exception {
+        startAll();
+        hosts.get("a").create(spec("web"));
+        hosts.get("a").activate("web", NODES);
+        for (final String node : NODES) {
+            hosts.remove(node).close();
+        }
+        final StoredService mine = stores.get("c").files.get("web");
+        final ServiceSpec edited = new ServiceSpec("web", mine.spec().type(), List.of(IpPrefix.parse("192.0.2.99/24")),
+                "eth0", 0, new TreeMap<>(mine.spec().properties()));
+        // An edit by hand on c, revision unchanged; its text sorts after the original, so the old rule took it.
+        stores.get("c").files.put("web", new StoredService(edited, mine.activeOn(), mine.wanted(), mine.preferred(),
+                mine.revision()));
+        startAll();
+        Thread.sleep(500);
+        for (final String node : List.of("a", "b")) {
+            assertEquals(List.of(IpPrefix.parse("192.0.2.50/24")), stores.get(node).files.get("web").spec().addresses(),
+                    node + " kept the committed addresses");
+        }
     }
 
     @Test

@@ -11,10 +11,13 @@ import io.vrrpd.cluster.ServiceStore;
 import io.vrrpd.cluster.StoredService;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -35,6 +38,12 @@ public final class TomlServiceStore implements ServiceStore {
             ServiceSpecTree.LINK, ServiceSpecTree.CHECK_INTERVAL, ACTIVE_ON, WANTED, PREFERRED, REVISION,
             ServiceSpecTree.PROPERTIES);
 
+    /** The tombstones' file name without {@code .toml}: a dot file, so never listed as a service. */
+    private static final String TOMBSTONES = ".deleted";
+    private static final String TOMBSTONES_HEADER = """
+            # vrrpd: the services deleted in this cluster, with the revision of each deletion. Written by vrrpd;
+            # a service file with a revision at or below its deletion's is not loaded (it is a stale copy).
+            """;
     private static final System.Logger LOG = System.getLogger(TomlServiceStore.class.getName());
     private static final String HEADER = """
             # vrrpd service %s: written by vrrpd for vrrpadm's service verbs; the same on every host of the cluster.
@@ -104,6 +113,48 @@ public final class TomlServiceStore implements ServiceStore {
     @Override
     public void delete(final String name) throws IOException {
         files.delete(name);
+    }
+
+    /**
+     * The deletions this host knows of, from {@code services/.deleted.toml} (a dot file: never read as a service;
+     * keys are service names, values the revisions of their deletions). A missing file holds none.
+     *
+     * @throws IOException the file exists but cannot be read or parsed ({@code FILE:LINE: message})
+     */
+    @Override
+    public Map<String, Long> loadTombstones() throws IOException {
+        final Path file = files.fileOf(TOMBSTONES);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        final String text;
+        final JsonNode tree;
+        try {
+            text = TomlFiles.read(file);
+            tree = TomlFiles.parse(toml, file, text);
+        } catch (InvalidFileException e) {
+            throw new IOException(e.error().toString(), e);
+        }
+        final Map<String, Long> tombstones = new TreeMap<>();
+        final java.util.Iterator<Map.Entry<String, JsonNode>> fields = tree.fields();
+        while (fields.hasNext()) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            if (!field.getValue().canConvertToExactIntegral() || field.getValue().longValue() < 0) {
+                throw new IOException(new ConfigError(file, TomlFiles.lineOf(text, "", field.getKey()),
+                        field.getKey() + ": expected the revision of its deletion (0 or more), found "
+                                + field.getValue()).toString());
+            }
+            tombstones.put(field.getKey(), field.getValue().longValue());
+        }
+        return tombstones;
+    }
+
+    /** Writes {@code services/.deleted.toml} atomically. */
+    @Override
+    public void saveTombstones(final Map<String, Long> tombstones) throws IOException {
+        final ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        new TreeMap<>(tombstones).forEach(tree::put);
+        files.save(TOMBSTONES, TOMBSTONES_HEADER + toml.writeValueAsString(tree));
     }
 
     /** The text written for {@code service}: a comment header, the keys, then the {@code [properties]} table. */

@@ -188,6 +188,8 @@ public final class ServiceControl implements ControlHandler {
                     : row.lastAction() + " " + ago(nowMillis, row.lastActionMillis()) + " ago");
             node.put("result", emptyToNull(row.result()));
             node.put("status", emptyToNull(firstLine(row.statusText())));
+            node.put("blocked", row.blocked() ? "yes" : "no");
+            node.put("failures", row.failures());
         }
         return view;
     }

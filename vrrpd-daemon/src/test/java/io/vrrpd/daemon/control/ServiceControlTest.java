@@ -143,7 +143,7 @@ class ServiceControlTest {
                 new ServiceStatus.NodeRow("h1", true, ServiceState.STARTED, NOW - 1_250, "fine", "start",
                         NOW - 62_000, "exit 0", "master, 2 replicas\nmore detail"),
                 new ServiceStatus.NodeRow("h2", true, ServiceState.FAILED, NOW - 500, "failing", "stop",
-                        NOW - 3_000, "exit 1: cannot stop", ""),
+                        NOW - 3_000, "exit 1: cannot stop", "", true, 2),
                 new ServiceStatus.NodeRow("h3", false, ServiceState.STOPPED, 0, "", "", 0, "", "")));
     }
 
@@ -158,11 +158,13 @@ class ServiceControlTest {
                  'active_on':['h1','h2'],'addresses':['192.0.2.50/24'],'link':'eth0','check_intv':1000,'wanted':true,
                  'properties':{'port':'6379'},'nodes':[
                   {'node':'h1','active':true,'state':'started','last_check':'fine 1.250s ago',
-                   'last_action':'start 62.000s ago','result':'exit 0','status':'master, 2 replicas'},
+                   'last_action':'start 62.000s ago','result':'exit 0','status':'master, 2 replicas',
+                   'blocked':'no','failures':0},
                   {'node':'h2','active':true,'state':'failed','last_check':'failing 0.500s ago',
-                   'last_action':'stop 3.000s ago','result':'exit 1: cannot stop','status':null},
+                   'last_action':'stop 3.000s ago','result':'exit 1: cannot stop','status':null,
+                   'blocked':'yes','failures':2},
                   {'node':'h3','active':false,'state':'stopped','last_check':null,'last_action':null,'result':null,
-                   'status':null}]}"""), all.get(0));
+                   'status':null,'blocked':'no','failures':0}]}"""), all.get(0));
         assertEquals(json("{'name':'web','type':'systemd','state':'stopped','started_on':null,'active_on':[],"
                 + "'addresses':[],'link':null,'check_intv':0,'wanted':false,'properties':{'unit':'nginx.service'},"
                 + "'nodes':[]}"), all.get(1));
