@@ -33,9 +33,11 @@ class VrrpadmServicesTest {
               "addresses":["192.0.2.50/24","2001:db8::50/64"],"link":"eth0","check_intv":1000,"wanted":true,
               "properties":{"port":"6379"},
               "nodes":[{"node":"h1","active":true,"state":"started","last_check":"fine 1.250s ago",
-                        "last_action":"start 62.000s ago","result":"exit 0","status":"master, 1 replica"},
+                        "last_action":"start 62.000s ago","result":"exit 0","status":"master, 1 replica",
+                        "blocked":"no","failures":0},
                        {"node":"h2","active":true,"state":"failed","last_check":"failing 0.500s ago",
-                        "last_action":"stop 3.000s ago","result":"exit 1: cannot stop","status":null}]},
+                        "last_action":"stop 3.000s ago","result":"exit 1: cannot stop","status":null,
+                        "blocked":"yes","failures":1}]},
              {"name":"web","type":"systemd","state":"stopped","started_on":null,"active_on":[],"addresses":[],
               "link":null,"check_intv":0,"wanted":false,"properties":{"unit":"nginx.service"},"nodes":[]}]
             """;
@@ -137,10 +139,12 @@ class VrrpadmServicesTest {
                 web    systemd              stopped  --          --         --
                 """, ""), vrrpadm("show-service"));
         assertEquals(new Run(0, """
-                NAME   NODE  ACTIVE  STATE    LAST_CHECK          LAST_ACTION        RESULT               STATUS
-                redis  h1    true    started  fine 1.250s ago     start 62.000s ago  exit 0               master, 1 replica
-                redis  h2    true    failed   failing 0.500s ago  stop 3.000s ago    exit 1: cannot stop  --
+                NAME   NODE  ACTIVE  STATE    LAST_CHECK          LAST_ACTION        RESULT               STATUS             BLOCKED
+                redis  h1    true    started  fine 1.250s ago     start 62.000s ago  exit 0               master, 1 replica  no
+                redis  h2    true    failed   failing 0.500s ago  stop 3.000s ago    exit 1: cannot stop  --                 yes
                 """, ""), vrrpadm("show-service", "-x"));
+        assertEquals("redis:h2:failed:yes:1\n", vrrpadm("show-service", "-p", "-o", "name,node,state,blocked,failures",
+                "redis").out().lines().filter(line -> line.contains(":h2:")).findFirst().orElseThrow() + "\n");
         assertEquals("redis:h2:failed:exit 1\\: cannot stop\n",
                 vrrpadm("show-service", "-p", "-o", "name,node,STATE,result", "redis").out().lines()
                         .filter(line -> line.contains(":h2:")).findFirst().orElseThrow() + "\n");
@@ -191,7 +195,7 @@ class VrrpadmServicesTest {
             "stop-service a b                                  | Unmatched argument at index 2: 'b'",
             "show-service -p                                   | show-service: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-service -p -o name --json                    | show-service: -p/--parsable and --json cannot be combined",
-            "show-service -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, TYPE, STATE, STARTED_ON, ACTIVE_ON, ADDRESSES, NODE, ACTIVE, LAST_CHECK, LAST_ACTION, RESULT, STATUS, LINK, CHECK_INTV, WANTED, PROPERTIES, all)",
+            "show-service -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, TYPE, STATE, STARTED_ON, ACTIVE_ON, ADDRESSES, NODE, ACTIVE, LAST_CHECK, LAST_ACTION, RESULT, STATUS, LINK, CHECK_INTV, WANTED, PROPERTIES, BLOCKED, FAILURES, all)",
             "show-cluster -o vrid                              | --output: 'vrid' is not a field (allowed: NODE, ADDRESS, STATUS, ROLE, VIEW, QUORUM, all)",
             "show-cluster -p                                   | show-cluster: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-cluster redis                                | Unmatched argument at index 1: 'redis'"})
@@ -223,7 +227,7 @@ class VrrpadmServicesTest {
                 Map.entry("clear-service", List.of("-n, --node=NODE")),
                 Map.entry("show-service", List.of("-x, --extended", "-p, --parsable", "-o, --output", "--json",
                         "NAME TYPE STATE STARTED_ON ACTIVE_ON ADDRESSES",
-                        "NAME NODE ACTIVE STATE LAST_CHECK LAST_ACTION RESULT STATUS")),
+                        "NAME NODE ACTIVE STATE LAST_CHECK LAST_ACTION RESULT STATUS BLOCKED")),
                 Map.entry("show-cluster", List.of("-p, --parsable", "-o, --output", "--json",
                         "NODE ADDRESS STATUS ROLE VIEW QUORUM")));
         options.forEach((verb, words) -> {
