@@ -7,12 +7,10 @@ import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.FD_ALL3;
-import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
@@ -55,7 +53,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>The stack, bottom to top, and why each layer is there:
  * <ul>
- *   <li>{@code TCP} on {@code bind:port} (no port range: a busy port is an error, not a silent move);</li>
+ *   <li>{@code TCP} on {@code bind:port} (no port range: a busy port is an error, not a silent move), JGroups'
+ *       TCP_NIO2 on a {@link MemberOnlyServer}: before any key is checked, connections only from configured members'
+ *       addresses, a bounded number of them without a complete preamble and for a bounded time, frames of at most
+ *       {@link #MAX_FRAME_BYTES} (a stranger announcing 1 GiB frames took a daemon to 3.4 GiB). FD_SOCK2's port
+ *       (+{@value ClusterSettings#FAILURE_DETECTION_PORT_OFFSET}) has the same guard;</li>
  *   <li>{@code SYM_ENCRYPT} with ChaCha20-Poly1305 (an AEAD cipher: a message that was not sealed with the key is
  *       dropped) under {@code SERIALIZE}, which turns every message, headers included, into the payload that is
  *       sealed. Both sit right on the transport, so discovery, heartbeats, suspicion checks, joins and merges are
@@ -467,11 +469,16 @@ public final class JGroupsMembership implements Membership {
         final ClusterSettings.Timing t = settings.timing();
         final List<InetSocketAddress> initial = settings.members().isEmpty()
                 ? List.of(settings.localEndpoint()) : settings.members();
-        final TCP_NIO2 tcp = new TCP_NIO2();
+        final GuardedTransport.Tcp tcp = new GuardedTransport.Tcp(new GuardedTransport.Limits(
+                Set.copyOf(initial), MAX_FRAME_BYTES, maxPendingConnections(initial.size()), handshakeMillis(t)));
         tcp.setBindAddress(settings.bind());
         tcp.setBindPort(settings.port());
         tcp.setPortRange(0);
         tcp.setSockConnTimeout(connectTimeoutMillis(t));
+        // A connection that completed no message for this long is closed (it reconnects on the next send): a
+        // member's carries heartbeats every heartbeat interval, so only a stalled frame ever gets this old.
+        tcp.setConnExpireTime(idleConnectionMillis(t));
+        tcp.setReaperInterval(idleConnectionMillis(t) / 2);
         // Order matters: setSecretKey resets sym_algorithm to the key's algorithm (plain ChaCha20, no MAC);
         // the AEAD transformation is set after it.
         final SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
@@ -485,7 +492,11 @@ public final class JGroupsMembership implements Membership {
         merge.setMinInterval(Math.max(100, t.mergeIntervalMillis() / 2));
         merge.setMaxInterval(t.mergeIntervalMillis());
         merge.setCheckInterval(t.mergeIntervalMillis() * 2);
-        final FD_SOCK2 fdSock = new FD_SOCK2();
+        final List<InetSocketAddress> fdEndpoints = initial.stream().map(m -> new InetSocketAddress(m.getAddress(),
+                m.getPort() + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)).toList();
+        final GuardedTransport.FailureDetection fdSock = new GuardedTransport.FailureDetection(
+                new GuardedTransport.Limits(Set.copyOf(fdEndpoints), MAX_FAILURE_DETECTION_FRAME_BYTES,
+                        maxPendingConnections(initial.size()), handshakeMillis(t)));
         // On the bind address, not JGroups' default (the wildcard): each member tells the member it pings where to
         // answer by its server's address, and "0.0.0.0:7900" sent the answer back to the asking host itself. Every
         // ping connect then failed after connect_timeout, in the thread that installs a view (bench/cluster.sh: each
@@ -514,8 +525,45 @@ public final class JGroupsMembership implements Membership {
         gms.setMergeTimeout(Math.max(1_000, t.mergeIntervalMillis()));
         gms.setViewAckCollectionTimeout(Math.max(200, t.silentDetectionMillis()));
         gms.printLocalAddress(false);
+        final FRAG4 frag = new FRAG4();
+        frag.setFragSize(FRAGMENT_BYTES);
         return new ArrayList<>(List.of(tcp, encrypt, new SERIALIZE(), ping, merge, fdSock, fdAll, verify, nakack,
-                unicast, stable, gms, new FRAG4()));
+                unicast, stable, gms, frag));
+    }
+
+    /**
+     * The largest frame the cluster port reads ({@code max_length}); a longer announced frame closes the connection
+     * before any buffer is allocated for it. Everything the services layer sends is cut by FRAG4 into fragments of
+     * {@value #FRAGMENT_BYTES} bytes; below FRAG4, SERIALIZE and SYM_ENCRYPT add some hundred bytes, and the
+     * transport bundles messages into frames of at most 64,000 bytes (JGroups' bundler max_size) or sends a larger
+     * one alone. The messages of the layers under FRAG4 (views, joins, merges, digests) hold some hundred bytes
+     * per member. Four times the largest real frame: a bound, not a tight fit.
+     */
+    static final int MAX_FRAME_BYTES = 256 * 1024;
+    /** FRAG4's fragment size (JGroups' default, set explicitly: {@link #MAX_FRAME_BYTES} depends on it). */
+    static final int FRAGMENT_BYTES = 60_000;
+    /** FD_SOCK2's frames are its CONNECT and CONNECT_RSP: a header with two addresses and the cluster name. */
+    static final int MAX_FAILURE_DETECTION_FRAME_BYTES = 16 * 1024;
+
+    /**
+     * Connections between accept and a complete preamble, per port: each member connects once per peer (and again
+     * after a close), so twice the members plus a margin for reconnects that overlap a close.
+     */
+    static int maxPendingConnections(final int members) {
+        return 2 * members + 4;
+    }
+
+    /**
+     * How long a connection may take to send its preamble: a member sends it right after connect, so a LAN
+     * needs a millisecond; the failure timeout (at least a second) leaves a loaded host time.
+     */
+    static long handshakeMillis(final ClusterSettings.Timing t) {
+        return Math.max(1_000, t.failureTimeoutMillis());
+    }
+
+    /** See {@code setConnExpireTime} in {@link #stack}: four failure timeouts, at least 10 s. */
+    static long idleConnectionMillis(final ClusterSettings.Timing t) {
+        return Math.max(10_000, 4 * t.failureTimeoutMillis());
     }
 
     /**
