@@ -3,7 +3,7 @@
 # then 32 that send nothing (slow loris). Holds them HOLD seconds, then prints one line per port:
 #   PORT announced=N closed=M silent=N closed=M
 # where "closed" counts connections the server closed (EOF or reset seen). Bounded: 64 sockets per port, one
-# connect timeout of 2 s each, one hold.
+# connect timeout of 1 s each, one hold.
 # argv: TARGET_IP PORTS(comma-separated) CLAIMED_IP HOLD_SECONDS
 import socket
 import struct
@@ -21,7 +21,7 @@ def preamble(port):
 
 def connect(port, payload):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.settimeout(2)
+    s.settimeout(1)
     try:
         s.connect((target, port))
         if payload:
