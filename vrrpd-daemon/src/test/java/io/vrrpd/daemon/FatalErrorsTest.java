@@ -23,10 +23,9 @@ class FatalErrorsTest {
         final Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Child.class.getName())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            assertTrue(child.waitFor(20, TimeUnit.SECONDS), "the process still runs after its thread died of an Error");
-        } finally {
+        if (!child.waitFor(20, TimeUnit.SECONDS)) {
             child.destroyForcibly(); // our own child, by its handle
+            throw new AssertionError("the process still runs 20 s after its thread died of an Error");
         }
         final String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(FatalErrors.EXIT_STATUS, child.exitValue(), err);
