@@ -203,7 +203,7 @@ class JGroupsMembershipTest {
             final org.jgroups.protocols.FD_SOCK2 fd = m.channel().getProtocolStack()
                     .findProtocol(org.jgroups.protocols.FD_SOCK2.class);
             assertEquals(m.settings().bind(), fd.getBindAddress());
-            assertEquals(JGroupsMembership.failureDetectionConnectTimeoutMillis(fast()), fd.getValue("connect_timeout"));
+            assertEquals(ClusterStack.failureDetectionConnectTimeoutMillis(fast()), fd.getValue("connect_timeout"));
             await(() -> "CONNECTED".equals(fd.getClientState()));
         }
         Util.shutdown(nodes.getFirst().channel()); // the coordinator crashes: no LEAVE
@@ -211,7 +211,7 @@ class JGroupsMembershipTest {
         final long c = await(() -> recorders.get(2).last().members().equals(List.of("b", "c")));
         final long apart = TimeUnit.NANOSECONDS.toMillis(Math.abs(b - c));
         System.out.println("survivors installed the view " + apart + " ms apart");
-        assertTrue(apart < JGroupsMembership.failureDetectionConnectTimeoutMillis(fast()),
+        assertTrue(apart < ClusterStack.failureDetectionConnectTimeoutMillis(fast()),
                 "the survivors installed the view " + apart + " ms apart");
     }
 

@@ -109,8 +109,8 @@ class PreAuthenticationTest {
     @Test
     void aSlowLorisIsClosedAfterTheHandshakeTimeAndCannotFillThePendingTable() throws Exception {
         final Pair p = pair();
-        final long handshake = JGroupsMembership.handshakeMillis(p.a.settings().timing());
-        final int maxPending = JGroupsMembership.maxPendingConnections(3);
+        final long handshake = ClusterStack.handshakeMillis(p.a.settings().timing());
+        final int maxPending = ClusterStack.maxPendingConnections(3);
         final List<Socket> silent = new ArrayList<>();
         final long t0 = System.nanoTime();
         for (int i = 0; i < maxPending + 8; i++) {
