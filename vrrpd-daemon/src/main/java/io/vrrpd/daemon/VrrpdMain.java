@@ -130,6 +130,7 @@ public final class VrrpdMain implements Callable<Integer> {
             return 1;
         }
         DaemonLogging.install();
+        FatalErrors.install();
         restoreIgnoredSignals();
         // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
         // take down the first one's VNICs (and its removeLeftovers would delete the others).

@@ -64,6 +64,19 @@ class VrrpdMainTest {
     }
 
     @Test
+    void shouldRefuseAGroupReadableKeyFileInOneLine() throws IOException {
+        final java.nio.file.Path key = Files.writeString(configDir.resolve("cluster.key"), "0123456789abcdef0123");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[cluster]\nname = \"prod\"\n"
+                + "bind = \"192.0.2.1\"\nmembers = [\"192.0.2.1\", \"192.0.2.2\"]\nkey_file = \"cluster.key\"\n");
+        final Run run = run("--check-config", "--config-dir", configDir.toString());
+        final int owner = (Integer) Files.getAttribute(key, "unix:uid");
+        assertEquals(new Run(1, "", configDir.resolve("vrrpd.toml") + ":7: [cluster] key_file " + key + " has mode"
+                + " rw-r-----: allowed is a file owned by root" + (owner == 0 ? "" : " or uid " + owner) + " with no"
+                + " access for group or others: chown root " + key + "; chmod 600 " + key + "\n"), run);
+    }
+
+    @Test
     void shouldDescribeTheClusterWhenTheConfigurationIsGood() throws IOException {
         final java.nio.file.Path key = Files.writeString(configDir.resolve("cluster.key"), "0123456789abcdef0123");
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

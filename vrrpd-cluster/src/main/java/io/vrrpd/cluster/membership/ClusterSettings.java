@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -214,28 +216,45 @@ public record ClusterSettings(String clusterName, String nodeName, InetAddress b
     }
 
     /**
-     * Reads the key file: a regular file of {@value #MIN_KEY_BYTES}-{@value #MAX_KEY_BYTES} bytes that other users
-     * cannot read.
+     * Reads the key file: a regular file of {@value #MIN_KEY_BYTES}-{@value #MAX_KEY_BYTES} bytes, owned by root (or
+     * by the user the daemon runs as) and without any access for group or others. The key lets its holder start and
+     * stop services, and {@code exec} services run as root on every member: whoever can read or replace the key
+     * (a group member, the owner of a file someone else owns) is root on the whole cluster.
      *
-     * @throws IOException with one line naming the file and what is wrong
+     * @throws IOException with one line naming the file, what was found and what is allowed
      */
     public byte[] readKey() throws IOException {
+        return readKey(processUid());
+    }
+
+    /** {@link #readKey()} for a daemon running as {@code daemonUid} (tests pass another uid). */
+    byte[] readKey(final int daemonUid) throws IOException {
         if (keyFile == null) {
             throw new IllegalStateException("no key file configured");
         }
         final String where = "[cluster] key_file " + keyFile;
-        if (!Files.isRegularFile(keyFile)) {
-            throw new IOException(where + " does not exist or is not a regular file");
+        if (!Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(where + " does not exist or is not a regular file (a symbolic link is not"
+                    + " accepted: its target's owner and mode are what count)");
         }
+        final String fix = "allowed is a file owned by root" + (daemonUid == 0 ? "" : " or uid " + daemonUid)
+                + " with no access for group or others: chown root " + keyFile + "; chmod 600 " + keyFile;
         try {
-            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new IOException(where + " is readable by every user: allowed is a file only its owner (and"
-                        + " group) can read, e.g. chmod 600 " + keyFile);
+            final int owner = (Integer) Files.getAttribute(keyFile, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (owner != 0 && owner != daemonUid) {
+                throw new IOException(where + " is owned by uid " + owner + ": " + fix);
             }
-        } catch (UnsupportedOperationException e) {
-            // a file system without POSIX permissions: nothing to check
+            final Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+            open.addAll(Files.getPosixFilePermissions(keyFile, LinkOption.NOFOLLOW_LINKS));
+            open.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
+            if (!open.isEmpty()) {
+                throw new IOException(where + " has mode " + PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(keyFile, LinkOption.NOFOLLOW_LINKS)) + ": " + fix);
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            throw new IOException(where + " is on a file system without POSIX owners and modes: " + fix);
         }
         final long size = Files.size(keyFile);
         if (size < MIN_KEY_BYTES || size > MAX_KEY_BYTES) {
@@ -243,6 +262,11 @@ public record ClusterSettings(String clusterName, String nodeName, InetAddress b
                     + " (e.g. 32 random bytes from /dev/urandom)");
         }
         return Files.readAllBytes(keyFile);
+    }
+
+    /** The uid this process runs as: the owner of /proc/self (Linux). */
+    private static int processUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     /** {@code ADDR:PORT}, IPv6 in brackets, addresses in canonical text (RFC 5952). */

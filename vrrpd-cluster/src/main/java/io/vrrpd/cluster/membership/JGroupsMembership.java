@@ -6,19 +6,6 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
-import org.jgroups.protocols.FD_ALL3;
-import org.jgroups.protocols.FD_SOCK2;
-import org.jgroups.protocols.FRAG4;
-import org.jgroups.protocols.MERGE3;
-import org.jgroups.protocols.SERIALIZE;
-import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.protocols.TCP_NIO2;
-import org.jgroups.protocols.TCPPING;
-import org.jgroups.protocols.UNICAST3;
-import org.jgroups.protocols.VERIFY_SUSPECT2;
-import org.jgroups.protocols.pbcast.GMS;
-import org.jgroups.protocols.pbcast.NAKACK2;
-import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.NameCache;
@@ -28,7 +15,6 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -55,7 +41,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>The stack, bottom to top, and why each layer is there:
  * <ul>
- *   <li>{@code TCP} on {@code bind:port} (no port range: a busy port is an error, not a silent move);</li>
+ *   <li>{@code TCP} on {@code bind:port} (no port range: a busy port is an error, not a silent move), JGroups'
+ *       TCP_NIO2 on a {@link MemberOnlyServer}: before any key is checked, connections only from configured members'
+ *       addresses, a bounded number of them without a complete preamble and for a bounded time, frames of at most
+ *       {@link ClusterStack#MAX_FRAME_BYTES} (a stranger announcing 1 GiB frames took a daemon to 3.4 GiB). FD_SOCK2's port
+ *       (+{@value ClusterSettings#FAILURE_DETECTION_PORT_OFFSET}) has the same guard;</li>
  *   <li>{@code SYM_ENCRYPT} with ChaCha20-Poly1305 (an AEAD cipher: a message that was not sealed with the key is
  *       dropped) under {@code SERIALIZE}, which turns every message, headers included, into the payload that is
  *       sealed. Both sit right on the transport, so discovery, heartbeats, suspicion checks, joins and merges are
@@ -462,84 +452,9 @@ public final class JGroupsMembership implements Membership {
         }
     }
 
-    /** The protocol stack, transport first. */
-    List<Protocol> stack(final SecretKey key) throws Exception {
-        final ClusterSettings.Timing t = settings.timing();
-        final List<InetSocketAddress> initial = settings.members().isEmpty()
-                ? List.of(settings.localEndpoint()) : settings.members();
-        final TCP_NIO2 tcp = new TCP_NIO2();
-        tcp.setBindAddress(settings.bind());
-        tcp.setBindPort(settings.port());
-        tcp.setPortRange(0);
-        tcp.setSockConnTimeout(connectTimeoutMillis(t));
-        // Order matters: setSecretKey resets sym_algorithm to the key's algorithm (plain ChaCha20, no MAC);
-        // the AEAD transformation is set after it.
-        final SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
-        encrypt.setSecretKey(key);
-        encrypt.symAlgorithm(CIPHER);
-        encrypt.symIvLength(12);
-        final TCPPING ping = new TCPPING();
-        ping.initialHosts(initial);
-        ping.setPortRange(0);
-        final MERGE3 merge = new MERGE3();
-        merge.setMinInterval(Math.max(100, t.mergeIntervalMillis() / 2));
-        merge.setMaxInterval(t.mergeIntervalMillis());
-        merge.setCheckInterval(t.mergeIntervalMillis() * 2);
-        final FD_SOCK2 fdSock = new FD_SOCK2();
-        // On the bind address, not JGroups' default (the wildcard): each member tells the member it pings where to
-        // answer by its server's address, and "0.0.0.0:7900" sent the answer back to the asking host itself. Every
-        // ping connect then failed after connect_timeout, in the thread that installs a view (bench/cluster.sh: each
-        // view change a second late on every host, the new coordinator's before it even sent the view).
-        fdSock.setBindAddress(settings.bind());
-        fdSock.setOffset(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
-        fdSock.setPortRange(0);
-        fdSock.setValue("connect_timeout", failureDetectionConnectTimeoutMillis(t));
-        final FD_ALL3 fdAll = new FD_ALL3();
-        fdAll.setInterval(t.heartbeatIntervalMillis());
-        fdAll.setTimeout(t.failureTimeoutMillis());
-        final VERIFY_SUSPECT2 verify = new VERIFY_SUSPECT2();
-        verify.setTimeout(t.verifyTimeoutMillis());
-        final NAKACK2 nakack = new NAKACK2();
-        nakack.useMcastXmit(false); // TCP has no multicast: retransmissions are unicast
-        nakack.setXmitInterval(Math.max(50, t.heartbeatIntervalMillis() * 2));
-        final UNICAST3 unicast = new UNICAST3();
-        unicast.setXmitInterval(Math.max(50, t.heartbeatIntervalMillis() * 2));
-        final STABLE stable = new STABLE();
-        stable.setDesiredAverageGossip(5_000);
-        stable.setMaxBytes(1_000_000);
-        final GMS gms = new GMS();
-        gms.setJoinTimeout(t.joinTimeoutMillis());
-        gms.setMaxJoinAttempts(3);
-        gms.setLeaveTimeout(t.joinTimeoutMillis());
-        gms.setMergeTimeout(Math.max(1_000, t.mergeIntervalMillis()));
-        gms.setViewAckCollectionTimeout(Math.max(200, t.silentDetectionMillis()));
-        gms.printLocalAddress(false);
-        return new ArrayList<>(List.of(tcp, encrypt, new SERIALIZE(), ping, merge, fdSock, fdAll, verify, nakack,
-                unicast, stable, gms, new FRAG4()));
-    }
-
-    /**
-     * TCP's connect timeout. A send to a member whose connection closed (its process died and sent FIN, then its
-     * host went silent: a reboot, a kernel panic, a cable) reconnects in the sending thread, and FD_ALL3 sends its
-     * heartbeats to every member from one thread: while that connect waits, the live members hear no heartbeat.
-     * A connect as long as the failure timeout made the survivors of a crashed coordinator suspect each other and
-     * split into singletons that took MERGE3 seconds to heal (bench/cluster.sh: 11-18 s instead of ~2 s). On a LAN a
-     * connect takes well under a millisecond; one heartbeat interval (at most a quarter of the failure timeout)
-     * leaves every live member heard in time.
-     */
-    static int connectTimeoutMillis(final ClusterSettings.Timing t) {
-        return (int) Math.max(1, Math.min(t.heartbeatIntervalMillis(), t.failureTimeoutMillis() / 4));
-    }
-
-    /**
-     * FD_SOCK2's connect timeout (JGroups' default: 1000 ms). A view change waits for it: each member connects to the
-     * member after it in the new view (the one it watches) in the thread that installs the view, and the coordinator
-     * installs a view before it sends it. A live member on a LAN answers within milliseconds; a member that does not
-     * answer within the suspicion check's time is treated like one that does not answer the check (suspected, and
-     * removed only if it stays silent), so that is how long a view change may wait for it.
-     */
-    static int failureDetectionConnectTimeoutMillis(final ClusterSettings.Timing t) {
-        return (int) Math.max(1, t.verifyTimeoutMillis());
+    /** The protocol stack, transport first ({@link ClusterStack}). */
+    List<Protocol> stack(final SecretKey key) {
+        return ClusterStack.build(settings, key);
     }
 
     private static String rootMessage(final Throwable e) {

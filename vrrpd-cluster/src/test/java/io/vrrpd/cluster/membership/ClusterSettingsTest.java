@@ -119,7 +119,8 @@ class ClusterSettingsTest {
         final ClusterSettings s = ClusterSettings.parse("a", "c", "192.0.2.1", null,
                 List.of("192.0.2.1", "192.0.2.2"), key.toString());
         final IOException missing = assertThrows(IOException.class, s::readKey);
-        assertEquals("[cluster] key_file " + key + " does not exist or is not a regular file", missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("[cluster] key_file " + key + " does not exist or is not a regular file"),
+                missing.getMessage());
 
         Files.write(key, new byte[]{1, 2, 3});
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -131,10 +132,50 @@ class ClusterSettingsTest {
         Files.write(key, secret);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         final String open = assertThrows(IOException.class, s::readKey).getMessage();
-        assertTrue(open.startsWith("[cluster] key_file " + key + " is readable by every user"), open);
-
+        assertEquals("[cluster] key_file " + key + " has mode rw-r--r--: allowed is a file owned by root"
+                + (uid(key) == 0 ? "" : " or uid " + uid(key)) + " with no access for group or others: chown root "
+                + key + "; chmod 600 " + key, open);
+        // group-readable is refused too: the key makes its holder root on every member (exec services)
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+        assertTrue(assertThrows(IOException.class, s::readKey).getMessage().contains(" has mode rw-r-----: "));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-----w-"));
+        assertTrue(assertThrows(IOException.class, s::readKey).getMessage().contains(" has mode rw-----w-: "));
+
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         assertArrayEquals(secret, s.readKey());
+        assertArrayEquals(secret, s.readKey(uid(key)), "owned by the daemon's own uid");
+    }
+
+    @Test
+    void theKeyFileMustBeOwnedByRootOrTheDaemonsUser() throws IOException {
+        final Path key = dir.resolve("cluster.key");
+        Files.write(key, new byte[32]);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        final ClusterSettings s = ClusterSettings.parse("a", "c", "192.0.2.1", null,
+                List.of("192.0.2.1", "192.0.2.2"), key.toString());
+        final int stranger;
+        if (uid(key) == 0) {
+            stranger = 65534; // as root (CI): give the file to nobody
+            Files.setAttribute(key, "unix:uid", stranger);
+        } else {
+            stranger = uid(key); // not root: the file is ours, and the daemon is another user
+        }
+        final int daemon = stranger == 65534 ? 0 : stranger + 1;
+        final String owned = assertThrows(IOException.class, () -> s.readKey(daemon)).getMessage();
+        assertEquals("[cluster] key_file " + key + " is owned by uid " + stranger + ": allowed is a file owned by root"
+                + (daemon == 0 ? "" : " or uid " + daemon) + " with no access for group or others: chown root " + key
+                + "; chmod 600 " + key, owned);
+
+        final Path link = dir.resolve("link.key");
+        Files.createSymbolicLink(link, key);
+        final IOException symlink = assertThrows(IOException.class, () -> ClusterSettings.parse("a", "c",
+                "192.0.2.1", null, List.of("192.0.2.1", "192.0.2.2"), link.toString()).readKey(daemon));
+        assertTrue(symlink.getMessage().contains("is not a regular file (a symbolic link is not accepted"),
+                symlink.getMessage());
+    }
+
+    private static int uid(final Path file) throws IOException {
+        return (Integer) Files.getAttribute(file, "unix:uid");
     }
 
     private static void error(final String start, final org.junit.jupiter.api.function.Executable parse) {

@@ -203,7 +203,7 @@ class JGroupsMembershipTest {
             final org.jgroups.protocols.FD_SOCK2 fd = m.channel().getProtocolStack()
                     .findProtocol(org.jgroups.protocols.FD_SOCK2.class);
             assertEquals(m.settings().bind(), fd.getBindAddress());
-            assertEquals(JGroupsMembership.failureDetectionConnectTimeoutMillis(fast()), fd.getValue("connect_timeout"));
+            assertEquals(ClusterStack.failureDetectionConnectTimeoutMillis(fast()), fd.getValue("connect_timeout"));
             await(() -> "CONNECTED".equals(fd.getClientState()));
         }
         Util.shutdown(nodes.getFirst().channel()); // the coordinator crashes: no LEAVE
@@ -211,7 +211,7 @@ class JGroupsMembershipTest {
         final long c = await(() -> recorders.get(2).last().members().equals(List.of("b", "c")));
         final long apart = TimeUnit.NANOSECONDS.toMillis(Math.abs(b - c));
         System.out.println("survivors installed the view " + apart + " ms apart");
-        assertTrue(apart < JGroupsMembership.failureDetectionConnectTimeoutMillis(fast()),
+        assertTrue(apart < ClusterStack.failureDetectionConnectTimeoutMillis(fast()),
                 "the survivors installed the view " + apart + " ms apart");
     }
 
@@ -264,7 +264,7 @@ class JGroupsMembershipTest {
         final AtomicInteger fromIntruder = new AtomicInteger();
         final List<Address> intruderAddress = new CopyOnWriteArrayList<>();
         final AtomicInteger stacks = new AtomicInteger();
-        final Cluster c = cluster(3, stack -> {
+        final UnaryOperator<List<Protocol>> counting = stack -> {
             if (stacks.getAndIncrement() == 0) { // a's stack is built first
                 stack.add(1, new Protocol() {
                     @Override
@@ -289,15 +289,16 @@ class JGroupsMembershipTest {
                 });
             }
             return stack;
-        });
+        };
+        final Cluster c = cluster(3, 1, counting, counting);
         c.startAll();
         c.awaitAll(v -> v.members().size() == 3);
         final long viewId = c.recorders.get(0).last().viewId();
-        final int port = freePorts(1)[0];
-        final List<InetSocketAddress> members = new ArrayList<>(c.members);
-        members.add(new InetSocketAddress(LOOPBACK, port));
+        // A configured member's address and port (a stranger's connections are closed at accept, before any key
+        // matters), with another key: what a member with a wrong or stolen-and-rotated key looks like.
+        final int port = c.members.get(3).getPort();
         final JGroupsMembership intruder = membership(new ClusterSettings("test", "mallory", LOOPBACK, port,
-                members, keyFile("other.key"), fast()), UnaryOperator.identity());
+                c.members, keyFile("other.key"), fast()), UnaryOperator.identity());
         final Recorder seen = new Recorder();
         intruder.start(seen);
         intruderAddress.add(intruder.channel().getAddress());
@@ -535,12 +536,11 @@ class JGroupsMembershipTest {
 
     @Test
     void aSecondHostWithTheSameNameIsRefused() throws Exception {
-        final Cluster c = cluster(1, UnaryOperator.identity());
+        final Cluster c = cluster(1, 1, UnaryOperator.identity(), UnaryOperator.identity());
         c.startAll();
-        final int port = freePorts(1)[0];
-        final JGroupsMembership twin = membership(new ClusterSettings("test", "a", LOOPBACK, port,
-                List.of(c.members.get(0), new InetSocketAddress(LOOPBACK, port)), key, fast()),
-                UnaryOperator.identity());
+        final int port = c.members.get(1).getPort(); // the second configured member, started under a's name
+        final JGroupsMembership twin = membership(new ClusterSettings("test", "a", LOOPBACK, port, c.members, key,
+                fast()), UnaryOperator.identity());
         final Recorder twinEvents = new Recorder();
         final IOException e = assertThrows(IOException.class, () -> twin.start(twinEvents));
         assertTrue(e.getMessage().contains("node name 'a' is already used by the member at "
@@ -595,7 +595,13 @@ class JGroupsMembershipTest {
     /** {@code lastHook} applies to the last node, {@code hook} to the others. */
     private Cluster cluster(final int size, final UnaryOperator<List<Protocol>> hook,
                             final UnaryOperator<List<Protocol>> lastHook) throws IOException {
-        final int[] ports = freePorts(size);
+        return cluster(size, 0, hook, lastHook);
+    }
+
+    /** With {@code spare} more configured members that no node of the cluster uses (for a test's own host). */
+    private Cluster cluster(final int size, final int spare, final UnaryOperator<List<Protocol>> hook,
+                            final UnaryOperator<List<Protocol>> lastHook) throws IOException {
+        final int[] ports = freePorts(size + spare);
         final List<InetSocketAddress> members = new ArrayList<>();
         for (final int port : ports) {
             members.add(new InetSocketAddress(LOOPBACK, port));

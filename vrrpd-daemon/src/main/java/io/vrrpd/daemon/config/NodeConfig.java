@@ -180,7 +180,10 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             } catch (IllegalArgumentException e) {
                 throw error("cluster", null, e.getMessage());
             } catch (IOException e) {
-                throw error("cluster", "key_file", "[cluster] key_file: " + e.getMessage());
+                // ClusterSettings' own lines already name the key and the file
+                final String message = String.valueOf(e.getMessage());
+                throw error("cluster", "key_file", message.startsWith("[cluster] key_file ") ? message
+                        : "[cluster] key_file: " + message);
             }
             return config;
         }
