@@ -1007,7 +1007,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         if (holder == null) {
             throw new ServiceException("service " + name + " is not started on any host");
         }
-        final int failuresBefore = onActor(() -> reportOf(holder, name).failures());
+        final LocalStatus before = onActor(() -> reportOf(holder, name));
+        final int failuresBefore = before.failures();
         onActor(() -> {
             avoid.put(name, holder);
             moveTo.remove(name);
@@ -1016,7 +1017,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         awaitCondition(() -> onActorQuietly(() -> {
             final LocalStatus s = reportOf(holder, name);
-            return s == null || !s.holds() || !view.contains(holder) || s.failures() > failuresBefore;
+            // (stopped and already started again there: the only active host, stop-service restarts it in place)
+            final boolean stopRan = s != null && s.lastActionMillis() > before.lastActionMillis()
+                    && (s.lastAction().equals("stop") || s.lastAction().equals("start"));
+            return s == null || !s.holds() || !view.contains(holder) || s.failures() > failuresBefore || stopRan;
         }), "service " + name + " did not stop on " + holder + " within " + settings.operationTimeoutMillis() + " ms");
         final LocalStatus after = onActor(() -> reportOf(holder, name));
         if (after != null && after.blocked() && onActor(() -> view.contains(holder))) {

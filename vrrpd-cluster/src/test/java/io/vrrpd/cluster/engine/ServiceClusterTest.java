@@ -608,6 +608,21 @@ class ServiceClusterTest {
     }
 
     @Test
+    void stopServiceOfAServiceActiveOnOneHostStopsItThereAndReturns() throws Exception {
+        startAll();
+        hosts.get("b").create(spec("web"));
+        hosts.get("b").activate("web", List.of("b"));
+        hosts.get("b").start("web", null);
+        waitFor(() -> "b".equals(startedOn("a", "web")), "started on b, its only active host");
+        final long t0 = System.nanoTime();
+        hosts.get("a").stop("web"); // no other active host: it starts again on b as soon as possible
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "answered once the stop ran, not after the timeout");
+        assertEquals(1, runner.runs("web", Primitive.STOP).size());
+        waitFor(() -> "b".equals(startedOn("a", "web")), "started again on b");
+        assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
     void aStartThatFailsOnTheTargetIsReportedAtOnceWithItsCause() throws Exception {
         startAll();
         createActivateStart("a", "web");
