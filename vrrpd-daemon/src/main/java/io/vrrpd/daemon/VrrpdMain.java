@@ -16,6 +16,7 @@ import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.NodeConfig;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.daemon.config.AtomicFiles;
 import io.vrrpd.daemon.config.StartedServices;
 import io.vrrpd.daemon.config.TomlServiceStore;
 import io.vrrpd.daemon.control.ControlServer;
@@ -159,6 +160,13 @@ public final class VrrpdMain implements Callable<Integer> {
         try {
             Files.createDirectories(store.directory());
             Files.createDirectories(stateDir);
+            for (final Path dir : List.of(store.directory(), configDir.resolve("services"))) {
+                final int removed = AtomicFiles.removeInterruptedWrites(dir);
+                if (removed > 0) {
+                    Log.info(dir + ": removed " + removed + " temporary file(s) of writes"
+                            + " a crash interrupted (the files they were replacing are intact)");
+                }
+            }
             // Created here, not on the (real-time) router loop: its threads and the programs exec checks
             // start must not inherit SCHED_RR.
             health = HealthMonitor.start();

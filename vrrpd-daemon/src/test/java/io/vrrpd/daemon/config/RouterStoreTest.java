@@ -101,6 +101,19 @@ class RouterStoreTest {
     }
 
     @Test
+    @DisplayName("the daemon's start removes the temporaries of interrupted writes, and nothing else")
+    void shouldRemoveInterruptedWritesAtStart() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        write(".web.toml.tmp-1a2b3c", "half a file");
+        write(".old.toml.tmp-ff", "");
+        write(".deleted.toml", "web = 3\n");
+        write("notes.txt", "kept");
+        assertEquals(2, AtomicFiles.removeInterruptedWrites(store().directory()));
+        assertEquals(List.of(".deleted.toml", "notes.txt", "web.toml"), routerDirEntries());
+        assertEquals(0, AtomicFiles.removeInterruptedWrites(store().directory().resolve("missing")));
+    }
+
+    @Test
     @DisplayName("should report broken files as FILE:LINE: message and still load the good ones")
     void shouldSkipBrokenFiles() throws IOException {
         store().save(RouterSpecTest.v4().build());
