@@ -121,8 +121,8 @@ class SelfFencingIT extends LabScenario {
         lab.vrrpadmOk("h2", "activate-service", "-n", "h1,h2,h3", "web");
         lab.vrrpadmOk("h3", "start-service", "web");
         final Start first = awaitStart(1);
-        assertTrue(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cgroup"))
-                .contains("0::/vrrpd-" + first.node() + "/web"), "the command runs in its service's cgroup");
+        assertTrue(cgroupOf(first.pid()).endsWith("/vrrpd-" + first.node() + "/web"),
+                "the command runs in its service's cgroup: " + cgroupOf(first.pid()));
 
         // (a) The started host's daemon frozen for 6 s: the fence guard kills the copy at the lease deadline.
         final CompletableFuture<Long> firstDeath = deathOf(first.pid());
@@ -169,6 +169,7 @@ class SelfFencingIT extends LabScenario {
 
         // (c) The holder's daemon SIGKILLed: the fence guard kills the copy at once; the restarted daemon finds
         // nothing left behind and reports stopped.
+        final Path thirdCgroup = cgroup2Mount().resolve(cgroupOf(third.pid()).substring(1));
         final CompletableFuture<Long> thirdDeath = deathOf(third.pid());
         final long killed = System.currentTimeMillis();
         d(third.node()).kill();
@@ -179,9 +180,26 @@ class SelfFencingIT extends LabScenario {
         awaitView(HOSTS, HOSTS);
         Wait.until(MOVE, third.node() + " reports web stopped", () -> nodeState(third.node(), third.node()),
                 "stopped"::equals);
-        assertEquals("", Files.readString(Path.of("/sys/fs/cgroup/unified/vrrpd-" + third.node() + "/web/cgroup.procs"))
-                .strip(), "nothing orphaned in " + third.node() + "'s cgroup");
+        assertEquals("", Files.readString(thirdCgroup.resolve("cgroup.procs")).strip(),
+                "nothing orphaned in " + thirdCgroup);
         Wait.until(MOVE, "one copy running", () -> alive().size() == 1);
+    }
+
+    /** The cgroup2 path of {@code pid} (the {@code 0::} line of /proc/PID/cgroup). */
+    private static String cgroupOf(final long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                .filter(l -> l.startsWith("0::")).map(l -> l.substring(3).strip()).findFirst().orElse("");
+    }
+
+    /** Where cgroup2 is mounted (/sys/fs/cgroup on Debian 12, /sys/fs/cgroup/unified on a hybrid host). */
+    private static Path cgroup2Mount() throws IOException {
+        for (final String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            final int dash = line.indexOf(" - ");
+            if (dash > 0 && line.substring(dash + 3).startsWith("cgroup2 ")) {
+                return Path.of(line.substring(0, dash).split(" ")[4]);
+            }
+        }
+        throw new AssertionError("no cgroup2 mounted");
     }
 
     private Set<Long> alive() {
