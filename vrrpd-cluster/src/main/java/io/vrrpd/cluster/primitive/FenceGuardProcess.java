@@ -36,6 +36,7 @@ public final class FenceGuardProcess implements FenceGuard {
     private final AtomicReference<String> next = new AtomicReference<>();
     private final Thread writer;
     private volatile boolean closed;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private FenceGuardProcess(final Process process) {
         this.process = process;
@@ -53,7 +54,26 @@ public final class FenceGuardProcess implements FenceGuard {
                 System.getProperty("java.class.path"), FenceGuardMain.class.getName(),
                 Long.toString(ProcessHandle.current().pid())));
         final Process process = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        // Wait until it reads its pipe (a JVM start: about half a second, more on a loaded host), at most 20 s.
+        // Its JVM starts beside the daemon's (about half a second, several on a loaded host): not waited for, since
+        // nothing is held before the cluster has formed; feeds written meanwhile wait in the pipe (the guard reads
+        // the backlog before it acts). Whether it came up is logged, and a guard that did not is killed.
+        final FenceGuardProcess guard = new FenceGuardProcess(process);
+        Thread.ofVirtual().name("fence-guard-start").start(() -> {
+            if (awaitReady(process)) {
+                guard.ready.complete(null);
+            }
+        });
+        LOG.log(System.Logger.Level.INFO, "fence guard started (pid " + process.pid() + "): it kills the services"
+                + " held here if vrrpd stops renewing its quorum lease or dies");
+        return guard;
+    }
+
+    /** Completes once the guard reads its pipe (tests). */
+    CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    private static boolean awaitReady(final Process process) {
         final CompletableFuture<String> ready = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -63,23 +83,25 @@ public final class FenceGuardProcess implements FenceGuard {
                 ready.completeExceptionally(e);
             }
         });
+        String problem;
         try {
-            final String line = ready.get(20, TimeUnit.SECONDS);
-            if (!"ready".equals(line)) {
-                process.destroyForcibly();
-                throw new IOException("the fence guard did not start (it said " + line + ")");
-            }
+            final String line = ready.get(60, TimeUnit.SECONDS);
+            problem = "ready".equals(line) ? null : "it said " + line;
         } catch (ExecutionException | TimeoutException e) {
-            process.destroyForcibly();
-            throw new IOException("the fence guard did not report ready within 20 s: " + e);
+            problem = "no ready within 60 s: " + e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("interrupted while starting the fence guard");
+            return false;
         }
-        LOG.log(System.Logger.Level.INFO, "fence guard started (pid " + process.pid() + "): it kills the services"
-                + " held here if vrrpd stops renewing its quorum lease or dies");
-        return new FenceGuardProcess(process);
+        if (problem == null) {
+            LOG.log(System.Logger.Level.INFO, "fence guard (pid " + process.pid() + ") ready");
+            return true;
+        } else {
+            process.destroyForcibly();
+            LOG.log(System.Logger.Level.ERROR, "the fence guard (pid " + process.pid() + ") did not start (" + problem
+                    + "): a frozen vrrpd cannot fence its services; only its own lease thread does");
+            return false;
+        }
     }
 
     public long pid() {

@@ -39,6 +39,7 @@ class FenceGuardTest {
             Thread.sleep(10);
         }
         guard = FenceGuardProcess.start();
+        guard.ready().get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @AfterEach
