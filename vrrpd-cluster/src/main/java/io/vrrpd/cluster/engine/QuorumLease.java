@@ -47,6 +47,8 @@ final class QuorumLease implements AutoCloseable {
     private final ScheduledExecutorService threads;
     private volatile ClusterView view;
     private volatile boolean held = true;
+    /** While the lease is lost: when it ran out. */
+    private long lostExpiry;
 
     /**
      * @param leaseMillis the lease; 0 or less: none (a cluster of one)
@@ -133,7 +135,12 @@ final class QuorumLease implements AutoCloseable {
         final long validUntil = others.size() >= needed ? others.get(needed - 1) + leaseNanos : Long.MIN_VALUE;
         // (a stamp may be after now: a message delivered after this evaluation's clock was read)
         final boolean nowHeld = validUntil != Long.MIN_VALUE && validUntil - now >= 0;
-        listener.leaseValidUntil(nowHeld ? validUntil : now);
+        if (!nowHeld && held) {
+            // When it ran out (or now, when a view without enough members took it): kept until it is held again,
+            // so a later view that forgets the silent members does not push the fence deadline back.
+            lostExpiry = validUntil != Long.MIN_VALUE ? validUntil : now;
+        }
+        listener.leaseValidUntil(nowHeld ? validUntil : lostExpiry);
         if (nowHeld != held) {
             held = nowHeld;
             int heard = 1;
