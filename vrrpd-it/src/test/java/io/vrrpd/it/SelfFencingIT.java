@@ -86,14 +86,27 @@ class SelfFencingIT extends LabScenario {
         return start;
     }
 
+    /**
+     * Whether {@code pid} still runs: a zombie does not (killed, not yet reaped — the command's parent is the frozen
+     * daemon, which reaps it only when it thaws; a zombie holds no port and runs no code).
+     */
+    private static boolean running(final long pid) {
+        try {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            final char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Completes with the wall-clock millisecond at which {@code pid} was seen gone (polled every 2 ms, 30 s max). */
     private static CompletableFuture<Long> deathOf(final long pid) {
         final CompletableFuture<Long> dead = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             final long end = System.nanoTime() + 30_000_000_000L;
             while (System.nanoTime() < end) {
-                if (!Files.exists(Path.of("/proc", Long.toString(pid), "stat"))
-                        || ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                if (!running(pid)) {
                     dead.complete(System.currentTimeMillis());
                     return;
                 }
@@ -205,7 +218,7 @@ class SelfFencingIT extends LabScenario {
     private Set<Long> alive() {
         final Set<Long> result = new TreeSet<>();
         for (final Start s : starts()) {
-            if (ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (running(s.pid())) {
                 result.add(s.pid());
             }
         }
