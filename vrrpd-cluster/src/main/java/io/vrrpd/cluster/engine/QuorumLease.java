@@ -47,6 +47,10 @@ final class QuorumLease implements AutoCloseable {
     private final ScheduledExecutorService threads;
     private volatile ClusterView view;
     private volatile boolean held = true;
+    /** The last evaluation ({@code nanos}), to notice that this host did not run. */
+    private long lastEvaluation = Long.MIN_VALUE;
+    /** After a stall: messages delivered before this do not count. */
+    private long stalledUntil = Long.MIN_VALUE;
     /** While the lease is lost: when it ran out. */
     private long lostExpiry;
 
@@ -122,11 +126,21 @@ final class QuorumLease implements AutoCloseable {
             listener.leaseValidUntil(Long.MAX_VALUE);
             return;
         }
+        // This host did not run for longer than the lease (SIGSTOP, a VM pause, a starved JVM): what the membership
+        // delivers now is the backlog of the freeze, stamped now but sent long ago — by members that may have removed
+        // this host meanwhile. It must not renew the lease: only messages delivered a lease after the thaw do.
+        if (lastEvaluation != Long.MIN_VALUE && now - lastEvaluation > leaseNanos) {
+            stalledUntil = now + leaseNanos;
+            LOG.log(System.Logger.Level.WARNING, "cluster: this host did not run for " + (now - lastEvaluation)
+                    / 1_000_000L + " ms (frozen or starved), more than the quorum lease: the lease is lost, and what"
+                    + " is delivered in the next " + leaseNanos / 1_000_000L + " ms (the backlog) does not renew it");
+        }
+        lastEvaluation = now;
         // The lease runs out lease after the (quorum − 1)-th most recently heard other member.
         final List<Long> others = new ArrayList<>();
         for (final String member : v.members()) {
             final Long last = lastHeard.get(member);
-            if (!member.equals(local) && last != null) {
+            if (!member.equals(local) && last != null && (stalledUntil == Long.MIN_VALUE || last - stalledUntil >= 0)) {
                 others.add(last);
             }
         }
