@@ -9,7 +9,11 @@ import io.vrrpd.cluster.membership.JGroupsMembership;
 import io.vrrpd.cluster.membership.Membership;
 import io.vrrpd.cluster.membership.SoloMembership;
 import io.vrrpd.cluster.primitive.Invocation;
+import io.vrrpd.cluster.FenceGuard;
+import io.vrrpd.cluster.primitive.FenceGuardProcess;
 import io.vrrpd.cluster.primitive.LocalPrimitiveRunner;
+import io.vrrpd.cluster.primitive.ServiceCgroups;
+import io.vrrpd.cluster.primitive.Timeouts;
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.MacMode;
@@ -46,6 +50,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.Properties;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -202,14 +208,30 @@ public final class VrrpdMain implements Callable<Integer> {
         Signal.handle(new Signal("INT"), stop);
         final RouterControl control;
         final ControlServer server;
-        final LocalPrimitiveRunner primitives = new LocalPrimitiveRunner();
+        // A cgroup per service where cgroup2 is writable (else process groups, logged): the handle the self-fence, the
+        // fence guard and a crash clean-up kill a service's processes with.
+        final ServiceCgroups cgroups = ServiceCgroups.detect(node.nodeName()).orElse(null);
+        final LocalPrimitiveRunner primitives = new LocalPrimitiveRunner(Timeouts.DEFAULTS,
+                LocalPrimitiveRunner.OCF_ROOT, LocalPrimitiveRunner.SYSTEMCTL, cgroups);
+        // Before anything is reported to a cluster: what a crashed predecessor left running here is stopped.
+        stopServicesStartedHere(primitives, Log::info, Log::warn, "vrrpd: the previous vrrpd died holding services:"
+                + " stopping them before joining the cluster: ");
+        FenceGuard guard = FenceGuard.NONE;
+        if (!node.clusterOfOne()) {
+            try {
+                guard = FenceGuardProcess.start();
+            } catch (IOException e) {
+                Log.error("cannot start the fence guard (" + e.getMessage() + "): a frozen vrrpd cannot fence its"
+                        + " services; only its own lease thread does");
+            }
+        }
         ServiceCluster services = null;
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
             runtime.removeLeftovers();
             // Started from this (ordinary) thread: the primitives' threads and programs must not inherit the
             // router loop's real-time scheduling.
-            services = startServices(primitives);
+            services = startServices(primitives, guard);
             server = ControlServer.start(socket, ControlVerbs.of(control,
                     new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis)));
         } catch (IOException | IllegalArgumentException e) {
@@ -218,6 +240,7 @@ public final class VrrpdMain implements Callable<Integer> {
                 services.close();
             }
             primitives.close();
+            guard.close();
             runtime.shutdown("vrrpd failed to start");
             runtime.close();
             health.close();
@@ -252,6 +275,7 @@ public final class VrrpdMain implements Callable<Integer> {
         // waiting for the fencing delay (its last report from here says stopped).
         services.close();
         primitives.close();
+        guard.close(); // its last feed holds nothing: it exits without killing anything
         health.close();
         hooks.close(); // the on_offline hooks of the shutdown get up to 5 s
         systemd.close();
@@ -278,7 +302,8 @@ public final class VrrpdMain implements Callable<Integer> {
     }
 
     /** The service cluster: a cluster of one without [cluster] in vrrpd.toml, else the JGroups membership. */
-    private ServiceCluster startServices(final LocalPrimitiveRunner primitives) throws IOException {
+    private ServiceCluster startServices(final LocalPrimitiveRunner primitives, final FenceGuard guard)
+            throws IOException {
         final Membership membership = node.clusterOfOne() ? new SoloMembership(node.nodeName())
                 : new JGroupsMembership(node.cluster().settings(node.nodeName()));
         final ServiceCluster.Settings settings = node.clusterOfOne()
@@ -292,7 +317,8 @@ public final class VrrpdMain implements Callable<Integer> {
                 node.cluster().settings(node.nodeName()).timing().leaseMillis());
         try {
             return ServiceCluster.start(settings, membership, primitives,
-                    new TomlServiceStore(configDir, node.checkIntervalMillis()), new StartedServices(stateDir));
+                    new TomlServiceStore(configDir, node.checkIntervalMillis()),
+                    new StartedServices(stateDir, primitives::cgroup), guard);
         } catch (IOException | RuntimeException e) {
             membership.close();
             throw e;
@@ -340,7 +366,11 @@ public final class VrrpdMain implements Callable<Integer> {
             err.println("vrrpd: --release-addresses: cannot read " + store.directory() + " (" + e.getMessage()
                     + "); releasing VNICs only");
         }
-        int status = stopServicesStartedHere();
+        int status;
+        try (LocalPrimitiveRunner runner = new LocalPrimitiveRunner(Timeouts.DEFAULTS, LocalPrimitiveRunner.OCF_ROOT,
+                LocalPrimitiveRunner.SYSTEMCTL, recordedCgroups())) {
+            status = stopServicesStartedHere(runner, out::println, line -> err.println(line), "vrrpd: ");
+        }
         try {
             final List<String> released = LinuxRouterRuntime.releaseAddresses(realMac);
             out.println("vrrpd: released " + released.size() + (released.isEmpty() ? "" : ": "
@@ -352,21 +382,36 @@ public final class VrrpdMain implements Callable<Integer> {
         return status;
     }
 
-    /**
-     * Stops the services the dead daemon had started here (STATE_DIR/services-started): their stop primitive, and
-     * their addresses off the link. An {@code exec} command is only known to the daemon that started it: its
-     * process is not found here (under systemd it died with the daemon's cgroup), but its addresses go.
-     */
-    private int stopServicesStartedHere() {
-        final StartedServices ledger = new StartedServices(stateDir);
-        final SortedSet<String> names;
+    /** The service cgroups recorded by the dead daemon (their common parent), or null when none was recorded. */
+    private ServiceCgroups recordedCgroups() {
         try {
-            names = ledger.read();
+            return new StartedServices(stateDir).readWithCgroups().values().stream().flatMap(Optional::stream)
+                    .map(Path::getParent).findFirst().map(ServiceCgroups::at).orElse(null);
         } catch (IOException e) {
-            err.println("vrrpd: --release-addresses: cannot read " + ledger.file() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Stops the services a dead daemon had started here (STATE_DIR/services-started): their stop primitive, which
+     * kills what is left in their cgroup (an {@code exec} command the dead daemon supervised included) and takes their
+     * addresses off the link; a recorded cgroup of a service without a valid file is killed as it is. Run by
+     * {@code --release-addresses} and by the daemon at start, before it joins the cluster (leftovers are stopped, not
+     * adopted: the cluster then starts the service where it decides, from a clean state).
+     *
+     * @return 0, or 1 when something could not be stopped
+     */
+    private int stopServicesStartedHere(final LocalPrimitiveRunner runner, final java.util.function.Consumer<String> info,
+                                        final java.util.function.Consumer<String> error, final String prefix) {
+        final StartedServices ledger = new StartedServices(stateDir);
+        final SortedMap<String, Optional<Path>> recorded;
+        try {
+            recorded = ledger.readWithCgroups();
+        } catch (IOException e) {
+            error.accept("vrrpd: --release-addresses: cannot read " + ledger.file() + ": " + e.getMessage());
             return 1;
         }
-        if (names.isEmpty()) {
+        if (recorded.isEmpty()) {
             return 0;
         }
         String nodeName = "-";
@@ -376,27 +421,37 @@ public final class VrrpdMain implements Callable<Integer> {
             nodeName = config.nodeName();
             checkInterval = config.checkIntervalMillis();
         } catch (InvalidFileException e) {
-            err.println("vrrpd: --release-addresses: " + e.error() + " (stopping the services all the same)");
+            error.accept(prefix + e.error() + " (stopping the services all the same)");
         }
         final TomlServiceStore store = new TomlServiceStore(configDir, checkInterval);
         int status = 0;
-        try (LocalPrimitiveRunner runner = new LocalPrimitiveRunner()) {
+        try {
             final Map<String, StoredService> services = new HashMap<>();
             for (final StoredService service : store.loadAll()) {
                 services.put(service.name(), service);
             }
-            for (final String name : names) {
+            for (final Map.Entry<String, Optional<Path>> entry : recorded.entrySet()) {
+                final String name = entry.getKey();
                 final StoredService service = services.get(name);
                 if (service == null) {
-                    err.println("vrrpd: --release-addresses: service " + name + " was started here but has no valid"
-                            + " file in " + store.directory() + ": not stopped");
+                    String killed = "";
+                    if (entry.getValue().isPresent()) {
+                        try {
+                            killed = "; " + ServiceCgroups.kill(entry.getValue().get(), 2_000)
+                                    + " process(es) left in its cgroup killed";
+                        } catch (IOException e) {
+                            killed = "; its cgroup: " + e.getMessage();
+                        }
+                    }
+                    error.accept(prefix + "service " + name + " was started here but has no valid file in "
+                            + store.directory() + ": not stopped" + killed);
                     status = 1;
                     continue;
                 }
                 final PrimitiveResult result = runner.run(service.spec(),
                         Primitive.STOP, new Invocation(nodeName,
                                 List.of(nodeName), null, null));
-                out.println("vrrpd: service " + name + " stopped: " + (result.succeeded() ? "ok" : "failed")
+                info.accept(prefix + "service " + name + " stopped: " + (result.succeeded() ? "ok" : "failed")
                         + (result.detail().isEmpty() ? "" : " (" + result.detail() + ")"));
                 if (!result.succeeded()) {
                     status = 1;
@@ -404,7 +459,7 @@ public final class VrrpdMain implements Callable<Integer> {
             }
             ledger.write(new TreeSet<>());
         } catch (IOException e) {
-            err.println("vrrpd: --release-addresses: " + e.getMessage());
+            error.accept(prefix + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.vrrpd.cluster.engine;
 
+import io.vrrpd.cluster.FenceGuard;
 import io.vrrpd.cluster.Primitive;
 import io.vrrpd.cluster.PrimitiveResult;
 import io.vrrpd.cluster.ServiceSpec;
@@ -34,8 +35,13 @@ import java.util.function.LongSupplier;
  *
  * <p>State changes that the coordinator must see before the primitive finishes (starting, stopping) are made
  * synchronously, on the caller's thread, so the next report already shows them.
+ *
+ * <p>Self-fencing does not queue behind the service's worker: a fence thread per service takes the addresses off
+ * first, kills a start or check still running, runs the stop, and at the fence deadline (the lease's expiry plus
+ * {@link ServiceCluster.Settings#selfFenceBudgetMillis()}) kills the service's cgroup whatever the stop does — a
+ * deadline kept by a scheduler of its own, never behind a disk write.
  */
-final class LocalAgent implements AutoCloseable {
+final class LocalAgent implements AutoCloseable, QuorumLease.Listener {
     private static final System.Logger LOG = System.getLogger(LocalAgent.class.getName());
 
     private final String node;
@@ -57,9 +63,29 @@ final class LocalAgent implements AutoCloseable {
     private volatile boolean closed;
     /** Set once the daemon began to shut down: no start runs here any more. */
     private volatile boolean shuttingDown;
+    private final FenceGuard guard;
+    private final long fenceBudgetNanos;
+    /** When the quorum lease runs out unless renewed ({@link System#nanoTime()}); MAX_VALUE: no lease. */
+    private volatile long leaseValidUntil = Long.MAX_VALUE;
+    /** The primitive a service's worker runs now: a self-fence kills a start or check instead of waiting for it. */
+    private final Map<String, Primitive> busy = new ConcurrentHashMap<>();
+    /** Services being fenced: their worker leaves them alone until the fence is done. */
+    private final Set<String> fencing = ConcurrentHashMap.newKeySet();
+    private final ExecutorService fencer = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("fence-", 0)
+            .daemon().priority(Thread.MAX_PRIORITY).factory());
+    private final ScheduledExecutorService fenceDeadlines = Executors.newScheduledThreadPool(1,
+            Thread.ofPlatform().name("fence-deadline").daemon().priority(Thread.MAX_PRIORITY).factory());
 
     LocalAgent(final String node, final PrimitiveRunner runner, final Runnable changed,
                final ScheduledExecutorService timer, final LongSupplier wallMillis, final StartedLedger ledger) {
+        this(node, runner, changed, timer, wallMillis, ledger, FenceGuard.NONE, 0);
+    }
+
+    LocalAgent(final String node, final PrimitiveRunner runner, final Runnable changed,
+               final ScheduledExecutorService timer, final LongSupplier wallMillis, final StartedLedger ledger,
+               final FenceGuard guard, final long fenceBudgetMillis) {
+        this.guard = guard;
+        this.fenceBudgetNanos = fenceBudgetMillis * 1_000_000L;
         this.ledger = ledger;
         this.node = node;
         this.runner = runner;
@@ -111,27 +137,115 @@ final class LocalAgent implements AutoCloseable {
         announcePeers();
     }
 
-    /** The quorum lease was lost (no majority heard lately) or is held again. */
-    void leaseChanged(final boolean held) {
+    /** The quorum lease was lost (no majority heard lately) or is held again (on the lease thread). */
+    @Override
+    public void leaseChanged(final boolean held) {
         leaseHeld = held;
         if (!held) {
             selfFence("no majority heard within the quorum lease");
         }
     }
 
-    private void selfFence(final String why) {
-        for (final Map.Entry<String, LocalStatus> e : status.entrySet()) {
-            if (e.getValue().state() == ServiceState.STARTED || e.getValue().state() == ServiceState.STARTING) {
-                LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": " + why + ": stopping it here"
-                        + " (self-fencing)");
-                stop(e.getKey(), "lost quorum");
-            } else if (e.getValue().blocked()) {
-                // Its earlier stop failed: the majority will start it elsewhere after the fencing delay, so try once
-                // more now (a stop that works ends the block here too).
-                LOG.log(System.Logger.Level.WARNING, "service " + e.getKey() + ": " + why + ": blocked here after a"
-                        + " failed stop: stopping it again (self-fencing)");
-                submit(e.getKey(), () -> stopNow(e.getKey(), "lost quorum, blocked"));
+    /** After each lease evaluation (on the lease thread): feeds the fence guard. */
+    @Override
+    public void leaseValidUntil(final long nanos) {
+        leaseValidUntil = nanos;
+        feedGuard();
+    }
+
+    /** Tells the fence guard what is held here and until when the lease runs (never blocks on a disk). */
+    private void feedGuard() {
+        final long valid = leaseValidUntil;
+        final long deadline = valid == Long.MAX_VALUE ? Long.MAX_VALUE : valid + fenceBudgetNanos;
+        final List<FenceGuard.Held> held = new ArrayList<>();
+        status.forEach((name, s) -> {
+            final StoredService service = table.get(name);
+            if (s.holds() && service != null) {
+                final ServiceSpec spec = service.spec();
+                held.add(new FenceGuard.Held(name, runner.cgroup(name).map(Object::toString).orElse(""),
+                        spec.addresses().isEmpty() ? "" : spec.link(), spec.addresses()));
             }
+        });
+        guard.feed(deadline, held);
+    }
+
+    /**
+     * Stops everything held here without waiting for the services' workers: a fence thread per service (see the
+     * class comment). The deadline counts from when the lease ran out, not from when this noticed it.
+     */
+    private void selfFence(final String why) {
+        final long now = System.nanoTime();
+        final long expiry = leaseValidUntil == Long.MAX_VALUE ? now : Math.min(now, leaseValidUntil);
+        final long deadline = expiry + fenceBudgetNanos;
+        for (final Map.Entry<String, LocalStatus> e : status.entrySet()) {
+            final String name = e.getKey();
+            if (e.getValue().holds() && fencing.add(name)) {
+                // In memory only (no disk here): from now on the worker leaves the service to its fence.
+                status.computeIfPresent(name, (k, s) -> s.withState(ServiceState.STOPPING));
+                try {
+                    fencer.execute(() -> fence(name, why, deadline));
+                } catch (RejectedExecutionException ex) {
+                    fencing.remove(name);
+                }
+            }
+        }
+    }
+
+    /** On the service's fence thread: addresses off, running primitive killed, stop, kill at the deadline. */
+    private void fence(final String name, final String why, final long deadlineNanos) {
+        try {
+            final StoredService service = table.get(name);
+            if (service == null) {
+                return;
+            }
+            final ServiceSpec spec = service.spec();
+            final long left = Math.max(0, deadlineNanos - System.nanoTime());
+            final java.util.concurrent.atomic.AtomicReference<String> deadlineKill =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            final ScheduledFuture<?> atDeadline = fenceDeadlines.schedule(() -> {
+                final String failure = runner.kill(spec);
+                deadlineKill.set(failure);
+                LOG.log(System.Logger.Level.WARNING, "service " + name + ": fence deadline: its cgroup killed"
+                        + (failure.isEmpty() ? "" : " (" + failure + ")"));
+            }, left, TimeUnit.NANOSECONDS);
+            LOG.log(System.Logger.Level.WARNING, "service " + name + ": " + why + ": self-fencing: addresses off,"
+                    + " stop, SIGKILL of what is left in " + left / 1_000_000L + " ms");
+            final String addresses = runner.releaseAddresses(spec);
+            final Primitive running = busy.get(name);
+            if (running != null && running != Primitive.STOP) {
+                // A start or check still running must not go on beside (or delay) the stop: it dies with the cgroup.
+                LOG.log(System.Logger.Level.WARNING, "service " + name + ": self-fencing: its running "
+                        + running.actionName() + " is killed");
+                runner.kill(spec);
+            }
+            update(name, s -> s.withState(ServiceState.STOPPING)); // the ledger and the report: may wait for a disk
+            PrimitiveResult stop;
+            try {
+                stop = runner.run(spec, Primitive.STOP, new Invocation(node, activeNodes(service), null, null));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop = null;
+            }
+            atDeadline.cancel(false);
+            final String kill = runner.kill(spec); // whatever the stop left behind
+            peers.remove(name);
+            final String stopText = stop == null ? "stop: not run" : describe(stop);
+            final boolean gone = kill.isEmpty() || (stop != null && stop.succeeded());
+            final String detail = "self-fenced (" + why + "): " + stopText + (kill.isEmpty() ? "" : "; " + kill)
+                    + (addresses.isEmpty() ? "" : "; " + addresses);
+            if (gone && addresses.isEmpty()) {
+                // A fence that killed the cgroup (or whose stop worked) also ends a block after an earlier failed stop.
+                update(name, s -> s.withState(ServiceState.STOPPED).withBlocked(false).withAction("stop",
+                        wallMillis.getAsLong(), detail));
+            } else if (!gone) {
+                block(name, detail); // nothing proves the copy is gone
+            } else {
+                markFailed(name, detail);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "service " + name + ": self-fence: " + e, e);
+        } finally {
+            fencing.remove(name);
         }
     }
 
@@ -226,6 +340,9 @@ final class LocalAgent implements AutoCloseable {
                 update(name, s -> s.state() == ServiceState.STARTING ? s.withState(ServiceState.STARTED) : s);
                 status(name, Primitive.STATUS);
             } else {
+                if (status(name).state() != ServiceState.STARTING) {
+                    return; // a self-fence took the service over (and killed this start): it decides the state
+                }
                 // A failed start may have left part of it running: stop it before anything starts elsewhere; if that
                 // stop fails too, the service is blocked here.
                 final String why = "start failed: " + (result == null ? "not run" : describe(result));
@@ -259,8 +376,8 @@ final class LocalAgent implements AutoCloseable {
      * @return false when the stop failed or timed out: the service is then blocked here
      */
     private boolean stopNow(final String name, final String why) {
-        if (!status(name).holds()) {
-            return true;
+        if (!status(name).holds() || fencing.contains(name)) {
+            return true; // (a fence in progress decides the state)
         }
         final boolean wasBlocked = status(name).blocked();
         update(name, s -> s.blocked() ? s : s.withState(ServiceState.STOPPING));
@@ -325,8 +442,8 @@ final class LocalAgent implements AutoCloseable {
             return null; // on its way in or out, or failed: a check now says nothing
         }
         final PrimitiveResult result = run(name, Primitive.CHECK, current.state());
-        if (result == null) {
-            return null;
+        if (result == null || fencing.contains(name) || status(name).state() == ServiceState.STOPPING) {
+            return result; // a self-fence killed it, or took over meanwhile: it decides the state
         }
         final String verdict = switch (result.outcome()) {
             case SUCCESS, DEFAULTED -> "fine";
@@ -391,6 +508,7 @@ final class LocalAgent implements AutoCloseable {
         }
         final ServiceSpec spec = service.spec();
         final List<String> active = activeNodes(service);
+        busy.put(name, primitive);
         try {
             final PrimitiveResult result = runner.run(spec, primitive, new Invocation(node, active, peer, state));
             if (primitive != Primitive.CHECK && primitive != Primitive.STATUS && primitive != Primitive.CGI) {
@@ -400,6 +518,8 @@ final class LocalAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            busy.remove(name);
         }
     }
 
@@ -562,6 +682,7 @@ final class LocalAgent implements AutoCloseable {
         if (held.equals(recorded)) {
             return;
         }
+        feedGuard(); // before the disk: the guard must know a start before it runs
         try {
             ledger.write(held);
             recorded = held;
@@ -604,6 +725,8 @@ final class LocalAgent implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        fencer.shutdownNow();
+        fenceDeadlines.shutdownNow();
         checks.values().forEach(f -> f.cancel(false));
         workers.values().forEach(ExecutorService::shutdownNow);
     }

@@ -2,6 +2,7 @@ package io.vrrpd.cluster.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrrpd.cluster.ClusterStatus;
+import io.vrrpd.cluster.FenceGuard;
 import io.vrrpd.cluster.ServiceAdmin;
 import io.vrrpd.cluster.ServiceException;
 import io.vrrpd.cluster.ServiceSpec;
@@ -89,6 +90,23 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             return new Settings(clusterName, 1_000, 5_000, 120_000, 0);
         }
 
+        /**
+         * How long a host that lost its quorum lease gives its stop primitives before it kills what is left (the
+         * services' cgroups): the fencing delay beyond the shortest safe one (L + L/5 − V with V = L/3, see
+         * ClusterSettings.Timing.minFencingDelayMillis), less {@value #KILL_ALLOWANCE_MILLIS} ms for the kill
+         * itself; 0 (kill at once, no graceful stop first) when the fencing delay has nothing beyond that.
+         */
+        public long selfFenceBudgetMillis() {
+            if (leaseMillis <= 0) {
+                return operationTimeoutMillis; // no lease (a cluster of one): only a lost view fences
+            }
+            final long shortest = leaseMillis + Math.max(10, leaseMillis / 5) - leaseMillis / 3;
+            return Math.max(0, fencingDelayMillis - shortest - KILL_ALLOWANCE_MILLIS);
+        }
+
+        /** What a self-fence keeps for the kill of the cgroups and the wait until they are empty. */
+        public static final long KILL_ALLOWANCE_MILLIS = 50;
+
         /** These settings with a quorum lease of {@code millis} (0: none, for a cluster of one). */
         public Settings withLease(final long millis) {
             return new Settings(clusterName, fencingDelayMillis, commitTimeoutMillis, operationTimeoutMillis, millis);
@@ -102,6 +120,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final ExecutorService actor;
     private final ScheduledExecutorService timer;
     private final LocalAgent agent;
+    private final QuorumLease lease;
     private final LongSupplier nanos;
     private final ReentrantLock adminLock = new ReentrantLock();
     private final AtomicBoolean reportQueued = new AtomicBoolean();
@@ -113,9 +132,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final Map<String, Long> tombstones = new TreeMap<>();
     private final Map<String, Map<String, LocalStatus>> reports = new HashMap<>();
     private final Set<String> leaving = new HashSet<>();
-    /** When each member was last heard from (any message), for the quorum lease. */
-    private final Map<String, Long> lastHeard = new HashMap<>();
-    private boolean leaseHeld = true;
     /** Placement commands refused because they did not come from the coordinator of a quorate view. */
     private long refusedCommands;
     private final RateLimitedLog refusedCommandLog = new RateLimitedLog(1_000_000_000L);
@@ -151,7 +167,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private ServiceCluster(final Settings settings, final Membership membership, final PrimitiveRunner runner,
-                           final ServiceStore store, final StartedLedger ledger, final LongSupplier nanos) {
+                           final ServiceStore store, final StartedLedger ledger, final FenceGuard guard,
+                           final LongSupplier nanos) {
         this.settings = settings;
         this.membership = membership;
         this.store = store;
@@ -159,7 +176,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         this.local = membership.localNode();
         this.actor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cluster").daemon().factory());
         this.timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("cluster-timer").daemon().factory());
-        this.agent = new LocalAgent(local, runner, this::queueReport, timer, System::currentTimeMillis, ledger);
+        this.agent = new LocalAgent(local, runner, this::queueReport, timer, System::currentTimeMillis, ledger, guard,
+                settings.selfFenceBudgetMillis());
+        this.lease = new QuorumLease(local, settings.leaseMillis(), nanos, () -> broadcast(new Message.Alive()),
+                agent);
     }
 
     /**
@@ -171,7 +191,17 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     public static ServiceCluster start(final Settings settings, final Membership membership,
                                        final PrimitiveRunner runner, final ServiceStore store,
                                        final StartedLedger ledger) throws IOException {
-        final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, ledger,
+        return start(settings, membership, runner, store, ledger, FenceGuard.NONE);
+    }
+
+    /**
+     * {@link #start(Settings, Membership, PrimitiveRunner, ServiceStore, StartedLedger)} with a fence guard outside
+     * this process, fed with the quorum lease and what this host holds.
+     */
+    public static ServiceCluster start(final Settings settings, final Membership membership,
+                                       final PrimitiveRunner runner, final ServiceStore store,
+                                       final StartedLedger ledger, final FenceGuard guard) throws IOException {
+        final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, ledger, guard,
                 System::nanoTime);
         cluster.tombstones.putAll(store.loadTombstones());
         for (final StoredService service : store.loadAll()) {
@@ -192,7 +222,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         membership.start(new Membership.Listener() {
             @Override
             public void viewChanged(final ClusterView newView) {
-                cluster.actor.execute(() -> cluster.onView(newView));
+                cluster.lease.viewChanged(newView, cluster.nanos.getAsLong()); // not behind the actor: see QuorumLease
+                cluster.post(() -> cluster.onView(newView));
             }
 
             @Override
@@ -207,21 +238,15 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 }
                 // Stamped here, not when the actor gets to it: a busy actor (a slow disk under a table write) must
                 // not make the quorum lease count a member as silent whose messages wait in the queue.
-                final long heard = cluster.nanos.getAsLong();
-                cluster.actor.execute(() -> cluster.onMessage(from, message, heard));
+                cluster.lease.heard(from, cluster.nanos.getAsLong());
+                cluster.post(() -> cluster.onMessage(from, message));
             }
         });
         // Placement is re-evaluated on every event; the tick covers what only time changes (fencing delays) and
         // asks again for tables and reports that got lost around a view change.
-        cluster.timer.scheduleWithFixedDelay(() -> cluster.actor.execute(cluster::reconcile), 200, 200,
+        cluster.timer.scheduleWithFixedDelay(() -> cluster.post(cluster::reconcile), 200, 200,
                 TimeUnit.MILLISECONDS);
-        if (settings.leaseMillis() > 0) {
-            final long every = Math.max(10, settings.leaseMillis() / 5);
-            cluster.timer.scheduleWithFixedDelay(() -> {
-                final long due = cluster.nanos.getAsLong(); // as of now, whenever the actor gets to it (see received)
-                cluster.actor.execute(() -> cluster.renewLease(due));
-            }, every, every, TimeUnit.MILLISECONDS);
-        }
+        cluster.lease.start();
         return cluster;
     }
 
@@ -248,7 +273,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                                     .displayName() + " on " + departed + ", which left the view: it may start"
                                     + " elsewhere after the fencing delay (" + settings.fencingDelayMillis() + " ms)");
                             // Decide when the delay ends, not at the next placement tick (up to 200 ms later).
-                            timer.schedule(() -> actor.execute(this::reconcile), settings.fencingDelayMillis(),
+                            timer.schedule(() -> post(this::reconcile), settings.fencingDelayMillis(),
                                     TimeUnit.MILLISECONDS);
                         }
                     });
@@ -266,14 +291,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         tablesFrom.clear();
         syncDueNanos = now + SYNC_RETRY_NANOS;
-        // A member new to this view starts its lease now: the membership just heard it. A member that stays keeps
-        // when it was last heard: a view change does not mean it was heard (a cut-off host's own JGroups may drop
-        // one lost member before the other and install a view that keeps a member it has not heard since the cut),
-        // and a grace here would let the cut-off host keep its services past the fencing delay the majority waits
-        // (ClusterSettings.Timing.minFencingDelayMillis). Members install a view within milliseconds of each other.
-        lastHeard.keySet().retainAll(newView.members());
-        newView.members().forEach(m -> lastHeard.putIfAbsent(m, now));
-        evaluateLease(now);
         if (!newView.coordinator().equals(local) || !newView.quorate()) {
             inflight.clear();
         }
@@ -283,56 +300,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         reconcile();
     }
 
-    /**
-     * The quorum lease (SBD's "no majority heard: stop"): tells the others this host is alive, and self-fences
-     * when it has not heard from a majority for {@link Settings#leaseMillis()} — which happens before JGroups
-     * installs a view without the majority (it suspects members one at a time, each view change waiting for
-     * acknowledgements), so a host cut off from the others stops its copy before they start theirs.
-     */
-    private void renewLease(final long asOf) {
-        if (view == null || view.quorumSize() < 2) {
-            return; // a cluster of one: nobody to hear
-        }
-        if (view.members().size() > 1) {
-            broadcast(new Message.Alive());
-        }
-        evaluateLease(asOf);
-    }
-
-    /** Whether a majority was heard within the lease; acts on a change. */
-    private void evaluateLease(final long now) {
-        if (settings.leaseMillis() <= 0 || view == null || view.quorumSize() < 2) {
-            return;
-        }
-        final long lease = settings.leaseMillis() * 1_000_000L;
-        int heard = 1; // this host
-        for (final String member : view.members()) {
-            final Long last = lastHeard.get(member);
-            // (last may be after now: a message stamped after the tick that evaluates the lease was processed first)
-            if (!member.equals(local) && last != null && now - last <= lease) {
-                heard++;
-            }
-        }
-        final boolean held = heard >= view.quorumSize();
-        if (held != leaseHeld) {
-            leaseHeld = held;
-            if (!held && view.quorate()) { // (without a quorate view, the view change said it already)
-                LOG.log(System.Logger.Level.WARNING, "cluster: heard from " + heard + " of the configured members"
-                        + " (this host included) within the last " + settings.leaseMillis() + " ms, " + view.quorumSize()
-                        + " needed: stopping the services started here (quorum lease lost)");
-            } else if (held && view.quorate()) {
-                LOG.log(System.Logger.Level.INFO, "cluster: a majority is heard again (quorum lease held)");
-            }
-            agent.leaseChanged(held);
-        }
-    }
-
     private Message.Table tableMessage() {
         return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
     }
 
-    private void onMessage(final String from, final Message message, final long heardNanos) {
-        lastHeard.put(from, heardNanos);
+    private void onMessage(final String from, final Message message) {
         switch (message) {
             case Message.Alive ignored -> {
                 // only heard (above), for the quorum lease
@@ -559,7 +531,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     /** Placement, when this node coordinates a quorate, synced view. */
     private void reconcile() {
-        if (view == null || !view.quorate() || !leaseHeld || !view.coordinator().equals(local)) {
+        if (view == null || !view.quorate() || !lease.held() || !view.coordinator().equals(local)) {
             return;
         }
         if (closing) {
@@ -650,7 +622,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     private void queueReport() {
         if (reportQueued.compareAndSet(false, true)) {
-            actor.execute(this::sendReport);
+            post(this::sendReport);
         }
     }
 
@@ -752,7 +724,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         // Right after a view change the others may not have installed it yet (they hear this host only then):
         // give the lease a moment before refusing.
         try {
-            awaitCondition(() -> onActorQuietly(() -> leaseHeld), settings.commitTimeoutMillis(), "");
+            awaitCondition(() -> lease.held(), settings.commitTimeoutMillis(), "");
         } catch (ServiceException e) {
             throw new ServiceException("no quorum: this host has not heard from a majority of the configured members"
                     + " within the last " + settings.leaseMillis() + " ms; changes are refused until it does");
@@ -1368,6 +1340,21 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     // ---- actor access ----
 
+    /**
+     * Queues {@code task} on the actor. After {@link #close} the actor is gone, and what the membership or a timer
+     * still delivers is dropped: it was an uncaught RejectedExecutionException in the delivery thread (the SIGTERM
+     * soak saw it after "every router left the group").
+     */
+    private void post(final Runnable task) {
+        try {
+            actor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!actor.isShutdown()) {
+                throw e;
+            }
+        }
+    }
+
     private <T> T onActor(final Callable<T> task) throws ServiceException {
         try {
             return actor.submit(task).get(30, TimeUnit.SECONDS);
@@ -1430,6 +1417,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "cluster: last report not sent: " + e);
         }
+        lease.close();
         membership.close();
         agent.close();
         timer.shutdownNow();

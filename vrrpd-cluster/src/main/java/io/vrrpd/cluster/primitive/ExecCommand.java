@@ -39,8 +39,12 @@ final class ExecCommand implements ServiceType {
         final long startedNanos;
         final OutputTail tail;
         final String command;
+        /** The service's cgroup, or null where processes run in a session only. */
+        final java.nio.file.Path cgroup;
 
-        Supervised(final Process process, final long startedNanos, final OutputTail tail, final String command) {
+        Supervised(final Process process, final long startedNanos, final OutputTail tail, final String command,
+                   final java.nio.file.Path cgroup) {
+            this.cgroup = cgroup;
             this.process = process;
             this.startedNanos = startedNanos;
             this.tail = tail;
@@ -86,7 +90,7 @@ final class ExecCommand implements ServiceType {
         }
         final String command = spec.properties().get("command");
         final List<String> argv = new ArrayList<>(ProcessRunner.launcher());
-        argv.addAll(List.of("/bin/sh", "-c", command));
+        argv.addAll(ServiceCgroups.wrapCurrent(List.of("/bin/sh", "-c", command)));
         final ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
@@ -100,7 +104,8 @@ final class ExecCommand implements ServiceType {
                     "cannot run /bin/sh -c: " + e.getMessage());
         }
         final OutputTail tail = OutputTail.drain(process.getInputStream(), "exec-" + spec.name());
-        final Supervised supervised = new Supervised(process, started, tail, command);
+        final Supervised supervised = new Supervised(process, started, tail, command,
+                ServiceCgroups.CURRENT.isBound() ? ServiceCgroups.CURRENT.get() : null);
         running.put(spec.name(), supervised);
         final long settleMillis = Math.min(settle.toMillis(), timeout.toMillis());
         if (process.waitFor(settleMillis, TimeUnit.MILLISECONDS)) {
@@ -119,6 +124,20 @@ final class ExecCommand implements ServiceType {
         final long started = System.nanoTime();
         final Supervised supervised = running.remove(service);
         if (supervised == null) {
+            // Not started by this daemon (a crashed one did, or this is --release-addresses): its cgroup knows.
+            if (ServiceCgroups.CURRENT.isBound()) {
+                try {
+                    final int left = ServiceCgroups.kill(ServiceCgroups.CURRENT.get(), timeout.toMillis());
+                    if (left > 0) {
+                        return new PrimitiveResult(Primitive.STOP, Outcome.SUCCESS, 0, System.nanoTime() - started,
+                                "", "not started by this vrrpd: " + left + " process(es) left in its cgroup "
+                                + ServiceCgroups.CURRENT.get() + " killed");
+                    }
+                } catch (IOException e) {
+                    return new PrimitiveResult(Primitive.STOP, Outcome.ERROR, -1, System.nanoTime() - started, "",
+                            "not started by this vrrpd, and its cgroup cannot be emptied: " + e.getMessage());
+                }
+            }
             return new PrimitiveResult(Primitive.STOP, Outcome.SUCCESS, 0, 0, "", "not running");
         }
         final String how = terminate(supervised, timeout);
@@ -139,12 +158,22 @@ final class ExecCommand implements ServiceType {
         }
         final boolean killed = !members(supervised).isEmpty();
         ProcessRunner.killAll(supervised.process); // reaps it; SIGKILL to any straggler of the session
+        String escaped = "";
+        if (supervised.cgroup != null) {
+            // What left the session (setsid, double fork) is still in the cgroup.
+            try {
+                final int left = ServiceCgroups.kill(supervised.cgroup, 1000);
+                escaped = left == 0 ? "" : "; " + left + " process(es) outside its session killed with its cgroup";
+            } catch (IOException e) {
+                escaped = "; " + e.getMessage();
+            }
+        }
         supervised.tail.awaitEnd(100);
         if (!wasAlive) {
             return "had exited with status " + supervised.process.exitValue() + supervised.tail.lastLineSuffix();
         }
-        return killed ? "still running " + timeout.toMillis() + " ms after SIGTERM: killed with SIGKILL"
-                : "stopped by SIGTERM";
+        return (killed ? "still running " + timeout.toMillis() + " ms after SIGTERM: killed with SIGKILL"
+                : "stopped by SIGTERM") + escaped;
     }
 
     /** The live processes of the command's session, the command and its descendants (the JVM itself excluded). */

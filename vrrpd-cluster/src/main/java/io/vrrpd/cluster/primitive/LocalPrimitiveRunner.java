@@ -45,6 +45,7 @@ public final class LocalPrimitiveRunner implements PrimitiveRunner, AutoCloseabl
     private final Path ocfRoot;
     private final Path systemctl;
     private final ExecCommand exec;
+    private final ServiceCgroups cgroups;
     private final AddressesOnly addressesOnly = new AddressesOnly();
     private final Map<Path, Set<String>> ocfMetaData = OcfAgent.newCache();
 
@@ -63,6 +64,16 @@ public final class LocalPrimitiveRunner implements PrimitiveRunner, AutoCloseabl
      * @param systemctl the systemctl program for type systemd
      */
     public LocalPrimitiveRunner(final Timeouts timeouts, final Path ocfRoot, final Path systemctl) {
+        this(timeouts, ocfRoot, systemctl, null);
+    }
+
+    /**
+     * @param cgroups where each service's processes run (a cgroup per service), or null: process groups only (see
+     *                {@link ServiceCgroups})
+     */
+    public LocalPrimitiveRunner(final Timeouts timeouts, final Path ocfRoot, final Path systemctl,
+                                final ServiceCgroups cgroups) {
+        this.cgroups = cgroups;
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.ocfRoot = Objects.requireNonNull(ocfRoot, "ocfRoot");
         this.systemctl = Objects.requireNonNull(systemctl, "systemctl");
@@ -123,7 +134,46 @@ public final class LocalPrimitiveRunner implements PrimitiveRunner, AutoCloseabl
 
     private PrimitiveResult invoke(final ServiceSpec spec, final ServiceType type, final Primitive primitive,
                                    final Invocation invocation) throws InterruptedException {
-        return type.invoke(spec, primitive, invocation, timeouts.of(primitive, spec));
+        // A systemd unit runs in systemd's cgroup (its stop is systemctl's), an ip service runs nothing.
+        if (cgroups == null || type instanceof SystemdUnit || type instanceof AddressesOnly) {
+            return type.invoke(spec, primitive, invocation, timeouts.of(primitive, spec));
+        }
+        final Path cgroup;
+        try {
+            cgroup = cgroups.create(spec.name());
+        } catch (IOException e) {
+            // Never run a service's program outside its cgroup: a fence could not kill it.
+            return new PrimitiveResult(primitive, Outcome.NOT_STARTED, -1, 0, "", "cannot create the cgroup "
+                    + cgroups.of(spec.name()) + ": " + e.getMessage());
+        }
+        return ScopedValue.where(ServiceCgroups.CURRENT, cgroup)
+                .call(() -> type.invoke(spec, primitive, invocation, timeouts.of(primitive, spec)));
+    }
+
+    @Override
+    public String releaseAddresses(final ServiceSpec spec) {
+        return spec.addresses().isEmpty() ? "" : removeAddresses(spec).replaceFirst("^; ", "");
+    }
+
+    @Override
+    public String kill(final ServiceSpec spec) {
+        if (cgroups == null) {
+            return "no cgroup (cgroup2 not writable): only the primitives' own timeouts stop its processes";
+        }
+        if (typeOf(spec) instanceof SystemdUnit) {
+            return ""; // systemd's business: the unit's own cgroup, stopped by the stop primitive
+        }
+        try {
+            ServiceCgroups.kill(cgroups.of(spec.name()), 2000);
+            return "";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
+    public java.util.Optional<Path> cgroup(final String service) {
+        return cgroups == null ? java.util.Optional.empty() : java.util.Optional.of(cgroups.of(service));
     }
 
     private PrimitiveResult start(final ServiceSpec spec, final ServiceType type, final Invocation invocation)

@@ -29,7 +29,9 @@ record ProgramRun(boolean timedOut, boolean notStarted, int exitCode, String fir
             throws InterruptedException {
         final long started = System.nanoTime();
         try {
-            final ProcessRunner.Outcome outcome = ProcessRunner.run(argv, environment, timeout.toMillis());
+            // In the service's cgroup when the runner bound one: what the program forks cannot escape a fence.
+            final ProcessRunner.Outcome outcome = ProcessRunner.run(ServiceCgroups.wrapCurrent(argv), environment,
+                    timeout.toMillis());
             return new ProgramRun(outcome.timedOut(), false, outcome.exitCode(), outcome.firstLine(),
                     outcome.output(), System.nanoTime() - started, timeout);
         } catch (IOException e) {

@@ -76,15 +76,21 @@ class LocalAgentTest {
     }
 
     @Test
-    void quorumLostWhileStartingStopsTheServiceOnceItsStartReturns() throws InterruptedException {
+    void quorumLostWhileStartingKillsTheStartAndStopsAtOnce() throws InterruptedException {
         agent.viewChanged(view(true));
         activated();
-        runner.slow.put("a/start", 300L);
+        runner.slow.put("a/start", 20_000L);
         agent.command(new Message.Command(1, "web", "start", "", "", null), done -> { });
         waitFor(() -> !runner.runs("web", Primitive.START).isEmpty());
-        agent.viewChanged(view(false)); // during the start: the self-fence queues a stop behind it
+        final long lost = System.nanoTime();
+        agent.viewChanged(view(false)); // during the start: the self-fence kills it instead of queueing behind it
         waitFor(() -> agent.status("web").state() == ServiceState.STOPPED);
-        assertEquals(1, runner.runs("web", Primitive.STOP).size(), "stopped after its start returned");
-        assertTrue(runner.running.get("web").isEmpty());
+        assertTrue((System.nanoTime() - lost) / 1_000_000 < 2_000, "stopped without waiting for the 20 s start");
+        assertEquals(1, runner.runs("web", Primitive.STOP).size(), "one stop: " + runner.events);
+        assertTrue(runner.when("a/web/kill") > 0 && runner.when("a/web/kill") < runner.when("a/web/stop-begin"),
+                "the start was killed before the stop: " + runner.events);
+        assertTrue(runner.running.getOrDefault("web", java.util.Set.of()).isEmpty());
+        Thread.sleep(200);
+        assertEquals(ServiceState.STOPPED, agent.status("web").state(), "the killed start does not mark it failed");
     }
 }

@@ -31,17 +31,66 @@ final class ScriptedRunner {
     /** "node/primitive" -> extra milliseconds the run takes. */
     final Map<String, Long> slow = new ConcurrentHashMap<>();
     volatile int maxConcurrent;
+    /** The self-fence's steps as they happen: "node/service/release", ".../kill", ".../stop-begin", with when. */
+    record Event(String what, long nanos) {
+    }
+
+    final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** "node/service" -> the threads running one of its primitives now: a kill interrupts them (SIGKILL). */
+    private final Map<String, Set<Thread>> inside = new ConcurrentHashMap<>();
 
     PrimitiveRunner on(final String node) {
-        return (spec, primitive, invocation) -> run(node, spec, primitive, invocation);
+        return new PrimitiveRunner() {
+            @Override
+            public PrimitiveResult run(final ServiceSpec spec, final Primitive primitive, final Invocation invocation)
+                    throws InterruptedException {
+                return ScriptedRunner.this.run(node, spec, primitive, invocation);
+            }
+
+            @Override
+            public String releaseAddresses(final ServiceSpec spec) {
+                events.add(new Event(node + "/" + spec.name() + "/release", System.nanoTime()));
+                return "";
+            }
+
+            @Override
+            public String kill(final ServiceSpec spec) {
+                events.add(new Event(node + "/" + spec.name() + "/kill", System.nanoTime()));
+                final Set<String> where = running.get(spec.name());
+                if (where != null) {
+                    where.remove(node); // the cgroup is empty: the copy is gone
+                }
+                inside.getOrDefault(node + "/" + spec.name(), Set.of()).forEach(Thread::interrupt);
+                return "";
+            }
+        };
+    }
+
+    /** When the first event {@code what} happened, or -1. */
+    long when(final String what) {
+        synchronized (events) {
+            return events.stream().filter(e -> e.what().equals(what)).mapToLong(Event::nanos).findFirst().orElse(-1);
+        }
     }
 
     private PrimitiveResult run(final String node, final ServiceSpec spec, final Primitive primitive,
                                 final Invocation invocation) throws InterruptedException {
         runs.add(new Run(node, spec.name(), primitive, invocation, spec));
+        events.add(new Event(node + "/" + spec.name() + "/" + primitive.actionName() + "-begin", System.nanoTime()));
         final Long delay = slow.get(node + "/" + primitive.actionName());
         if (delay != null) {
-            Thread.sleep(delay);
+            final Set<Thread> threads = inside.computeIfAbsent(node + "/" + spec.name(),
+                    k -> ConcurrentHashMap.newKeySet());
+            threads.add(Thread.currentThread());
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                // killed with the service's cgroup (see kill): the program died with SIGKILL
+                return new PrimitiveResult(primitive, PrimitiveResult.Outcome.ERROR, 137, 1_000_000, "",
+                        "killed by SIGKILL");
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
         }
         final PrimitiveResult.Outcome outcome = script.getOrDefault(node + "/" + primitive.actionName(),
                 primitive == Primitive.FAILED ? PrimitiveResult.Outcome.ERROR : PrimitiveResult.Outcome.SUCCESS);

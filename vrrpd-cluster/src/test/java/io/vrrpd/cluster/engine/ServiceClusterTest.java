@@ -46,6 +46,8 @@ class ServiceClusterTest {
         final Map<String, StoredService> files = new ConcurrentHashMap<>();
         /** How long a save takes (a slow disk): the cluster's actor waits for it. */
         volatile long saveMillis;
+        /** Whether a slow save is under way now. */
+        volatile boolean saving;
 
         @Override
         public List<StoredService> loadAll() {
@@ -58,10 +60,13 @@ class ServiceClusterTest {
                 throw new java.io.IOException("No space left on device");
             }
             if (saveMillis > 0) {
+                saving = true;
                 try {
                     Thread.sleep(saveMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    saving = false;
                 }
             }
             files.put(service.name(), service);
@@ -100,8 +105,12 @@ class ServiceClusterTest {
     }
 
     private void startHost(final String node) throws Exception {
+        startHost(node, FENCING_MS);
+    }
+
+    private void startHost(final String node, final long fencingMillis) throws Exception {
         final MemoryStore store = stores.computeIfAbsent(node, k -> new MemoryStore());
-        hosts.put(node, ServiceCluster.start(new ServiceCluster.Settings("test", FENCING_MS, 2_000, 10_000, LEASE_MS),
+        hosts.put(node, ServiceCluster.start(new ServiceCluster.Settings("test", fencingMillis, 2_000, 10_000, LEASE_MS),
                 network.membership(node), runner.on(node), store, names -> ledgers.put(node, names)));
     }
 
@@ -483,6 +492,95 @@ class ServiceClusterTest {
         assertEquals("a", startedOn("c", "web"));
     }
 
+    /**
+     * The lease is evaluated on a thread of its own: a's actor is stuck in a table write for ten leases when a is cut
+     * off, and a still stops its copy within the lease (it used to wait for the disk: the copy ran on past the
+     * majority's start).
+     */
+    @Test
+    void aHostWhoseActorIsBlockedInASlowStoreStillLosesItsLeaseInTime() throws Exception {
+        startAll();
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        stores.get("a").saveMillis = 10 * LEASE_MS;
+        final ServiceAdmin b = hosts.get("b");
+        Thread.ofVirtual().start(() -> {
+            try {
+                b.update("web", Map.of("port", "8080"));
+            } catch (ServiceException e) {
+                // its outcome does not matter here: only a's slow save of it
+            }
+        });
+        waitFor(() -> stores.get("a").saving, "a's actor is in save() (for 4 s)");
+        final long cut = System.nanoTime();
+        network.silence("a", true);
+        waitFor(() -> runner.running.get("web").isEmpty(), "a stopped its copy on its own");
+        final long took = (System.nanoTime() - cut) / 1_000_000;
+        stores.get("a").saveMillis = 0;
+        assertTrue(took < LEASE_MS + LEASE_MS / 5 + 600, "stopped " + took + " ms after the cut, lease " + LEASE_MS
+                + " ms, a's actor blocked for " + 10 * LEASE_MS + " ms");
+    }
+
+    /**
+     * Self-fencing with a stop that hangs: the addresses come off first, the stop starts at once, and the service's
+     * cgroup is killed at the fence deadline — the lease's expiry plus fencing_delay − 1.3 × failure timeout — not
+     * after the stop's own timeout.
+     */
+    @Test
+    void aLostLeaseTakesTheAddressesOffFirstAndKillsTheServiceAtTheDeadlineWhenItsStopHangs() throws Exception {
+        for (final String node : NODES) {
+            startHost(node, 1_000);
+        }
+        waitFor(() -> hosts.values().stream().allMatch(h -> h.cluster().view() != null
+                && h.cluster().view().members().size() == 3), "three hosts in one view");
+        createActivateStart("a", "web");
+        waitFor(() -> "a".equals(startedOn("c", "web")), "started on a");
+        runner.slow.put("a/stop", 20_000L);
+        final long cut = System.nanoTime();
+        network.silence("a", true);
+        waitFor(() -> runner.running.get("web").isEmpty(), "a's copy is gone");
+        final long gone = (System.nanoTime() - cut) / 1_000_000;
+        final long released = runner.when("a/web/release");
+        final long stopBegan = runner.when("a/web/stop-begin");
+        final long killed = runner.when("a/web/kill");
+        assertTrue(released > 0 && stopBegan > 0 && killed > 0, runner.events.toString());
+        assertTrue(released <= stopBegan, "addresses off before the stop: " + runner.events);
+        final long budget = new ServiceCluster.Settings("test", 1_000, 2_000, 10_000, LEASE_MS)
+                .selfFenceBudgetMillis();
+        assertTrue((killed - stopBegan) / 1_000_000 >= budget - LEASE_MS / 5 - 50,
+                "the stop had its budget (" + budget + " ms) before the kill: " + runner.events);
+        // The others may start it V + F after the cut (V = LEASE/3): it is dead before.
+        assertTrue(gone < LEASE_MS / 3 + 1_000, "dead " + gone + " ms after the cut");
+        assertTrue(gone < 2_000, "not after the stop's own 20 s");
+    }
+
+    /** A start still running when the lease is lost is killed, not waited for: the stop does not queue behind it. */
+    @Test
+    void aLostLeaseKillsAStartThatIsStillRunningInsteadOfQueueingTheStopBehindIt() throws Exception {
+        startAll();
+        hosts.get("a").create(spec("web"));
+        hosts.get("a").activate("web", NODES);
+        runner.slow.put("a/start", 20_000L);
+        final ServiceAdmin a = hosts.get("a");
+        Thread.ofVirtual().start(() -> {
+            try {
+                a.start("web", "a"); // waits for the start: it fails, killed by the fence
+            } catch (ServiceException expected) {
+                // "did not start"
+            }
+        });
+        waitFor(() -> runner.when("a/web/start-begin") > 0, "a's start runs");
+        final long cut = System.nanoTime();
+        network.silence("a", true);
+        waitFor(() -> runner.when("a/web/stop-begin") > 0, "a runs the stop");
+        final long took = (System.nanoTime() - cut) / 1_000_000;
+        assertTrue(took < LEASE_MS + LEASE_MS / 5 + 600, "the stop began " + took + " ms after the cut, not after"
+                + " the 20 s start: " + runner.events);
+        assertTrue(runner.when("a/web/kill") > 0 && runner.when("a/web/kill") <= runner.when("a/web/stop-begin"),
+                "the running start was killed first: " + runner.events);
+        assertTrue(runner.running.getOrDefault("web", java.util.Set.of()).isEmpty(), "no copy");
+    }
+
     @Test
     void joinAndLeaveAreSentToTheStartedInstance() throws Exception {
         startAll();
@@ -672,6 +770,46 @@ class ServiceClusterTest {
         hosts.remove("a");
         waitFor(() -> "c".equals(startedOn("c", "db")), "db started on c by the next coordinator");
         assertEquals(1, runner.maxConcurrent);
+    }
+
+    @Test
+    void whatTheMembershipDeliversAfterCloseIsDroppedQuietly() throws Exception {
+        final java.util.concurrent.atomic.AtomicReference<io.vrrpd.cluster.membership.Membership.Listener> listener =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        final io.vrrpd.cluster.membership.Membership solo = new io.vrrpd.cluster.membership.Membership() {
+            @Override
+            public String localNode() {
+                return "a";
+            }
+
+            @Override
+            public void start(final Listener l) {
+                listener.set(l);
+            }
+
+            @Override
+            public io.vrrpd.cluster.membership.ClusterView view() {
+                return null;
+            }
+
+            @Override
+            public void send(final String node, final byte[] payload) {
+            }
+
+            @Override
+            public void broadcast(final byte[] payload) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        final ServiceCluster cluster = ServiceCluster.start(new ServiceCluster.Settings("test", FENCING_MS, 2_000,
+                10_000, 0), solo, runner.on("a"), new MemoryStore(), names -> { });
+        cluster.close();
+        // A late delivery (SoloMembership delivers on the sender's thread) must not throw into the deliverer.
+        listener.get().received("a", "{\"m\":\"alive\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        listener.get().viewChanged(new io.vrrpd.cluster.membership.ClusterView(2, List.of("a"), true, 1, List.of()));
     }
 
     @Test
