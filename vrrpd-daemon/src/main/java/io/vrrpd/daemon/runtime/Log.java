@@ -1,9 +1,10 @@
 package io.vrrpd.daemon.runtime;
 
 import java.io.PrintStream;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The daemon's log: one line per event on stderr, with the sd-daemon priority prefix ({@code <6>} info,
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * router start with its prefix, e.g. {@code [web vrid 51 IPv4]}.
  *
  * <p>Asynchronous once {@link #startWriter} ran (the daemon does it first thing): a caller only offers the line
- * to a bounded queue and a writer thread prints it, so the real-time router loop and the receivers never wait
+ * to a bounded, lock-free queue (no caller ever waits on a lock here either) and a writer thread prints it, so the real-time router loop and the receivers never wait
  * for a pipe to journald that is full or slow. A full queue drops the line and counts it; the writer reports
  * the count in a later line ({@code <4>log: N lines dropped: the log queue was full}). Before
  * {@link #startWriter} (tests, start-up errors) lines are written synchronously.
@@ -24,8 +25,12 @@ public final class Log {
     private static final long CLOSE_WAIT_MS = 2_000;
 
     private static volatile PrintStream out = System.err;
-    private static volatile ArrayBlockingQueue<String> queue;
+    private static volatile ConcurrentLinkedQueue<String> queue;
     private static volatile Thread writer;
+    private static volatile int capacity = QUEUE_CAPACITY;
+    private static volatile boolean stopping;
+    /** Lines in {@link #queue}: the bound, kept beside the lock-free queue. */
+    private static final AtomicInteger QUEUED = new AtomicInteger();
     private static final AtomicLong DROPPED = new AtomicLong();
 
     private Log() {
@@ -44,11 +49,14 @@ public final class Log {
         startWriter(QUEUE_CAPACITY);
     }
 
-    static synchronized void startWriter(final int capacity) {
+    static synchronized void startWriter(final int lines) {
         if (writer != null) {
             return;
         }
-        queue = new ArrayBlockingQueue<>(capacity);
+        capacity = lines;
+        stopping = false;
+        QUEUED.set(0);
+        queue = new ConcurrentLinkedQueue<>();
         writer = Thread.ofPlatform().name("vrrpd-log").daemon(true).unstarted(Log::write);
         writer.start();
         // Lines queued when the JVM leaves (System.exit, the end of main) are still written.
@@ -62,7 +70,8 @@ public final class Log {
             return;
         }
         writer = null;
-        running.interrupt();
+        stopping = true;
+        LockSupport.unpark(running);
         try {
             running.join(CLOSE_WAIT_MS);
         } catch (InterruptedException e) {
@@ -89,27 +98,26 @@ public final class Log {
     }
 
     private static void emit(final String line) {
-        final ArrayBlockingQueue<String> pending = queue;
-        if (pending == null) {
+        final ConcurrentLinkedQueue<String> pending = queue;
+        final Thread to = writer;
+        if (pending == null || to == null) {
             out.println(line);
-        } else if (!pending.offer(line)) {
+        } else if (QUEUED.incrementAndGet() > capacity) {
+            QUEUED.decrementAndGet();
             DROPPED.incrementAndGet();
+        } else {
+            pending.offer(line);
+            LockSupport.unpark(to);
         }
     }
 
     private static void write() {
-        final ArrayBlockingQueue<String> pending = queue;
-        long reported = 0;
-        boolean stopping = false;
+        final ConcurrentLinkedQueue<String> pending = queue;
+        long reported = DROPPED.get();
         while (true) {
-            String line;
-            try {
-                line = stopping ? pending.poll() : pending.poll(250, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                stopping = true;
-                line = pending.poll();
-            }
+            final String line = pending.poll();
             if (line != null) {
+                QUEUED.decrementAndGet();
                 out.println(line);
             }
             final long dropped = DROPPED.get();
@@ -117,9 +125,12 @@ public final class Log {
                 out.println("<4>log: " + (dropped - reported) + " lines dropped: the log queue was full");
                 reported = dropped;
             }
-            if (line == null && stopping) {
-                out.flush();
-                return;
+            if (line == null) {
+                if (stopping) {
+                    out.flush();
+                    return;
+                }
+                LockSupport.parkNanos(250_000_000L); // unparked by the next line
             }
         }
     }
