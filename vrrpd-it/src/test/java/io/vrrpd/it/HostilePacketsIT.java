@@ -145,8 +145,8 @@ class HostilePacketsIT extends LabScenario {
         final long start = System.nanoTime();
         final long rcvdBefore = d("h1").router("r1").counter("adv_rcvd");
         final String advert = VrrpPacket.v3(Lab.ipv4(Lab.CLIENT), 51, 1, 20, VIP).hex();
-        final Cmd.Result flood = lab.python(Lab.CLIENT, Lab.resource("vrrp_flood.py"), Lab.ipv4(Lab.CLIENT), "255",
-                "10000", "5", advert);
+        final Cmd.Result flood = lab.python(Lab.CLIENT, Lab.resource("vrrp_send.py"), Lab.ipv4(Lab.CLIENT), "255",
+                "--flood", "10000", "5", advert);
         assertTrue(flood.ok(), flood.toString());
         final long sent = Long.parseLong(flood.out().strip());
         // Until h1 has taken in what it will (its receiver may lose some to a full socket buffer: counted, not logged).

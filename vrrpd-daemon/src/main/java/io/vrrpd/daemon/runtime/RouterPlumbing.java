@@ -151,6 +151,29 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
             return;
         }
         netlink.setLinkUp(vnicIndex, false);
+        if (config.owner()) {
+            announceFromParent();
+        }
+    }
+
+    /**
+     * The address owner with a virtual MAC: its addresses are the host's own, which the neighbours learnt at the
+     * virtual MAC while it was Master. When its VNIC goes down (disable, delete, SIGTERM) they must learn the
+     * link's own MAC again at once, not when their cache entries expire: gratuitous ARP / unsolicited NA from
+     * the parent link.
+     */
+    private void announceFromParent() throws IOException {
+        final MacAddress own = netlink.link(parentIndex).mac();
+        try (PacketSocket parent = PacketSocket.open(parentLink)) {
+            for (final IpPrefix prefix : config.virtualAddresses()) {
+                parent.send(frame(own, prefix));
+            }
+        }
+    }
+
+    private byte[] frame(final MacAddress from, final IpPrefix prefix) {
+        return config.family() == AddressFamily.IPV4 ? ArpFrames.gratuitousArp(from, prefix.address())
+                : NdFrames.unsolicitedNa(from, prefix.address());
     }
 
     /**
@@ -164,10 +187,7 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
         }
         int sent = 0;
         for (final IpPrefix prefix : config.virtualAddresses()) {
-            final byte[] frame = config.family() == AddressFamily.IPV4
-                    ? ArpFrames.gratuitousArp(mac, prefix.address())
-                    : NdFrames.unsolicitedNa(mac, prefix.address());
-            packets.send(frame);
+            packets.send(frame(mac, prefix));
             sent++;
         }
         return sent;
