@@ -92,7 +92,16 @@ class LinkLossIT extends LabScenario {
         final long fdsBefore = openFiles(d("h1").pid());
         for (int round = 1; round <= 3; round++) {
             final long recreated = System.nanoTime();
-            lab.recreateEth0("h1");
+            // Frozen while the link is swapped, the daemon reads the removal only once the new eth0 exists (as a
+            // busy loop or a batched script gives it): the re-created routers are then started while the old
+            // channel is still open.
+            final String pid = Long.toString(d("h1").pid());
+            assertTrue(Cmd.exec(Duration.ofSeconds(5), null, "kill", "-STOP", pid).ok());
+            try {
+                lab.recreateEth0("h1");
+            } finally {
+                assertTrue(Cmd.exec(Duration.ofSeconds(5), null, "kill", "-CONT", pid).ok());
+            }
             awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(3));
             System.out.println("[measure] round " + round + ": h1 Master of r1 again " + Wait.millisSince(recreated)
                     + " ms after eth0 was re-created");
