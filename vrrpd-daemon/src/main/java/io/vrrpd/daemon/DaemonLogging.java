@@ -13,13 +13,17 @@ import java.util.logging.SimpleFormatter;
 /**
  * Routes {@link System.Logger} (the control plane logs through it) into the daemon's one log format
  * ({@link Log}: a line per event on stderr with a journald priority prefix) instead of the JDK's two-line
- * default, so an operator reads one format and journald files each line at the right priority.
+ * default, so an operator reads one format and journald files each line at the right priority; and makes the
+ * log asynchronous ({@link Log#startWriter}).
  */
 final class DaemonLogging {
     private DaemonLogging() {
     }
 
     static void install() {
+        // The daemon's lines go through a bounded queue and a writer thread from here on: the real-time loop
+        // and the receivers must never block on a slow journald pipe (called on main, an ordinary thread).
+        Log.startWriter();
         LogManager.getLogManager().reset();
         final Logger root = Logger.getLogger("");
         root.setLevel(Level.INFO);

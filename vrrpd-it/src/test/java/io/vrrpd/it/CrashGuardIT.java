@@ -116,6 +116,33 @@ class CrashGuardIT extends LabScenario {
     }
 
     /**
+     * Issue 10 item 6: a real-MAC Master has no VNIC, only its address on the link, and its router file says
+     * {@code mac = 'real'} (single quotes, as vrrpd writes it). The guard used to look for {@code "real"} only,
+     * so after a SIGKILL it found "nothing to release" and the address stayed on the LAN. The host's own address
+     * on the same link stays (vrrpd removes only what it added).
+     */
+    @Test
+    void sigkilledRealMacMaster_theGuardRemovesItsAddress_notTheHostsOwn() throws Exception {
+        final Path stderr = lab.work().resolve("launcher-real-mac-h1.stderr");
+        final Process daemon = launch(stderr);
+        createRouter("h1", "r1", "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL,
+                "-a", VIP + "/24", "--mac", "real");
+        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        final String file = Files.readString(d("h1").configDir().resolve("routers/r1.toml"));
+        assertTrue(file.contains("mac = 'real'"), file);
+        assertTrue(lab.addresses("h1", "eth0").contains(VIP + "/24"), "the Master holds " + VIP);
+        final String own = Lab.ipv4("h1") + "/24";
+        assertTrue(lab.addresses("h1", "eth0").contains(own), lab.addresses("h1", "eth0").toString());
+        daemon.destroyForcibly(); // SIGKILL
+        assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
+        final String line = awaitGuardLine(stderr, 1);
+        assertEquals("vrrpd guard: daemon pid " + daemon.pid() + " ended without its shutdown; releasing its addresses"
+                + " and services: vrrpd: released 1: " + VIP + "/24 on eth0", line.strip());
+        assertFalse(lab.addresses("h1", "eth0").contains(VIP + "/24"), "released: " + lab.addresses("h1", "eth0"));
+        assertTrue(lab.addresses("h1", "eth0").contains(own), "the host's own address stays");
+    }
+
+    /**
      * A service this host started (type ip: only its address) must not outlive a SIGKILLed daemon: the cluster
      * starts it elsewhere after the fencing delay, and its address would then be on the LAN twice. The daemon
      * records what it started in STATE_DIR/services-started; the guard's --release-addresses runs each one's stop,

@@ -300,6 +300,15 @@ final class Lab implements AutoCloseable {
     }
 
     /**
+     * Deletes {@code host}'s eth0 (its bridge port goes with it) and makes it again under the same names, with
+     * the same addresses: to the kernel a new link with a new index ({@code ip link del eth0} + add).
+     */
+    void recreateEth0(final String host) {
+        ip("-n", ns(host), "link", "del", "eth0");
+        connect(host, port(host), ipv4(host) + "/24", ipv6(host) + "/64");
+    }
+
+    /**
      * Puts {@code host}'s own addresses back on eth0: taking a link down deletes its IPv6 addresses (the kernel
      * keeps them only with keep_addr_on_down, which the lab leaves at its default).
      */

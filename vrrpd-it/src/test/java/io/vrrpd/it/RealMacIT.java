@@ -46,4 +46,57 @@ class RealMacIT extends LabScenario {
                 () -> lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"), lab.mac("h2")::equals);
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
     }
+
+    /**
+     * Issue 10 item 6: the address owner (priority 255) protects the host's own address, the normal RFC case. It is
+     * Master at once in both MAC modes (with a virtual MAC it used to stay offline: "no IPv4 address to send
+     * advertisements from"), and the host's address is never removed: not at create (real-MAC used to delete it),
+     * not at disable, SIGTERM, {@code --release-addresses} or delete.
+     */
+    @Test
+    void addressOwner_masterAtOnceInBothMacModes_theHostsOwnAddressIsNeverRemoved() {
+        lab.startDaemons("h1", "h2");
+        final String own = Lab.ipv4("h1") + "/24";
+        createRouter("h1", "own", "-V", "61", "-l", "eth0", "-A", "inet", "-p", "255", "-i", "200", "-a", own,
+                "--mac", "real");
+        final long created = System.nanoTime();
+        d("h1").awaitState("own", "MASTER", Duration.ofMillis(500));
+        System.out.println("[measure] real-MAC owner Master " + Wait.millisSince(created) + " ms after create-router returned");
+        assertOwnAddressStays(own, "after create (real MAC)");
+
+        lab.vrrpadmOk("h1", "disable-router", "own");
+        Wait.until(Duration.ofSeconds(3), "own disabled", () -> d("h1").router("own").admin(), "disabled"::equals);
+        assertOwnAddressStays(own, "after disable-router");
+        lab.vrrpadmOk("h1", "enable-router", "own");
+        d("h1").awaitState("own", "MASTER", Duration.ofSeconds(2));
+
+        assertEquals(0, d("h1").stop(), "SIGTERM");
+        assertOwnAddressStays(own, "after SIGTERM");
+        final Cmd.Result release = lab.inNs("h1", Lab.home().resolve("bin/vrrpd").toString(), "--release-addresses",
+                "--config-dir", d("h1").configDir().toString());
+        assertEquals(0, release.exit(), release.toString());
+        assertEquals("vrrpd: released 0", release.out().strip(), "nothing of the owner's is vrrpd's to release");
+        assertOwnAddressStays(own, "after --release-addresses");
+
+        d("h1").start();
+        d("h1").awaitState("own", "MASTER", Duration.ofSeconds(5));
+        lab.vrrpadmOk("h1", "delete-router", "own");
+        assertOwnAddressStays(own, "after delete-router (real MAC)");
+
+        // The same owner with a virtual MAC: online and Master at once, advertising from the address it owns.
+        createRouter("h1", "own", "-V", "62", "-l", "eth0", "-A", "inet", "-p", "255", "-i", "200", "-a", own);
+        final long virtual = System.nanoTime();
+        d("h1").awaitState("own", "MASTER", Duration.ofMillis(500));
+        System.out.println("[measure] virtual-MAC owner Master " + Wait.millisSince(virtual) + " ms after create-router returned");
+        assertEquals("online", d("h1").router("own").admin());
+        assertOwnAddressStays(own, "after create (virtual MAC)");
+        lab.vrrpadmOk("h1", "delete-router", "own");
+        assertOwnAddressStays(own, "after delete-router (virtual MAC)");
+    }
+
+    private void assertOwnAddressStays(final String own, final String when) {
+        assertTrue(lab.addresses("h1", "eth0").contains(own), "h1's own " + own + " " + when + ": "
+                + lab.addresses("h1", "eth0"));
+        lab.awaitPing(Lab.CLIENT, own.substring(0, own.indexOf('/')), Duration.ofSeconds(3));
+    }
 }

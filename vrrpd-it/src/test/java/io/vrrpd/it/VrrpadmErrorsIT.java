@@ -56,6 +56,13 @@ class VrrpadmErrorsIT extends LabScenario {
                 Refusal.of(1, "adv_interval 1500", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-v", "2", "-i", "1500", "-a", "192.0.2.101/24", "bad"),
                 Refusal.of(1, "accept_mode", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-p", "255", "-o", "no_accept", "-a", "192.0.2.101/24", "bad"),
                 Refusal.of(1, "priority 0", "modify-router", "-p", "0", "r1"),
+                // issue 10 item 6: addresses that would take over the host's own traffic or can never be reached
+                Refusal.of(1, "address 0.0.0.0/0 unspecified allowed:", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "0.0.0.0/0", "bad"),
+                Refusal.of(1, "address 127.0.0.1/8 loopback allowed:", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "127.0.0.1/8", "bad"),
+                Refusal.of(1, "address 169.254.7.7/16 link-local allowed:", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "169.254.7.7/16", "bad"),
+                Refusal.of(1, "address 224.0.0.5/32 multicast", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "224.0.0.5/32", "bad"),
+                Refusal.of(1, "address 192.0.2.101/0 /0 allowed:", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "192.0.2.101/0", "bad"),
+                Refusal.of(1, "address ::1/128 loopback", "create-router", "-V", "52", "-l", "eth0", "-A", "inet6", "-a", "fe80::52/64", "-a", "::1/128", "bad"),
                 Refusal.of(1, "nosuch", "delete-router", "nosuch"),
                 // refused by vrrpadm itself: exit 2, nothing sent
                 Refusal.of(2, "--vrid abc", "create-router", "-V", "abc", "-l", "eth0", "-A", "inet", "-a", "192.0.2.101/24", "bad"),

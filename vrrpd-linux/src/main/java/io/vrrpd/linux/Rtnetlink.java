@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import static io.vrrpd.linux.RtnetlinkCodec.IFA_ADDRESS;
 import static io.vrrpd.linux.RtnetlinkCodec.IFA_FLAGS;
 import static io.vrrpd.linux.RtnetlinkCodec.IFA_LOCAL;
+import static io.vrrpd.linux.RtnetlinkCodec.IFA_PROTO;
 import static io.vrrpd.linux.RtnetlinkCodec.IFLA_ADDRESS;
 import static io.vrrpd.linux.RtnetlinkCodec.IFLA_AF_SPEC;
 import static io.vrrpd.linux.RtnetlinkCodec.IFLA_IFNAME;
@@ -201,12 +202,23 @@ public final class Rtnetlink implements AutoCloseable {
      * virtual address must be bindable at once and its owner is decided by VRRP, not by DAD.
      */
     public synchronized void addAddress(final int index, final IpPrefix prefix) throws IOException {
+        addAddress(index, prefix, 0);
+    }
+
+    /**
+     * As {@link #addAddress(int, IpPrefix)}, marked with IFA_PROTO {@code proto} (1-255; 0: no mark) so that its
+     * adder can tell it from addresses others put on the link (kernels before 6.1 ignore the mark).
+     */
+    public synchronized void addAddress(final int index, final IpPrefix prefix, final int proto) throws IOException {
         final boolean v6 = prefix.address().family() == AddressFamily.IPV6;
         final int flags = v6 ? LinkAddress.IFA_F_NODAD : 0;
         final Request request = addressRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK, index,
                 prefix, flags);
         if (v6) {
             request.u32(IFA_FLAGS, flags);
+        }
+        if (proto != 0) {
+            request.u8(IFA_PROTO, proto);
         }
         transact("RTM_NEWADDR " + prefix + " on index " + index, request, false, message -> { });
     }

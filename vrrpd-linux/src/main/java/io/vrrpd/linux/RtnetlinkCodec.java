@@ -71,6 +71,8 @@ final class RtnetlinkCodec {
     static final int IFA_LOCAL = 2;
     static final int IFA_LABEL = 3;
     static final int IFA_FLAGS = 8;
+    /** u8, Linux 6.1+: who added the address (0 unspecified; the kernel's own are 1-3). */
+    static final int IFA_PROTO = 11;
     static final int IFA_MAX_KNOWN = 16;
 
     private RtnetlinkCodec() {
@@ -267,7 +269,8 @@ final class RtnetlinkCodec {
         }
         final IpAddress address = IpAddress.read(af, bytes(buf, at), 0);
         final String label = attrs[IFA_LABEL] >= 0 ? string(buf, attrs[IFA_LABEL]) : "";
-        return new LinkAddress(index, new IpPrefix(address, prefixLength), flags, scope, label);
+        final int proto = attrs[IFA_PROTO] >= 0 ? buf.get(attrs[IFA_PROTO]) & 0xFF : 0;
+        return new LinkAddress(index, new IpPrefix(address, prefixLength), flags, scope, label, proto);
     }
 
     /** The errno of an NLMSG_ERROR (0 = ACK) and the kernel's extended-ACK text, if any. */

@@ -112,6 +112,14 @@ class RtnetlinkTest {
             assertEquals(List.of(VIP4, VIP6), addresses.stream().map(LinkAddress::prefix).toList());
             final LinkAddress v6 = addresses.get(1);
             assertTrue((v6.flags() & LinkAddress.IFA_F_NODAD) != 0 && !v6.isTentative(), v6.toString());
+            assertEquals(0, addresses.get(0).proto(), "no mark unless asked for");
+
+            // IFA_PROTO (Linux 6.1+): who added an address survives in the kernel, so a restarted daemon knows its own.
+            final IpPrefix marked = IpPrefix.parse("198.51.100.7/24");
+            rtnl.addAddress(index, marked, 0x76);
+            assertEquals(0x76, rtnl.addresses(index).stream().filter(a -> a.prefix().equals(marked)).findFirst()
+                    .orElseThrow().proto());
+            rtnl.deleteAddress(index, marked);
 
             // DESIGN.md §7: a local service can bind the virtual address while the macvlan is DOWN.
             assertTrue(bindTcp(VIP4.address()) > 0);

@@ -71,6 +71,21 @@ public record IpAddress(AddressFamily family, long hi, long lo) implements Compa
         return family == AddressFamily.IPV6 && (hi >>> 54) == (0xfe80L >>> 6);
     }
 
+    /** 0.0.0.0 or ::. */
+    public boolean isUnspecified() {
+        return hi == 0 && lo == 0;
+    }
+
+    /** 127.0.0.0/8 or ::1. */
+    public boolean isLoopback() {
+        return family == AddressFamily.IPV4 ? (lo >>> 24) == 127 : hi == 0 && lo == 1;
+    }
+
+    /** 169.254.0.0/16, IPv4 link-local (RFC 3927). */
+    public boolean isIpv4LinkLocal() {
+        return family == AddressFamily.IPV4 && (lo >>> 16) == 0xA9FE;
+    }
+
     /** 224.0.0.0/4 or ff00::/8. */
     public boolean isMulticast() {
         return family == AddressFamily.IPV4 ? (lo >>> 28) == 0xE : (hi >>> 56) == 0xff;

@@ -83,13 +83,41 @@ public record RouterConfig(
         for (final IpPrefix prefix : virtualAddresses) {
             require(prefix.address().family() == family,
                     "address: " + prefix + " is not an " + family + " address");
-            require(!prefix.address().isMulticast(), "address: " + prefix + " is a multicast address");
+            final String refused = notAVirtualAddress(prefix);
+            require(refused == null, "address: " + prefix + " " + refused + " (allowed: a unicast address of the"
+                    + " link's network with its prefix length, e.g. 192.0.2.100/24 or 2001:db8::100/64; not"
+                    + " unspecified, loopback, multicast, IPv4 link-local 169.254.0.0/16 or a /0 prefix)");
             require(seen.add(prefix.address()), "address: " + prefix.address() + " is listed twice");
         }
         require(family != AddressFamily.IPV6 || virtualAddresses.getFirst().address().isLinkLocal(),
                 "address: the first IPv6 virtual address must be link-local (fe80::/10), RFC 5798 §5.2.9");
         virtualAddresses = List.copyOf(virtualAddresses);
         require(checksumForm != null, "checksum: required (allowed: pseudo-header, message-only)");
+    }
+
+    /**
+     * Why {@code prefix} cannot be a virtual address, or null if it can. Such an address on a VNIC would take
+     * over the host's own traffic (127.0.0.1, a default route from a /0) or can never be reached through a
+     * router (unspecified, multicast, IPv4 link-local, which is not routed and is assigned by the host itself).
+     */
+    public static String notAVirtualAddress(final IpPrefix prefix) {
+        final IpAddress address = prefix.address();
+        if (address.isUnspecified()) {
+            return "is the unspecified address";
+        }
+        if (address.isLoopback()) {
+            return "is a loopback address";
+        }
+        if (address.isMulticast()) {
+            return "is a multicast address";
+        }
+        if (address.isIpv4LinkLocal()) {
+            return "is an IPv4 link-local address";
+        }
+        if (prefix.prefixLength() == 0) {
+            return "has a /0 prefix: it would cover every address (a default route)";
+        }
+        return null;
     }
 
     /**

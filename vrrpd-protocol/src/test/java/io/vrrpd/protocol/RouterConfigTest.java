@@ -107,6 +107,23 @@ class RouterConfigTest {
     }
 
     @Test
+    @DisplayName("issue 10 item 6: unspecified, loopback, multicast, IPv4 link-local and /0 are no virtual addresses")
+    void shouldRefuseAddressesThatWouldTakeOverTheHostsOwnTraffic() {
+        assertRefused(v4().virtualAddresses("0.0.0.0/0"), "address: 0.0.0.0/0 is the unspecified address", "allowed:");
+        assertRefused(v4().virtualAddresses("127.0.0.1/8"), "address: 127.0.0.1/8 is a loopback address", "allowed:");
+        assertRefused(v4().virtualAddresses("169.254.1.1/16"), "IPv4 link-local", "allowed:");
+        assertRefused(v4().virtualAddresses("239.1.1.1/32"), "multicast");
+        assertRefused(v4().virtualAddresses("192.0.2.5/0"), "192.0.2.5/0 has a /0 prefix", "allowed:");
+        final RouterConfig.Builder v6 = RouterConfig.builder("v6", 5, AddressFamily.IPV6).primaryAddress("fe80::2");
+        assertRefused(v6.virtualAddresses("fe80::5/64", "::1/128"), "::1/128 is a loopback address");
+        assertRefused(v6.virtualAddresses("fe80::5/64", "::/0"), "is the unspecified address");
+        assertRefused(v6.virtualAddresses("fe80::5/64", "2001:db8::5/0"), "/0 prefix");
+        // What stays allowed: ordinary unicast addresses, and the IPv6 link-local first address.
+        v4().virtualAddresses("192.0.2.5/24", "198.51.100.1/32").build();
+        v6.virtualAddresses("fe80::5/64", "2001:db8::5/64").build();
+    }
+
+    @Test
     @DisplayName("RFC 5798 §5.1: one advertisement must fit an unfragmented 1500-byte packet")
     void shouldRefuseTooManyAddresses() {
         final String[] many = new String[400];

@@ -64,9 +64,11 @@ public record RouterStatus(
      *                               that happened, in a stable order
      * @param hooksRun               state-change hooks run (on_master, on_backup, on_offline)
      * @param hookFailures           hooks that exited non-zero, timed out or could not start
+     * @param hooksSuperseded        queued hooks skipped because a newer state change came before they started
      */
     public record Statistics(long advertisementsSent, long advertisementsReceived, long transitions,
-                             java.util.SequencedMap<String, Long> drops, long hooksRun, long hookFailures) {
+                             java.util.SequencedMap<String, Long> drops, long hooksRun, long hookFailures,
+                             long hooksSuperseded) {
         public Statistics {
             drops = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(drops));
         }

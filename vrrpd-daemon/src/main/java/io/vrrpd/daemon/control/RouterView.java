@@ -66,6 +66,7 @@ public final class RouterView {
         }
         view.put("hooks_run", stats == null ? null : stats.hooksRun());
         view.put("hook_failures", stats == null ? null : stats.hookFailures());
+        view.put("hooks_superseded", stats == null ? null : stats.hooksSuperseded());
     }
 
     /** Seconds since {@code thenNanos} with millisecond precision, e.g. {@code 12.345s}. */

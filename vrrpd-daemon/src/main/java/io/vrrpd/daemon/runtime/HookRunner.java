@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs the routers' state-change hooks ({@code on_master}, {@code on_backup}, {@code on_offline}) off the
  * router loop. {@link #submit} only puts the job in a queue, so a transition never waits for a hook: the loop
  * is real-time and a hook may hang. A dispatcher thread, {@code vrrp-hooks}, chains each router's jobs so they
- * run one at a time in transition order; different routers' hooks run in parallel on {@code vrrp-hook-N}
+ * run one at a time in transition order (a queued hook whose router has changed state again before it started is
+ * skipped: counted as superseded, logged); different routers' hooks run in parallel on {@code vrrp-hook-N}
  * threads. Every thread here is created by {@link #start}'s caller or by one of these threads, never by the
  * loop, so neither they nor the hook processes inherit the loop's SCHED_RR.
  *
@@ -52,6 +53,9 @@ public final class HookRunner implements AutoCloseable {
         private final AtomicLong runs = new AtomicLong();
         private final AtomicLong failures = new AtomicLong();
         private final AtomicLong timeouts = new AtomicLong();
+        private final AtomicLong superseded = new AtomicLong();
+        /** A stranger flapping the router can supersede hooks at its transition rate: a line a second. */
+        private final LogLimit supersededLog = new LogLimit();
 
         /** Hooks started (or that could not start). */
         public long runs() {
@@ -67,6 +71,11 @@ public final class HookRunner implements AutoCloseable {
         public long timeouts() {
             return timeouts.get();
         }
+
+        /** Hooks skipped because a newer transition of the router was queued before they started. */
+        public long superseded() {
+            return superseded.get();
+        }
     }
 
     private static final Counts NONE = new Counts();
@@ -74,6 +83,12 @@ public final class HookRunner implements AutoCloseable {
 
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+    /**
+     * The sequence number of each router's newest queued job (written by the dispatcher, read by the hook
+     * threads): a job older than that when its turn comes describes a state the router has left.
+     */
+    private final Map<String, Long> newest = new ConcurrentHashMap<>();
+    private long sequence;
     /** Dispatcher thread only: the last job of each router, the next one runs after it. */
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
     private final ExecutorService workers;
@@ -123,10 +138,34 @@ public final class HookRunner implements AutoCloseable {
             }
             final CompletableFuture<Void> previous = tails.getOrDefault(job.router(),
                     CompletableFuture.completedFuture(null));
-            final CompletableFuture<Void> next = previous.thenRunAsync(() -> guarded(job), workers);
+            final long number = ++sequence;
+            newest.put(job.router(), number);
+            // A job with nothing of its router before it starts now; one queued behind a running hook may be
+            // superseded by the time its turn comes.
+            final CompletableFuture<Void> next = previous.isDone()
+                    ? CompletableFuture.runAsync(() -> guarded(job), workers)
+                    : previous.thenRunAsync(() -> unlessSuperseded(job, number), workers);
             tails.put(job.router(), next);
             tails.values().removeIf(CompletableFuture::isDone);
         }
+    }
+
+    /**
+     * Skips a hook whose router has changed state again since (an on_master queued behind a slow on_backup
+     * would otherwise run long after the router stopped being Master); the newest one always runs. A hook
+     * that already runs is never killed for this.
+     */
+    private void unlessSuperseded(final Job job, final long number) {
+        final Long latest = newest.get(job.router());
+        if (latest != null && latest > number) {
+            final Counts count = counts.computeIfAbsent(job.router(), router -> new Counts());
+            count.superseded.incrementAndGet();
+            // The router's jobs run one after the other (a future chain): its limit is never used concurrently.
+            count.supersededLog.warn(job.logPrefix() + " hook " + job.hook() + " " + job.program()
+                    + " skipped: superseded by a newer state change before it started");
+            return;
+        }
+        guarded(job);
     }
 
     /** A job that throws must not break its router's chain (the next one would be skipped). */

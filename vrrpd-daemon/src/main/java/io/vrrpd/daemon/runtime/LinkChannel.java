@@ -18,7 +18,7 @@ import java.util.Map;
  * socket per instance). The receiver runs both stages of receive validation without allocating, counts
  * every verdict, and posts only accepted advertisements to the router loop.
  */
-public final class LinkChannel implements AutoCloseable {
+public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MS = 250;
 
     private final String link;
@@ -31,6 +31,8 @@ public final class LinkChannel implements AutoCloseable {
     private volatile Map<Integer, RouterInstance> routers = Map.of();
     private final Thread receiver;
     private volatile boolean running = true;
+    /** Receiver thread only: a socket error repeats per packet, its line at most once a second. */
+    private final LogLimit receiveErrorLog = new LogLimit();
 
     public LinkChannel(final String link, final AddressFamily family, final VrrpLoop loop) throws ErrnoException {
         this.link = link;
@@ -82,7 +84,8 @@ public final class LinkChannel implements AutoCloseable {
     }
 
     /** Sends an encoded advertisement. Loop thread (the socket's only sender). */
-    void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination)
+    @Override
+    public void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination)
             throws ErrnoException {
         socket.send(message, 0, length, source, destination);
     }
@@ -99,12 +102,12 @@ public final class LinkChannel implements AutoCloseable {
                 }
             } catch (ErrnoException e) {
                 if (running) {
-                    Log.error("[" + link + " " + family + "] receive failed: " + e.getMessage());
+                    receiveErrorLog.error("[" + link + " " + family + "] receive failed: " + e.getMessage());
                     sleepQuietly();
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    Log.error("[" + link + " " + family + "] receive: " + e);
+                    receiveErrorLog.error("[" + link + " " + family + "] receive: " + e);
                 }
             }
         }

@@ -1,7 +1,6 @@
 package io.vrrpd.daemon.runtime;
 
 import io.vrrpd.daemon.config.Dependency;
-import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.control.AdminState;
 import io.vrrpd.daemon.control.ControlException;
@@ -15,25 +14,14 @@ import io.vrrpd.linux.LinkAddress;
 import io.vrrpd.linux.Rtnetlink;
 import io.vrrpd.linux.RtnetlinkEvent;
 import io.vrrpd.linux.RtnetlinkMonitor;
-import io.vrrpd.protocol.AddressFamily;
-import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.IpPrefix;
-import io.vrrpd.protocol.RouterConfig;
-import io.vrrpd.protocol.fsm.Event;
-import io.vrrpd.protocol.fsm.RouterState;
 import io.vrrpd.protocol.fsm.State;
-import io.vrrpd.protocol.fsm.Timing;
-import io.vrrpd.protocol.wire.Verdict;
-import io.vrrpd.protocol.wire.VerdictCounters;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -43,8 +31,13 @@ import java.util.concurrent.Callable;
  * router's state, its kernel plumbing and every netlink request live on the single {@link VrrpLoop}
  * thread; control requests, link events and signals reach it by {@link VrrpLoop#call}/{@link VrrpLoop#post}.
  *
- * <p>A router's administrative state follows from its spec and its link, re-evaluated ({@link #reconcile})
- * whenever either changes:
+ * <p>Split by concern: this class takes the control plane's requests and the link events onto the loop;
+ * {@link Reconciler} holds the admin-state policy and the plumbing that follows it, {@link RouterChannels} the
+ * sockets (per link index), {@link LinkView} the netlink look-ups, {@link RealMacAddresses} which addresses on a
+ * parent link are vrrpd's, {@link RouterStatusView} show-router and {@link TransitionHooks} the hooks' jobs.
+ *
+ * <p>A router's administrative state follows from its spec and its link, re-evaluated
+ * ({@link Reconciler#reconcile}) whenever either changes:
  * <ul>
  *   <li>{@code disabled}: the operator disabled it; VRRP Initialize, VNIC plumbed but down.</li>
  *   <li>{@code offline}: its link is missing, has no carrier, or has no address to advertise from (IPv4:
@@ -67,55 +60,15 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     /** Loop thread only. */
     private final Map<String, Managed> routers = new TreeMap<>();
     /** Loop thread only. */
-    private final Map<ChannelKey, LinkChannel> channels = new HashMap<>();
+    private final RouterChannels channels;
+    private final LinkView links;
+    /** The admin-state policy and the plumbing that follows it. Loop thread only. */
+    private final Reconciler reconciler;
     private final RouterInstance.Listener listener;
     private final HealthMonitor health;
     private final HookRunner hooks;
     /** The loop's listener for every instance: the caller's, then the hooks. */
     private final RouterInstance.Listener transitions;
-
-    private record ChannelKey(String link, AddressFamily family) {
-    }
-
-    /** One router: what the operator asked for and what runs. Loop thread only. */
-    private static final class Managed {
-        RouterSpec spec;
-        AdminState admin = AdminState.OFFLINE;
-        String reason = "starting";
-        long adminSince = System.nanoTime();
-        RouterPlumbing plumbing;
-        RouterInstance instance;
-        /** Counters survive an instance being replaced (primary address change, modify of the identity). */
-        long sentBefore;
-        long receivedBefore;
-        long transitionsBefore;
-        final VerdictCounters dropsBefore = new VerdictCounters();
-        /** What the dependencies say (HealthMonitor reports, on the loop thread). */
-        Health health = Health.OK;
-        /** The administrative state a router leaving the group goes to, for its on_offline hook. */
-        AdminState leavingTo;
-        /** Offline only because a member of its sync group is not online (see {@link SyncGroup}). */
-        boolean held;
-        /** The priority reduction it runs with: its sync group's largest (its own without a group). */
-        SyncGroup.Reduction reduction = SyncGroup.Reduction.NONE;
-
-        Managed(final RouterSpec spec) {
-            this.spec = spec;
-        }
-
-        /** The configured priority lowered by failing weighted checks, within 1-254; the owner keeps 255. */
-        int effectivePriority() {
-            if (spec.owner() || reduction.amount() == 0) {
-                return spec.priority();
-            }
-            return Math.max(1, Math.min(RouterConfig.OWNER_PRIORITY - 1, spec.priority() - reduction.amount()));
-        }
-
-        SyncGroup.Member asMember() {
-            return new SyncGroup.Member(spec.name(), spec.syncGroup(), admin, reason, held,
-                    health.priorityReduction(), health.causes());
-        }
-    }
 
     private LinuxRouterRuntime(final VrrpLoop loop, final Rtnetlink netlink, final RtnetlinkMonitor monitor,
                                final RouterInstance.Listener listener, final HealthMonitor health,
@@ -132,6 +85,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         this.listener = listener;
         this.monitorThread = Thread.ofPlatform().name("vrrp-netlink-monitor").daemon(true)
                 .unstarted(this::watchLinks);
+        this.channels = new RouterChannels(loop);
+        this.links = new LinkView(netlink);
+        this.reconciler = new Reconciler(routers, channels, links, netlink, loop, transitions);
     }
 
     /**
@@ -173,13 +129,13 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     }
 
     private void checkOnLoop(final RouterSpec spec) throws ControlException {
-        final Optional<Link> link = findLink(spec.link());
+        final Optional<Link> link = links.find(spec.link());
         if (link.isEmpty()) {
             throw new ControlException("link: " + spec.link() + " does not exist (allowed: "
-                    + String.join(", ", linkNames()) + ")");
+                    + String.join(", ", links.routerLinkNames()) + ")");
         }
         if (spec.owner()) {
-            final List<IpPrefix> own = addressesOf(link.get().index()).stream().map(LinkAddress::prefix).toList();
+            final List<IpPrefix> own = links.addresses(link.get().index()).stream().map(LinkAddress::prefix).toList();
             for (final IpPrefix prefix : spec.addresses()) {
                 if (prefix.address().isLinkLocal()) {
                     continue;
@@ -207,7 +163,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             final Managed managed = new Managed(spec);
             routers.put(spec.name(), managed);
             watchDependencies(managed);
-            reconcile(managed);
+            reconciler.reconcile(managed);
             return;
         }
         final RouterSpec old = existing.spec;
@@ -221,12 +177,12 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         if (!sameIdentity(old, spec)) {
             // Another VRID, link, family, version, address set or MAC mode is another router on the wire.
-            destroyInstance(existing, "reconfigured");
-            unplumb(existing);
+            reconciler.destroyInstance(existing, "reconfigured");
+            reconciler.unplumb(existing);
         }
-        reconcile(existing);
+        reconciler.reconcile(existing);
         if (!old.syncGroup().equals(spec.syncGroup())) {
-            reconcileGroup(old.syncGroup(), spec.name()); // the group it left may be released
+            reconciler.reconcileGroup(old.syncGroup(), spec.name()); // the group it left may be released
         }
     }
 
@@ -244,11 +200,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                 final Managed managed = routers.remove(name);
                 health.unwatch(name);
                 if (managed != null) {
-                    destroyInstance(managed, "router deleted");
-                    unplumb(managed);
+                    reconciler.destroyInstance(managed, "router deleted");
+                    reconciler.unplumb(managed);
                     hooks.forget(name);
                     Log.info("[" + name + "] deleted");
-                    reconcileGroup(managed.spec.syncGroup(), name); // a deleted member holds nobody
+                    reconciler.reconcileGroup(managed.spec.syncGroup(), name); // a deleted member holds nobody
                 }
                 return null;
             });
@@ -273,7 +229,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             managed.health = new Health(was.hardOk(), was.unmet(), was.priorityReduction(), was.causes(), false, null);
             managed.admin = AdminState.OFFLINE;
             managed.reason = "cleared by the operator";
-            reconcile(managed);
+            reconciler.reconcile(managed);
             return null;
         });
     }
@@ -281,75 +237,12 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     @Override
     public RouterStatus status(final String name) {
         try {
-            return onLoop(() -> statusOnLoop(routers.get(name)));
+            return onLoop(() -> RouterStatusView.of(routers.get(name), channels, hooks));
         } catch (ControlException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    private RouterStatus statusOnLoop(final Managed managed) {
-        Objects.requireNonNull(managed, "router not applied");
-        final RouterInstance instance = managed.instance;
-        final RouterState state = instance == null ? null : instance.state();
-        final State protocol = state == null ? State.INITIALIZE : state.state();
-        final boolean online = managed.admin == AdminState.ONLINE && state != null;
-        final String reason = online ? withCauses(state.lastReason(), managed) : managed.reason;
-        final long since = state != null && state.lastTransitionAt() != RouterState.NOT_ARMED
-                && (online || state.lastTransitionAt() - managed.adminSince > 0)
-                ? state.lastTransitionAt() : managed.adminSince;
-        final RouterState.Peer heard = state == null ? null : state.peer();
-        final RouterStatus.Peer peer = heard == null ? null
-                : new RouterStatus.Peer(heard.address(), heard.priority(), heard.intervalNanos(), heard.receivedAt());
-        final long masterDown = instance == null ? 0 : Timing.masterDownInterval(instance.config().version(),
-                state.priority(), state.masterAdverIntervalNanos());
-        return new RouterStatus(managed.admin, protocol,
-                state == null || state.lastTransitionAt() == RouterState.NOT_ARMED ? null : state.previousState(),
-                since, reason, managed.plumbing == null ? null : managed.plumbing.vnic(),
-                instance == null ? null : instance.config().primaryAddress(), peer, masterDown,
-                statistics(managed));
-    }
-
-    /** show-router -x's REASON for an online router: the last transition, then why its priority is lowered. */
-    private static String withCauses(final String reason, final Managed managed) {
-        if (managed.reduction.causes().isEmpty()) {
-            return reason;
-        }
-        return reason + "; priority " + managed.effectivePriority() + " = " + managed.spec.priority() + " - "
-                + managed.reduction.amount() + " (" + String.join("; ", managed.reduction.causes()) + ")";
-    }
-
-    private RouterStatus.Statistics statistics(final Managed managed) {
-        final RouterInstance instance = managed.instance;
-        long sent = managed.sentBefore;
-        long received = managed.receivedBefore;
-        long transitions = managed.transitionsBefore;
-        final LinkedHashMap<String, Long> drops = new LinkedHashMap<>();
-        // Stage-1 drops happen before the VRID is known: the link's counters are shown with each router on it.
-        final LinkChannel channel = channels.get(new ChannelKey(managed.spec.link(), managed.spec.family()));
-        for (final Verdict verdict : Verdict.values()) {
-            if (verdict.accepted()) {
-                continue;
-            }
-            long count = managed.dropsBefore.get(verdict);
-            if (instance != null) {
-                count += instance.verdicts().get(verdict);
-            }
-            if (channel != null) {
-                count += channel.linkVerdicts().get(verdict);
-            }
-            if (count > 0) {
-                drops.put(verdict.counterName(), count);
-            }
-        }
-        if (instance != null) {
-            sent += instance.counters().advertisementsSent();
-            received += instance.counters().advertisementsReceived();
-            transitions += instance.counters().transitions();
-        }
-        final HookRunner.Counts hookCounts = hooks.counts(managed.spec.name());
-        return new RouterStatus.Statistics(sent, received, transitions, drops, hookCounts.runs(),
-                hookCounts.failures());
-    }
 
     // -------------------------------------------------------------------------------------------------
     // Start-up reconciliation and shutdown
@@ -389,12 +282,15 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     public void shutdown(final String reason) {
         try {
             onLoop(() -> {
+                // From here on no event re-evaluates a router: the VNICs going down (and real-MAC addresses
+                // leaving) cause address events that would otherwise start a router that just left.
+                reconciler.stop();
                 // Every priority-0 advertisement first, then the VNICs down (each down waits for the kernel).
                 final List<RouterInstance> leaving = new ArrayList<>();
                 for (final Managed managed : routers.values()) {
                     if (managed.instance != null && managed.instance.state().state() != State.INITIALIZE) {
                         managed.instance.deferKernelWork(true);
-                        stopInstance(managed, AdminState.OFFLINE, reason);
+                        Reconciler.stopInstance(managed, AdminState.OFFLINE, reason);
                         leaving.add(managed.instance);
                     }
                 }
@@ -414,7 +310,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
     /**
      * {@code vrrpd --release-addresses}: without a running daemon, takes every VNIC of this namespace down and
-     * removes the real-MAC routers' addresses from their links. Idempotent.
+     * removes the real-MAC routers' addresses that vrrpd added from their links (never the host's own). Idempotent.
      *
      * @return what was released, e.g. {@code vr4-51-2} or {@code 192.0.2.100/24 on eth0}
      */
@@ -427,18 +323,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                     released.add(link.name());
                 }
             }
-            for (final RouterSpec spec : realMacRouters) {
-                final Optional<Link> link = netlink.findLink(spec.link());
-                if (link.isEmpty()) {
-                    continue;
-                }
-                for (final LinkAddress present : netlink.addresses(link.get().index())) {
-                    if (spec.addresses().contains(present.prefix())) {
-                        netlink.deleteAddress(link.get().index(), present.prefix());
-                        released.add(present.prefix() + " on " + spec.link());
-                    }
-                }
-            }
+            released.addAll(RealMacAddresses.release(netlink, realMacRouters));
         }
         return released;
     }
@@ -453,8 +338,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         try {
             onLoop(() -> {
-                channels.values().forEach(LinkChannel::close);
-                channels.clear();
+                channels.closeAll();
                 return null;
             });
         } catch (ControlException e) {
@@ -463,125 +347,6 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         loop.close();
         monitor.close();
         netlink.close();
-    }
-
-    // -------------------------------------------------------------------------------------------------
-    // Reconciliation: spec + link -> admin state, plumbing, instance (loop thread)
-    // -------------------------------------------------------------------------------------------------
-
-    /** Re-evaluates a router, then the other members of its sync group (its state may hold or release them). */
-    private void reconcile(final Managed managed) {
-        reconcileOne(managed);
-        reconcileGroup(managed.spec.syncGroup(), managed.spec.name());
-    }
-
-    /** Re-evaluates every member of {@code group} but {@code except}; nothing without a group. */
-    private void reconcileGroup(final String group, final String except) {
-        if (group.isEmpty()) {
-            return;
-        }
-        for (final Managed member : List.copyOf(routers.values())) {
-            if (member.spec.syncGroup().equals(group) && !member.spec.name().equals(except)) {
-                reconcileOne(member);
-            }
-        }
-    }
-
-    private List<SyncGroup.Member> groupOf(final Managed managed) {
-        final String group = managed.spec.syncGroup();
-        if (group.isEmpty()) {
-            return List.of();
-        }
-        return routers.values().stream().filter(m -> m.spec.syncGroup().equals(group)).map(Managed::asMember)
-                .toList();
-    }
-
-    private void reconcileOne(final Managed managed) {
-        final RouterSpec spec = managed.spec;
-        managed.held = false; // until the group check below: any fault of its own comes first
-        managed.reduction = SyncGroup.reduction(managed.asMember(), groupOf(managed));
-        if (!spec.enabled()) {
-            stopInstance(managed, AdminState.DISABLED, "disabled by the operator");
-            setAdmin(managed, AdminState.DISABLED, "disabled by the operator");
-            ensurePlumbingIfLinkExists(managed);
-            return;
-        }
-        if (managed.health.flapping()) {
-            final String why = "dependency flapping: " + managed.health.flapCause() + " (vrrpadm clear-router "
-                    + spec.name() + " when it is fixed)";
-            stopInstance(managed, AdminState.MAINTENANCE, why);
-            setAdmin(managed, AdminState.MAINTENANCE, why);
-            ensurePlumbingIfLinkExists(managed);
-            return;
-        }
-        if (!managed.health.hardOk()) {
-            // Offline: a Master leaves with priority 0, so a host whose service is healthy takes over after
-            // Skew_Time. The addresses stay plumbed (bind-ready) so the service can start and bind them.
-            final String why = "dependency unmet: " + managed.health.unmet();
-            stopInstance(managed, AdminState.OFFLINE, why);
-            setAdmin(managed, AdminState.OFFLINE, why);
-            ensurePlumbingIfLinkExists(managed);
-            return;
-        }
-        final Optional<Link> found = findLink(spec.link());
-        if (found.isEmpty()) {
-            destroyInstance(managed, "link " + spec.link() + " is gone");
-            forgetPlumbing(managed);
-            setAdmin(managed, AdminState.OFFLINE, "link " + spec.link() + " does not exist");
-            return;
-        }
-        final Link link = found.get();
-        if (!ensurePlumbing(managed, link)) {
-            return;
-        }
-        if (!link.isUp() || !link.hasCarrier()) {
-            final String why = "link " + spec.link() + (link.isUp() ? " has no carrier" : " is down");
-            stopInstance(managed, AdminState.OFFLINE, why);
-            setAdmin(managed, AdminState.OFFLINE, why);
-            return;
-        }
-        final IpAddress primary = primaryAddress(link, spec);
-        if (primary == null) {
-            final String why = "link " + spec.link() + " has no " + (spec.family() == AddressFamily.IPV4
-                    ? "IPv4 address" : "IPv6 link-local address") + " to send advertisements from";
-            stopInstance(managed, AdminState.OFFLINE, why);
-            setAdmin(managed, AdminState.OFFLINE, why);
-            return;
-        }
-        final Optional<String> hold = SyncGroup.holdReason(managed.asMember(), groupOf(managed));
-        if (hold.isPresent()) {
-            // keepalived's sync group FAULT: a Master leaves with priority 0, so the other host takes every
-            // member's addresses together. The addresses stay plumbed (bind-ready) as for any offline router.
-            stopInstance(managed, AdminState.OFFLINE, hold.get());
-            setAdmin(managed, AdminState.OFFLINE, hold.get());
-            managed.held = true;
-            return;
-        }
-        RouterInstance instance = managed.instance;
-        if (instance != null && !instance.config().primaryAddress().equals(primary)) {
-            destroyInstance(managed, "primary address changed to " + primary);
-            instance = null;
-        }
-        final RouterConfig config = spec.toConfig(primary).withPriority(managed.effectivePriority());
-        final String startReason = managed.admin == AdminState.DISABLED ? "enabled by the operator"
-                : managed.reason == null || "starting".equals(managed.reason) ? "router started"
-                : "usable again (was: " + managed.reason + ")";
-        if (instance == null) {
-            final LinkChannel channel = channel(spec, managed);
-            if (channel == null) {
-                return;
-            }
-            instance = new RouterInstance(config, loop, channel, managed.plumbing, spec.unicastPeers(), transitions);
-            channel.attach(instance);
-            managed.instance = instance;
-        } else if (!instance.config().equals(config)) {
-            instance.reconfigure(config);
-        }
-        instance.announcements(spec.announceCount(), spec.announceIntervalMs() * 1_000_000L);
-        setAdmin(managed, AdminState.ONLINE, null);
-        if (instance.state().state() == State.INITIALIZE) {
-            instance.handle(new Event.Startup(startReason));
-        }
     }
 
     /** (Re)starts the dependency checks of a router: from "not checked yet" (unmet) until they rise. */
@@ -609,7 +374,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final Health was = managed.health;
         managed.health = report;
-        reconcile(managed);
+        reconciler.reconcile(managed);
         if (was.priorityReduction() != report.priorityReduction()) {
             Log.info("[" + name + "] effective priority " + managed.effectivePriority()
                     + (managed.reduction.causes().isEmpty() ? ""
@@ -617,209 +382,12 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
     }
 
-    private LinkChannel channel(final RouterSpec spec, final Managed managed) {
-        final ChannelKey key = new ChannelKey(spec.link(), spec.family());
-        LinkChannel channel = channels.get(key);
-        if (channel == null) {
-            try {
-                channel = new LinkChannel(spec.link(), spec.family(), loop);
-            } catch (ErrnoException e) {
-                setAdmin(managed, AdminState.OFFLINE, "cannot open the VRRP socket on " + spec.link() + ": "
-                        + e.getMessage());
-                return null;
-            }
-            channels.put(key, channel);
-        }
-        return channel;
-    }
 
-    private void ensurePlumbingIfLinkExists(final Managed managed) {
-        findLink(managed.spec.link()).ifPresent(link -> ensurePlumbing(managed, link));
-    }
-
-    /** The VNIC with its addresses, down (bind-ready): created once per parent link index. */
-    private boolean ensurePlumbing(final Managed managed, final Link link) {
-        if (managed.plumbing != null && managed.plumbing.parentIndex() == link.index()) {
-            return true;
-        }
-        if (managed.plumbing != null) {
-            destroyInstance(managed, "link " + link.name() + " was re-created");
-            forgetPlumbing(managed);
-        }
-        final RouterSpec spec = managed.spec;
-        // The VNIC's addresses do not depend on the primary address; a placeholder config carries them.
-        final IpAddress placeholder = new IpAddress(spec.family(), spec.family() == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
-        final RouterPlumbing plumbing = new RouterPlumbing(netlink, spec.toConfig(placeholder), spec.link(),
-                link.index(), spec.mac() == MacMode.REAL);
-        try {
-            plumbing.plumb();
-        } catch (IOException e) {
-            setAdmin(managed, AdminState.OFFLINE, "cannot plumb " + plumbing.vnic() + " on " + link.name() + ": "
-                    + e.getMessage());
-            return false;
-        }
-        managed.plumbing = plumbing;
-        return true;
-    }
-
-    /**
-     * Takes a running router to Initialize (a Master sends priority 0 first); keeps it attached. {@code to} is
-     * the administrative state it is leaving for (its on_offline hook's VRRPD_ADMIN).
-     */
-    private static void stopInstance(final Managed managed, final AdminState to, final String reason) {
-        final RouterInstance instance = managed.instance;
-        if (instance != null && instance.state().state() != State.INITIALIZE) {
-            managed.leavingTo = to;
-            try {
-                instance.handle(new Event.Shutdown(reason));
-            } finally {
-                managed.leavingTo = null;
-            }
-        }
-    }
-
-    /**
-     * Queues the hook of a transition (loop thread): on_master on becoming Master, on_backup on becoming
-     * Backup, on_offline on leaving the group. Never waits: {@link HookRunner#submit} only queues.
-     */
+    /** Queues the hook of a transition (loop thread); never waits: {@link HookRunner#submit} only queues. */
     private void runHook(final RouterInstance router, final State from, final State to, final String reason) {
         final Managed managed = routers.get(router.config().name());
-        if (managed == null) {
-            return;
-        }
-        final RouterSpec spec = managed.spec;
-        final String hook;
-        final String program;
-        switch (to) {
-            case MASTER -> {
-                hook = "on_master";
-                program = spec.onMaster();
-            }
-            case BACKUP -> {
-                hook = "on_backup";
-                program = spec.onBackup();
-            }
-            default -> {
-                hook = "on_offline";
-                program = spec.onOffline();
-            }
-        }
-        if (program.isEmpty()) {
-            return;
-        }
-        final AdminState admin = to != State.INITIALIZE ? AdminState.ONLINE
-                : managed.leavingTo != null ? managed.leavingTo
-                : managed.admin == AdminState.ONLINE ? AdminState.OFFLINE : managed.admin;
-        final Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("VRRPD_ROUTER", spec.name());
-        environment.put("VRRPD_VRID", Integer.toString(spec.vrid()));
-        environment.put("VRRPD_FAMILY", spec.family().keyword());
-        environment.put("VRRPD_STATE", to.display());
-        environment.put("VRRPD_PREVIOUS_STATE", from.display());
-        environment.put("VRRPD_ADMIN", admin.keyword());
-        environment.put("VRRPD_REASON", reason);
-        environment.put("VRRPD_ADDRESSES", String.join(",", spec.addresses().stream().map(IpPrefix::toString)
-                .toList()));
-        hooks.submit(new HookRunner.Job(spec.name(), router.config().logPrefix(), hook, program, spec.hookTimeoutMs(),
-                Map.copyOf(environment)));
-    }
-
-    /** Stops and forgets the instance, keeping its counters for show-router. */
-    private void destroyInstance(final Managed managed, final String reason) {
-        final RouterInstance instance = managed.instance;
-        if (instance == null) {
-            return;
-        }
-        stopInstance(managed, AdminState.OFFLINE, reason);
-        managed.sentBefore += instance.counters().advertisementsSent();
-        managed.receivedBefore += instance.counters().advertisementsReceived();
-        managed.transitionsBefore += instance.counters().transitions();
-        managed.dropsBefore.addAll(instance.verdicts());
-        final ChannelKey key = new ChannelKey(instance.channel().link(), instance.channel().family());
-        final LinkChannel channel = channels.get(key);
-        if (channel != null) {
-            channel.detach(instance.config().vrid());
-            if (channel.isEmpty()) {
-                channel.close();
-                channels.remove(key);
-            }
-        }
-        instance.close();
-        managed.instance = null;
-    }
-
-    private void unplumb(final Managed managed) {
-        if (managed.plumbing == null) {
-            return;
-        }
-        try {
-            managed.plumbing.unplumb();
-        } catch (IOException e) {
-            Log.error("[" + managed.spec.name() + "] could not remove " + managed.plumbing.vnic() + ": "
-                    + e.getMessage());
-        }
-        managed.plumbing = null;
-    }
-
-    /** The parent link vanished: its macvlans went with it; nothing to delete. */
-    private static void forgetPlumbing(final Managed managed) {
-        managed.plumbing = null;
-    }
-
-    private void setAdmin(final Managed managed, final AdminState admin, final String reason) {
-        if (managed.admin != admin || !Objects.equals(managed.reason, reason)) {
-            if (managed.admin != admin) {
-                Log.info("[" + managed.spec.name() + "] " + managed.admin + " -> " + admin
-                        + (reason == null ? "" : " (" + reason + ")"));
-                managed.adminSince = System.nanoTime();
-            }
-            managed.admin = admin;
-            managed.reason = reason;
-        }
-    }
-
-    /**
-     * RFC 5798 §5.1.1.1/§5.1.2.1: IPv4 advertisements come from the link's primary IPv4 address (its first
-     * non-virtual one), IPv6 ones from its link-local address. Tentative (DAD) addresses cannot be used yet.
-     */
-    private IpAddress primaryAddress(final Link link, final RouterSpec spec) {
-        for (final LinkAddress address : addressesOf(link.index())) {
-            final IpAddress ip = address.prefix().address();
-            if (ip.family() != spec.family() || address.isTentative()
-                    || spec.addresses().stream().anyMatch(p -> p.address().equals(ip))) {
-                continue;
-            }
-            if (spec.family() == AddressFamily.IPV4 || ip.isLinkLocal()) {
-                return ip;
-            }
-        }
-        return null;
-    }
-
-    private Optional<Link> findLink(final String name) {
-        try {
-            return netlink.findLink(name);
-        } catch (IOException e) {
-            Log.error("netlink: cannot look up link " + name + ": " + e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private List<LinkAddress> addressesOf(final int index) {
-        try {
-            return netlink.addresses(index);
-        } catch (IOException e) {
-            Log.error("netlink: cannot list the addresses of link " + index + ": " + e.getMessage());
-            return List.of();
-        }
-    }
-
-    private List<String> linkNames() {
-        try {
-            return netlink.links().stream().filter(l -> !l.isLoopback() && !RouterPlumbing.isVnicName(l.name()))
-                    .map(Link::name).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
+        if (managed != null) {
+            TransitionHooks.jobFor(managed, router, from, to, reason).ifPresent(hooks::submit);
         }
     }
 
@@ -856,7 +424,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             case RtnetlinkEvent.AddressRemoved removed -> reconcileLink(null, removed.address().index());
             case RtnetlinkEvent.Overrun overrun -> {
                 Log.warn("netlink monitor overrun: events were lost; re-reading every router's link");
-                List.copyOf(routers.values()).forEach(this::reconcile);
+                List.copyOf(routers.values()).forEach(reconciler::reconcile);
             }
         }
     }
@@ -872,9 +440,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             if (plumbing != null && plumbing.vnic().equals(link.name()) && !plumbing.vnic().equals(managed.spec.link())) {
                 Log.warn("[" + managed.spec.name() + "] " + link.name() + " was deleted under the router; plumbing it"
                         + " again");
-                destroyInstance(managed, link.name() + " was deleted");
-                forgetPlumbing(managed);
-                reconcile(managed);
+                reconciler.destroyInstance(managed, link.name() + " was deleted");
+                Reconciler.forgetPlumbing(managed);
+                reconciler.reconcile(managed);
             }
         }
     }
@@ -884,7 +452,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             final boolean byName = managed.spec.link().equals(name);
             final boolean byIndex = managed.plumbing != null && managed.plumbing.parentIndex() == index;
             if (byName || byIndex) {
-                reconcile(managed);
+                reconciler.reconcile(managed);
             }
         }
     }

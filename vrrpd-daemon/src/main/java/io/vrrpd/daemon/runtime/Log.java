@@ -1,14 +1,37 @@
 package io.vrrpd.daemon.runtime;
 
 import java.io.PrintStream;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The daemon's log: one line per event on stderr, with the sd-daemon priority prefix ({@code <6>} info,
  * {@code <4>} warning, {@code <3>} error) that journald turns into the record's priority. Lines about a
  * router start with its prefix, e.g. {@code [web vrid 51 IPv4]}.
+ *
+ * <p>Asynchronous once {@link #startWriter} ran (the daemon does it first thing): a caller only offers the line
+ * to a bounded, lock-free queue (no caller ever waits on a lock here either) and a writer thread prints it, so the real-time router loop and the receivers never wait
+ * for a pipe to journald that is full or slow. A full queue drops the line and counts it; the writer reports
+ * the count in a later line ({@code <4>log: N lines dropped: the log queue was full}). Before
+ * {@link #startWriter} (tests, start-up errors) lines are written synchronously.
+ *
+ * <p>Per-packet and stranger-triggered lines additionally go through a {@link LogLimit}.
  */
 public final class Log {
+    /** Lines the queue holds: a burst of every router changing state at once fits many times over. */
+    static final int QUEUE_CAPACITY = 4_096;
+    private static final long CLOSE_WAIT_MS = 2_000;
+
     private static volatile PrintStream out = System.err;
+    private static volatile ConcurrentLinkedQueue<String> queue;
+    private static volatile Thread writer;
+    private static volatile int capacity = QUEUE_CAPACITY;
+    private static volatile boolean stopping;
+    /** Lines in {@link #queue}: the bound, kept beside the lock-free queue. */
+    private static final AtomicInteger QUEUED = new AtomicInteger();
+    private static final AtomicLong DROPPED = new AtomicLong();
 
     private Log() {
     }
@@ -18,15 +41,97 @@ public final class Log {
         out = stream;
     }
 
+    /**
+     * Makes the log asynchronous: starts the writer thread. Call from an ordinary thread (never the router loop:
+     * the writer must not inherit its real-time scheduling). Idempotent.
+     */
+    public static synchronized void startWriter() {
+        startWriter(QUEUE_CAPACITY);
+    }
+
+    static synchronized void startWriter(final int lines) {
+        if (writer != null) {
+            return;
+        }
+        capacity = lines;
+        stopping = false;
+        QUEUED.set(0);
+        queue = new ConcurrentLinkedQueue<>();
+        writer = Thread.ofPlatform().name("vrrpd-log").daemon(true).unstarted(Log::write);
+        writer.start();
+        // Lines queued when the JVM leaves (System.exit, the end of main) are still written.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(Log::stopWriter));
+    }
+
+    /** Writes what is queued (up to 2 s) and returns to synchronous writing. Idempotent. */
+    public static synchronized void stopWriter() {
+        final Thread running = writer;
+        if (running == null) {
+            return;
+        }
+        writer = null;
+        stopping = true;
+        LockSupport.unpark(running);
+        try {
+            running.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queue = null;
+    }
+
+    /** Lines dropped because the queue was full, since the start. */
+    public static long dropped() {
+        return DROPPED.get();
+    }
+
     public static void info(final String message) {
-        out.println("<6>" + message);
+        emit("<6>" + message);
     }
 
     public static void warn(final String message) {
-        out.println("<4>" + message);
+        emit("<4>" + message);
     }
 
     public static void error(final String message) {
-        out.println("<3>" + message);
+        emit("<3>" + message);
+    }
+
+    private static void emit(final String line) {
+        final ConcurrentLinkedQueue<String> pending = queue;
+        final Thread to = writer;
+        if (pending == null || to == null) {
+            out.println(line);
+        } else if (QUEUED.incrementAndGet() > capacity) {
+            QUEUED.decrementAndGet();
+            DROPPED.incrementAndGet();
+        } else {
+            pending.offer(line);
+            LockSupport.unpark(to);
+        }
+    }
+
+    private static void write() {
+        final ConcurrentLinkedQueue<String> pending = queue;
+        long reported = DROPPED.get();
+        while (true) {
+            final String line = pending.poll();
+            if (line != null) {
+                QUEUED.decrementAndGet();
+                out.println(line);
+            }
+            final long dropped = DROPPED.get();
+            if (dropped != reported && (line == null || pending.isEmpty())) {
+                out.println("<4>log: " + (dropped - reported) + " lines dropped: the log queue was full");
+                reported = dropped;
+            }
+            if (line == null) {
+                if (stopping) {
+                    out.flush();
+                    return;
+                }
+                LockSupport.parkNanos(250_000_000L); // unparked by the next line
+            }
+        }
     }
 }

@@ -31,11 +31,34 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         void stateChanged(RouterInstance router, State from, State to, String reason);
     }
 
+    /** Where advertisements leave: the link's {@link LinkChannel}. Loop thread. */
+    interface Sender {
+        void send(byte[] message, int length, IpAddress source, IpAddress destination) throws ErrnoException;
+    }
+
+    /** The router's addresses in the kernel: its {@link RouterPlumbing}. Loop thread. */
+    interface Addresses {
+        /** Master: the addresses answer. */
+        void up() throws IOException;
+
+        /** Not Master: they stop answering. */
+        void down() throws IOException;
+
+        /** Gratuitous ARP / unsolicited NA for each address; how many were sent. */
+        int announce() throws IOException;
+
+        /** The VNIC's name (the parent link in real-MAC mode), for log lines. */
+        String vnic();
+    }
+
+    /** Transition lines a second: a real failover writes 1-3, a stranger flipping us back and forth no more. */
+    static final int TRANSITION_LINES_PER_SECOND = 10;
+
     private volatile RouterConfig config;
     private volatile RouterState state;
     private final VrrpLoop loop;
-    private final LinkChannel channel;
-    private final RouterPlumbing plumbing;
+    private final Sender channel;
+    private final Addresses plumbing;
     private final Listener listener;
     private final int timerSlot;
     private final VerdictCounters verdicts = new VerdictCounters();
@@ -46,6 +69,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private volatile ChecksumForm peerChecksumForm;
     private volatile long lastTransitionNanos = System.nanoTime();
     private final List<IpAddress> destinations;
+    /** Every line a stranger's packets can cause is rate-limited, one limit per reason (see {@link LogLimit}). */
+    private final LogLimit conflictLog = new LogLimit();
+    private final LogLimit sendErrorLog = new LogLimit();
+    private final LogLimit kernelErrorLog = new LogLimit();
+    private final LogLimit transitionLog = new LogLimit(TRANSITION_LINES_PER_SECOND);
     private final List<IpAddress> unicastPeers;
     /** Announcement bursts on becoming Master and the time between them: switches and hosts that missed
      * the first burst re-learn. */
@@ -54,8 +82,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final int announceSlot;
     private int announcementsLeft;
 
-    RouterInstance(final RouterConfig config, final VrrpLoop loop, final LinkChannel channel,
-                   final RouterPlumbing plumbing, final List<IpAddress> unicastPeers, final Listener listener) {
+    RouterInstance(final RouterConfig config, final VrrpLoop loop, final Sender channel,
+                   final Addresses plumbing, final List<IpAddress> unicastPeers, final Listener listener) {
         this.config = config;
         this.state = RouterState.initial(config);
         this.loop = loop;
@@ -90,14 +118,6 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     public RouterCounters counters() {
         return counters;
-    }
-
-    public RouterPlumbing plumbing() {
-        return plumbing;
-    }
-
-    public LinkChannel channel() {
-        return channel;
     }
 
     /** The checksum form of the last accepted advertisement's sender, or null if none yet. */
@@ -211,8 +231,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             case Action.StateChanged changed -> stateChanged(changed, now);
             case Action.MasterConflict conflict -> {
                 counters.masterConflicts++;
-                Log.warn(config.logPrefix() + " another Master " + conflict.peer() + " (priority "
-                        + conflict.peerPriority() + ") is advertising; we stay Master and re-assert");
+                final String suffix = conflictLog.admit(now);
+                if (suffix != null) {
+                    Log.warn(config.logPrefix() + " another Master " + conflict.peer() + " (priority "
+                            + conflict.peerPriority() + ") is advertising; we stay Master and re-assert" + suffix);
+                }
             }
         }
     }
@@ -220,7 +243,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private void stateChanged(final Action.StateChanged changed, final long now) {
         counters.transitions++;
         lastTransitionNanos = now;
-        Log.info(config.logPrefix() + " " + changed.from() + " -> " + changed.to() + " (" + changed.reason() + ")");
+        final String suffix = transitionLog.admit(now);
+        if (suffix != null) {
+            Log.info(config.logPrefix() + " " + changed.from() + " -> " + changed.to() + " (" + changed.reason() + ")"
+                    + (suffix.isEmpty() ? "" : suffix.replace("more", "more transitions")));
+        }
         listener.stateChanged(this, changed.from(), changed.to(), changed.reason());
     }
 
@@ -240,7 +267,10 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                 counters.advertisementsSent++;
             } catch (ErrnoException e) {
                 counters.sendErrors++;
-                Log.error(config.logPrefix() + " sending an advertisement failed: " + e.getMessage());
+                final String suffix = sendErrorLog.admit(System.nanoTime());
+                if (suffix != null) {
+                    Log.error(config.logPrefix() + " sending an advertisement failed: " + e.getMessage() + suffix);
+                }
             }
         }
         if (destinations.size() > 1) {
@@ -264,7 +294,10 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             step.run();
         } catch (IOException e) {
             counters.kernelErrors++;
-            Log.error(config.logPrefix() + " could not " + what + ": " + e.getMessage());
+            final String suffix = kernelErrorLog.admit(System.nanoTime());
+            if (suffix != null) {
+                Log.error(config.logPrefix() + " could not " + what + ": " + e.getMessage() + suffix);
+            }
         }
     }
 }

@@ -31,10 +31,11 @@ import java.util.Optional;
  *
  * <p>Real-MAC mode (for networks whose switches refuse the virtual MAC, e.g. some clouds and port-security
  * setups): no VNIC; the Master adds the addresses to the parent link and announces them from the link's
- * own MAC, and a Backup removes them. Addresses are then not bind-ready on Backups unless the host sets
+ * own MAC, and a Backup removes them: only those vrrpd added, never the host's own ({@link RealMacAddresses}:
+ * the address owner's addresses are the host's). Addresses are then not bind-ready on Backups unless the host sets
  * {@code net.ipv4.ip_nonlocal_bind=1} / {@code net.ipv6.ip_nonlocal_bind=1} (docs/RUNNING.md).
  */
-public final class RouterPlumbing {
+public final class RouterPlumbing implements RouterInstance.Addresses {
     private final Rtnetlink netlink;
     private final RouterConfig config;
     private final String parentLink;
@@ -44,6 +45,8 @@ public final class RouterPlumbing {
     private MacAddress mac;
     private int vnicIndex = -1;
     private PacketSocket packets;
+    /** Real-MAC mode: the addresses on the parent link (null with a VNIC). */
+    private final RealMacAddresses parentAddresses;
 
     /**
      * @param realMac real-MAC mode: addresses on the parent link while Master, no VNIC
@@ -57,6 +60,7 @@ public final class RouterPlumbing {
         this.realMac = realMac;
         this.vnic = realMac ? parentLink : vnicName(config.family(), config.vrid(), parentIndex);
         this.mac = MacAddress.of(config.family().virtualMac(config.vrid()));
+        this.parentAddresses = realMac ? new RealMacAddresses(netlink, parentIndex, config.virtualAddresses()) : null;
     }
 
     public int parentIndex() {
@@ -76,6 +80,7 @@ public final class RouterPlumbing {
         return name.matches("vr[46]-\\d{1,3}-\\d{1,9}");
     }
 
+    @Override
     public String vnic() {
         return vnic;
     }
@@ -129,44 +134,60 @@ public final class RouterPlumbing {
     }
 
     /** Master: the VNIC up, so the virtual MAC and addresses answer. */
+    @Override
     public void up() throws IOException {
         if (realMac) {
-            for (final IpPrefix prefix : config.virtualAddresses()) {
-                netlink.addAddress(parentIndex, prefix);
-            }
+            parentAddresses.add();
             return;
         }
         netlink.setLinkUp(vnicIndex, true);
     }
 
     /** Not Master: the VNIC down; the addresses stay plumbed and bind-ready. */
+    @Override
     public void down() throws IOException {
         if (realMac) {
-            final List<IpPrefix> ours = config.virtualAddresses();
-            for (final LinkAddress present : netlink.addresses(parentIndex)) {
-                if (ours.contains(present.prefix())) {
-                    netlink.deleteAddress(parentIndex, present.prefix());
-                }
-            }
+            parentAddresses.remove();
             return;
         }
         netlink.setLinkUp(vnicIndex, false);
+        if (config.owner()) {
+            announceFromParent();
+        }
+    }
+
+    /**
+     * The address owner with a virtual MAC: its addresses are the host's own, which the neighbours learnt at the
+     * virtual MAC while it was Master. When its VNIC goes down (disable, delete, SIGTERM) they must learn the
+     * link's own MAC again at once, not when their cache entries expire: gratuitous ARP / unsolicited NA from
+     * the parent link.
+     */
+    private void announceFromParent() throws IOException {
+        final MacAddress own = netlink.link(parentIndex).mac();
+        try (PacketSocket parent = PacketSocket.open(parentLink)) {
+            for (final IpPrefix prefix : config.virtualAddresses()) {
+                parent.send(frame(own, prefix));
+            }
+        }
+    }
+
+    private byte[] frame(final MacAddress from, final IpPrefix prefix) {
+        return config.family() == AddressFamily.IPV4 ? ArpFrames.gratuitousArp(from, prefix.address())
+                : NdFrames.unsolicitedNa(from, prefix.address());
     }
 
     /**
      * RFC 5798 §6.4.1/§6.4.2: a gratuitous ARP (IPv4) or an unsolicited Neighbor Advertisement (IPv6) per
      * virtual address, from the virtual MAC, so switches learn its new port and neighbours re-point.
      */
+    @Override
     public int announce() throws IOException {
         if (packets == null) {
             packets = PacketSocket.open(vnic);
         }
         int sent = 0;
         for (final IpPrefix prefix : config.virtualAddresses()) {
-            final byte[] frame = config.family() == AddressFamily.IPV4
-                    ? ArpFrames.gratuitousArp(mac, prefix.address())
-                    : NdFrames.unsolicitedNa(mac, prefix.address());
-            packets.send(frame);
+            packets.send(frame(mac, prefix));
             sent++;
         }
         return sent;
@@ -184,6 +205,15 @@ public final class RouterPlumbing {
         if (existing.isPresent()) {
             netlink.deleteLink(existing.get().index());
         }
+        vnicIndex = -1;
+    }
+
+    /**
+     * The parent link vanished and its macvlans with it: nothing to delete in the kernel, but the announcement
+     * socket bound to the old VNIC is closed (one leaked per router and re-creation otherwise).
+     */
+    public void forget() {
+        closePackets();
         vnicIndex = -1;
     }
 

@@ -40,6 +40,9 @@ public final class VrrpLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private final TimerLateness lateness = new TimerLateness();
+    /** Loop thread only: a task that throws may do so per packet; its line at most once a second. */
+    private final LogLimit taskErrorLog = new LogLimit();
+    private final LogLimit timerErrorLog = new LogLimit();
 
     public VrrpLoop() {
         thread = Thread.ofPlatform().name("vrrp-loop").daemon(false).unstarted(this::run);
@@ -142,7 +145,7 @@ public final class VrrpLoop implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                Log.error("router loop: " + e);
+                taskErrorLog.error("router loop: " + e);
             }
         }
     }
@@ -157,7 +160,7 @@ public final class VrrpLoop implements AutoCloseable {
             try {
                 owner.onTimer(now);
             } catch (RuntimeException e) {
-                Log.error("router loop timer: " + e);
+                timerErrorLog.error("router loop timer: " + e);
             }
             now = System.nanoTime();
         }

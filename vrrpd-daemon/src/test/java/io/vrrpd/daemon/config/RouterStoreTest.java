@@ -114,6 +114,21 @@ class RouterStoreTest {
     }
 
     @Test
+    @DisplayName("issue 10 item 6: a router file naming a loopback or /0 virtual address is refused at its line")
+    void shouldRefuseAddressesThatWouldTakeOverTheHostsTrafficWithFileAndLine() throws IOException {
+        final Path loopback = write("lo.toml",
+                "vrid = 7\nlink = \"eth0\"\naddress_family = \"inet\"\naddresses = [\"127.0.0.1/8\"]\n");
+        final Path all = write("all.toml",
+                "vrid = 8\nlink = \"eth0\"\naddress_family = \"inet\"\n# everything\naddresses = ['0.0.0.0/0']\n");
+        final List<String> errors = store().loadAll().errors().stream().map(ConfigError::toString).toList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith(all + ":5: address: 0.0.0.0/0 is the unspecified address (allowed: "),
+                errors.get(0));
+        assertTrue(errors.get(1).startsWith(loopback + ":4: address: 127.0.0.1/8 is a loopback address (allowed: "),
+                errors.get(1));
+    }
+
+    @Test
     @DisplayName("should report broken files as FILE:LINE: message and still load the good ones")
     void shouldSkipBrokenFiles() throws IOException {
         store().save(RouterSpecTest.v4().build());

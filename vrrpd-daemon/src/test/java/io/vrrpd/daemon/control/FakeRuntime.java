@@ -46,6 +46,6 @@ final class FakeRuntime implements RouterRuntime {
                 State.INITIALIZE, 1_000_000_000L, "started", "vrrp4-" + spec.vrid(), IpAddress.parse("192.0.2.1"),
                 new RouterStatus.Peer(IpAddress.parse("192.0.2.2"), 200, 1_000_000_000L, 2_500_000_000L),
                 3_609_375_000L, new RouterStatus.Statistics(10, 20, 1,
-                        new java.util.LinkedHashMap<>(java.util.Map.of("bad_ttl", 3L)), 2, 1));
+                        new java.util.LinkedHashMap<>(java.util.Map.of("bad_ttl", 3L)), 2, 1, 0));
     }
 }

@@ -28,6 +28,6 @@ class RouterViewTest {
                 + "\"mode\":\"e-pa\",\"state\":\"INIT\",\"vnic\":null,\"admin\":\"offline\",\"prv_stat\":null,"
                 + "\"stat_last\":\"1.500s\",\"primary_ip\":null,\"virtual_ips\":[\"fe80::200:5eff:fe00:207/64\"],"
                 + "\"sync_group\":null,\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
-                + "\"m_down_intv\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,\"hooks_run\":null,\"hook_failures\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
+                + "\"m_down_intv\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,\"hooks_run\":null,\"hook_failures\":null,\"hooks_superseded\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
     }
 }

@@ -49,8 +49,11 @@ class HookRunnerTest {
         final Path out = dir.resolve("out");
         final Path hook = script("hook", "echo \"$VRRPD_ROUTER $VRRPD_VRID $VRRPD_FAMILY $VRRPD_STATE"
                 + " $VRRPD_PREVIOUS_STATE $VRRPD_ADMIN $VRRPD_ADDRESSES $VRRPD_REASON\" >> " + out);
+        // Each queued once the one before ran: a hook queued behind another is skipped when a newer one follows.
         hooks.submit(job("web", "on_backup", hook, 5000, "BACKUP", "INIT", "online", "router started"));
+        waitFor(() -> lines(out).size() == 1);
         hooks.submit(job("web", "on_master", hook, 5000, "MASTER", "BACKUP", "online", "master down timer fired"));
+        waitFor(() -> lines(out).size() == 2);
         hooks.submit(job("web", "on_offline", hook, 5000, "INIT", "MASTER", "offline", "dependency unmet: tcp:x"));
         waitFor(() -> hooks.counts("web").runs() == 3 && lines(out).size() == 3);
         assertEquals(List.of(
@@ -59,6 +62,26 @@ class HookRunnerTest {
                 "web 51 inet INIT MASTER offline 192.0.2.100/24,192.0.2.101/32 dependency unmet: tcp:x"), lines(out));
         assertEquals(0, hooks.counts("web").failures());
         assertTrue(logText().contains("<6>[web vrid 51 IPv4] hook on_master " + hook + " done (exit 0, "), logText());
+    }
+
+    @Test
+    void shouldSkipAQueuedHookThatANewerStateChangeSupersededButNeverKillARunningOne() throws Exception {
+        final Path out = dir.resolve("out");
+        final Path slow = script("slow", "echo \"start $VRRPD_STATE\" >> " + out + "; sleep 0.5;"
+                + " echo \"end $VRRPD_STATE\" >> " + out);
+        // The router flaps while its first hook runs: BACKUP (runs), MASTER, BACKUP, MASTER (queued behind it).
+        hooks.submit(job("web", "on_backup", slow, 5000, "BACKUP", "INIT", "online", "r"));
+        waitFor(() -> lines(out).contains("start BACKUP"));
+        hooks.submit(job("web", "on_master", slow, 5000, "MASTER", "BACKUP", "online", "r"));
+        hooks.submit(job("web", "on_backup", slow, 5000, "BACKUP", "MASTER", "online", "r"));
+        hooks.submit(job("web", "on_master", slow, 5000, "MASTER", "BACKUP", "online", "r"));
+        waitFor(() -> lines(out).size() == 4);
+        // The running one finished; the two outdated ones never started; the newest ran.
+        assertEquals(List.of("start BACKUP", "end BACKUP", "start MASTER", "end MASTER"), lines(out));
+        assertEquals(2, hooks.counts("web").runs());
+        assertEquals(2, hooks.counts("web").superseded());
+        assertTrue(logText().contains("<4>[web vrid 51 IPv4] hook on_master " + slow
+                + " skipped: superseded by a newer state change before it started"), logText());
     }
 
     @Test

@@ -1,0 +1,91 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.daemon.config.RouterSpec;
+import io.vrrpd.linux.Link;
+import io.vrrpd.linux.LinkAddress;
+import io.vrrpd.linux.Rtnetlink;
+import io.vrrpd.protocol.IpPrefix;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A real-MAC router's virtual addresses on its parent link, which also carries the host's own addresses. The
+ * rule: vrrpd removes only what it added. Every address it adds carries the IFA_PROTO mark {@link #PROTO}
+ * (shown by {@code ip -d addr} as {@code proto 0x76}), so a restarted daemon and {@code vrrpd
+ * --release-addresses} still tell its leftovers from the host's addresses; in memory it also keeps what it
+ * added (kernels before 6.1 drop the mark). An address that is on the link without the mark is the host's
+ * own, the normal case of the address owner (priority 255): it is never added, never removed, whatever the
+ * router's state, at create, disable, delete, SIGTERM or release.
+ */
+final class RealMacAddresses {
+    /** The IFA_PROTO value of the addresses vrrpd adds ('v'); the kernel's own are 1-3. */
+    static final int PROTO = 0x76;
+
+    private final Rtnetlink netlink;
+    private final int parentIndex;
+    private final List<IpPrefix> addresses;
+    /** Added by this run (for kernels that do not report IFA_PROTO). */
+    private final Set<IpPrefix> added = new HashSet<>();
+
+    RealMacAddresses(final Rtnetlink netlink, final int parentIndex, final List<IpPrefix> addresses) {
+        this.netlink = netlink;
+        this.parentIndex = parentIndex;
+        this.addresses = List.copyOf(addresses);
+    }
+
+    /** Master: every virtual address the link lacks is added, marked. The host's own stay as they are. */
+    void add() throws IOException {
+        final List<LinkAddress> present = netlink.addresses(parentIndex);
+        for (final IpPrefix prefix : addresses) {
+            final boolean hostsOwn = present.stream()
+                    .anyMatch(a -> a.prefix().address().equals(prefix.address()) && !ours(a));
+            if (hostsOwn) {
+                continue;
+            }
+            netlink.addAddress(parentIndex, prefix, PROTO);
+            added.add(prefix);
+        }
+    }
+
+    /** Not Master (and a previous run's leftovers at start): removes the virtual addresses vrrpd added. */
+    void remove() throws IOException {
+        for (final LinkAddress present : netlink.addresses(parentIndex)) {
+            if (addresses.contains(present.prefix()) && ours(present)) {
+                netlink.deleteAddress(parentIndex, present.prefix());
+            }
+        }
+        added.clear();
+    }
+
+    private boolean ours(final LinkAddress address) {
+        return address.proto() == PROTO || added.contains(address.prefix());
+    }
+
+    /**
+     * {@code vrrpd --release-addresses}: removes the marked virtual addresses of {@code realMacRouters} from
+     * their links; the host's own addresses stay.
+     *
+     * @return what was removed, e.g. {@code 192.0.2.100/24 on eth0}
+     */
+    static List<String> release(final Rtnetlink netlink, final List<RouterSpec> realMacRouters) throws IOException {
+        final List<String> released = new ArrayList<>();
+        for (final RouterSpec spec : realMacRouters) {
+            final Optional<Link> link = netlink.findLink(spec.link());
+            if (link.isEmpty()) {
+                continue;
+            }
+            for (final LinkAddress present : netlink.addresses(link.get().index())) {
+                if (spec.addresses().contains(present.prefix()) && present.proto() == PROTO) {
+                    netlink.deleteAddress(link.get().index(), present.prefix());
+                    released.add(present.prefix() + " on " + spec.link());
+                }
+            }
+        }
+        return released;
+    }
+}

@@ -1,0 +1,149 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.RouterConfig;
+import io.vrrpd.protocol.fsm.Event;
+import io.vrrpd.protocol.fsm.State;
+import io.vrrpd.protocol.fsm.TimerKind;
+import io.vrrpd.protocol.wire.ChecksumForm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 10 item 5, log amplification: a stranger's packets cost a line a second per reason, with the count of
+ * the rest; and no thread waits for the log.
+ */
+class LogTest {
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @AfterEach
+    void tearDown() {
+        Log.stopWriter();
+        Log.to(System.err);
+    }
+
+    @Test
+    void shouldLogTenThousandConflictingAdvertisementsAsALineASecondWithTheCount() throws Exception {
+        Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
+        final RouterConfig config = RouterConfig.builder("web", 51, AddressFamily.IPV4).priority(200).intervalMillis(10)
+                .primaryAddress("192.0.2.1").virtualAddresses("192.0.2.100/24").build();
+        final List<Integer> sent = new ArrayList<>();
+        try (VrrpLoop loop = new VrrpLoop()) { // not started: this thread plays the loop
+            final RouterInstance router = new RouterInstance(config, loop,
+                    (message, length, source, destination) -> sent.add(length), new NoAddresses(), List.of(),
+                    (r, from, to, reason) -> { });
+            router.handle(new Event.Startup("router started"));
+            Thread.sleep(100); // Master_Down_Interval at 10 ms: ~32 ms
+            router.handle(new Event.TimerFired(TimerKind.MASTER_DOWN_TIMER));
+            assertEquals(State.MASTER, router.state().state());
+            final IpAddress stranger = IpAddress.parse("192.0.2.66");
+            for (int i = 0; i < 10_000; i++) {
+                router.received(stranger, 1, 1_000_000_000L, ChecksumForm.PSEUDO_HEADER);
+            }
+            assertEquals(10_000, router.counters().masterConflicts(), "the counter carries every one");
+            assertEquals(1, conflictLines().size(), log.toString(StandardCharsets.UTF_8));
+            Thread.sleep(1_100);
+            router.received(stranger, 1, 1_000_000_000L, ChecksumForm.PSEUDO_HEADER);
+            final List<String> lines = conflictLines();
+            assertEquals(2, lines.size(), String.join("\n", lines));
+            assertTrue(lines.get(1).endsWith("we stay Master and re-assert (and 9,999 more in the last 1 s)"),
+                    lines.get(1));
+            assertEquals(State.MASTER, router.state().state());
+        }
+    }
+
+    @Test
+    void shouldDropAndCountLinesRatherThanBlockWhenTheWriterIsStuck() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        // A journald pipe that is full: every write waits until released.
+        Log.to(new PrintStream(new OutputStream() {
+            @Override
+            public void write(final int b) {
+                awaitQuietly(release);
+                written.write(b);
+            }
+
+            @Override
+            public void write(final byte[] b, final int off, final int len) {
+                awaitQuietly(release);
+                written.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8));
+        Log.startWriter(16);
+        final long droppedBefore = Log.dropped();
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            for (int i = 0; i < 1_000; i++) {
+                Log.warn("line " + i);
+            }
+        }, "a caller waited for the log");
+        assertTrue(Log.dropped() - droppedBefore >= 1_000 - 16 - 1, "dropped " + (Log.dropped() - droppedBefore));
+        release.countDown();
+        Log.stopWriter();
+        final String text = written.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("<4>line 0\n"), text);
+        assertTrue(text.matches("(?s).*<4>log: \\d+ lines dropped: the log queue was full\n.*"), text);
+    }
+
+    @Test
+    void shouldAdmitPerSecondAndReportTheSuppressedCount() {
+        final LogLimit limit = new LogLimit(2);
+        final long t0 = 5_000_000_000L;
+        assertEquals("", limit.admit(t0));
+        assertEquals("", limit.admit(t0 + 1));
+        for (int i = 0; i < 9_871; i++) {
+            assertEquals(null, limit.admit(t0 + 2 + i));
+        }
+        assertEquals(" (and 9,871 more in the last 1 s)", limit.admit(t0 + 1_000_000_000L));
+        assertEquals("", limit.admit(t0 + 1_000_000_001L));
+        assertEquals(null, limit.admit(t0 + 1_000_000_002L));
+        assertEquals(" (and 1 more in the last 3 s)", limit.admit(t0 + 4_000_000_000L));
+    }
+
+    private List<String> conflictLines() {
+        return log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("another Master")).toList();
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The kernel side of a router whose addresses need nothing here. */
+    private static final class NoAddresses implements RouterInstance.Addresses {
+        @Override
+        public void up() {
+        }
+
+        @Override
+        public void down() {
+        }
+
+        @Override
+        public int announce() {
+            return 0;
+        }
+
+        @Override
+        public String vnic() {
+            return "vr4-51-2";
+        }
+    }
+}
