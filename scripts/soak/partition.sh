@@ -20,7 +20,7 @@ usage() {
 Usage: scripts/soak/partition.sh [--cycles N] [--hold-ms LO-HI] [--interval-ms MS] [--failure-timeout MS]
                                  [--fencing MS] [--seed N] [--max-seconds S] [--keep]   (as root, after ./scripts/build)
   --cycles N            partition/heal cycles (default 100; CI's short form: 3)
-  --hold-ms LO-HI       each partition lasts a random LO..HI ms (default 1000-5000: some heal before the
+  --hold-ms LO-HI       each partition lasts a random LO..HI ms (default 1000-6000: some heal before the
                         service moved, some after)
   --interval-ms MS      the routers' advertisement interval (default 1000)
   --failure-timeout MS  [cluster] failure_timeout (default 500)
@@ -30,7 +30,7 @@ Usage: scripts/soak/partition.sh [--cycles N] [--hold-ms LO-HI] [--interval-ms M
   --keep                keep the work directory (daemon logs)
 USAGE
 }
-CYCLES=100 HOLD=1000-5000 INTERVAL=1000 FAILURE_TIMEOUT=500 FENCE=1000 SEED= MAX_SECONDS=3600 KEEP=0
+CYCLES=100 HOLD=1000-6000 INTERVAL=1000 FAILURE_TIMEOUT=500 FENCE=1000 SEED= MAX_SECONDS=3600 KEEP=0
 while (($#)); do
     case $1 in
     -h | --help) usage; exit 0 ;;
