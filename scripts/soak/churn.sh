@@ -57,6 +57,8 @@ python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import vrrpctl; vrrpctl
     "$HERE" "$WORK/vrrpd.sock"
 log "vrrpd (pid $DPID) answers; $CYCLES cycles, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$HERE/churn.py" --socket "$WORK/vrrpd.sock" --pid "$DPID" --cycles "$CYCLES" --every "$EVERY" \
-    --seconds "$MAX_SECONDS" --anchor "$ANCHOR"
+    --seconds "$MAX_SECONDS" --anchor "$ANCHOR" &
+PIDS+=($!)
+wait $! # in the background: a SIGTERM to this script tears the lab down at once, not after the cycles
 kill -0 "$DPID" 2>/dev/null || die "vrrpd exited during the soak"
 log "daemon log: $(wc -l <"$WORK/daemon.log") lines; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,7 +9,7 @@ control socket. Invariants:
     router is MASTER is exactly one no later than --mdi-ms after the link came back up (and stays one until
     the next cut).
 Each cycle: wait until settled (a quorate view of three everywhere, one listener, one Master), cut one host
-chosen at random off the bridge (a 2+1 split), hold for a random --hold-ms range, heal, measure.
+chosen at random off the bridge (a 2+1 split; --cut), hold for a random --hold-ms range, heal, measure.
 """
 import argparse
 import json
@@ -29,6 +29,10 @@ p.add_argument("--mdi-ms", type=float, required=True)
 p.add_argument("--vip-port", required=True, help="ADDR:PORT of the service")
 p.add_argument("--sample-ms", type=int, default=50)
 p.add_argument("--settle-seconds", type=float, default=60)
+p.add_argument("--cut", choices=["detach", "down"], default="detach",
+               help="detach: the host's bridge port leaves the bridge (its link keeps carrier: a true partition, "
+                    "the cut host's router becomes Master alone); down: the port goes down (the host sees no "
+                    "carrier: its router goes offline)")
 p.add_argument("--seed", type=int, default=None)
 a = p.parse_args()
 lab = json.load(open(a.lab))
@@ -102,8 +106,8 @@ def tick(next_at):
 
 
 def link(h, up):
-    subprocess.run(["ip", "-n", lab["lan"], "link", "set", lab["hosts"][h]["port"], "up" if up else "down"],
-                   check=True)
+    action = (["master", "br0"] if up else ["nomaster"]) if a.cut == "detach" else (["up"] if up else ["down"])
+    subprocess.run(["ip", "-n", lab["lan"], "link", "set", lab["hosts"][h]["port"], *action], check=True)
 
 
 def settle(cycle):

@@ -4,7 +4,8 @@
 # service cluster (a shared key, failure_timeout and fencing_delay vrrpd's defaults unless given). The service
 # `web`: type exec, address 192.0.2.50/24 on eth0, `busybox httpd -f -p 192.0.2.50:8080`, activated on all
 # three, started on h1. Each host also runs router `web` (VRID 51, 198.51.100.51/24, priorities 200/150/100,
-# --interval-ms). scripts/soak/partition.py then cuts one host chosen at random off the bridge (a 2+1 split),
+# --interval-ms). scripts/soak/partition.py then cuts one host chosen at random off the bridge (a 2+1 split;
+# --cut: the port leaves the bridge, or goes down),
 # heals after a random hold, and checks every 50 ms: never two started copies (the listening sockets on
 # 192.0.2.50:8080 in each namespace, read from /proc), one Master per VRID within Master_Down_Interval of the
 # heal (3 x interval + Skew_Time of the lowest priority).
@@ -25,12 +26,15 @@ Usage: scripts/soak/partition.sh [--cycles N] [--hold-ms LO-HI] [--interval-ms M
   --interval-ms MS      the routers' advertisement interval (default 1000)
   --failure-timeout MS  [cluster] failure_timeout (default 500)
   --fencing MS          [cluster] fencing_delay (default 1000)
+  --cut detach|down     detach (default): the cut host's bridge port leaves the bridge; its link keeps carrier, so
+                        it is a true partition (its router becomes a second Master after Master_Down_Interval);
+                        down: the port goes down (no carrier on the cut host: its router goes offline)
   --seed N              the random sequence (printed at the start, to replay a run)
   --max-seconds S       stop after S seconds and fail (default 3600)
   --keep                keep the work directory (daemon logs)
 USAGE
 }
-CYCLES=100 HOLD=1000-6000 INTERVAL=1000 FAILURE_TIMEOUT=500 FENCE=1000 SEED= MAX_SECONDS=3600 KEEP=0
+CYCLES=100 HOLD=1000-6000 CUT=detach INTERVAL=1000 FAILURE_TIMEOUT=500 FENCE=1000 SEED= MAX_SECONDS=3600 KEEP=0
 while (($#)); do
     case $1 in
     -h | --help) usage; exit 0 ;;
@@ -39,6 +43,7 @@ while (($#)); do
     --interval-ms) INTERVAL=$2; shift 2 ;;
     --failure-timeout) FAILURE_TIMEOUT=$2; shift 2 ;;
     --fencing) FENCE=$2; shift 2 ;;
+    --cut) CUT=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --max-seconds) MAX_SECONDS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
@@ -49,6 +54,8 @@ for v in "$CYCLES" "$INTERVAL" "$FAILURE_TIMEOUT" "$FENCE" "$MAX_SECONDS" ${SEED
     [[ $v =~ ^[0-9]+$ ]] || { echo "partition.sh: numbers are non-negative integers, not '$v'" >&2; exit 2; }
 done
 [[ $HOLD =~ ^[0-9]+-[0-9]+$ ]] || { echo "partition.sh: --hold-ms LO-HI in ms, not '$HOLD'" >&2; exit 2; }
+[[ $CUT == detach || $CUT == down ]] || { echo "partition.sh: --cut detach or down, not '$CUT'" >&2; exit 2; }
+[[ $CUT == detach || $CUT == down ]] || { echo "partition.sh: --cut detach or down, not '$CUT'" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "partition.sh: needs root (network namespaces)" >&2; exit 1; }
 install_packages iproute2 python3 busybox
 find_jdk
@@ -120,5 +127,7 @@ MDI=$(awk -v i="$INTERVAL" 'BEGIN { printf "%.0f", 3 * i + (256 - 100) * i / 256
 } >"$WORK/lab.json"
 log "work directory $WORK; $CYCLES cycles; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$HERE/partition.py" --lab "$WORK/lab.json" --cycles "$CYCLES" --seconds "$MAX_SECONDS" --hold-ms "$HOLD" \
-    --mdi-ms "$MDI" --vip-port "$VIP:8080" ${SEED:+--seed "$SEED"}
+    --mdi-ms "$MDI" --vip-port "$VIP:8080" --cut "$CUT" ${SEED:+--seed "$SEED"} &
+PIDS+=($!)
+wait $! # in the background: a SIGTERM to this script tears the lab down at once, not after the cycles
 log "done; load average $(cut -d' ' -f1-3 /proc/loadavg)"
