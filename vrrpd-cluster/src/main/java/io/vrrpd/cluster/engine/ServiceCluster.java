@@ -115,7 +115,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     private final Settings settings;
     private final Membership membership;
-    private final ServiceStore store;
     private final String local;
     private final ExecutorService actor;
     private final ScheduledExecutorService timer;
@@ -128,8 +127,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
 
     // ---- owned by the actor thread ----
     private ClusterView view;
-    private final Map<String, StoredService> table = new TreeMap<>();
-    private final Map<String, Long> tombstones = new TreeMap<>();
+    /** This host's copy of the services (replicated, persisted); {@link #table} is its read-only view. */
+    private final ServiceTable replica;
+    private final Map<String, StoredService> table;
     private final Map<String, Map<String, LocalStatus>> reports = new HashMap<>();
     private final Set<String> leaving = new HashSet<>();
     /** Placement commands refused because they did not come from the coordinator of a quorate view. */
@@ -137,11 +137,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final RateLimitedLog refusedCommandLog = new RateLimitedLog(1_000_000_000L);
     private volatile boolean closing;
     private final Set<String> tablesFrom = new HashSet<>();
-    /** Services whose record in {@link #table} is not on disk (a save failed): not acknowledged until one works. */
-    private final Set<String> unsaved = new HashSet<>();
-    /** Whether {@link #tombstones} are on disk as they are in memory. */
-    private boolean tombstonesDurable = true;
-    private final RateLimitedLog tieLog = new RateLimitedLog(10_000_000_000L);
     private final Map<String, Long> fenced = new HashMap<>();
     private final Map<String, Inflight> inflight = new HashMap<>();
     private final Map<String, String> moveTo = new HashMap<>();
@@ -171,7 +166,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                            final LongSupplier nanos) {
         this.settings = settings;
         this.membership = membership;
-        this.store = store;
+        this.replica = new ServiceTable(store);
+        this.table = replica.services();
         this.nanos = nanos;
         this.local = membership.localNode();
         this.actor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cluster").daemon().factory());
@@ -203,18 +199,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                                        final StartedLedger ledger, final FenceGuard guard) throws IOException {
         final ServiceCluster cluster = new ServiceCluster(settings, membership, runner, store, ledger, guard,
                 System::nanoTime);
-        cluster.tombstones.putAll(store.loadTombstones());
-        for (final StoredService service : store.loadAll()) {
-            final Long deleted = cluster.tombstones.get(service.name());
-            if (deleted != null && deleted >= service.revision()) {
-                // A stale copy of a deleted service (this host missed the deletion, or restored an old file).
-                LOG.log(System.Logger.Level.WARNING, "service " + service.name() + ": its file holds revision "
-                        + service.revision() + ", but it was deleted at revision " + deleted + ": removing the file");
-                store.delete(service.name());
-                continue;
-            }
-            cluster.table.put(service.name(), service);
-        }
+        cluster.replica.load();
         cluster.onActorQuietly(() -> {
             cluster.agent.tableChanged(cluster.table);
             return null;
@@ -301,7 +286,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private Message.Table tableMessage() {
-        return new Message.Table(table.values().stream().map(Message.Service::of).toList(), Map.copyOf(tombstones));
+        return new Message.Table(table.values().stream().map(Message.Service::of).toList(), replica.tombstones());
     }
 
     private void onMessage(final String from, final Message message) {
@@ -430,103 +415,20 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         membershipSend(from, reply);
     }
 
-    /**
-     * Takes {@code incoming} if it is newer than what this host has (and not deleted since).
-     *
-     * @return whether this host now holds {@code incoming}, or something that supersedes it, on disk: only then may
-     *         it acknowledge a commit (a change acknowledged by a majority must survive their restarts)
-     */
+    /** {@link ServiceTable#merge}: whether this host durably holds {@code incoming} (or something newer). */
     private boolean merge(final StoredService incoming) {
-        final String name = incoming.name();
-        final Long tomb = tombstones.get(name);
-        if (tomb != null && tomb >= incoming.revision()) {
-            return tombstonesDurable;
-        }
-        final StoredService current = table.get(name);
-        if (current != null && (current.revision() > incoming.revision() || current.equals(incoming)
-                || (current.revision() == incoming.revision() && !tieTakes(current, incoming)))) {
-            return !unsaved.contains(name) || persist(current);
-        }
-        table.put(name, incoming);
-        return persist(incoming);
+        return replica.merge(incoming);
     }
 
-    /**
-     * Two different records with one revision (two commits that each reached fewer than a majority, or a file edited
-     * by hand): the larger text wins, the same on every host — unless that would change the primary configuration of
-     * a service active on some host (DESIGN.md §4: it never changes while active; a hand edit must not sneak past
-     * update-service). Then each host keeps its own and says so.
-     */
-    private boolean tieTakes(final StoredService current, final StoredService incoming) {
-        if (Message.Service.of(current).toString().compareTo(Message.Service.of(incoming).toString()) >= 0) {
-            return false;
-        }
-        if (!current.spec().samePrimary(incoming.spec())
-                && !(current.activeOn().isEmpty() && incoming.activeOn().isEmpty())) {
-            tieLog.log(LOG, System.Logger.Level.WARNING, "service " + current.name() + ": another host has a different"
-                    + " primary configuration at the same revision " + current.revision() + " (a services/"
-                    + current.name() + ".toml edited by hand?): kept this host's, since the service is active;"
-                    + " change it with update-service after deactivate-service, not by editing the file");
-            return false;
-        }
-        return true;
-    }
-
-    /** Writes {@code service}'s file; false (logged, retried by the next merge) when the disk refuses. */
-    private boolean persist(final StoredService service) {
-        try {
-            store.save(service);
-            unsaved.remove(service.name());
-            return true;
-        } catch (IOException e) {
-            unsaved.add(service.name());
-            LOG.log(System.Logger.Level.ERROR, "service " + service.name() + ": cannot persist revision "
-                    + service.revision() + ": " + e.getMessage() + " (kept in memory, not acknowledged)");
-            return false;
-        }
-    }
-
-    /** Records a deletion; returns whether it is on disk (tombstone written, file removed). */
+    /** {@link ServiceTable#mergeTombstone}, and forgets what placement kept about a service that is gone. */
     private boolean mergeTombstone(final String name, final long revision) {
-        final Long before = tombstones.get(name);
-        if (before == null || before < revision) {
-            tombstones.put(name, revision);
-            try {
-                store.saveTombstones(tombstones);
-                tombstonesDurable = true;
-            } catch (IOException e) {
-                tombstonesDurable = false;
-                LOG.log(System.Logger.Level.ERROR, "service " + name + ": cannot persist its deletion (revision "
-                        + revision + "): " + e.getMessage() + " (kept in memory, not acknowledged)");
-            }
-        } else if (!tombstonesDurable) {
-            try {
-                store.saveTombstones(tombstones);
-                tombstonesDurable = true;
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "cannot persist the deletions: " + e.getMessage());
-            }
-        }
-        final StoredService current = table.get(name);
-        boolean fileGone = true;
-        if (current != null && current.revision() <= revision) {
-            table.remove(name);
-            unsaved.remove(name);
+        final boolean durable = replica.mergeTombstone(name, revision);
+        if (!table.containsKey(name)) {
             fenced.remove(name);
             moveTo.remove(name);
             avoid.remove(name);
-            try {
-                store.delete(name);
-            } catch (IOException e) {
-                fileGone = false; // the tombstone keeps it from loading again
-                LOG.log(System.Logger.Level.ERROR, "service " + name + ": cannot remove its file: " + e.getMessage());
-            }
         }
-        if (!fileGone) {
-            LOG.log(System.Logger.Level.WARNING, "service " + name + ": its file stays until a delete works; the"
-                    + " persisted deletion keeps it from loading again");
-        }
-        return tombstonesDurable;
+        return durable;
     }
 
     /** Placement, when this node coordinates a quorate, synced view. */
@@ -799,7 +701,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             return s != null && (s.holds() || s.activated());
         })), "service " + name + " is still started or active on a host; it is deactivated everywhere and will be"
                 + " deleted by a new delete-service once it stopped");
-        final long revision = onActor(this::nextRevision);
+        final long revision = onActor(replica::nextRevision);
         final String id = local + "-c" + ids.incrementAndGet();
         awaitCommit(id, new Message.Commit(id, null, name, revision));
         LOG.log(System.Logger.Level.INFO, "service " + name + " deleted");
@@ -1141,7 +1043,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final String id = local + "-c" + ids.incrementAndGet();
         final Message.Commit commit = onActor(() -> new Message.Commit(id, Message.Service.of(
                 new StoredService(service.spec(), service.activeOn(), service.wanted(), service.preferred(),
-                        nextRevision())), null, 0));
+                        replica.nextRevision())), null, 0));
         awaitCommit(id, commit);
     }
 
@@ -1176,17 +1078,6 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ServiceException("interrupted while committing");
         }
-    }
-
-    private long nextRevision() {
-        long max = 0;
-        for (final StoredService s : table.values()) {
-            max = Math.max(max, s.revision());
-        }
-        for (final long t : tombstones.values()) {
-            max = Math.max(max, t);
-        }
-        return max + 1;
     }
 
     private void awaitSynced() throws ServiceException {
