@@ -1,6 +1,5 @@
 package io.vrrpd.cluster.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrrpd.cluster.ClusterStatus;
 import io.vrrpd.cluster.ServiceAdmin;
 import io.vrrpd.cluster.ServiceException;
@@ -56,7 +55,6 @@ import java.util.function.LongSupplier;
  */
 public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServiceCluster.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Properties that are the primary configuration when given to update-service (names as in services/NAME.toml). */
     static final Set<String> PRIMARY_KEYS = Set.of("type", "addresses", "link", "check_interval");
     /**
@@ -182,8 +180,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             public void received(final String from, final byte[] payload) {
                 final Message message;
                 try {
-                    message = JSON.readValue(payload, Message.class);
-                } catch (IOException e) {
+                    message = MessageCodec.decode(payload);
+                } catch (MessageCodec.MalformedMessageException e) {
                     LOG.log(System.Logger.Level.WARNING, "cluster: dropped a message from " + from
                             + " that does not decode: " + e.getMessage());
                     return;
@@ -561,11 +559,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private void broadcast(final Message message) {
-        try {
-            membership.broadcast(JSON.writeValueAsBytes(message));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
-        }
+        membership.broadcast(MessageCodec.encode(message));
     }
 
     private void send(final String node, final Message message) {
@@ -573,11 +567,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private void membershipSend(final String node, final Message message) {
-        try {
-            membership.send(node, JSON.writeValueAsBytes(message));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
-        }
+        membership.send(node, MessageCodec.encode(message));
     }
 
     // ======================================================================================================
