@@ -67,7 +67,18 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
         if (!Files.exists(file)) {
             return new NodeConfig(defaultName(file, hostName), null, null, ServiceSpec.DEFAULT_CHECK_MS);
         }
-        final String text = TomlFiles.read(file);
+        return parse(configDir, TomlFiles.read(file), hostName);
+    }
+
+    /** {@code configDir/vrrpd.toml} with {@code content} (the fuzz tests' entry point). */
+    static NodeConfig parse(final Path configDir, final byte[] content, final Supplier<String> hostName)
+            throws InvalidFileException {
+        return parse(configDir, TomlFiles.decode(fileIn(configDir), content), hostName);
+    }
+
+    private static NodeConfig parse(final Path configDir, final String text, final Supplier<String> hostName)
+            throws InvalidFileException {
+        final Path file = fileIn(configDir);
         return new Reader(file, text, configDir).read(TomlFiles.parse(new TomlMapper(), file, text), hostName);
     }
 
