@@ -8,6 +8,7 @@ import io.vrrpd.protocol.IpAddress;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -269,7 +270,13 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
                 throw error("cluster", "key_file", "[cluster] key_file: empty (a path, absolute or relative to "
                         + configDir + ")");
             }
-            final Path path = configDir.resolve(value).toAbsolutePath().normalize();
+            final Path path;
+            try {
+                path = configDir.resolve(value).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) { // a NUL byte, which a TOML escape can write: a ConfigFilesFuzzTest seed
+                throw error("cluster", "key_file", "[cluster] key_file: '" + value + "' is not a path ("
+                        + e.getReason() + ")");
+            }
             try {
                 if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
                     throw error("cluster", "key_file", "[cluster] key_file: " + path + " is not a readable file");
