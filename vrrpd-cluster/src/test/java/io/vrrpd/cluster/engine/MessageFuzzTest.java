@@ -1,5 +1,6 @@
 package io.vrrpd.cluster.engine;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;
@@ -21,6 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class MessageFuzzTest {
 
+    @DictionaryEntries({"{\"m\":\"", "table", "report", "sync", "alive", "commit", "ack", "command", "done",
+            "admin", "admin-accepted", "admin-reply", "\"services\":", "\"tombstones\":", "\"service\":",
+            "\"addresses\":[", "\"properties\":{", "\"activeOn\":[", "\"state\":\"STARTED\"", "null",
+            "\\u0000", "1e999", "-1"})
     @FuzzTest(maxDuration = "10s")
     void decode(final byte[] payload) throws IOException {
         final Message message;

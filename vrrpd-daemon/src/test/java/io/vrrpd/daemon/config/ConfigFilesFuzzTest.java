@@ -1,7 +1,7 @@
 package io.vrrpd.daemon.config;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.vrrpd.cluster.StoredService;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,34 +44,29 @@ class ConfigFilesFuzzTest {
         }
     }
 
+    /** TOML's tricky tokens (escapes, multi-line strings, tables, odd numbers), for every file target. */
+    @DictionaryEntries({"\\n", "\\u0000", "\\t", "\"\"\"", "'''", "[[", "]]", "= {", "= [", "1e400", "-0",
+            "0x7fffffffffffffff", "inf", "nan", "1979-05-27T07:32:00Z", "vrid", "link", "address_family", "inet6",
+            "version", "priority", "adv_interval", "preempt_delay", "accept", "addresses", "depends", "unicast_peers",
+            "mac", "checksum", "announce_count", "on_master", "hook_timeout", "sync_group", "flap_window", "enabled",
+            "systemd:", "tcp:", "@weight="})
     @FuzzTest(maxDuration = "10s")
     void routerFile(final byte[] content) throws InvalidFileException {
-        final Path file = ROUTERS.fileOf("web");
-        final RouterSpec spec;
-        try {
-            spec = ROUTERS.parse(file, content);
-        } catch (InvalidFileException e) {
-            assertRefusal(e, file, content);
-            return;
-        }
-        final String written = ROUTERS.render(spec);
-        assertEquals(spec, ROUTERS.parse(file, written.getBytes(StandardCharsets.UTF_8)), written);
+        loadsAndRoundTrips(ROUTERS.fileOf("web"), content, ROUTERS::parse, ROUTERS::render);
     }
 
+    @DictionaryEntries({"\\n", "\\u0000", "\\t", "\"\"\"", "'''", "[[", "]]", "= {", "= [", "1e400", "-0",
+            "0x7fffffffffffffff", "inf", "nan", "1979-05-27T07:32:00Z", "type", "addresses", "link", "check_interval",
+            "properties", "active_on", "wanted", "preferred", "revision", "systemd", "exec", "ocf:", "unit", "command"})
     @FuzzTest(maxDuration = "10s")
     void serviceFile(final byte[] content) throws InvalidFileException {
-        final Path file = SERVICES.fileOf("web");
-        final StoredService service;
-        try {
-            service = SERVICES.parse(file, content);
-        } catch (InvalidFileException e) {
-            assertRefusal(e, file, content);
-            return;
-        }
-        final String written = SERVICES.render(service);
-        assertEquals(service, SERVICES.parse(file, written.getBytes(StandardCharsets.UTF_8)), written);
+        loadsAndRoundTrips(SERVICES.fileOf("web"), content, SERVICES::parse, SERVICES::render);
     }
 
+    @DictionaryEntries({"\\n", "\\u0000", "\\t", "\"\"\"", "'''", "[[", "]]", "= {", "= [", "1e400", "-0",
+            "0x7fffffffffffffff", "inf", "nan", "1979-05-27T07:32:00Z", "[node]", "[cluster]", "[web]", "[defaults]",
+            "name", "bind", "port", "members", "key_file", "fencing_delay", "failure_timeout", "listen",
+            "check_interval", "cluster.key"})
     @FuzzTest(maxDuration = "10s")
     void nodeConfig(final byte[] content) {
         try {
@@ -78,6 +74,26 @@ class ConfigFilesFuzzTest {
         } catch (InvalidFileException e) {
             assertRefusal(e, NodeConfig.fileIn(CONFIG_DIR), content);
         }
+    }
+
+    /** How a store reads one file's bytes. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(Path file, byte[] content) throws InvalidFileException;
+    }
+
+    /** Loads or is refused properly; what loads, written back by the store, loads equal. */
+    private static <T> void loadsAndRoundTrips(final Path file, final byte[] content, final Parser<T> parser,
+                                               final Function<T, String> writer) throws InvalidFileException {
+        final T loaded;
+        try {
+            loaded = parser.parse(file, content);
+        } catch (InvalidFileException e) {
+            assertRefusal(e, file, content);
+            return;
+        }
+        final String written = writer.apply(loaded);
+        assertEquals(loaded, parser.parse(file, written.getBytes(StandardCharsets.UTF_8)), written);
     }
 
     /** FILE:LINE: message, with the line inside the file and the message on one line. */

@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.control;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,11 @@ class ControlRequestFuzzTest {
     private static final Path SCRATCH = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
             : Path.of(System.getProperty("java.io.tmpdir"));
 
+    @DictionaryEntries({"{\"verb\":\"", "\"args\":{", "create-router", "modify-router", "delete-router",
+            "enable-router", "disable-router", "clear-router", "show-router", "create-service", "delete-service",
+            "activate-service", "deactivate-service", "start-service", "stop-service", "update-service",
+            "clear-service", "show-service", "show-cluster", "\"name\":", "\"vrid\":", "\"node\":",
+            "\"nodes\":[", "\"properties\":{", "\"addresses\":[", "\\u0000", "\\n", "null", "1e999"})
     @FuzzTest(maxDuration = "10s")
     void session(final byte[] input) throws IOException {
         final Path configDir = Files.createTempDirectory(SCRATCH, "vrrpd-control-fuzz");
