@@ -121,6 +121,13 @@ class AdvertisementFuzzTest {
         assertEquals(view.intervalNanos(), decoded.intervalNanos());
         final byte[] original = Arrays.copyOfRange(view.buffer(), view.offset(), view.offset() + view.length());
         if (canonical(view, family, original)) {
+            // One's complement has two zeros: a sender may write 0xFFFF where our writer writes 0x0000, and
+            // both verify (the fuzzer's first finding was this, in the test's property, not in the codec).
+            final int at = Advertisement.CHECKSUM_OFFSET;
+            if (view.checksum() == 0xFFFF && again[at] == 0 && again[at + 1] == 0) {
+                again[at] = (byte) 0xFF;
+                again[at + 1] = (byte) 0xFF;
+            }
             assertArrayEquals(original, again);
         }
     }
