@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each handed to {@link ControlServer#respond} with the daemon's verb table ({@link ControlVerbs} over a
  * {@link RouterControl} whose router files go to a fresh directory, a {@link FakeRuntime} for the kernel side,
  * and a {@link ServiceControl} over a recording ServiceAdmin). Every line must get a JSON answer with
- * {@code ok}; a refusal is one line and never "internal error" (that is a RuntimeException escaping a verb:
- * a finding). Seeds: one session per verb family, as vrrpadm sends them.
+ * {@code ok}; a refusal is one line, and no verb throws a RuntimeException (ControlServer would answer it as
+ * "internal error": a finding). Seeds: one session per verb family, as vrrpadm sends them.
  */
 class ControlRequestFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,9 +43,18 @@ class ControlRequestFuzzTest {
         try {
             final RecordingServiceAdmin admin = new RecordingServiceAdmin();
             admin.cluster = ServiceControlTest.threeNodes(); // what a running cluster answers
-            final ControlHandler verbs = ControlVerbs.of(
+            final ControlHandler daemon = ControlVerbs.of(
                     RouterControl.open(new RouterStore(configDir), new FakeRuntime(), new ManualClock(0)),
                     new ServiceControl(admin, 2500, () -> 1_800_000_000_000L));
+            // A RuntimeException out of a verb is what respond() answers as "internal error": caught here, not
+            // recognised by its text (a refusal may quote the client's text, "internal error" included).
+            final ControlHandler verbs = (verb, args) -> {
+                try {
+                    return daemon.handle(verb, args);
+                } catch (RuntimeException e) {
+                    throw new AssertionError("verb " + verb + " threw " + e + " for " + args, e);
+                }
+            };
             int start = 0;
             for (int lines = 0; lines < MAX_LINES && start <= input.length; lines++) {
                 int end = start;
@@ -71,7 +80,6 @@ class ControlRequestFuzzTest {
             final String error = response.path("error").asText();
             assertFalse(error.isBlank(), response.toString());
             assertFalse(error.contains("\n"), error);
-            assertFalse(error.startsWith("internal error"), error);
         }
     }
 }
