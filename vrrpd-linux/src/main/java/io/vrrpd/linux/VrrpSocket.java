@@ -277,29 +277,33 @@ public final class VrrpSocket implements AutoCloseable {
         packet.truncated((flags & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0);
         readControl(packet);
         if (flavor.ipHeaderDelivered()) {
-            readIpv4Header(packet, (int) received);
+            readIpv4Header(rxData, (int) received, packet);
         } else {
             packet.source(rxName.get(BE_LONG, Sockets.SIN6_ADDR), rxName.get(BE_LONG, Sockets.SIN6_ADDR + 8));
-            copyPayload(packet, 0, (int) received);
+            copyPayload(rxData, 0, (int) received, packet);
         }
         return true;
     }
 
-    /** IPv4 raw sockets deliver the IP header: TTL, source and destination come from it; IHL gives the payload. */
-    private void readIpv4Header(final ReceivedPacket packet, final int received) {
-        final int ihl = received >= IPV4_MIN_HEADER ? (rxData.get(JAVA_BYTE, 0) & 0x0F) * 4 : 0;
+    /**
+     * IPv4 raw sockets deliver the IP header: TTL, source and destination come from it; IHL gives the payload.
+     * Static over the received bytes so the fuzz test (Ipv4ReceiveFuzzTest) runs exactly this code.
+     */
+    static void readIpv4Header(final MemorySegment data, final int received, final ReceivedPacket packet) {
+        final int ihl = received >= IPV4_MIN_HEADER ? (data.get(JAVA_BYTE, 0) & 0x0F) * 4 : 0;
         if (ihl < IPV4_MIN_HEADER || ihl > received) {
             packet.truncated(true);
             return;
         }
-        packet.ttl(rxData.get(JAVA_BYTE, IPV4_TTL_OFFSET) & 0xFF);
-        packet.source(0, rxData.get(BE_INT, IPV4_SOURCE_OFFSET) & 0xFFFF_FFFFL);
-        packet.destination(0, rxData.get(BE_INT, IPV4_DESTINATION_OFFSET) & 0xFFFF_FFFFL);
-        copyPayload(packet, ihl, received - ihl);
+        packet.ttl(data.get(JAVA_BYTE, IPV4_TTL_OFFSET) & 0xFF);
+        packet.source(0, data.get(BE_INT, IPV4_SOURCE_OFFSET) & 0xFFFF_FFFFL);
+        packet.destination(0, data.get(BE_INT, IPV4_DESTINATION_OFFSET) & 0xFFFF_FFFFL);
+        copyPayload(data, ihl, received - ihl, packet);
     }
 
-    private void copyPayload(final ReceivedPacket packet, final int offset, final int length) {
-        MemorySegment.copy(rxData, JAVA_BYTE, offset, packet.payload(), 0, length);
+    private static void copyPayload(final MemorySegment data, final int offset, final int length,
+                                    final ReceivedPacket packet) {
+        MemorySegment.copy(data, JAVA_BYTE, offset, packet.payload(), 0, length);
         packet.payloadLength(length);
     }
 

@@ -1,6 +1,5 @@
 package io.vrrpd.cluster.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrrpd.cluster.ClusterStatus;
 import io.vrrpd.cluster.FenceGuard;
 import io.vrrpd.cluster.ServiceAdmin;
@@ -57,7 +56,6 @@ import java.util.function.LongSupplier;
  */
 public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServiceCluster.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Properties that are the primary configuration when given to update-service (names as in services/NAME.toml). */
     static final Set<String> PRIMARY_KEYS = Set.of("type", "addresses", "link", "check_interval");
     /**
@@ -135,6 +133,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     /** Placement commands refused because they did not come from the coordinator of a quorate view. */
     private long refusedCommands;
     private final RateLimitedLog refusedCommandLog = new RateLimitedLog(1_000_000_000L);
+    private final RateLimitedLog malformedLog = new RateLimitedLog(1_000_000_000L);
     private volatile boolean closing;
     private final Set<String> tablesFrom = new HashSet<>();
     private final Map<String, Long> fenced = new HashMap<>();
@@ -215,10 +214,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             public void received(final String from, final byte[] payload) {
                 final Message message;
                 try {
-                    message = JSON.readValue(payload, Message.class);
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "cluster: dropped a message from " + from
-                            + " that does not decode: " + e.getMessage());
+                    message = MessageCodec.decode(payload);
+                } catch (MessageCodec.MalformedMessageException e) {
+                    // Only members with the key get here, but a broken or hostile one must not flood the log.
+                    cluster.malformedLog.log(LOG, System.Logger.Level.WARNING, "cluster: dropped a message from "
+                            + from + " that does not decode: " + e.getMessage());
                     return;
                 }
                 // Stamped here, not when the actor gets to it: a busy actor (a slow disk under a table write) must
@@ -534,11 +534,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private void broadcast(final Message message) {
-        try {
-            membership.broadcast(JSON.writeValueAsBytes(message));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
-        }
+        membership.broadcast(MessageCodec.encode(message));
     }
 
     private void send(final String node, final Message message) {
@@ -546,11 +542,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     }
 
     private void membershipSend(final String node, final Message message) {
-        try {
-            membership.send(node, JSON.writeValueAsBytes(message));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
-        }
+        membership.send(node, MessageCodec.encode(message));
     }
 
     // ======================================================================================================

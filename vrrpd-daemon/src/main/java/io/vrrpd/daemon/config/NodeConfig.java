@@ -8,6 +8,7 @@ import io.vrrpd.protocol.IpAddress;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -67,7 +68,18 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
         if (!Files.exists(file)) {
             return new NodeConfig(defaultName(file, hostName), null, null, ServiceSpec.DEFAULT_CHECK_MS);
         }
-        final String text = TomlFiles.read(file);
+        return parse(configDir, TomlFiles.read(file), hostName);
+    }
+
+    /** {@code configDir/vrrpd.toml} with {@code content} (the fuzz tests' entry point). */
+    static NodeConfig parse(final Path configDir, final byte[] content, final Supplier<String> hostName)
+            throws InvalidFileException {
+        return parse(configDir, TomlFiles.decode(fileIn(configDir), content), hostName);
+    }
+
+    private static NodeConfig parse(final Path configDir, final String text, final Supplier<String> hostName)
+            throws InvalidFileException {
+        final Path file = fileIn(configDir);
         return new Reader(file, text, configDir).read(TomlFiles.parse(new TomlMapper(), file, text), hostName);
     }
 
@@ -261,7 +273,13 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
                 throw error("cluster", "key_file", "[cluster] key_file: empty (a path, absolute or relative to "
                         + configDir + ")");
             }
-            final Path path = configDir.resolve(value).toAbsolutePath().normalize();
+            final Path path;
+            try {
+                path = configDir.resolve(value).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) { // a NUL byte, which a TOML escape can write: a ConfigFilesFuzzTest seed
+                throw error("cluster", "key_file", "[cluster] key_file: '" + value + "' is not a path ("
+                        + e.getReason() + ")");
+            }
             try {
                 if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
                     throw error("cluster", "key_file", "[cluster] key_file: " + path + " is not a readable file");

@@ -78,6 +78,17 @@ public final class RouterStore {
         return new Loaded(routers, errors);
     }
 
+    /**
+     * One router file's content, read as {@link #loadAll()} reads each file (the fuzz tests' entry point: the
+     * router is named after {@code file}).
+     */
+    RouterSpec parse(final Path file, final byte[] content) throws InvalidFileException {
+        final String text = TomlFiles.decode(file, content);
+        final String fileName = file.getFileName().toString();
+        return fromFile(file, fileName.substring(0, fileName.length() - ".toml".length()), text,
+                TomlFiles.parse(toml, file, text));
+    }
+
     /** The text written for {@code spec}: a comment header, then every key. */
     String render(final RouterSpec spec) {
         try {

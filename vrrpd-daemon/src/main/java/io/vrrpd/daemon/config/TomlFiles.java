@@ -28,13 +28,21 @@ final class TomlFiles {
 
     /** The file's text; not UTF-8 or unreadable is an error at line 1. */
     static String read(final Path file) throws InvalidFileException {
+        final byte[] bytes;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidFileException(new ConfigError(file, 1, "not UTF-8 text (TOML files are UTF-8)"));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new InvalidFileException(new ConfigError(file, 1, "cannot read: " + e));
+        }
+        return decode(file, bytes);
+    }
+
+    /** {@code bytes} (the content of {@code file}) as text; not UTF-8 is an error at line 1. */
+    static String decode(final Path file, final byte[] bytes) throws InvalidFileException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidFileException(new ConfigError(file, 1, "not UTF-8 text (TOML files are UTF-8)"));
         }
     }
 

@@ -157,6 +157,17 @@ public final class TomlServiceStore implements ServiceStore {
         files.save(TOMBSTONES, TOMBSTONES_HEADER + toml.writeValueAsString(tree));
     }
 
+    /**
+     * One service file's content, read as {@link #read()} reads each file (the fuzz tests' entry point: the
+     * service is named after {@code file}).
+     */
+    StoredService parse(final Path file, final byte[] content) throws InvalidFileException {
+        final String text = TomlFiles.decode(file, content);
+        final String fileName = file.getFileName().toString();
+        return fromFile(file, fileName.substring(0, fileName.length() - ".toml".length()), text,
+                TomlFiles.parse(toml, file, text));
+    }
+
     /** The text written for {@code service}: a comment header, the keys, then the {@code [properties]} table. */
     String render(final StoredService service) {
         final ObjectNode spec = ServiceSpecTree.write(service.spec());

@@ -208,7 +208,7 @@ public final class ControlServer implements AutoCloseable {
             for (Line line = readLine(in); line != null; line = readLine(in)) {
                 final JsonNode response = line.tooLong()
                         ? error("request larger than " + MAX_REQUEST_BYTES + " bytes")
-                        : respond(line.bytes());
+                        : respond(handler, line.bytes());
                 out.write(JSON.writeValueAsBytes(response));
                 out.write('\n');
                 out.flush();
@@ -242,8 +242,11 @@ public final class ControlServer implements AutoCloseable {
         return new Line(buffer.toByteArray(), tooLong);
     }
 
-    /** Parses a request and dispatches it; every failure becomes an error response. */
-    private JsonNode respond(final byte[] line) {
+    /**
+     * Parses one request line and dispatches it to {@code handler}; every failure becomes an error response.
+     * Static so ControlRequestFuzzTest drives exactly this code without a socket.
+     */
+    static JsonNode respond(final ControlHandler handler, final byte[] line) {
         final JsonNode request;
         try {
             request = JSON.readTree(line);
