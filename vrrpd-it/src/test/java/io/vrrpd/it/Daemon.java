@@ -294,8 +294,38 @@ final class Daemon {
 
     /** Waits until router {@code name} is in {@code state} (INIT/BACKUP/MASTER). */
     Control.Router awaitState(final String name, final String state, final Duration timeout) {
-        return Wait.until(timeout, "router " + name + " on " + host + " to be " + state,
+        final Control.Router reached = Wait.until(timeout, "router " + name + " on " + host + " to be " + state,
                 () -> router(name), r -> state.equals(r.state()));
+        awaitLogCaughtUp(name, state);
+        return reached;
+    }
+
+    /**
+     * Waits (up to 3 s, without failing) until the log's latest transition of {@code router} ends in {@code state}:
+     * the daemon writes its log from a thread of its own (the router loop never waits on it), so on a loaded machine
+     * the line can come a moment after the control socket shows the state, and a test that reads the transitions
+     * next must find it.
+     */
+    private void awaitLogCaughtUp(final String router, final String state) {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            String last = null;
+            for (final Line line : lines()) {
+                final Matcher m = TRANSITION.matcher(line.text());
+                if (m.find() && m.group(1).equals(router)) {
+                    last = m.group(5);
+                }
+            }
+            if (state.equals(last) || (last == null && state.equals("INIT"))) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
