@@ -120,7 +120,15 @@ echo "log lines during the flood: $LINES_FLOOD (allowed $MAX_LOG); the most freq
 awk -v n="$LINES_BEFORE" 'NR > n' "$WORK/daemon.log" | sed 's/[0-9]\+/N/g' | sort | uniq -c | sort -rn | head -n 3
 status=0
 ((not_master == 0 && tr0 == tr1 && SPURIOUS == 0)) || { echo "FAIL: a spurious transition"; status=1; }
-[[ -n $P99 ]] && ((P99 < 1000)) || { echo "FAIL: timer lateness p99 not under 1 ms (${P99:-> 10 ms} µs)"; status=1; }
+# A p99 of fewer than 500 timers is their largest few, one scheduling hiccup of a shared machine: not judged
+# (the long form fires ~600 at the default 100 ms interval; CI's 5 s short form ~80: it judges transitions and the
+# log bound only).
+FIRED=$(sed -n 's/.*timers: \([0-9]*\) fired.*/\1/p' <<<"$TIMERS")
+if [[ -n $FIRED ]] && ((FIRED < 500)); then
+    echo "timer lateness: $FIRED timers are too few for a p99 (it would be their maximum): not judged"
+else
+    [[ -n $P99 ]] && ((P99 < 1000)) || { echo "FAIL: timer lateness p99 not under 1 ms (${P99:-> 10 ms} µs)"; status=1; }
+fi
 ((LINES_FLOOD <= MAX_LOG)) || { echo "FAIL: $LINES_FLOOD log lines during the flood (allowed $MAX_LOG)"; status=1; }
 ((status == 0)) && echo PASS
 log "load average $(cut -d' ' -f1-3 /proc/loadavg)"
