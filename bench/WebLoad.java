@@ -1,5 +1,6 @@
 // API load for bench/web-load.sh: CLIENTS concurrent clients, each with its own connection, send GETs to the
-// given paths in turn for SECONDS and record each request's latency; prints count, errors, p50, p99, max.
+// given paths in turn for SECONDS and record each request's latency; prints count, 503s (shed), other errors, p50,
+// p99, max (over every answer, 503s included).
 // Run with the JDK's source launcher: java bench/WebLoad.java BASE_URL CLIENTS SECONDS PATH...
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ public class WebLoad {
         final List<String> paths = Arrays.asList(args).subList(3, args.length);
         final long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         final AtomicLong errors = new AtomicLong();
+        final AtomicLong busy = new AtomicLong();
         final List<long[]> perClient = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -37,7 +39,9 @@ public class WebLoad {
                     final long start = System.nanoTime();
                     try {
                         final HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        if (response.statusCode() != 200) {
+                        if (response.statusCode() == 503) {
+                            busy.incrementAndGet(); // shed by the server: workers and queue full
+                        } else if (response.statusCode() != 200) {
                             errors.incrementAndGet();
                         }
                     } catch (Exception e) {
@@ -59,8 +63,8 @@ public class WebLoad {
             k += (int) latencies[0];
         }
         Arrays.sort(all);
-        System.out.printf("requests=%d (%.0f/s) errors=%d p50=%.2fms p99=%.2fms max=%.2fms%n", total,
-                total / (double) seconds, errors.get(), at(all, 0.50), at(all, 0.99),
+        System.out.printf("requests=%d (%.0f/s) 503=%d errors=%d p50=%.2fms p99=%.2fms max=%.2fms%n", total,
+                total / (double) seconds, busy.get(), errors.get(), at(all, 0.50), at(all, 0.99),
                 all.length == 0 ? 0.0 : all[all.length - 1] / 1e6);
     }
 
