@@ -101,9 +101,17 @@ public final class MemberExchange implements AutoCloseable {
         final String id = local + "-" + ids.incrementAndGet();
         final CompletableFuture<Message.Answer> answer = new CompletableFuture<>();
         if (node.equals(local)) {
-            // No network, same bounds: the handler runs on its own thread and the wait is the same.
-            Thread.ofVirtual().name("ask-" + id).start(() -> answer.complete(answerOf(local, new Message.Ask(id,
-                    topic, body))));
+            // No network, same bounds: the handler runs on its own thread, counted as any, and the wait is the same.
+            if (!answering.tryAcquire()) {
+                throw new ServiceException(busy());
+            }
+            Thread.ofVirtual().name("ask-" + id).start(() -> {
+                try {
+                    answer.complete(answerOf(local, new Message.Ask(id, topic, body)));
+                } finally {
+                    answering.release();
+                }
+            });
         } else {
             final ClusterView current = view.get();
             if (current == null || !current.contains(node)) {
@@ -145,8 +153,7 @@ public final class MemberExchange implements AutoCloseable {
                 } else if (!answering.tryAcquire()) {
                     refusedLog.log(LOG, System.Logger.Level.WARNING, "cluster: refused a question (" + ask.topic()
                             + ") from " + from + ": " + MAX_CONCURRENT + " already being answered");
-                    send.accept(from, new Message.Answer(ask.id(), false, local + " is busy: " + MAX_CONCURRENT
-                            + " questions already being answered; try again", ""));
+                    send.accept(from, new Message.Answer(ask.id(), false, busy(), ""));
                 } else {
                     Thread.ofVirtual().name("answer-" + ask.id()).start(() -> {
                         try {
@@ -171,6 +178,10 @@ public final class MemberExchange implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private String busy() {
+        return local + " is busy: " + MAX_CONCURRENT + " questions already being answered; try again";
     }
 
     /** Fails the questions to members that are not in {@code newView} any more: they will not answer. */

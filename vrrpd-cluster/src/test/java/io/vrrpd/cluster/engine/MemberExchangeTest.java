@@ -169,6 +169,34 @@ class MemberExchangeTest {
     }
 
     @Test
+    void aMemberAnswersABoundedNumberOfQuestionsAtOnceAndSaysItIsBusyBeyond() throws Exception {
+        startAll();
+        final List<Thread> askers = new ArrayList<>();
+        for (int i = 0; i < MemberExchange.MAX_CONCURRENT; i++) {
+            askers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    on("a").ask("b", "slow", "", 20_000);
+                } catch (ServiceException e) {
+                    // released at the end
+                }
+            }));
+        }
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (network.sent.stream().filter(m -> m.startsWith("a>b ") && m.contains("\"topic\":\"slow\"")).count()
+                < MemberExchange.MAX_CONCURRENT && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        // Sent after the 16 (FIFO from one sender): b has taken them all when this one arrives.
+        assertEquals("b is busy: 16 questions already being answered; try again",
+                assertThrows(ServiceException.class, () -> on("a").ask("b", "echo", "", 5_000)).getMessage());
+        release.countDown();
+        for (final Thread asker : askers) {
+            asker.join(10_000);
+        }
+        assertEquals("b:free again", on("a").ask("b", "echo", "free again", 5_000), "the permits came back");
+    }
+
+    @Test
     void aQuestionTheMemberCannotAnswerGetsAnErrorNotSilence() throws Exception {
         startAll();
         assertEquals("b does not answer 'nope' (it answers: big, boom, echo, refuse, slow)",
