@@ -132,6 +132,20 @@ class ClusterQueriesTest {
     }
 
     @Test
+    void cgiServiceRefusalsCarryTheirKindForTheRestApi() {
+        final java.util.Map<String, ControlException.Kind> kinds = new java.util.LinkedHashMap<>();
+        kinds.put("{\"name\":\"redis\",\"method\":\"PUT\"}", ControlException.Kind.BAD_REQUEST);
+        kinds.put("{\"name\":\"nope\"}", ControlException.Kind.NOT_FOUND);
+        kinds.put("{\"name\":\"vip\"}", ControlException.Kind.NOT_FOUND); // no panel
+        kinds.put("{\"name\":\"idle\"}", ControlException.Kind.CONFLICT);
+        kinds.put("{\"name\":\"redis\",\"query\":\"broken\"}", ControlException.Kind.UNAVAILABLE);
+        kinds.put("{\"name\":\"redis\",\"node\":\"h9\"}", ControlException.Kind.NOT_FOUND);
+        kinds.put("{\"name\":\"redis\",\"node\":\"h3\"}", ControlException.Kind.UNAVAILABLE); // configured, down
+        kinds.forEach((args, kind) -> assertEquals(kind, assertThrows(ControlException.class,
+                () -> call("cgi-service", args)).kind(), args));
+    }
+
+    @Test
     void showClusterRoutersHasEveryMemberAndSaysWhichDidNotAnswer() throws Exception {
         final long asked = System.nanoTime();
         final JsonNode result = call("show-cluster-routers", "{}");
