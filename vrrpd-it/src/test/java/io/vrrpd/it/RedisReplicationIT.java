@@ -74,6 +74,7 @@ class RedisReplicationIT extends LabScenario {
         ClusterSetup.configure(lab, HOSTS, FENCING_DELAY_MS, FAILURE_TIMEOUT_MS);
         // h1 first: it founds the cluster and h2, h3 join it (started together, each may found its own and merge).
         lab.startDaemons("h1");
+        d("h2").withArgs("--http", "127.0.0.1:8080"); // the panel over HTTP too, read-only (no token file)
         lab.startDaemons("h2", "h3");
         Wait.until(Duration.ofSeconds(30), "a quorate view of h1, h2, h3", () -> lab.vrrpadmOk("h1", "show-cluster",
                 "-p", "-o", "node,status,quorum"), out -> out.lines().filter(l -> l.endsWith(":up:yes")).count() == 3);
@@ -206,6 +207,18 @@ class RedisReplicationIT extends LabScenario {
         assertTrue(replicaPanel.get("body").asText().contains("<tr><th>role</th><td>replica</td></tr>"),
                 replicaPanel.toString());
 
+        // The same over h2's REST API: the page under a sandbox CSP, from h1; a form post needs an admin token.
+        final Cmd.Result page = curlOnH2("-i", "http://127.0.0.1:8080/api/v1/services/" + SERVICE + "/cgi");
+        assertTrue(page.out().startsWith("HTTP/1.1 200"), page.toString());
+        assertTrue(page.out().lines().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("content-security-policy: sandbox")), page.out());
+        assertTrue(page.out().contains("<tr><th>role</th><td>master</td></tr>"), page.out());
+        final Cmd.Result post = curlOnH2("-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data",
+                "action=ping", "http://127.0.0.1:8080/api/v1/services/" + SERVICE + "/cgi?node=h1");
+        assertEquals("403", post.out().strip(), "without a token file the web side is read-only");
+        final Cmd.Result clusterRouters = curlOnH2("http://127.0.0.1:8080/api/v1/cluster/routers");
+        assertTrue(clusterRouters.out().replaceAll("\\s", "").contains("\"name\":\"gw\""), clusterRouters.toString());
+
         final JsonNode routers = h2.call("show-cluster-routers", JsonNodeFactory.instance.objectNode()).get("nodes");
         System.out.println("[observation] show-cluster-routers on h2: " + routers);
         assertEquals(List.of("h1", "h2", "h3"), stream(routers).map(n -> n.get("node").asText()).sorted().toList());
@@ -219,6 +232,15 @@ class RedisReplicationIT extends LabScenario {
                 out -> out.contains("== h1 (started) ==\nmaster, 2 replica(s)\n"));
         System.out.println("[observation] show-service --status on h2:\n" + status);
         assertTrue(status.contains("== h2 (stopped) ==\n") && status.contains("== h3 (stopped) ==\n"), status);
+    }
+
+    private Cmd.Result curlOnH2(final String... args) {
+        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", lab.ns("h2"), "curl", "-sS",
+                "--max-time", "40"));
+        argv.addAll(List.of(args));
+        final Cmd.Result result = Cmd.exec(Duration.ofSeconds(45), null, argv.toArray(String[]::new));
+        assertEquals(0, result.exit(), result.toString());
+        return result;
     }
 
     private static java.util.stream.Stream<JsonNode> stream(final JsonNode array) {
