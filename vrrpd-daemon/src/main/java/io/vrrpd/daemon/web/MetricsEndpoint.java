@@ -21,11 +21,13 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} (DESIGN.md §2): the daemon's numbers in the Prometheus text format, written by the
@@ -45,7 +47,8 @@ public final class MetricsEndpoint implements HttpHandler {
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
     private final OpenMetricsTextFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
 
-    MetricsEndpoint(final PrometheusRegistry registry) {
+    /** An endpoint over what {@code registry} holds (tests and the scrape benchmark build their own). */
+    public MetricsEndpoint(final PrometheusRegistry registry) {
         this.registry = registry;
     }
 
@@ -53,11 +56,13 @@ public final class MetricsEndpoint implements HttpHandler {
      * The endpoint of a running daemon (VrrpdMain's web start-up mounts it at {@code /metrics}): its routers,
      * their dependencies, the loop's timer lateness, the service cluster (null for none) and the JVM basics, in
      * {@code registry} beside what is already registered there ({@link PrimitiveDurations}, created with the
-     * registry before the cluster starts).
+     * registry before the cluster starts), and the web server's own counters ({@code web}: zeros until it runs).
      */
     public static MetricsEndpoint of(final PrometheusRegistry registry, final LinuxRouterRuntime runtime,
-                                     final HealthMonitor health, final ServiceAdmin services) {
+                                     final HealthMonitor health, final ServiceAdmin services,
+                                     final Supplier<WebServer.Stats> web) {
         final CollectErrors errors = new CollectErrors();
+        registry.register(new WebMetrics(web));
         registry.register(new RouterMetrics(runtime::samples, runtime::linkDrops,
                 () -> health.dependencies(DEPENDENCIES_WAIT_MS)));
         registry.register(new TimerLatenessMetrics(runtime.loop().lateness()));
@@ -82,7 +87,7 @@ public final class MetricsEndpoint implements HttpHandler {
      * descriptors. Not the thread metrics: their thread-state counts and deadlock search are VM operations that
      * stop every thread at a safepoint, the router loop's included, on each scrape.
      */
-    static void registerJvm(final PrometheusRegistry registry) {
+    public static void registerJvm(final PrometheusRegistry registry) {
         JvmMemoryMetrics.builder().register(registry);
         JvmGarbageCollectorMetrics.builder().register(registry);
         JvmBufferPoolMetrics.builder().register(registry);
@@ -95,8 +100,17 @@ public final class MetricsEndpoint implements HttpHandler {
     /** The exposition of everything registered, in the format {@code accept} asks for (null: Prometheus text). */
     public byte[] scrape(final String accept) throws IOException {
         final ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        writer(accept).write(body, registry.scrape());
+        write(body, accept);
         return body.toByteArray();
+    }
+
+    /**
+     * Collects everything registered, then writes it to {@code out} in the format {@code accept} asks for. A
+     * collector that fails does so before the first byte is written.
+     */
+    public void write(final OutputStream out, final String accept) throws IOException {
+        final MetricSnapshots snapshots = registry.scrape();
+        writer(accept).write(out, snapshots);
     }
 
     private ExpositionFormatWriter writer(final String accept) {
@@ -108,26 +122,23 @@ public final class MetricsEndpoint implements HttpHandler {
         try (exchange) {
             final String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                final byte[] problem = ("{\"type\":\"about:blank\",\"title\":\"Method Not Allowed\",\"status\":405,"
-                        + "\"detail\":\"" + method.replaceAll("[^A-Za-z]", "?") + " /metrics: only GET and HEAD are"
-                        + " allowed\"}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
-                exchange.sendResponseHeaders(405, problem.length);
-                exchange.getResponseBody().write(problem);
+                HttpIo.sendProblem(exchange, new Problem(405, method + " /metrics: only GET and HEAD are allowed"));
                 return;
             }
             final String accept = exchange.getRequestHeaders().getFirst("Accept");
-            final byte[] body = scrape(accept);
+            // Collected before the headers go out: a collector that throws still gets its 500 problem.
+            final MetricSnapshots snapshots = registry.scrape();
             exchange.getResponseHeaders().set("Content-Type", writer(accept).getContentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             if (method.equals("HEAD")) {
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+            // Streamed (chunked): 1000 routers make ~2 MB of text, not worth a copy in memory first.
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024)) {
+                writer(accept).write(out, snapshots);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.vrrpd.daemon.control.AdminState;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.LinkDrops;
 import io.vrrpd.daemon.runtime.RouterSample;
+import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.fsm.State;
 import io.vrrpd.protocol.wire.Verdict;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -14,7 +15,9 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +33,35 @@ public final class RouterMetrics implements MultiCollector {
             new State[] {State.INITIALIZE, State.BACKUP}, new State[] {State.INITIALIZE, State.MASTER},
             new State[] {State.BACKUP, State.MASTER}, new State[] {State.MASTER, State.BACKUP},
             new State[] {State.BACKUP, State.INITIALIZE}, new State[] {State.MASTER, State.INITIALIZE});
+
+    // Label sets made once: the client validates every label name it is given (Labels.of), which was half of a
+    // scrape's CPU and allocation with 1000 routers (docs/BENCHMARKS.md); merging validated sets does not.
+    private static final Labels[] STATE = labels("state", State.values(), s -> ((State) s).display());
+    private static final Labels[] ADMIN = labels("state", AdminState.values(), a -> ((AdminState) a).keyword());
+    private static final Labels[] REASON = labels("reason", Verdict.values(), v -> ((Verdict) v).counterName());
+    private static final Labels[] VRID = new Labels[256];
+    private static final Labels[] AF = labels("af", AddressFamily.values(), f -> ((AddressFamily) f).display());
+    private static final Labels[] FROM_TO = new Labels[TRANSITIONS.size()];
+    private static final Labels HARD = Labels.of("kind", "hard");
+    private static final Labels WEIGHTED = Labels.of("kind", "weighted");
+
+    static {
+        for (int vrid = 0; vrid < VRID.length; vrid++) {
+            VRID[vrid] = Labels.of("vrid", Integer.toString(vrid));
+        }
+        for (int i = 0; i < FROM_TO.length; i++) {
+            FROM_TO[i] = Labels.of("from", TRANSITIONS.get(i)[0].display(), "to", TRANSITIONS.get(i)[1].display());
+        }
+    }
+
+    private static Labels[] labels(final String name, final Enum<?>[] values,
+                                   final java.util.function.Function<Object, String> value) {
+        final Labels[] result = new Labels[values.length];
+        for (final Enum<?> e : values) {
+            result[e.ordinal()] = Labels.of(name, value.apply(e));
+        }
+        return result;
+    }
 
     private final Supplier<List<RouterSample>> routers;
     private final Supplier<List<LinkDrops>> links;
@@ -70,16 +102,19 @@ public final class RouterMetrics implements MultiCollector {
                 "hooks killed at their timeout (also counted as failures)");
         final CounterSnapshot.Builder hooksSuperseded = counter("vrrpd_hooks_superseded",
                 "queued hooks skipped because a newer state change came first");
+        final Map<String, Labels> linkLabels = new HashMap<>();
+        final Map<String, Labels> byRouter = new HashMap<>();
         for (final RouterSample r : routers.get()) {
             final Labels router = Labels.of("router", r.name());
+            byRouter.put(r.name(), router);
+            final Labels identity = router.merge(VRID[r.vrid() & 0xff])
+                    .merge(linkLabels.computeIfAbsent(r.link(), link -> Labels.of("link", link)))
+                    .merge(AF[r.family().ordinal()]);
             for (final State s : State.values()) {
-                state.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("router", r.name(), "vrid",
-                        Integer.toString(r.vrid()), "link", r.link(), "af", r.family().display(), "state",
-                        s.display())).value(s == r.state() ? 1 : 0).build());
+                state.dataPoint(point(identity.merge(STATE[s.ordinal()]), s == r.state() ? 1 : 0));
             }
             for (final AdminState a : AdminState.values()) {
-                admin.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("router", r.name(), "state",
-                        a.keyword())).value(a == r.admin() ? 1 : 0).build());
+                admin.dataPoint(point(router.merge(ADMIN[a.ordinal()]), a == r.admin() ? 1 : 0));
             }
             priority.dataPoint(point(router, r.priority()));
             effective.dataPoint(point(router, r.effectivePriority()));
@@ -90,14 +125,14 @@ public final class RouterMetrics implements MultiCollector {
             sendErrors.dataPoint(count(router, c.sendErrors()));
             kernelErrors.dataPoint(count(router, c.kernelErrors()));
             announcements.dataPoint(count(router, c.announcements()));
-            for (final State[] t : TRANSITIONS) {
-                transitions.dataPoint(count(Labels.of("router", r.name(), "from", t[0].display(), "to",
-                        t[1].display()), c.transitions(t[0], t[1])));
+            for (int i = 0; i < FROM_TO.length; i++) {
+                transitions.dataPoint(count(router.merge(FROM_TO[i]),
+                        c.transitions(TRANSITIONS.get(i)[0], TRANSITIONS.get(i)[1])));
             }
             for (final Verdict verdict : Verdict.values()) {
                 final long n = r.drops(verdict);
                 if (!verdict.accepted() && n > 0) {
-                    drops.dataPoint(count(Labels.of("router", r.name(), "reason", verdict.counterName()), n));
+                    drops.dataPoint(count(router.merge(REASON[verdict.ordinal()]), n));
                 }
             }
             hookRuns.dataPoint(count(router, r.hooks().runs()));
@@ -107,20 +142,21 @@ public final class RouterMetrics implements MultiCollector {
         }
         final CounterSnapshot.Builder linkDrops = counter("vrrp_link_drops",
                 "packets a link's receiver dropped before they reached a router (bad TTL, checksum, unknown VRID…)");
-        for (final LinkDrops link : links.get()) {
+        for (final LinkDrops link : this.links.get()) {
             final long[] counts = link.drops();
+            final Labels where = Labels.of("link", link.link()).merge(AF[link.family().ordinal()]);
             for (final Verdict verdict : Verdict.values()) {
                 if (!verdict.accepted() && counts[verdict.ordinal()] > 0) {
-                    linkDrops.dataPoint(count(Labels.of("link", link.link(), "af", link.family().display(),
-                            "reason", verdict.counterName()), counts[verdict.ordinal()]));
+                    linkDrops.dataPoint(count(where.merge(REASON[verdict.ordinal()]), counts[verdict.ordinal()]));
                 }
             }
         }
         final GaugeSnapshot.Builder dependencyUp = gauge("vrrpd_dependency_up",
                 "1 when the router's dependency is healthy, 0 when failing or not risen yet (kind: hard or weighted)");
         for (final HealthMonitor.DependencyStatus d : dependencies.get()) {
-            dependencyUp.dataPoint(point(Labels.of("router", d.router(), "dependency", d.dependency(), "kind",
-                    d.weighted() ? "weighted" : "hard"), "up".equals(d.status()) ? 1 : 0));
+            final Labels router = byRouter.computeIfAbsent(d.router(), name -> Labels.of("router", name));
+            dependencyUp.dataPoint(point(router.merge(Labels.of("dependency", d.dependency()))
+                    .merge(d.weighted() ? WEIGHTED : HARD), "up".equals(d.status()) ? 1 : 0));
         }
         return MetricSnapshots.of(state.build(), admin.build(), priority.build(), effective.build(), sent.build(),
                 received.build(), drops.build(), linkDrops.build(), transitions.build(), conflicts.build(),
