@@ -13,9 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * examples/prometheus/vrrpd-alerts.yml as Prometheus reads it: {@code promtool check rules} (syntax, PromQL) and
- * {@code promtool test rules} (split brain, flapping, no quorum and a failed service on made-up series). Debian's
- * {@code prometheus} package provides promtool (scripts/test installs it).
+ * examples/prometheus as Prometheus reads it: {@code promtool check rules} (syntax, PromQL) and {@code promtool test
+ * rules} on vrrpd-alerts.yml (split brain, flapping, no quorum and a failed service on made-up series), and
+ * {@code promtool check config} on the example scrape configuration. Debian's {@code prometheus} package provides
+ * promtool (scripts/test installs it).
  */
 class AlertRulesTest {
     private static final Path EXAMPLES = Path.of("..", "examples", "prometheus").toAbsolutePath().normalize();
@@ -50,5 +51,8 @@ class AlertRulesTest {
         assertTrue(check.output().contains("SUCCESS: 8 rules found"), check.output());
         final Result test = promtool(EXAMPLES, "test", "rules", "vrrpd-alerts.test.yml");
         assertEquals(0, test.status(), test.output());
+        // The scrape configuration shown in docs/WEB.md, with the rules it loads.
+        final Result config = promtool(EXAMPLES, "check", "config", "prometheus.yml");
+        assertEquals(0, config.status(), config.output());
     }
 }
