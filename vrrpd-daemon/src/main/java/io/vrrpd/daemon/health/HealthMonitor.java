@@ -145,6 +145,9 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public List<DependencyStatus> dependencies(final long timeoutMillis) {
         final CompletableFuture<List<DependencyStatus>> answer = new CompletableFuture<>();
+        if (closed) {
+            return List.of();
+        }
         scheduler.execute(() -> {
             final List<DependencyStatus> result = new ArrayList<>();
             for (final Watch watch : watches.values()) {

@@ -56,6 +56,24 @@ class HealthMonitorThreadsTest {
     }
 
     @Test
+    void shouldListEachDependencysVerdictForMetrics() throws Exception {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final String up = "tcp:127.0.0.1:" + server.getLocalPort() + "@interval=100";
+        final String weighted = "tcp:127.0.0.1:1@weight=-20,interval=100"; // nothing listens on port 1
+        try (HealthMonitor monitor = HealthMonitor.start(); server) {
+            monitor.watch("web", List.of(Dependency.parse(up), Dependency.parse(weighted)),
+                    (router, health) -> heard.add(health));
+            await(health -> health.hardOk() && health.priorityReduction() == 20);
+            final String upLabel = Dependency.parse(up).label();
+            final String weightedLabel = Dependency.parse(weighted).label();
+            assertEquals(List.of(new HealthMonitor.DependencyStatus("web", upLabel, false, "up"),
+                    new HealthMonitor.DependencyStatus("web", weightedLabel, true, "down")), monitor.dependencies(1_000));
+            monitor.unwatch("web");
+            assertEquals(List.of(), monitor.dependencies(1_000), "an unwatched router has none");
+        }
+    }
+
+    @Test
     void shouldKillAHangingScriptAtEachTimeoutAndKeepReporting() throws Exception {
         final Path script = dir.resolve("hang");
         Files.writeString(script, "#!/bin/sh\nsleep 300 &\necho $! >> " + dir.resolve("children") + "\nwait\n");
