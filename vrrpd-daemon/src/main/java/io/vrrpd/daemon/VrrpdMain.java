@@ -31,6 +31,7 @@ import io.vrrpd.daemon.config.RouterStore;
 import io.vrrpd.daemon.config.AtomicFiles;
 import io.vrrpd.daemon.config.StartedServices;
 import io.vrrpd.daemon.config.TomlServiceStore;
+import io.vrrpd.daemon.control.ClusterQueries;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
@@ -266,7 +267,9 @@ public final class VrrpdMain implements Callable<Integer> {
             services = startServices(durations == null ? primitives : durations.timing(primitives), primitives,
                     guard);
             final ControlVerbs verbs = ControlVerbs.of(control,
-                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis));
+                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
+                    new ClusterQueries(services.exchange(), services, primitives, control,
+                            primitives.timeouts().other()));
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
             webServer = startWeb(verbs, metrics == null ? null
                     : MetricsEndpoint.of(metrics, runtime, health, services, () -> webStats(running)));

@@ -30,8 +30,8 @@ import java.util.TreeSet;
  * a token file the API is read-only: GET for anyone who reaches the port (loopback, or a reverse proxy's
  * users), anything else 403. Tokens are never logged or echoed.
  *
- * <p>Reads go through a {@link ReadCache} (the show verbs reach the router loop: a hundred polling clients must not
- * become a hundred loop calls); a successful change empties it.
+ * <p>GETs are answered from a {@link ReadCache} (the show verbs reach the router loop: a hundred polling clients must
+ * not become a hundred loop calls, nor a hundred answers to serialise); a successful change empties it.
  */
 public final class RestApi implements HttpHandler {
 
@@ -54,9 +54,9 @@ public final class RestApi implements HttpHandler {
     public RestApi(final ControlHandler verbs, final Tokens tokens, final int maxBodyBytes) {
         this.tokens = tokens;
         this.maxBodyBytes = maxBodyBytes;
-        this.cache = new ReadCache(verbs, ReadCache.MAX_AGE_NANOS, System::nanoTime);
+        this.cache = new ReadCache(ReadCache.MAX_AGE_NANOS, System::nanoTime);
         final JsonNode[] document = new JsonNode[1];
-        this.routes = ApiRoutes.table(cache, () -> document[0]);
+        this.routes = ApiRoutes.table(verbs, () -> document[0]);
         document[0] = OpenApi.document(routes);
         this.openApi = document[0];
     }
@@ -134,7 +134,12 @@ public final class RestApi implements HttpHandler {
         }
         final Route.Reply reply;
         try {
-            reply = route.action().run(call);
+            final Route chosen = route;
+            // GETs from the cache (the cgi page excepted: a service's own page, not the daemon's state)
+            reply = method.equals("GET") && !route.template().endsWith("/cgi")
+                    ? cache.get(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery(),
+                    () -> chosen.action().run(call))
+                    : route.action().run(call);
         } catch (ControlException e) {
             HttpIo.sendProblem(exchange, Problem.of(e));
             return;
