@@ -48,17 +48,16 @@ for l in 0 1 2 3; do
 done
 ip -n "${P}h" addr add 192.0.2.1/26 dev eth0
 ip -n "${P}h" addr add 192.0.2.65/26 dev eth1
-ip -n "${P}h" addr add 192.0.2.129/26 dev eth2
-# 250 routers per link: three IPv4 links (a /24 of virtual addresses each), one IPv6 link.
+# 250 routers per link: two IPv4 links (a /24 of virtual addresses each, none of them a host's own), two IPv6 links.
 mkdir -p "$WORK/etc/routers"
 printf '[node]\nname = "h"\n\n[web]\nlisten = "127.0.0.1:8080"\n' >"$WORK/etc/vrrpd.toml"
-NETS=(198.51.100 203.0.113 192.0.2)
+NETS=(198.51.100 203.0.113)
 for i in $(seq 0 $((ROUTERS - 1))); do
     link=$((i / 250)) vrid=$((i % 250 + 1))
-    if [ "$link" -lt 3 ]; then
+    if [ "$link" -lt 2 ]; then
         family=inet address="${NETS[$link]}.$vrid/32"
     else
-        family=inet6 address="2001:db8:3::$vrid/64"
+        family=inet6 address="2001:db8:$link::$vrid/64"
     fi
     printf "vrid = %d\nlink = 'eth%d'\naddress_family = '%s'\npriority = 200\nadv_interval = %d\naddresses = ['%s']\n" \
         "$vrid" "$link" "$family" "$INTERVAL" "$address" >"$WORK/etc/routers/r$i.toml"
