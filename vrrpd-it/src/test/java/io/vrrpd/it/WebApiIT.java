@@ -106,6 +106,12 @@ class WebApiIT extends LabScenario {
                 "m_down_intv", "adv_sent", "adv_rcvd", "transitions", "drops")) {
             assertTrue(shown.has(field), field + " in " + shown);
         }
+        // every member's routers (the cgi helper's show-cluster-routers): a cluster of one answers itself
+        final JsonNode cluster = curl("GET", api + "/cluster/routers", READ, null).json();
+        assertEquals("h1", cluster.at("/nodes/0/node").asText(), cluster.toString());
+        assertEquals("r1", cluster.at("/nodes/0/routers/0/name").asText(), cluster.toString());
+        final Answer noPanel = curl("GET", api + "/services/nosuch/cgi", READ, null);
+        assertEquals(404, noPanel.status(), noPanel.body());
         assertEquals(200, curl("PATCH", api + "/routers/r1", ADMIN, "{\"priority\":150}").status());
         assertEquals("r1:150", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,prio").strip());
         assertEquals(204, curl("POST", api + "/routers/r1/disable", ADMIN, null).status());
