@@ -89,7 +89,8 @@ class MetricsIT extends LabScenario {
         lab.track(prometheus);
         try {
             // `ip netns exec` execs prometheus: this pid is Prometheus's own.
-            assertEquals(1, awaitValue("up{job=\"vrrpd\"}", dir), "Prometheus scrapes the daemon");
+            // A cold first scrape may time out (up 0): wait for one that worked.
+            assertEquals(1, awaitValue("up{job=\"vrrpd\"} == 1", dir), "Prometheus scrapes the daemon");
             assertEquals(1, awaitValue("vrrp_router_state{router=\"r1\",state=\"MASTER\",vrid=\"51\"}", dir),
                     "r1 is Master, as Prometheus sees it");
             assertEquals(0, awaitValue("vrrp_router_state{router=\"r1\",state=\"BACKUP\"}", dir));
