@@ -69,7 +69,6 @@ public final class MetricsEndpoint implements HttpHandler {
         if (services != null) {
             registry.register(new ServiceMetrics(services, errors));
         }
-        registry.register(errors);
         registerJvm(registry);
         return new MetricsEndpoint(registry);
     }
