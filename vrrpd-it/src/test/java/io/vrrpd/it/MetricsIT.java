@@ -63,7 +63,7 @@ class MetricsIT extends LabScenario {
                 "vrrp_master_conflicts_total", "vrrpd_timer_lateness_seconds", "vrrpd_service_state",
                 "vrrpd_primitive_duration_seconds", "vrrpd_cluster_members", "vrrpd_cluster_quorum",
                 "vrrp_router_effective_priority", "vrrpd_dependency_up", "vrrpd_hook_runs_total",
-                "vrrp_send_errors_total", "jvm_memory_used_bytes")) {
+                "vrrp_send_errors_total", "vrrpd_web_requests_total", "jvm_memory_used_bytes")) {
             assertTrue(body.contains("# TYPE " + family + " "), "no " + family + " in the scrape:\n" + body);
         }
         final Cmd.Result lint = Cmd.exec(Duration.ofSeconds(30), body, "promtool", "check", "metrics");
