@@ -225,10 +225,13 @@ public final class VrrpdMain implements Callable<Integer> {
         final SignalHandler stop = signal -> {
             if (stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
                 final long handled = System.nanoTime();
-                runtime.shutdown(stopReason.get());
-                Log.info("SIG" + signal.getName() + ": every router left the group "
-                        + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
-                stopped.countDown();
+                try {
+                    runtime.shutdown(stopReason.get());
+                    Log.info("SIG" + signal.getName() + ": every router left the group "
+                            + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
+                } finally {
+                    stopped.countDown(); // whatever happened above, the daemon goes on to exit: never a hang
+                }
             }
         };
         Signal.handle(new Signal("TERM"), stop);

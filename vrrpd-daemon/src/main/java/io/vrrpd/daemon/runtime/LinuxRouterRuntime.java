@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The routers running on this host's Linux: the {@link RouterRuntime} the control plane drives. Every
@@ -50,6 +51,8 @@ import java.util.concurrent.Callable;
  */
 public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 10_000;
+    /** The shutdown's kernel step (every VNIC down): under the unit's TimeoutStopSec=150 with room to spare. */
+    private static final long SHUTDOWN_KERNEL_MS = 100_000;
     private static final int MONITOR_POLL_MS = 250;
 
     private final VrrpLoop loop;
@@ -303,14 +306,20 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     /**
      * SIGTERM: every router leaves (a Master sends priority 0 and takes its VNIC down). The VNICs and their
      * addresses stay plumbed, down: services bound to them keep running, and the next start adopts them.
+     *
+     * <p>Two steps on the loop, each bounded: every priority-0 advertisement first (quick: one send per Master,
+     * {@value #CALL_TIMEOUT_MS} ms), then the kernel work (a netlink round trip per VNIC: about 10 ms each on a
+     * loaded host, so 1000 routers took longer than the first bound), bounded by {@value #SHUTDOWN_KERNEL_MS} ms,
+     * below the unit's TimeoutStopSec=150. A step that runs out of time is logged and the shutdown goes on: the
+     * caller always returns, and whatever stayed up is released by ExecStopPost / the crash guard.
      */
     public void shutdown(final String reason) {
+        List<Runnable> kernelWork = List.of();
         try {
-            onLoop(() -> {
+            kernelWork = onLoop(() -> {
                 // From here on no event re-evaluates a router: the VNICs going down (and real-MAC addresses
                 // leaving) cause address events that would otherwise start a router that just left.
                 reconciler.stop();
-                // Every priority-0 advertisement first, then the VNICs down (each down waits for the kernel).
                 final List<RouterInstance> leaving = new ArrayList<>();
                 for (final Managed managed : routers.values()) {
                     if (managed.instance != null && managed.instance.state().state() != State.INITIALIZE) {
@@ -319,13 +328,23 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                         leaving.add(managed.instance);
                     }
                 }
+                final List<Runnable> work = new ArrayList<>();
                 for (final RouterInstance instance : leaving) {
-                    instance.deferKernelWork(false).forEach(Runnable::run);
+                    work.addAll(instance.deferKernelWork(false));
                 }
-                return null;
+                return work;
             });
         } catch (ControlException e) {
-            Log.error("shutdown: " + e.getMessage());
+            Log.error("shutdown: priority 0 not sent by every Master: " + e.getMessage());
+        }
+        final List<Runnable> work = kernelWork;
+        try {
+            loopCall(() -> {
+                work.forEach(Runnable::run);
+                return null;
+            }, SHUTDOWN_KERNEL_MS);
+        } catch (ControlException e) {
+            Log.error("shutdown: VNICs not all taken down: " + e.getMessage());
         }
         final TimerLateness lateness = loop.lateness();
         if (lateness.count() > 0) {
@@ -485,10 +504,16 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     // -------------------------------------------------------------------------------------------------
 
     private <T> T onLoop(final Callable<T> task) throws ControlException {
+        return loopCall(task, CALL_TIMEOUT_MS);
+    }
+
+    private <T> T loopCall(final Callable<T> task, final long timeoutMillis) throws ControlException {
         try {
-            return loop.call(task, CALL_TIMEOUT_MS);
+            return loop.call(task, timeoutMillis);
         } catch (ControlException | RuntimeException e) {
             throw e;
+        } catch (TimeoutException e) {
+            throw new ControlException(ControlException.Kind.UNAVAILABLE, e.getMessage(), e);
         } catch (Exception e) {
             throw new ControlException(ControlException.Kind.INTERNAL, e.getMessage(), e);
         }

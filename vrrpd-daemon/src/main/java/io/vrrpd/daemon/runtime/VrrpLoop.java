@@ -59,7 +59,11 @@ public final class VrrpLoop implements AutoCloseable {
         LockSupport.unpark(thread);
     }
 
-    /** Runs {@code task} on the loop thread and waits for its result (the control socket's requests). */
+    /**
+     * Runs {@code task} on the loop thread and waits for its result (the control socket's requests).
+     *
+     * @throws TimeoutException when the loop has not run it within {@code timeoutMillis} (it may still run later)
+     */
     public <T> T call(final Callable<T> task, final long timeoutMillis) throws Exception {
         if (Thread.currentThread() == thread) {
             return task.call();
@@ -77,7 +81,9 @@ public final class VrrpLoop implements AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the router loop did not answer within " + timeoutMillis + " ms", e);
+            // Checked, so every caller decides what a loop that is late means (a refusal, a log line): an
+            // unchecked exception here once killed the SIGTERM handler's thread and left the daemon hanging.
+            throw new TimeoutException("the router loop did not answer within " + timeoutMillis + " ms");
         }
     }
 
