@@ -291,7 +291,7 @@ function effective(r) {
 function routerActions(node, r) {
   if (node !== page.localNode) {
     return el('span', {class: 'muted', title: 'router verbs act on the host that serves this page',
-      text: 'on ' + node + '\'s page'});
+      text: 'on ' + node});
   }
   const base = '/api/v1/routers/' + enc(r.name) + '/';
   const button = (verb, label) => el('button', {type: 'button', class: 'small', 'data-verb': verb,
@@ -333,7 +333,7 @@ function renderRouters(members, local) {
     if (master) masters++;
     const addresses = [...new Set(rows.flatMap(x => x.r.virtual_ips || []))].join(', ');
     bodies.push(el('tbody', {'data-group': key},
-      el('tr', {class: 'group'}, el('th', {scope: 'rowgroup', colspan: 11},
+      el('tr', {class: 'group'}, el('th', {scope: 'rowgroup', colspan: 10},
         key + ' · ' + dash(addresses) + ' · Master: ', el('strong', {class: 'group-master', text: masterText}))),
       rows.map(({node, r}) => el('tr', {'data-node': node, 'data-router': r.name, 'data-state': r.state},
         el('td', {text: node}),
@@ -342,19 +342,21 @@ function renderRouters(members, local) {
         el('td', {}, badge(r.admin)),
         el('td', {class: 'num', title: 'configured / effective'}, dash(r.prio) + ' / ' + effective(r)),
         el('td', {text: r.state === 'MASTER' ? dash(r.primary_ip) : dash(r.peer)}),
-        el('td', {}, r.peer ? r.peer + ' prio ' + dash(r.p_prio) + ', ' + dash(r.p_intv) + ' ms, '
-          + dash(r.p_adv_last) + ' ago' : '–'),
+        el('td', {class: 'peer'}, r.peer ? [r.peer, el('br'), 'prio ' + dash(r.p_prio) + ' · ' + dash(r.p_intv)
+          + ' ms · ' + dash(r.p_adv_last) + ' ago'] : '–'),
         el('td', {class: 'reason'}, dash(r.reason),
           r.prv_stat ? el('span', {class: 'muted'}, ' (from ' + r.prv_stat + ', ' + dash(r.stat_last) + ' ago)') : null),
-        el('td', {class: 'num', title: 'advertisements sent / received'}, dash(r.adv_sent) + ' / ' + dash(r.adv_rcvd)),
-        el('td', {class: 'num', title: dropTitle(r)}, dash(r.transitions) + ' / ' + drops(r)),
+        el('td', {class: 'counters'},
+          el('span', {title: 'advertisements sent / received'}, 'adverts ' + dash(r.adv_sent) + ' / ' + dash(r.adv_rcvd)),
+          el('br'),
+          el('span', {title: dropTitle(r)}, 'transitions ' + dash(r.transitions) + ' · drops ' + drops(r))),
         el('td', {}, routerActions(node, r))))));
   }
   $('routers-summary').replaceChildren(total + ' router instances on ' + members.length + ' members, '
     + masters + ' of ' + groups.size + ' virtual routers with a Master'
     + (unreachable.length ? ' · not answering: ' + unreachable.join('; ') : ''));
   const headers = ['Node', 'Router', 'State', 'Admin', 'Priority', 'Master address', 'Peer (last advert)',
-    'Reason of last transition', 'Adverts sent / rcvd', 'Transitions / drops', 'Actions'];
+    'Reason of last transition', 'Counters', 'Actions'];
   $('routers-body').replaceChildren(el('table', {},
     el('caption', {class: 'visually-hidden', text: 'Routers of every member, grouped by virtual router'}),
     el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col', text: h})))),
