@@ -284,8 +284,7 @@ function dropTitle(r) {
 }
 
 function effective(r) {
-  const value = r.effective_prio !== undefined ? r.effective_prio : r.eff_prio;
-  return value === undefined || value === null ? dash(r.prio) : String(value);
+  return r.eff_prio === undefined || r.eff_prio === null ? dash(r.prio) : String(r.eff_prio);
 }
 
 function routerActions(node, r) {
@@ -651,6 +650,7 @@ const poll = {
 
 document.addEventListener('DOMContentLoaded', () => {
   setupToken();
+  $('notice').addEventListener('click', () => notice(''));
   renderTimeline();
   poll.now();
 });
