@@ -23,6 +23,7 @@ import io.vrrpd.daemon.config.RouterStore;
 import io.vrrpd.daemon.config.AtomicFiles;
 import io.vrrpd.daemon.config.StartedServices;
 import io.vrrpd.daemon.config.TomlServiceStore;
+import io.vrrpd.daemon.control.ClusterQueries;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
@@ -233,7 +234,9 @@ public final class VrrpdMain implements Callable<Integer> {
             // router loop's real-time scheduling.
             services = startServices(primitives, guard);
             server = ControlServer.start(socket, ControlVerbs.of(control,
-                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis)));
+                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
+                    new ClusterQueries(services.exchange(), services, primitives, control,
+                            primitives.timeouts().other())));
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
             if (services != null) {

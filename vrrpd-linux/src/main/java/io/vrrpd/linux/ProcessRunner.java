@@ -50,6 +50,20 @@ public final class ProcessRunner {
     public record Outcome(boolean timedOut, int exitCode, String firstLine, String output) {
     }
 
+    /**
+     * How a run with its own input ended (a cgi primitive: a request body in, an HTML fragment out, its errors apart).
+     *
+     * @param timedOut    the program was still running at the timeout and was killed
+     * @param exitCode    its exit status (128 + signal when a signal ended it); -1 when timed out
+     * @param stdout      its stdout, at most the limit it ran with; "" when timed out
+     * @param stdoutBytes how many bytes it wrote to stdout (more than the limit when {@link #oversize})
+     * @param stderrLine  the first non-blank line of its stderr, "" if none (folded as {@link Outcome#firstLine})
+     * @param oversize    it wrote more than the limit to stdout: {@code stdout} is cut
+     */
+    public record Captured(boolean timedOut, int exitCode, String stdout, long stdoutBytes, String stderrLine,
+                           boolean oversize) {
+    }
+
     private ProcessRunner() {
     }
 
@@ -115,6 +129,59 @@ public final class ProcessRunner {
             return new Outcome(false, process.exitValue(), firstLine(text), text);
         } finally {
             Files.deleteIfExists(output);
+        }
+    }
+
+    /**
+     * Runs {@code command} for at most {@code timeoutMillis} with {@code input} on its stdin and its stdout and
+     * stderr kept apart (files, as {@link #run}: a background child holding them open does not keep us waiting);
+     * at most {@code maxOutput} bytes of stdout are read.
+     *
+     * @throws IOException          the program could not be started
+     * @throws InterruptedException the run was abandoned; the program and its session were killed first
+     */
+    public static Captured runWithInput(final List<String> command, final Map<String, String> environment,
+                                        final byte[] input, final long timeoutMillis, final int maxOutput)
+            throws IOException, InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("abandoned before the program started");
+        }
+        final List<String> argv = new ArrayList<>(launcher());
+        if (SETSID != null) {
+            argv.add("--wait");
+        }
+        argv.addAll(command);
+        final Path in = Files.createTempFile("vrrpd-in-", ".in");
+        final Path out = Files.createTempFile("vrrpd-out-", ".out");
+        final Path err = Files.createTempFile("vrrpd-err-", ".err");
+        try {
+            Files.write(in, input);
+            final ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().putAll(environment);
+            final Process process = builder.redirectInput(in.toFile()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).start();
+            final boolean exited;
+            try {
+                exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                killAll(process);
+                throw e;
+            }
+            if (!exited) {
+                killAll(process);
+                return new Captured(true, -1, "", 0, "", false);
+            }
+            final long written = Files.size(out);
+            final String stdout;
+            try (InputStream stream = Files.newInputStream(out)) {
+                stdout = new String(stream.readNBytes(maxOutput), StandardCharsets.UTF_8);
+            }
+            return new Captured(false, process.exitValue(), stdout, written, firstLine(readOutput(err)),
+                    written > maxOutput);
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
     }
 

@@ -27,7 +27,9 @@ import java.util.TreeSet;
         @JsonSubTypes.Type(value = Message.Done.class, name = "done"),
         @JsonSubTypes.Type(value = Message.Admin.class, name = "admin"),
         @JsonSubTypes.Type(value = Message.AdminAccepted.class, name = "admin-accepted"),
-        @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply")})
+        @JsonSubTypes.Type(value = Message.AdminReply.class, name = "admin-reply"),
+        @JsonSubTypes.Type(value = Message.Ask.class, name = "ask"),
+        @JsonSubTypes.Type(value = Message.Answer.class, name = "answer")})
 public sealed interface Message {
 
     /** "Still here", several times per lease: what the others' quorum leases count (ServiceCluster.renewLease). */
@@ -100,6 +102,34 @@ public sealed interface Message {
 
     /** The coordinator's answer to an admin verb. */
     record AdminReply(String id, boolean ok, String error, List<Result> results) implements Message {
+    }
+
+    /**
+     * A question and its answer between two members ({@link MemberExchange}): read-only queries a member answers
+     * about itself (its routers, a service's cgi panel). Handled off the actor, which never waits for them.
+     */
+    sealed interface Exchange extends Message permits Ask, Answer {
+        String id();
+    }
+
+    /**
+     * A question to one member.
+     *
+     * @param id    the asker's request id, echoed in the {@link Answer}
+     * @param topic what is asked, e.g. {@code routers} or {@code cgi} (the member's handler for it answers)
+     * @param body  the question's arguments (JSON text, the handler's business), "" when none
+     */
+    record Ask(String id, String topic, String body) implements Exchange {
+    }
+
+    /**
+     * A member's answer to an {@link Ask}.
+     *
+     * @param ok    answered; else {@code error} says why not, in one line
+     * @param error "" when ok
+     * @param body  the answer (JSON text, the handler's business), "" when not ok
+     */
+    record Answer(String id, boolean ok, String error, String body) implements Exchange {
     }
 
     /** One node's result, as in ServiceAdmin.NodeResult. */

@@ -105,6 +105,16 @@ public final class MessageCodec {
                 required(required(a.request(), "request").verb(), "request.verb");
             }
             case Message.AdminAccepted a -> required(a.id(), "id");
+            case Message.Ask a -> {
+                required(a.id(), "id");
+                required(a.topic(), "topic");
+                required(a.body(), "body");
+            }
+            case Message.Answer a -> {
+                required(a.id(), "id");
+                required(a.error(), "error");
+                required(a.body(), "body");
+            }
             case Message.AdminReply r -> {
                 required(r.id(), "id");
                 noNulls(required(r.results(), "results"), "results");

@@ -118,6 +118,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final LocalAgent agent;
     private final QuorumLease lease;
+    private final MemberExchange exchange;
     private final LongSupplier nanos;
     private final ReentrantLock adminLock = new ReentrantLock();
     private final AtomicBoolean reportQueued = new AtomicBoolean();
@@ -175,6 +176,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 settings.selfFenceBudgetMillis());
         this.lease = new QuorumLease(local, settings.leaseMillis(), nanos, () -> broadcast(new Message.Alive()),
                 agent);
+        this.exchange = new MemberExchange(local, membership::view, this::membershipSend);
     }
 
     /**
@@ -207,6 +209,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             @Override
             public void viewChanged(final ClusterView newView) {
                 cluster.lease.viewChanged(newView, cluster.nanos.getAsLong()); // not behind the actor: see QuorumLease
+                cluster.exchange.viewChanged(newView); // nor the questions to members that left
                 cluster.post(() -> cluster.onView(newView));
             }
 
@@ -224,6 +227,10 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 // Stamped here, not when the actor gets to it: a busy actor (a slow disk under a table write) must
                 // not make the quorum lease count a member as silent whose messages wait in the queue.
                 cluster.lease.heard(from, cluster.nanos.getAsLong());
+                if (message instanceof Message.Exchange question) {
+                    cluster.exchange.received(from, question); // queries never wait behind (or hold up) the actor
+                    return;
+                }
                 cluster.post(() -> cluster.onMessage(from, message));
             }
         });
@@ -293,6 +300,9 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         switch (message) {
             case Message.Alive ignored -> {
                 // only heard (above), for the quorum lease
+            }
+            case Message.Exchange ignored -> {
+                // handled off the actor, by the exchange (above)
             }
             case Message.Table t -> {
                 t.services().forEach(s -> merge(s.stored()));
@@ -1216,6 +1226,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 rows);
     }
 
+    /** Questions to members and this node's answers (routers, cgi panels): see {@link MemberExchange}. */
+    public MemberExchange exchange() {
+        return exchange;
+    }
+
     @Override
     public ClusterStatus cluster() {
         return new ClusterStatus(settings.clusterName(), local, onActorQuietly(() -> view));
@@ -1301,6 +1316,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "cluster: last report not sent: " + e);
         }
         lease.close();
+        exchange.close();
         membership.close();
         agent.close();
         timer.shutdownNow();

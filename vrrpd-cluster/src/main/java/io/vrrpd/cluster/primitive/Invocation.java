@@ -13,9 +13,21 @@ import java.util.List;
  * @param peer        the node that arrived or left, for join/leave ({@code VRRPD_PEER}); null otherwise
  * @param state       the service's state here, for check ({@code VRRPD_STATE}: started or stopped); null
  *                    otherwise
+ * @param cgi         for cgi: the request the panel sent (its CGI/1.1 variables and stdin); null otherwise (a cgi
+ *                    run without one is a plain GET)
  */
-public record Invocation(String node, List<String> activeNodes, String peer, ServiceState state) {
+public record Invocation(String node, List<String> activeNodes, String peer, ServiceState state, CgiRequest cgi) {
     public Invocation {
         activeNodes = List.copyOf(activeNodes);
+    }
+
+    /** An invocation of any primitive but cgi. */
+    public Invocation(final String node, final List<String> activeNodes, final String peer, final ServiceState state) {
+        this(node, activeNodes, peer, state, null);
+    }
+
+    /** The cgi request, a plain GET when none was given. */
+    public CgiRequest cgiRequest() {
+        return cgi == null ? CgiRequest.GET : cgi;
     }
 }

@@ -40,6 +40,45 @@ record ProgramRun(boolean timedOut, boolean notStarted, int exitCode, String fir
         }
     }
 
+    /**
+     * Runs a cgi program: the request's body on its stdin, its stdout the fragment (at most
+     * {@link CgiRequest#MAX_OUTPUT_BYTES}: more is an error, a cut fragment would break the panel's HTML), its
+     * stderr apart (the first line is the detail of an error). Exit 4 is "not implemented" as for every action.
+     */
+    static PrimitiveResult cgi(final List<String> argv, final Map<String, String> environment,
+                               final CgiRequest request, final Duration timeout) throws InterruptedException {
+        final long started = System.nanoTime();
+        final ProcessRunner.Captured run;
+        try {
+            run = ProcessRunner.runWithInput(ServiceCgroups.wrapCurrent(argv), environment, request.bodyBytes(),
+                    timeout.toMillis(), CgiRequest.MAX_OUTPUT_BYTES);
+        } catch (IOException e) {
+            return new PrimitiveResult(Primitive.CGI, PrimitiveResult.Outcome.NOT_STARTED, -1,
+                    System.nanoTime() - started, "", "cannot run " + argv.getFirst() + ": " + e.getMessage());
+        }
+        final long took = System.nanoTime() - started;
+        if (run.timedOut()) {
+            return new PrimitiveResult(Primitive.CGI, PrimitiveResult.Outcome.TIMEOUT, -1, took, "",
+                    "still running after " + timeout.toMillis() + " ms: killed with its process group");
+        }
+        final String stderr = run.stderrLine().isEmpty() ? "" : ": " + run.stderrLine();
+        if (run.exitCode() == Primitive.NOT_IMPLEMENTED) {
+            return new PrimitiveResult(Primitive.CGI, PrimitiveResult.Outcome.DEFAULTED, run.exitCode(), took, "",
+                    "cgi not implemented (exit 4)");
+        }
+        if (run.exitCode() != 0) {
+            return new PrimitiveResult(Primitive.CGI, PrimitiveResult.Outcome.ERROR, run.exitCode(), took, "",
+                    "exit " + run.exitCode() + stderr);
+        }
+        if (run.oversize()) {
+            return new PrimitiveResult(Primitive.CGI, PrimitiveResult.Outcome.ERROR, 0, took, "",
+                    "printed " + run.stdoutBytes() + " bytes, over the limit of " + CgiRequest.MAX_OUTPUT_BYTES
+                            + " bytes for a panel");
+        }
+        return new PrimitiveResult(Primitive.CGI, PrimitiveResult.Outcome.SUCCESS, 0, took, run.stdout(),
+                run.stderrLine());
+    }
+
     /** The TIMEOUT or NOT_STARTED result of this run, or null when it exited. */
     PrimitiveResult abnormal(final Primitive primitive) {
         if (timedOut) {

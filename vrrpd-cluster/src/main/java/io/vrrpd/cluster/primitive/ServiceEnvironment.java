@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  *       case-sensitive and {@code OCF_RESKEY_<key>} keeps the spelling too);</li>
  *   <li>{@code VRRPD_PEER} for join and leave; {@code VRRPD_STATE} ({@code started} or {@code stopped}) for
  *       check.</li>
+ *   <li>for cgi, the CGI/1.1 variables (RFC 3875) of the panel's request: {@code GATEWAY_INTERFACE=CGI/1.1},
+ *       {@code SERVER_SOFTWARE=vrrpd}, {@code REQUEST_METHOD} ({@code GET} or {@code POST}), {@code QUERY_STRING}
+ *       (always set, "" when none), {@code CONTENT_TYPE} and {@code CONTENT_LENGTH} (bytes on stdin) when there is
+ *       a body.</li>
  * </ul>
  */
 public final class ServiceEnvironment {
@@ -48,7 +52,23 @@ public final class ServiceEnvironment {
         if (primitive == Primitive.CHECK) {
             env.put("VRRPD_STATE", shouldRun(invocation) ? "started" : "stopped");
         }
+        if (primitive == Primitive.CGI) {
+            cgi(env, invocation.cgiRequest());
+        }
         return env;
+    }
+
+    private static void cgi(final Map<String, String> env, final CgiRequest request) {
+        env.put("GATEWAY_INTERFACE", "CGI/1.1");
+        env.put("SERVER_SOFTWARE", "vrrpd");
+        env.put("REQUEST_METHOD", request.method());
+        env.put("QUERY_STRING", request.query());
+        if (!request.body().isEmpty() || !request.contentType().isEmpty()) {
+            env.put("CONTENT_LENGTH", Integer.toString(request.bodyBytes().length));
+            if (!request.contentType().isEmpty()) {
+                env.put("CONTENT_TYPE", request.contentType());
+            }
+        }
     }
 
     /**

@@ -24,8 +24,12 @@ record TypeProgram(Path program) implements ServiceType {
                     + (Files.exists(program) ? " is not an executable file" : " does not exist")
                     + ": the type must be the absolute path of an executable");
         }
-        final ProgramRun run = ProgramRun.run(List.of(program.toString(), primitive.actionName()),
-                ServiceEnvironment.of(spec, primitive, invocation), timeout);
+        final List<String> argv = List.of(program.toString(), primitive.actionName());
+        final java.util.Map<String, String> environment = ServiceEnvironment.of(spec, primitive, invocation);
+        if (primitive == Primitive.CGI) {
+            return ProgramRun.cgi(argv, environment, invocation.cgiRequest(), timeout);
+        }
+        final ProgramRun run = ProgramRun.run(argv, environment, timeout);
         final PrimitiveResult abnormal = run.abnormal(primitive);
         return abnormal != null ? abnormal : translate(primitive, run);
     }

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class MessageFuzzTest {
 
     @DictionaryEntries({"{\"m\":\"", "table", "report", "sync", "alive", "commit", "ack", "command", "done",
-            "admin", "admin-accepted", "admin-reply", "\"services\":", "\"tombstones\":", "\"service\":",
+            "admin", "admin-accepted", "admin-reply", "ask", "answer", "\"topic\":", "\"body\":", "\"services\":", "\"tombstones\":", "\"service\":",
             "\"addresses\":[", "\"properties\":{", "\"activeOn\":[", "\"state\":\"STARTED\"", "null",
             "\\u0000", "1e999", "-1"})
     @FuzzTest(maxDuration = "10s")
@@ -76,6 +76,8 @@ class MessageFuzzTest {
             case Message.Done d -> assertNotNull(d.requestId().length());
             case Message.Admin a -> assertNotNull(a.id().length() + a.request().verb().length());
             case Message.AdminAccepted a -> assertNotNull(a.id().length());
+            case Message.Ask a -> assertNotNull(a.id().length() + a.topic().length() + a.body().length());
+            case Message.Answer a -> assertNotNull(a.id().length() + a.error().length() + a.body().length());
             case Message.AdminReply r -> {
                 assertNotNull(r.id().length());
                 r.results().forEach(result -> assertNotNull(result.node()));

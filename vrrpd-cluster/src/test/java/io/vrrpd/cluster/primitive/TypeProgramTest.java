@@ -184,6 +184,65 @@ class TypeProgramTest {
         assertEquals("<p>up</p>\n", cgi.output());
     }
 
+    /** A panel's program: prints its CGI variables and its stdin, fails or floods as its query asks. */
+    private ServiceSpec cgiSpec() throws IOException {
+        final Path cgi = Fixtures.script(dir, "panel",
+                "[ \"$1\" = cgi ] || exit 4",
+                "case \"$QUERY_STRING\" in",
+                "  fail) echo '<p>half a page</p>'; echo 'redis-cli: connection refused' >&2;"
+                        + " echo 'second line' >&2; exit 3 ;;",
+                "  flood) head -c 300000 /dev/zero | tr '\\0' x; exit 0 ;;",
+                "esac",
+                "echo '<p>'",
+                "env | grep -E '^(GATEWAY_INTERFACE|SERVER_SOFTWARE|REQUEST_METHOD|QUERY_STRING|CONTENT_TYPE"
+                        + "|CONTENT_LENGTH|VRRPD_SERVICE|VRRPD_NODE)=' | sort",
+                "echo \"stdin=$(cat)\"",
+                "echo 'a warning' >&2",
+                "echo '</p>'");
+        return Fixtures.spec("web", cgi.toString(), Map.of("port", "80"));
+    }
+
+    @Test
+    void cgiGetsTheCgiVariablesAndTheBodyOnStdinAndPrintsItsFragmentAlone() throws Exception {
+        final PrimitiveResult post = runner.run(cgiSpec(), Primitive.CGI, new Invocation("n1", List.of("n1"), null,
+                null, new CgiRequest("POST", "tab=replicas", "application/x-www-form-urlencoded", "action=ping")));
+        assertEquals(Outcome.SUCCESS, post.outcome(), post.toString());
+        assertEquals(String.join("\n", "<p>", "CONTENT_LENGTH=11", "CONTENT_TYPE=application/x-www-form-urlencoded",
+                "GATEWAY_INTERFACE=CGI/1.1", "QUERY_STRING=tab=replicas", "REQUEST_METHOD=POST",
+                "SERVER_SOFTWARE=vrrpd", "VRRPD_NODE=n1", "VRRPD_SERVICE=web", "stdin=action=ping", "</p>", ""),
+                post.output(), "stdout only: the warning on stderr is not part of the page");
+
+        final PrimitiveResult get = runner.run(cgiSpec(), Primitive.CGI, Fixtures.plain());
+        assertEquals(String.join("\n", "<p>", "GATEWAY_INTERFACE=CGI/1.1", "QUERY_STRING=", "REQUEST_METHOD=GET",
+                "SERVER_SOFTWARE=vrrpd", "VRRPD_NODE=n1", "VRRPD_SERVICE=web", "stdin=", "</p>", ""), get.output(),
+                "a GET has no body: no CONTENT_LENGTH, no CONTENT_TYPE, an empty stdin");
+    }
+
+    @Test
+    void cgiThatFailsOrPrintsTooMuchIsAnErrorWithoutAPage() throws Exception {
+        final PrimitiveResult failed = runner.run(cgiSpec(), Primitive.CGI, new Invocation("n1", List.of("n1"), null,
+                null, new CgiRequest("GET", "fail", "", "")));
+        assertEquals(Outcome.ERROR, failed.outcome());
+        assertEquals("exit 3: redis-cli: connection refused", failed.detail(), "the first line of its stderr");
+        assertEquals("", failed.output(), "no half page");
+
+        final PrimitiveResult flood = runner.run(cgiSpec(), Primitive.CGI, new Invocation("n1", List.of("n1"), null,
+                null, new CgiRequest("GET", "flood", "", "")));
+        assertEquals(Outcome.ERROR, flood.outcome());
+        assertEquals("printed 300000 bytes, over the limit of 262144 bytes for a panel", flood.detail());
+        assertEquals("", flood.output());
+    }
+
+    @Test
+    void cgiRequestsAreCheckedBeforeAnythingRuns() {
+        assertEquals("method: 'DELETE' is not allowed (allowed: GET, POST)", org.junit.jupiter.api.Assertions
+                .assertThrows(IllegalArgumentException.class, () -> new CgiRequest("DELETE", "", "", ""))
+                .getMessage());
+        assertEquals("body: 65537 bytes is over the limit of 65536 bytes (a form, not an upload)",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> new CgiRequest("POST", "", "text/plain", "x".repeat(65_537))).getMessage());
+    }
+
     @Test
     void overrunIsKilledWithEveryChild() throws Exception {
         final Path pids = dir.resolve("pids");

@@ -29,10 +29,19 @@ public final class ControlVerbs implements ControlHandler {
      * refused with a line saying this daemon runs no service cluster.
      */
     public static ControlVerbs of(final RouterControl routers, final ServiceControl services) {
+        return of(routers, services, null);
+    }
+
+    /** As {@link #of(RouterControl, ServiceControl)}, with the verbs that ask the cluster's members when given. */
+    public static ControlVerbs of(final RouterControl routers, final ServiceControl services,
+                                  final ClusterQueries queries) {
         final Map<String, ControlHandler> handlers = new LinkedHashMap<>();
         RouterControl.VERBS.forEach(verb -> handlers.put(verb, routers));
         if (services != null) {
             ServiceControl.VERBS.forEach(verb -> handlers.put(verb, services));
+        }
+        if (queries != null) {
+            ClusterQueries.VERBS.forEach(verb -> handlers.put(verb, queries));
         }
         return new ControlVerbs(handlers, services == null ? "this vrrpd runs without service clusters" : null);
     }
