@@ -15,6 +15,10 @@ import io.vrrpd.cluster.primitive.LocalPrimitiveRunner;
 import io.vrrpd.cluster.primitive.ServiceCgroups;
 import io.vrrpd.cluster.primitive.Timeouts;
 import io.vrrpd.daemon.config.ConfigError;
+import io.vrrpd.daemon.config.Endpoint;
+import io.vrrpd.daemon.config.WebConfig;
+import io.vrrpd.daemon.web.WebServer;
+import io.vrrpd.daemon.web.WebSetup;
 import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.NodeConfig;
@@ -91,7 +95,9 @@ public final class VrrpdMain implements Callable<Integer> {
     private Path socket;
 
     @Option(names = "--http", paramLabel = "ADDR:PORT",
-            description = "Serve the REST API, dashboard and metrics there. Not in this build: refused with exit 2.")
+            description = {"Serve the REST API, dashboard and metrics there (overrides [web] listen in vrrpd.toml;"
+                    + " IPv6 as [ADDR]:PORT). An address other than loopback needs [web] tls_cert, tls_key and"
+                    + " token_file, else vrrpd refuses to start (docs/WEB.md)."})
     private String http;
 
     @Option(names = "--check-config",
@@ -108,23 +114,30 @@ public final class VrrpdMain implements Callable<Integer> {
                     + " or running a service the cluster starts elsewhere."})
     private boolean releaseAddresses;
 
+    /** {@code --http}, parsed; null without it. */
+    private Endpoint httpListen;
     private PrintWriter out;
     private PrintWriter err;
     /** vrrpd.toml as read at start: this node's name, its cluster, the defaults. */
     private NodeConfig node;
+    /** The web server's settings and files, null when it is off. */
+    private WebSetup web;
 
     @Override
     public Integer call() {
+        if (http != null) {
+            try {
+                httpListen = Endpoint.parse(http, 0);
+            } catch (IllegalArgumentException e) {
+                err.println("vrrpd: --http: " + e.getMessage());
+                return 2;
+            }
+        }
         if (checkConfig) {
             return checkConfig();
         }
         if (releaseAddresses) {
             return releaseAddresses();
-        }
-        if (http != null) {
-            err.println("vrrpd: --http " + http + ": the REST API and dashboard are not part of this build;"
-                    + " run without --http");
-            return 2;
         }
         return runDaemon();
     }
@@ -135,6 +148,16 @@ public final class VrrpdMain implements Callable<Integer> {
             node = NodeConfig.load(configDir);
         } catch (InvalidFileException e) {
             err.println(e.error());
+            return 1;
+        }
+        // [web] and --http: the non-loopback rule, the token file and the PEM files, before anything is touched.
+        try {
+            web = webSetup(node);
+        } catch (InvalidFileException e) {
+            err.println(e.error());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
             return 1;
         }
         DaemonLogging.install();
@@ -209,6 +232,7 @@ public final class VrrpdMain implements Callable<Integer> {
         Signal.handle(new Signal("INT"), stop);
         final RouterControl control;
         final ControlServer server;
+        WebServer webServer = null;
         // A cgroup per service where cgroup2 is writable (else process groups, logged): the handle the self-fence, the
         // fence guard and a crash clean-up kill a service's processes with.
         final ServiceCgroups cgroups = ServiceCgroups.detect(node.nodeName()).orElse(null);
@@ -233,12 +257,18 @@ public final class VrrpdMain implements Callable<Integer> {
             // Started from this (ordinary) thread: the primitives' threads and programs must not inherit the
             // router loop's real-time scheduling.
             services = startServices(primitives, guard);
-            server = ControlServer.start(socket, ControlVerbs.of(control,
+            final ControlVerbs verbs = ControlVerbs.of(control,
                     new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
                     new ClusterQueries(services.exchange(), services, primitives, control,
-                            primitives.timeouts().other())));
+                            primitives.timeouts().other()));
+            // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
+            webServer = startWeb(verbs);
+            server = ControlServer.start(socket, verbs);
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
+            if (webServer != null) {
+                webServer.close();
+            }
             if (services != null) {
                 services.close();
             }
@@ -259,7 +289,8 @@ public final class VrrpdMain implements Callable<Integer> {
             }
         }));
         Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
-                + store.directory() + "; control socket " + server.path() + "; " + describe(node));
+                + store.directory() + "; control socket " + server.path() + "; " + describe(node)
+                + (web == null ? "" : "; web " + web.describe()));
         final SystemdNotifier systemd = SystemdNotifier.start(runtime.loop());
         systemd.ready(runtime.names().size() + " router(s); control socket " + server.path());
         try {
@@ -268,6 +299,9 @@ public final class VrrpdMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         systemd.stopping();
+        if (webServer != null) {
+            webServer.close();
+        }
         try {
             server.close();
         } catch (IOException e) {
@@ -471,6 +505,39 @@ public final class VrrpdMain implements Callable<Integer> {
         return status;
     }
 
+    /**
+     * The web server's settings with {@code --http} applied and its files read; null when it is off.
+     *
+     * @throws IllegalArgumentException with the line to print when {@code --http} breaks the non-loopback rule (the
+     *                                  file's own listen was checked with its line by NodeConfig)
+     */
+    private WebSetup webSetup(final NodeConfig config) throws InvalidFileException {
+        final WebConfig settings = httpListen == null ? config.web() : config.web().withListen(httpListen);
+        if (!settings.enabled()) {
+            return null;
+        }
+        final Optional<String> refusal = settings.refusal();
+        if (refusal.isPresent()) {
+            throw new IllegalArgumentException("vrrpd: --http: " + refusal.get());
+        }
+        return WebSetup.load(settings);
+    }
+
+    /** The web server on the control verbs: REST API, metrics, dashboard (DESIGN.md §2); null when it is off. */
+    private WebServer startWeb(final ControlVerbs verbs) throws IOException {
+        if (web == null) {
+            return null;
+        }
+        final WebServer.Builder builder = web.server(verbs);
+        // Mount points of the other web parts (one line each): /metrics the MetricsEndpoint, / the DashboardFiles.
+        builder.mount("/", new io.vrrpd.daemon.web.DashboardFiles());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new IOException("web server on " + web.config().listen() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** One phrase for the log and --check-config: the node and its cluster. */
     private static String describe(final NodeConfig node) {
         return "node " + node.nodeName() + ", " + (node.clusterOfOne() ? "a cluster of one"
@@ -488,6 +555,14 @@ public final class VrrpdMain implements Callable<Integer> {
             checkInterval = config.checkIntervalMillis();
             fine.add("vrrpd: " + NodeConfig.fileIn(configDir)
                     + (Files.exists(NodeConfig.fileIn(configDir)) ? "" : " (absent: defaults)") + ": " + describe(config));
+            try {
+                final WebSetup setup = webSetup(config);
+                fine.add("vrrpd: web: " + (setup == null ? "off" : setup.describe()));
+            } catch (InvalidFileException e) {
+                errors.add(e.error().toString());
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
         } catch (InvalidFileException e) {
             errors.add(e.error().toString());
         }

@@ -112,7 +112,8 @@ class DashboardIT extends LabScenario {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, panel.statusCode(), panel.body());
         assertTrue(panel.body().contains("<script>"), "the fragment is hostile: " + panel.body());
-        assertEquals("sandbox", panel.headers().firstValue("Content-Security-Policy").orElse(null));
+        assertTrue(panel.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"),
+                panel.headers().toString());
         click(By.cssSelector("article[data-service='panel'] .panel-bar button"));
         final WebElement frame = await("the panel's frame", d -> {
             final WebElement f = d.findElement(By.cssSelector("article[data-service='panel'] iframe.cgi"));

@@ -100,8 +100,11 @@ public sealed interface Message {
     record AdminAccepted(String id) implements Message {
     }
 
-    /** The coordinator's answer to an admin verb. */
-    record AdminReply(String id, boolean ok, String error, List<Result> results) implements Message {
+    /**
+     * The coordinator's answer to an admin verb; {@code kind} names the refusal's {@code ServiceException.Kind}
+     * (null when it succeeded, or from an older coordinator: taken as a conflict).
+     */
+    record AdminReply(String id, boolean ok, String error, List<Result> results, String kind) implements Message {
     }
 
     /**

@@ -276,7 +276,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         adminReplies.values().removeIf(p -> {
             if (!newView.contains(p.coordinator())) {
                 p.reply().complete(new Message.AdminReply("", false, "the coordinator " + p.coordinator()
-                        + " left the view during the request; its outcome is unknown: see show-service", List.of()));
+                        + " left the view during the request; its outcome is unknown: see show-service", List.of(),
+                        ServiceException.Kind.UNAVAILABLE.name()));
                 return true;
             }
             return false;
@@ -382,7 +383,8 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             case Message.Admin a -> {
                 if (!view.coordinator().equals(local)) {
                     send(from, new Message.AdminReply(a.id(), false, local + " is not the coordinator any more (the"
-                            + " coordinator is " + view.coordinator() + "); try again", List.of()));
+                            + " coordinator is " + view.coordinator() + "); try again", List.of(),
+                            ServiceException.Kind.UNAVAILABLE.name()));
                     return;
                 }
                 send(from, new Message.AdminAccepted(a.id()));
@@ -414,13 +416,13 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         Message.AdminReply reply;
         try {
             reply = new Message.AdminReply(a.id(), true, "", execute(a.request()).stream()
-                    .map(r -> new Message.Result(r.node(), r.ok(), r.detail())).toList());
+                    .map(r -> new Message.Result(r.node(), r.ok(), r.detail())).toList(), null);
         } catch (ServiceException e) {
-            reply = new Message.AdminReply(a.id(), false, e.getMessage(), List.of());
+            reply = new Message.AdminReply(a.id(), false, e.getMessage(), List.of(), e.kind().name());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "admin request from " + from + " failed: " + e, e);
             reply = new Message.AdminReply(a.id(), false, "internal error on the coordinator " + local + ": " + e,
-                    List.of());
+                    List.of(), null);
         }
         membershipSend(from, reply);
     }
@@ -630,7 +632,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         try {
             awaitCondition(() -> lease.held(), settings.commitTimeoutMillis(), "");
         } catch (ServiceException e) {
-            throw new ServiceException("no quorum: this host has not heard from a majority of the configured members"
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "no quorum: this host has not heard from a majority of the configured members"
                     + " within the last " + settings.leaseMillis() + " ms; changes are refused until it does");
         }
         if (v.coordinator().equals(local)) {
@@ -648,14 +650,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             await(CompletableFuture.anyOf(accepted, reply), settings.commitTimeoutMillis(), "");
         } catch (ServiceException e) {
             onActorQuietly(() -> adminReplies.remove(id));
-            throw new ServiceException("the coordinator " + v.coordinator() + " did not take the request within "
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "the coordinator " + v.coordinator() + " did not take the request within "
                     + settings.commitTimeoutMillis() + " ms: this host may be cut off from it (see show-cluster);"
                     + " the request was most likely not carried out (see show-service)");
         }
         final Message.AdminReply answer = await(reply, settings.operationTimeoutMillis() + settings.commitTimeoutMillis(),
                 "the coordinator " + v.coordinator() + " did not answer");
         if (!answer.ok()) {
-            throw new ServiceException(answer.error());
+            throw new ServiceException(ServiceException.Kind.named(answer.kind()), answer.error());
         }
         return answer.results().stream().map(r -> new NodeResult(r.node(), r.ok(), r.detail())).toList();
     }
@@ -678,7 +680,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 case "update" -> doUpdate(existing(r.name()), r.changes());
                 case "check" -> onActiveNodes(existing(r.name()), "check");
                 case "clear" -> doClear(existing(r.name()), r.node());
-                default -> throw new ServiceException("unknown verb " + r.verb());
+                default -> throw new ServiceException(ServiceException.Kind.INVALID, "unknown verb " + r.verb());
             };
         } finally {
             adminLock.unlock();
@@ -917,12 +919,12 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
     private List<NodeResult> doUpdate(final StoredService service, final Map<String, String> changes)
             throws ServiceException {
         if (changes.isEmpty()) {
-            throw new ServiceException("update-service needs at least one -P KEY=VALUE");
+            throw new ServiceException(ServiceException.Kind.INVALID, "update-service needs at least one -P KEY=VALUE");
         }
         final ServiceSpec updated = applyChanges(service, changes);
         final boolean primary = !updated.samePrimary(service.spec());
         if (primary && !service.activeOn().isEmpty()) {
-            throw new ServiceException("primary configuration (" + String.join(", ", changedPrimaryKeys(service, changes))
+            throw new ServiceException(ServiceException.Kind.INVALID, "primary configuration (" + String.join(", ", changedPrimaryKeys(service, changes))
                     + ") cannot change while service " + service.name() + " is active on "
                     + String.join(", ", service.activeOn()) + ": deactivate-service it everywhere first");
         }
@@ -957,7 +959,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             final ServiceSpec base = new ServiceSpec(spec.name(), type, addresses, link, check, spec.properties());
             return base.withProperties(properties);
         } catch (NumberFormatException e) {
-            throw new ServiceException("check_interval '" + changes.get("check_interval")
+            throw new ServiceException(ServiceException.Kind.INVALID, "check_interval '" + changes.get("check_interval")
                     + "' is not a number of milliseconds");
         } catch (IllegalArgumentException e) {
             throw new ServiceException(e.getMessage());
@@ -1071,11 +1073,11 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 final PendingCommit pending = commits.remove(id);
                 return pending == null ? needed : pending.acks().size();
             });
-            throw new ServiceException("the change was not committed: " + acks + " host(s) stored it within "
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "the change was not committed: " + acks + " host(s) stored it within "
                     + settings.commitTimeoutMillis() + " ms, " + needed + " needed (a majority of the configured"
                     + " members); it may still reach the others");
         } catch (ExecutionException e) {
-            throw new ServiceException("the change was not committed: " + e.getCause());
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "the change was not committed: " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceException("interrupted while committing");
@@ -1113,7 +1115,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         final StoredService service = onActor(() -> table.get(name));
         if (service == null) {
             final Set<String> names = onActor(() -> new TreeSet<>(table.keySet()));
-            throw new ServiceException("no service named " + name + (names.isEmpty() ? " (there are none)"
+            throw new ServiceException(ServiceException.Kind.NOT_FOUND, "no service named " + name + (names.isEmpty() ? " (there are none)"
                     : " (services: " + String.join(", ", names) + ")"));
         }
         return service;
@@ -1128,17 +1130,17 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
         });
         for (final String node : nodes) {
             if (!known.contains(node)) {
-                throw new ServiceException("unknown node '" + node + "': known nodes are " + String.join(", ", known));
+                throw new ServiceException(ServiceException.Kind.NOT_FOUND, "unknown node '" + node + "': known nodes are " + String.join(", ", known));
             }
         }
     }
 
     private static void requireQuorum(final ClusterView v) throws ServiceException {
         if (v == null) {
-            throw new ServiceException("this host has not joined the cluster yet; try again");
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "this host has not joined the cluster yet; try again");
         }
         if (!v.quorate()) {
-            throw new ServiceException("no quorum: this host's partition has " + v.members().size()
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "no quorum: this host's partition has " + v.members().size()
                     + " member(s), " + v.quorumSize() + " needed; changes are refused until it rejoins the majority");
         }
     }
@@ -1262,7 +1264,7 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new ServiceException("the cluster engine is busy (no answer within 30 s)");
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "the cluster engine is busy (no answer within 30 s)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceException("interrupted");

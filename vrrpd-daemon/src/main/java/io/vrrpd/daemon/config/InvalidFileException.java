@@ -5,7 +5,7 @@ public final class InvalidFileException extends Exception {
     private static final long serialVersionUID = 1L;
     private final transient ConfigError error;
 
-    InvalidFileException(final ConfigError error) {
+    public InvalidFileException(final ConfigError error) {
         super(error.message(), null, false, false);
         this.error = error;
     }

@@ -27,11 +27,11 @@ import java.util.regex.Pattern;
  *
  * @param nodeName            {@code [node] name}; default: the host name
  * @param cluster             {@code [cluster]}, or null: a cluster of one
- * @param webListen           {@code [web] listen}, or null: no web server (off by default)
+ * @param web                 {@code [web]}: listen, token_file, tls_cert, tls_key ({@link WebConfig#OFF} without it)
  * @param checkIntervalMillis {@code [defaults] check_interval}: the check interval of a service created without
  *                            one ({@code create-service} without {@code -c})
  */
-public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webListen, long checkIntervalMillis) {
+public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, long checkIntervalMillis) {
 
     public static final String FILE_NAME = "vrrpd.toml";
     /** Where the kernel keeps the host name (the UTS namespace's, as uname(2) gives it). */
@@ -43,7 +43,7 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             "node", List.of("name"),
             "cluster", List.of("name", "bind", "port", "members", "key_file", "fencing_delay",
                     "failure_timeout"),
-            "web", List.of("listen"),
+            "web", List.of("listen", "token_file", "tls_cert", "tls_key"),
             "defaults", List.of("check_interval"));
     private static final String TABLE_LIST = "[node], [cluster], [web], [defaults]";
 
@@ -66,7 +66,7 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
     public static NodeConfig load(final Path configDir, final Supplier<String> hostName) throws InvalidFileException {
         final Path file = fileIn(configDir);
         if (!Files.exists(file)) {
-            return new NodeConfig(defaultName(file, hostName), null, null, ServiceSpec.DEFAULT_CHECK_MS);
+            return new NodeConfig(defaultName(file, hostName), null, WebConfig.OFF, ServiceSpec.DEFAULT_CHECK_MS);
         }
         return parse(configDir, TomlFiles.read(file), hostName);
     }
@@ -140,7 +140,7 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
                 name = defaultName(file, hostName);
             }
             final ClusterConfig cluster = tree.has("cluster") ? cluster(tree.get("cluster"), name) : null;
-            final Endpoint web = tree.path("web").has("listen") ? web(tree.get("web")) : null;
+            final WebConfig web = tree.has("web") ? web(tree.get("web")) : WebConfig.OFF;
             final long checkInterval = tree.path("defaults").has("check_interval")
                     ? checkInterval(tree.get("defaults")) : ServiceSpec.DEFAULT_CHECK_MS;
             return new NodeConfig(name, cluster, web, checkInterval);
@@ -298,12 +298,58 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, Endpoint webLis
             return path;
         }
 
-        private Endpoint web(final JsonNode table) throws InvalidFileException {
-            try {
-                return Endpoint.parse(text("web", "listen", table), 0);
-            } catch (IllegalArgumentException e) {
-                throw error("web", "listen", "[web] listen: " + e.getMessage());
+        private WebConfig web(final JsonNode table) throws InvalidFileException {
+            Endpoint listen = null;
+            if (table.has("listen")) {
+                try {
+                    listen = Endpoint.parse(text("web", "listen", table), 0);
+                } catch (IllegalArgumentException e) {
+                    throw error("web", "listen", "[web] listen: " + e.getMessage());
+                }
             }
+            if (table.has("tls_cert") != table.has("tls_key")) {
+                final String missing = table.has("tls_cert") ? "tls_key" : "tls_cert";
+                throw error("web", table.has("tls_cert") ? "tls_cert" : "tls_key", "[web] " + missing + ": required"
+                        + " with " + (table.has("tls_cert") ? "tls_cert" : "tls_key") + " (tls_cert: the PEM certificate"
+                        + " chain, tls_key: its PEM PKCS#8 private key)");
+            }
+            // The token file and the private key are secrets: nobody but the daemon's user may read them.
+            final WebConfig web = new WebConfig(listen, webFile(table, "token_file", true),
+                    webFile(table, "tls_cert", false), webFile(table, "tls_key", true));
+            final java.util.Optional<String> refusal = web.refusal();
+            if (refusal.isPresent()) {
+                throw error("web", "listen", "[web] listen: " + refusal.get());
+            }
+            return web;
+        }
+
+        /** A readable regular file ({@code secret}: not readable by others), or null when the key is not set. */
+        private Path webFile(final JsonNode table, final String key, final boolean secret) throws InvalidFileException {
+            if (!table.has(key)) {
+                return null;
+            }
+            final String value = text("web", key, table);
+            final Path path;
+            try {
+                path = value.isEmpty() ? null : configDir.resolve(value).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                throw error("web", key, "[web] " + key + ": '" + value + "' is not a path (" + e.getReason() + ")");
+            }
+            if (path == null) {
+                throw error("web", key, "[web] " + key + ": empty (a path, absolute or relative to " + configDir + ")");
+            }
+            try {
+                if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                    throw error("web", key, "[web] " + key + ": " + path + " is not a readable file");
+                }
+                if (secret && Files.getPosixFilePermissions(path).contains(PosixFilePermission.OTHERS_READ)) {
+                    throw error("web", key, "[web] " + key + ": " + path + " is readable by every user (allowed: no"
+                            + " access for others, e.g. chmod 600)");
+                }
+            } catch (IOException e) {
+                throw error("web", key, "[web] " + key + ": cannot read " + path + ": " + e.getMessage());
+            }
+            return path;
         }
 
         private long checkInterval(final JsonNode table) throws InvalidFileException {

@@ -58,9 +58,9 @@ public final class ControlVerbs implements ControlHandler {
             return handler.handle(verb, args);
         }
         if (unavailable != null && ServiceControl.VERBS.contains(verb)) {
-            throw new ControlException(verb + ": " + unavailable);
+            throw new ControlException(ControlException.Kind.UNSUPPORTED, verb + ": " + unavailable);
         }
-        throw new ControlException("unknown verb '" + verb + "' (allowed: " + allowed + ")");
+        throw new ControlException(ControlException.Kind.UNSUPPORTED, "unknown verb '" + verb + "' (allowed: " + allowed + ")");
     }
 
     /** The verbs answered, in order. */

@@ -148,7 +148,7 @@ public final class RouterControl implements ControlHandler {
             case "disable-router" -> setEnabled(onlyName(args), false);
             case "clear-router" -> clear(onlyName(args));
             case "show-router" -> show(args);
-            default -> throw new ControlException("unknown verb '" + verb + "' (allowed: " + String.join(", ", VERBS)
+            default -> throw new ControlException(ControlException.Kind.UNSUPPORTED, "unknown verb '" + verb + "' (allowed: " + String.join(", ", VERBS)
                     + ")");
         };
     }
@@ -156,12 +156,12 @@ public final class RouterControl implements ControlHandler {
     private JsonNode create(final JsonNode args) throws ControlException {
         final String name = name(args);
         if (routers.containsKey(name)) {
-            throw new ControlException("router '" + name + "' already exists");
+            throw new ControlException(ControlException.Kind.CONFLICT, "router '" + name + "' already exists");
         }
         final RouterSpec spec = validated(() -> RouterSpecTree.read(name, withoutName(args)));
         for (final RouterSpec other : routers.values()) {
             if (spec.conflictsWith(other)) {
-                throw new ControlException("vrid: " + spec.vrid() + " on " + spec.link() + " (" + spec.family()
+                throw new ControlException(ControlException.Kind.CONFLICT, "vrid: " + spec.vrid() + " on " + spec.link() + " (" + spec.family()
                         + ") is already used by router '" + other.name() + "'");
             }
         }
@@ -191,7 +191,7 @@ public final class RouterControl implements ControlHandler {
         try {
             store.delete(name);
         } catch (IOException e) {
-            throw new ControlException("cannot delete " + store.fileOf(name) + ": " + e.getMessage(), e);
+            throw new ControlException(ControlException.Kind.INTERNAL, "cannot delete " + store.fileOf(name) + ": " + e.getMessage(), e);
         }
         runtime.remove(name);
         routers.remove(name);
@@ -243,14 +243,14 @@ public final class RouterControl implements ControlHandler {
         try {
             store.save(spec);
         } catch (IOException e) {
-            throw new ControlException("cannot save " + store.fileOf(spec.name()) + ": " + e.getMessage(), e);
+            throw new ControlException(ControlException.Kind.INTERNAL, "cannot save " + store.fileOf(spec.name()) + ": " + e.getMessage(), e);
         }
     }
 
     private RouterSpec existing(final String name) throws ControlException {
         final RouterSpec spec = routers.get(name);
         if (spec == null) {
-            throw new ControlException("router '" + name + "' does not exist");
+            throw new ControlException(ControlException.Kind.NOT_FOUND, "router '" + name + "' does not exist");
         }
         return spec;
     }

@@ -104,17 +104,27 @@ public final class ServiceControl implements ControlHandler {
                     allowOnly(args);
                     yield cluster(admin.cluster());
                 }
-                default -> throw new ControlException("unknown verb '" + verb + "' (allowed: "
+                default -> throw new ControlException(ControlException.Kind.UNSUPPORTED, "unknown verb '" + verb
+                        + "' (allowed: "
                         + String.join(", ", VERBS) + ")");
             };
         } catch (ServiceException e) {
-            throw new ControlException(e.getMessage(), e);
+            throw new ControlException(kindOf(e), e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // From ServiceSpec (e.g. update's merged properties): name the key the message is about.
             final String message = e.getMessage();
             throw new ControlException(KEYED.matcher(message).lookingAt() ? message
                     : ServiceSpecTree.keyOf(message) + ": " + message, e);
         }
+    }
+
+    private static ControlException.Kind kindOf(final ServiceException e) {
+        return switch (e.kind()) {
+            case INVALID -> ControlException.Kind.BAD_REQUEST;
+            case NOT_FOUND -> ControlException.Kind.NOT_FOUND;
+            case CONFLICT -> ControlException.Kind.CONFLICT;
+            case UNAVAILABLE -> ControlException.Kind.UNAVAILABLE;
+        };
     }
 
     private JsonNode create(final JsonNode args) throws ControlException, ServiceException {
@@ -150,7 +160,7 @@ public final class ServiceControl implements ControlHandler {
             }
         }
         if (name != null && services.isEmpty()) {
-            throw new ControlException("service '" + name + "' does not exist");
+            throw new ControlException(ControlException.Kind.NOT_FOUND, "service '" + name + "' does not exist");
         }
         return services;
     }

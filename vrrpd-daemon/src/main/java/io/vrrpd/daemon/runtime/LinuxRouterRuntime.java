@@ -218,10 +218,10 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         onLoop(() -> {
             final Managed managed = routers.get(name);
             if (managed == null) {
-                throw new ControlException("router '" + name + "' does not exist");
+                throw new ControlException(ControlException.Kind.NOT_FOUND, "router '" + name + "' does not exist");
             }
             if (managed.admin != AdminState.MAINTENANCE) {
-                throw new ControlException("router '" + name + "' is not in maintenance (it is " + managed.admin
+                throw new ControlException(ControlException.Kind.CONFLICT, "router '" + name + "' is not in maintenance (it is " + managed.admin
                         + "): nothing to clear");
             }
             health.clearFlapping(name);
@@ -465,7 +465,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         } catch (ControlException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new ControlException(e.getMessage(), e);
+            throw new ControlException(ControlException.Kind.INTERNAL, e.getMessage(), e);
         }
     }
 

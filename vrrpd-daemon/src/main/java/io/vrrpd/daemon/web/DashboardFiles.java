@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -84,14 +83,14 @@ public final class DashboardFiles implements HttpHandler {
             // The raw path: decoding first would let %2e%2e or %2f through a check on the decoded form.
             final File file = files.get(exchange.getRequestURI().getRawPath());
             if (file == null) {
-                problem(exchange, 404, "Not Found", "no dashboard file '" + exchange.getRequestURI().getRawPath()
-                        + "' (served: /, /index.html, /app.js, /app.css)", head);
+                HttpIo.sendProblem(exchange, new Problem(404, "no dashboard file '"
+                        + exchange.getRequestURI().getRawPath() + "' (served: /, /index.html, /app.js, /app.css)"));
                 return;
             }
             if (!head && !"GET".equals(method)) {
                 headers.set("Allow", "GET, HEAD");
-                problem(exchange, 405, "Method Not Allowed", "method " + method
-                        + " is not allowed on the dashboard's files (allowed: GET, HEAD)", false);
+                HttpIo.sendProblem(exchange, new Problem(405, "method " + method
+                        + " is not allowed on the dashboard's files (allowed: GET, HEAD)"));
                 return;
             }
             headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -126,42 +125,6 @@ public final class DashboardFiles implements HttpHandler {
             }
         }
         return false;
-    }
-
-    /** An RFC 9457 problem; the detail names what was wrong and what is allowed. */
-    private static void problem(final HttpExchange exchange, final int status, final String title,
-                                final String detail, final boolean head) throws IOException {
-        final byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + json(detail) + "\"}").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
-        if (head) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    /** A JSON string's content: quotes, backslashes and control characters escaped (the path is the client's). */
-    private static String json(final String text) {
-        final StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            final char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 
     private static byte[] resource(final String name) {

@@ -41,7 +41,7 @@ class NodeConfigTest {
     @DisplayName("without vrrpd.toml: the host name, a cluster of one, no web server, the default check interval")
     void shouldDefaultWithoutFile() throws InvalidFileException {
         final NodeConfig config = load();
-        assertEquals(new NodeConfig("host-1", null, null, ServiceSpec.DEFAULT_CHECK_MS), config);
+        assertEquals(new NodeConfig("host-1", null, WebConfig.OFF, ServiceSpec.DEFAULT_CHECK_MS), config);
         assertTrue(config.clusterOfOne());
     }
 
@@ -70,7 +70,7 @@ class NodeConfigTest {
                 failure_timeout = 2000
 
                 [web]
-                listen = "[2001:db8::1]:8080"
+                listen = "[::1]:8080"
 
                 [defaults]
                 check_interval = 2000
@@ -84,7 +84,7 @@ class NodeConfigTest {
         assertEquals(2000, config.cluster().settings("h1").timing().failureTimeoutMillis());
         assertEquals(400, config.cluster().settings("h1").timing().heartbeatIntervalMillis());
         assertEquals(3, config.cluster().quorumSize());
-        assertEquals("[2001:db8::1]:8080", config.webListen().toString());
+        assertEquals("[::1]:8080", config.web().listen().toString());
         assertEquals(2000, config.checkIntervalMillis());
     }
 
@@ -102,7 +102,7 @@ class NodeConfigTest {
         assertEquals(1000, config.cluster().fencingDelayMillis());
         assertEquals(500, config.cluster().failureTimeoutMillis());
         assertEquals("host-1", config.nodeName());
-        assertNull(config.webListen());
+        assertEquals(WebConfig.OFF, config.web());
     }
 
     @ParameterizedTest
@@ -117,7 +117,11 @@ class NodeConfigTest {
             "`[web]\\nlisten = \"192.0.2.1:http\"\\n`            | 2 | [web] listen: '192.0.2.1:http': port 'http' is not a number (allowed: 1-65535)",
             "`[web]\\nlisten = \"192.0.2.1:70000\"\\n`           | 2 | [web] listen: '192.0.2.1:70000': port 70000 is out of range (allowed: 1-65535)",
             "`[web]\\nlisten = \"[192.0.2.1]:80\"\\n`            | 2 | [web] listen: '[192.0.2.1]:80' is not ADDR:PORT, IPv6 as [ADDR]:PORT: brackets are for IPv6 only",
-            "`[web]\\nport = 80\\n`                             | 2 | [web] port: unknown key (allowed: listen)",
+            "`[web]\\nport = 80\\n`                             | 2 | [web] port: unknown key (allowed: listen, token_file, tls_cert, tls_key)",
+            "`[web]\\nlisten = \"192.0.2.1:80\"\\n`              | 2 | [web] listen: 192.0.2.1:80 is not a loopback address: serving the network needs tls_cert and tls_key (PEM) and token_file in [web] (missing: tls_cert, tls_key, token_file); or listen on 127.0.0.1 or [::1] behind a reverse proxy",
+            "`[web]\\nlisten = \"0.0.0.0:80\"\\n`                | 2 | [web] listen: 0.0.0.0:80 is not a loopback address: serving the network needs tls_cert and tls_key (PEM) and token_file in [web] (missing: tls_cert, tls_key, token_file); or listen on 127.0.0.1 or [::1] behind a reverse proxy",
+            "`[web]\\ntls_cert = \"c.pem\"\\n`                   | 2 | [web] tls_key: required with tls_cert (tls_cert: the PEM certificate chain, tls_key: its PEM PKCS#8 private key)",
+            "`[web]\\ntoken_file = \"\"\\n`                      | 2 | [web] token_file: empty (a path, absolute or relative to CONFIG_DIR)",
             "`[defaults]\\ncheck_interval = 50\\n`              | 2 | [defaults] check_interval: 50 is out of range (allowed: 0 (no periodic check) or 100-86400000 ms, default 5000)",
             "`[defaults]\\npriority = 100\\n`                   | 2 | [defaults] priority: unknown key (allowed: check_interval)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\n` | 1 | [cluster] members: required (keys: name, bind, port, members, key_file, fencing_delay, failure_timeout)",
@@ -137,7 +141,8 @@ class NodeConfigTest {
     @DisplayName("every problem is file:line: message naming the key and the allowed values")
     void shouldRefuseBadFiles(final String text, final int line, final String message) throws IOException {
         final ConfigError error = refused(text.replace("\\n", "\n"));
-        assertEquals(new ConfigError(NodeConfig.fileIn(configDir), line, message), error);
+        assertEquals(new ConfigError(NodeConfig.fileIn(configDir), line, message.replace("CONFIG_DIR",
+                configDir.toString())), error);
     }
 
     @Test
@@ -203,6 +208,39 @@ class NodeConfigTest {
                 () -> NodeConfig.load(configDir, () -> null)).error();
         assertEquals("[node] name: not set, and the host name cannot be read from /proc/sys/kernel/hostname (set"
                 + " [node] name = \"NAME\": 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)", error.message());
+    }
+
+    @Test
+    @DisplayName("[web] on a non-loopback address with TLS and a token file: accepted, paths resolved in the config dir")
+    void shouldReadTheWebTable() throws IOException, InvalidFileException {
+        for (final String name : List.of("tokens", "key.pem")) {
+            Files.setPosixFilePermissions(Files.writeString(configDir.resolve(name), "x"),
+                    PosixFilePermissions.fromString("rw-------"));
+        }
+        Files.writeString(configDir.resolve("cert.pem"), "x");
+        write("[web]\nlisten = \"192.0.2.1:8443\"\ntoken_file = \"tokens\"\ntls_cert = \"cert.pem\"\n"
+                + "tls_key = \"key.pem\"\n");
+        final WebConfig web = load().web();
+        assertEquals(new WebConfig(Endpoint.parse("192.0.2.1:8443", 0), configDir.resolve("tokens"),
+                configDir.resolve("cert.pem"), configDir.resolve("key.pem")), web);
+        assertTrue(web.tls());
+        // --http on a non-loopback address without TLS: the same rule, the caller names the source
+        assertEquals("192.0.2.9:80 is not a loopback address: serving the network needs tls_cert and tls_key (PEM)"
+                + " and token_file in [web] (missing: tls_cert, tls_key); or listen on 127.0.0.1 or [::1] behind a"
+                + " reverse proxy", new WebConfig(null, configDir.resolve("tokens"), null, null)
+                .withListen(Endpoint.parse("192.0.2.9:80", 0)).refusal().orElseThrow());
+        assertTrue(WebConfig.OFF.withListen(Endpoint.parse("127.0.0.1:80", 0)).refusal().isEmpty());
+    }
+
+    @Test
+    @DisplayName("[web] token_file or tls_key readable by every user: refused (they are secrets)")
+    void shouldRefuseReadableSecrets() throws IOException {
+        Files.setPosixFilePermissions(Files.writeString(configDir.resolve("tokens"), "x"),
+                PosixFilePermissions.fromString("rw-r--r--"));
+        final ConfigError error = refused("[web]\nlisten = \"127.0.0.1:80\"\ntoken_file = \"tokens\"\n");
+        assertEquals(3, error.line());
+        assertEquals("[web] token_file: " + configDir.resolve("tokens") + " is readable by every user (allowed: no"
+                + " access for others, e.g. chmod 600)", error.message());
     }
 
     @Test

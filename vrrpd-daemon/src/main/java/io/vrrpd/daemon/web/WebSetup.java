@@ -1,0 +1,54 @@
+package io.vrrpd.daemon.web;
+
+import io.vrrpd.daemon.config.InvalidFileException;
+import io.vrrpd.daemon.config.WebConfig;
+
+import javax.net.ssl.SSLContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * {@code [web]} with its files read: the tokens and the TLS context. Built before anything starts (the daemon
+ * refuses to start on a broken token file or key, {@code --check-config} prints the same {@code FILE:LINE: message}).
+ *
+ * @param config the settings (listen set: a server is wanted)
+ * @param tokens the token file's tokens, null without one (read-only API)
+ * @param tls    the TLS context, null without tls_cert (plain HTTP)
+ */
+public record WebSetup(WebConfig config, Tokens tokens, SSLContext tls) {
+
+    public WebSetup {
+        Objects.requireNonNull(config.listen(), "listen");
+    }
+
+    /** Reads the token file and the PEM files of {@code config} (whose listen is set). */
+    public static WebSetup load(final WebConfig config) throws InvalidFileException {
+        final Tokens tokens = config.tokenFile() == null ? null : Tokens.load(config.tokenFile());
+        final SSLContext tls = config.tlsCert() == null ? null : TlsContext.load(config.tlsCert(), config.tlsKey());
+        return new WebSetup(config, tokens, tls);
+    }
+
+    /** The socket address to bind. */
+    public InetSocketAddress address() {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(config.listen().address().toBytes()),
+                    config.listen().port());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an IPv4 or IPv6 address always converts", e);
+        }
+    }
+
+    /** For the log and --check-config, e.g. {@code https on 192.0.2.1:8443, 2 token(s)}; never a token. */
+    public String describe() {
+        return (tls == null ? "http" : "https") + " on " + config.listen() + ", "
+                + (tokens == null ? "read-only API (no token_file)" : tokens.size() + " token(s)");
+    }
+
+    /** The server with the REST API mounted (the caller adds the other mounts, then starts it). */
+    public WebServer.Builder server(final io.vrrpd.daemon.control.ControlHandler verbs) {
+        return WebServer.builder(address()).tls(tls)
+                .mount(ApiRoutes.PREFIX + "/", new RestApi(verbs, tokens, WebServer.Limits.DEFAULTS.maxBodyBytes()));
+    }
+}
