@@ -94,7 +94,7 @@ class DashboardIT extends LabScenario {
         assertEquals("BACKUP", attr(router("h2"), "data-state"));
         assertEquals("BACKUP", attr(router("h3"), "data-state"));
         assertTrue(text(router("h1")).contains("200 / 200"), "configured / effective priority: " + text(router("h1")));
-        assertEquals("h1 (" + Lab.ipv4("h1") + ")", driver.findElement(By.cssSelector(".group-master")).getText());
+        assertEquals("h1 (" + Lab.ipv4("h1") + ")", text(By.cssSelector(".group-master")));
         final String startedOn = startedOn();
         for (final String host : HOSTS) {
             await("the service's row of " + host, d -> !d.findElements(serviceRow(host)).isEmpty());
@@ -297,13 +297,29 @@ class DashboardIT extends LabScenario {
                 });
     }
 
+    /** An attribute of the first element found (null: none); read again if the poll re-rendered it meanwhile. */
     private String attr(final By by, final String name) {
-        final List<WebElement> found = browser.driver.findElements(by);
-        return found.isEmpty() ? null : found.getFirst().getAttribute(name);
+        return fresh(() -> {
+            final List<WebElement> found = browser.driver.findElements(by);
+            return found.isEmpty() ? null : found.getFirst().getAttribute(name);
+        });
     }
 
     private String text(final By by) {
-        return browser.driver.findElement(by).getText();
+        return fresh(() -> browser.driver.findElement(by).getText());
+    }
+
+    /** The page re-renders its tables every poll: an element found may be replaced before it is read. */
+    private static <T> T fresh(final java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void click(final By by) {

@@ -36,6 +36,17 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// The tables are rebuilt on every poll; a button the operator has focused (keyboard) gets its focus back.
+function keepingFocus(render) {
+  const focused = document.activeElement && document.activeElement.dataset
+    ? document.activeElement.dataset.key : null;
+  render();
+  if (focused) {
+    const again = document.querySelector('[data-key="' + CSS.escape(focused) + '"]');
+    if (again && again !== document.activeElement) again.focus();
+  }
+}
+
 function $(id) {
   return document.getElementById(id);
 }
@@ -294,7 +305,7 @@ function routerActions(node, r) {
   }
   const base = '/api/v1/routers/' + enc(r.name) + '/';
   const button = (verb, label) => el('button', {type: 'button', class: 'small', 'data-verb': verb,
-    'aria-label': label + ' router ' + r.name,
+    'data-key': 'router/' + node + '/' + r.name + '/' + verb, 'aria-label': label + ' router ' + r.name,
     onclick: () => action(label + ' router ' + r.name + ' on ' + node, base + verb, {})}, label);
   return el('span', {class: 'actions'},
     r.admin === 'disabled' ? button('enable', 'Enable') : button('disable', 'Disable'),
@@ -380,7 +391,7 @@ function serviceCard(name) {
 function serviceButtons(s) {
   const base = '/api/v1/services/' + enc(s.name) + '/';
   const button = (verb, label, body) => el('button', {type: 'button', class: 'small', 'data-verb': verb,
-    onclick: () => action(label + ' service ' + s.name, base + verb, body || {})}, label);
+    'data-key': 'service/' + s.name + '/' + verb, onclick: () => action(label + ' service ' + s.name, base + verb, body || {})}, label);
   return el('div', {class: 'actions'},
     button('start', 'Start'), button('stop', 'Stop'), button('restart', 'Restart'),
     button('check', 'Check'), button('clear', 'Clear'));
@@ -390,7 +401,7 @@ function nodeButtons(s, row) {
   const base = '/api/v1/services/' + enc(s.name) + '/';
   const on = {nodes: [row.node]};
   const button = (verb, label, text) => el('button', {type: 'button', class: 'small', 'data-verb': verb,
-    'data-node': row.node, 'aria-label': text,
+    'data-node': row.node, 'data-key': 'service/' + s.name + '/' + row.node + '/' + verb, 'aria-label': text,
     onclick: () => action(text, base + verb, on)}, label);
   return el('span', {class: 'actions'},
     row.state !== 'started' && row.active
@@ -595,7 +606,7 @@ async function refresh() {
   ]);
   renderCluster(cluster.value || [], cluster.error && cluster.error.message);
   if (routers.value) {
-    renderRouters(routers.value.nodes || [], local.value);
+    keepingFocus(() => renderRouters(routers.value.nodes || [], local.value));
   } else {
     $('routers-summary').textContent = routers.error.message;
   }
@@ -605,7 +616,7 @@ async function refresh() {
     const answers = await Promise.all(list.map(s => settle(api.get('/api/v1/services/' + enc(s.name)))));
     const details = new Map();
     answers.forEach((a, i) => { if (a.value) details.set(list[i].name, a.value); });
-    renderServices(list, details, null);
+    keepingFocus(() => renderServices(list, details, null));
   } else {
     renderServices([], new Map(), services.error.message);
   }
