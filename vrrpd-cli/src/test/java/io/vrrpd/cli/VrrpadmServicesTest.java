@@ -33,7 +33,8 @@ class VrrpadmServicesTest {
               "addresses":["192.0.2.50/24","2001:db8::50/64"],"link":"eth0","check_intv":1000,"wanted":true,
               "properties":{"port":"6379"},
               "nodes":[{"node":"h1","active":true,"state":"started","last_check":"fine 1.250s ago",
-                        "last_action":"start 62.000s ago","result":"exit 0","status":"master, 1 replica",
+                        "last_action":"start 62.000s ago","result":"exit 0",
+                        "status":"master, 1 replica\\nslave0:ip=192.0.2.2,state=online\\noffset 1234",
                         "blocked":"no","failures":0},
                        {"node":"h2","active":true,"state":"failed","last_check":"failing 0.500s ago",
                         "last_action":"stop 3.000s ago","result":"exit 1: cannot stop","status":null,
@@ -154,12 +155,36 @@ class VrrpadmServicesTest {
         assertEquals(json("[{'name':'redis','state':'started','started_on':'h1'},"
                 + "{'name':'web','state':'stopped','started_on':null}]"),
                 JSON.readTree(vrrpadm("show-service", "--json", "-o", "name,state,started_on").out()));
-        assertEquals(json("[{'name':'redis','node':'h1','status':'master, 1 replica'},"
-                + "{'name':'redis','node':'h2','status':null}]"),
+        assertEquals(json("[{'name':'redis','node':'h1','status':'master, 1 replica\\nslave0:ip=192.0.2.2,"
+                + "state=online\\noffset 1234'},{'name':'redis','node':'h2','status':null}]"),
                 JSON.readTree(vrrpadm("show-service", "--json", "-o", "name,node,status").out()));
         assertEquals(6, JSON.readTree(vrrpadm("show-service", "--json").out()).get(0).size());
         vrrpadm("show-service", "redis");
         assertEquals(json("{'verb':'show-service','args':{'name':'redis'}}"), daemon.lastRequest());
+    }
+
+    @Test
+    @DisplayName("show-service --status NAME: each host's whole status text under its heading; alone")
+    void shouldPrintTheWholeStatusText() throws IOException {
+        assertEquals(new Run(0, """
+                == h1 (started) ==
+                master, 1 replica
+                slave0:ip=192.0.2.2,state=online
+                offset 1234
+                == h2 (failed) ==
+                (no status text)
+                """, ""), vrrpadm("show-service", "--status", "redis"));
+        assertEquals(json("{'verb':'show-service','args':{'name':'redis'}}"), daemon.lastRequest());
+        assertEquals("redis:h1:master, 1 replica\n", vrrpadm("show-service", "-p", "-o", "name,node,status",
+                "redis").out().lines().filter(l -> l.contains(":h1:")).findFirst().orElseThrow() + "\n",
+                "-p keeps one line per row too");
+        for (final String[] args : List.of(new String[] {"show-service", "--status"},
+                new String[] {"show-service", "--status", "-x", "redis"},
+                new String[] {"show-service", "--status", "--json", "redis"})) {
+            final Run run = vrrpadm(args);
+            assertEquals(2, run.status(), String.join(" ", args));
+            assertTrue(run.err().contains("show-service: --status needs NAME and goes alone"), run.err());
+        }
     }
 
     @Test

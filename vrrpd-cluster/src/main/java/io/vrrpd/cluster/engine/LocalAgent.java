@@ -491,7 +491,7 @@ final class LocalAgent implements AutoCloseable, QuorumLease.Listener {
     private void status(final String name, final Primitive primitive) {
         final PrimitiveResult result = run(name, primitive, null);
         if (result != null && result.succeeded()) {
-            update(name, s -> s.withStatusText(firstLines(result.output())));
+            update(name, s -> s.withStatusText(LocalStatus.boundedStatusText(result.output())));
         }
     }
 
@@ -696,11 +696,6 @@ final class LocalAgent implements AutoCloseable, QuorumLease.Listener {
         final String detail = result.detail().isEmpty() ? result.outcome().name().toLowerCase(java.util.Locale.ROOT)
                 : result.detail();
         return result.primitive().actionName() + ": " + detail;
-    }
-
-    private static String firstLines(final String text) {
-        final String trimmed = text.strip();
-        return trimmed.length() <= 400 ? trimmed : trimmed.substring(0, 399) + "…";
     }
 
     /** Stops every started service here (daemon shutdown) and waits for the stops, at most {@code millis}. */

@@ -12,7 +12,8 @@ import io.vrrpd.cluster.ServiceState;
  * @param lastAction       the last primitive run here (its action name), "" if none
  * @param lastActionMillis when it finished (epoch ms), 0 if none
  * @param result           its result, one line
- * @param statusText       the last status text, "" if none
+ * @param statusText       the last status text, "" if none: the status primitive's whole output, at most
+ *                         {@link #MAX_STATUS_TEXT} characters (a longer one is cut, and says so on its last line)
  * @param failures         how often it failed here since the operator last cleared it (Pacemaker's fail-count:
  *                         placement prefers hosts with fewer)
  * @param blocked          a stop failed or timed out here (state {@code failed}): the copy may still run, so this
@@ -22,6 +23,23 @@ import io.vrrpd.cluster.ServiceState;
 public record LocalStatus(boolean activated, ServiceState state, long lastCheckMillis, String lastCheckResult, String lastAction,
                           long lastActionMillis, String result, String statusText,
                           int failures, boolean blocked) {
+
+    /**
+     * The most of a status text a node carries (in every report, to every member): a page of text for the operator
+     * ({@code show-service --status}, the dashboard), not a log.
+     */
+    public static final int MAX_STATUS_TEXT = 16 * 1024;
+
+    /** {@code output} stripped and, when longer than {@link #MAX_STATUS_TEXT}, cut with a last line saying so. */
+    public static String boundedStatusText(final String output) {
+        final String text = output.strip();
+        if (text.length() <= MAX_STATUS_TEXT) {
+            return text;
+        }
+        final String mark = "\n[cut: the status text has " + text.length() + " characters, " + MAX_STATUS_TEXT
+                + " are kept]";
+        return text.substring(0, MAX_STATUS_TEXT - mark.length()) + mark;
+    }
 
     /** A service this node has not touched yet. */
     public static final LocalStatus STOPPED = new LocalStatus(false, ServiceState.STOPPED, 0, "", "", 0, "", "", 0,

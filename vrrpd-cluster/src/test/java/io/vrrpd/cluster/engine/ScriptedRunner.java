@@ -31,6 +31,8 @@ final class ScriptedRunner {
     /** "node/primitive" -> extra milliseconds the run takes. */
     final Map<String, Long> slow = new ConcurrentHashMap<>();
     volatile int maxConcurrent;
+    /** What status prints (default {@code running on NODE}). */
+    volatile String statusText;
     /** The self-fence's steps as they happen: "node/service/release", ".../kill", ".../stop-begin", with when. */
     record Event(String what, long nanos) {
     }
@@ -116,7 +118,7 @@ final class ScriptedRunner {
             case ERROR -> 1;
         };
         return new PrimitiveResult(primitive, outcome, exit, 1_000_000, primitive == Primitive.STATUS
-                ? "running on " + node : "", outcome == PrimitiveResult.Outcome.SUCCESS ? "exit 0" : "exit " + exit);
+                ? (statusText != null ? statusText : "running on " + node) : "", outcome == PrimitiveResult.Outcome.SUCCESS ? "exit 0" : "exit " + exit);
     }
 
     /** Forgets a crashed node's copies (its processes died with it). */

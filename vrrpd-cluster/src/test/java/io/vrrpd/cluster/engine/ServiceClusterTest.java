@@ -168,6 +168,29 @@ class ServiceClusterTest {
     }
 
     @Test
+    void everyHostSeesTheWholeStatusTextBoundedAndMarkedWhenCut() throws Exception {
+        final String page = "master, 2 replica(s)\nslave0: 192.0.2.2 online\nslave1: 192.0.2.3 online\n"
+                + "x".repeat(600);
+        runner.statusText = page;
+        startAll();
+        createActivateStart("b", "web");
+        waitFor(() -> textOn("c", "a").equals(page.strip()), "c has a's whole status text, lines and all");
+
+        runner.statusText = "y".repeat(40_000);
+        hosts.get("b").check("web");
+        waitFor(() -> textOn("c", "a").startsWith("yyy"), "the long text arrived");
+        final String cut = textOn("c", "a");
+        assertEquals(LocalStatus.MAX_STATUS_TEXT, cut.length());
+        assertTrue(cut.endsWith("\n[cut: the status text has 40000 characters, 16384 are kept]"), cut.substring(16_000));
+    }
+
+    private String textOn(final String via, final String node) {
+        final ServiceStatus s = status(via, "web");
+        return s == null ? "" : s.nodes().stream().filter(r -> r.node().equals(node))
+                .map(ServiceStatus.NodeRow::statusText).findFirst().orElse("");
+    }
+
+    @Test
     void aRequestFromAHostCutOffWithoutKnowingItFailsWithinTheCommitTimeout() throws Exception {
         startAll();
         createActivateStart("a", "web");

@@ -167,7 +167,8 @@ public final class ServiceControl implements ControlHandler {
 
     /**
      * One service as {@code show-service} sends it: every field of both views, lower-case column names; the
-     * per-node rows of {@code -x} under {@code nodes}. A value the daemon does not have is null.
+     * per-node rows of {@code -x} under {@code nodes}, each with the node's whole status text. A value the daemon
+     * does not have is null.
      */
     static ObjectNode service(final ServiceStatus status, final long nowMillis) {
         final ServiceSpec spec = status.spec();
@@ -197,7 +198,9 @@ public final class ServiceControl implements ControlHandler {
                     : row.lastActionMillis() == 0 ? row.lastAction()
                     : row.lastAction() + " " + ago(nowMillis, row.lastActionMillis()) + " ago");
             node.put("result", emptyToNull(row.result()));
-            node.put("status", emptyToNull(firstLine(row.statusText())));
+            // The whole text (bounded by the node, LocalStatus.MAX_STATUS_TEXT): vrrpadm -x shows its first line,
+            // show-service --status and the web side all of it.
+            node.put("status", emptyToNull(row.statusText().strip()));
             node.put("blocked", row.blocked() ? "yes" : "no");
             node.put("failures", row.failures());
         }
@@ -307,12 +310,6 @@ public final class ServiceControl implements ControlHandler {
 
     private static String ago(final long nowMillis, final long thenMillis) {
         return RouterView.ago(nowMillis * NANOS_PER_MILLI, thenMillis * NANOS_PER_MILLI);
-    }
-
-    private static String firstLine(final String text) {
-        final String stripped = text.strip();
-        final int newline = stripped.indexOf('\n');
-        return newline < 0 ? stripped : stripped.substring(0, newline).strip();
     }
 
     private static String emptyToNull(final String text) {

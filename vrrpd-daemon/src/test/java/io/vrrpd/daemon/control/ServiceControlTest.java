@@ -158,7 +158,7 @@ class ServiceControlTest {
                  'active_on':['h1','h2'],'addresses':['192.0.2.50/24'],'link':'eth0','check_intv':1000,'wanted':true,
                  'properties':{'port':'6379'},'nodes':[
                   {'node':'h1','active':true,'state':'started','last_check':'fine 1.250s ago',
-                   'last_action':'start 62.000s ago','result':'exit 0','status':'master, 2 replicas',
+                   'last_action':'start 62.000s ago','result':'exit 0','status':'master, 2 replicas\\nmore detail',
                    'blocked':'no','failures':0},
                   {'node':'h2','active':true,'state':'failed','last_check':'failing 0.500s ago',
                    'last_action':'stop 3.000s ago','result':'exit 1: cannot stop','status':null,
