@@ -214,8 +214,9 @@ class ServiceClusterTest {
         assertTrue(took < LEASE_MS + 600, "stopped " + took + " ms after the cut, lease " + LEASE_MS + " ms");
         assertTrue(runner.runs("web", Primitive.START).stream().noneMatch(r -> !r.node().equals("a")),
                 "nothing started elsewhere: the others' view has not changed");
-        assertTrue(assertThrows(ServiceException.class, () -> hosts.get("a").stop("web")).getMessage()
-                .startsWith("no quorum: this host has not heard from a majority"));
+        final ServiceException noQuorum = assertThrows(ServiceException.class, () -> hosts.get("a").stop("web"));
+        assertTrue(noQuorum.getMessage().startsWith("no quorum: this host has not heard from a majority"));
+        assertEquals(ServiceException.Kind.UNAVAILABLE, noQuorum.kind());
         network.silence("a", false);
         waitFor(() -> "a".equals(startedOn("b", "web")), "a majority heard again: the coordinator starts it again");
         assertEquals(1, runner.maxConcurrent);
@@ -624,11 +625,16 @@ class ServiceClusterTest {
     void errorsNameWhatIsWrong() throws Exception {
         startAll();
         final ServiceAdmin b = hosts.get("b");
-        assertEquals("no service named web (there are none)",
-                assertThrows(ServiceException.class, () -> b.start("web", null)).getMessage());
+        final ServiceException unknown = assertThrows(ServiceException.class, () -> b.start("web", null));
+        assertEquals("no service named web (there are none)", unknown.getMessage());
+        // the kind crosses from the coordinator with the message (the REST API's 404, 409, 400)
+        assertEquals(ServiceException.Kind.NOT_FOUND, unknown.kind());
         b.create(spec("web"));
-        assertEquals("service web already exists",
-                assertThrows(ServiceException.class, () -> b.create(spec("web"))).getMessage());
+        final ServiceException exists = assertThrows(ServiceException.class, () -> b.create(spec("web")));
+        assertEquals("service web already exists", exists.getMessage());
+        assertEquals(ServiceException.Kind.CONFLICT, exists.kind());
+        assertEquals(ServiceException.Kind.INVALID, assertThrows(ServiceException.class,
+                () -> b.update("web", Map.of())).kind());
         assertEquals("service web is not active on any host: activate-service it first",
                 assertThrows(ServiceException.class, () -> b.start("web", null)).getMessage());
         assertEquals("unknown node 'x': known nodes are a, b, c",

@@ -91,6 +91,20 @@ class RouterControlTest {
     }
 
     @Test
+    @DisplayName("each refusal has its kind (the REST API's status): bad input, unknown name, wrong state")
+    void shouldSetTheKindOfEachRefusal() throws Exception {
+        final java.util.function.BiFunction<String, String, ControlException.Kind> kind = (verb, args) ->
+                assertThrows(ControlException.class, () -> call(verb, args)).kind();
+        assertEquals(ControlException.Kind.BAD_REQUEST, kind.apply("create-router", "{'vrid':1}"));
+        assertEquals(ControlException.Kind.NOT_FOUND, kind.apply("enable-router", "{'name':'nope'}"));
+        assertEquals(ControlException.Kind.NOT_FOUND, kind.apply("show-router", "{'name':'nope'}"));
+        call("create-router", WEB);
+        assertEquals(ControlException.Kind.CONFLICT, kind.apply("create-router", WEB));
+        assertEquals(ControlException.Kind.CONFLICT, kind.apply("create-router", WEB.replace("'web'", "'web2'")));
+        assertEquals(ControlException.Kind.BAD_REQUEST, kind.apply("modify-router", "{'name':'web','vrid':52}"));
+    }
+
+    @Test
     @DisplayName("a change the runtime refuses leaves no file (create) or the old file (modify)")
     void shouldRollBackRefusedChanges() throws Exception {
         runtime.refuse = "link: eth0 is not an Ethernet link";

@@ -86,6 +86,23 @@ class ServiceControlTest {
     }
 
     @Test
+    @DisplayName("the ServiceException's kind becomes the ControlException's (the REST API's status)")
+    void shouldKeepTheKindOfRefusals() {
+        final java.util.Map<ServiceException.Kind, ControlException.Kind> kinds = java.util.Map.of(
+                ServiceException.Kind.INVALID, ControlException.Kind.BAD_REQUEST,
+                ServiceException.Kind.NOT_FOUND, ControlException.Kind.NOT_FOUND,
+                ServiceException.Kind.CONFLICT, ControlException.Kind.CONFLICT,
+                ServiceException.Kind.UNAVAILABLE, ControlException.Kind.UNAVAILABLE);
+        kinds.forEach((from, to) -> {
+            admin.refusal = new ServiceException(from, "refused");
+            assertEquals(to, assertThrows(ControlException.class, () -> call("stop-service", "{'name':'redis'}"))
+                    .kind());
+        });
+        assertEquals(ControlException.Kind.NOT_FOUND, assertThrows(ControlException.class,
+                () -> call("show-service", "{'name':'nope'}")).kind());
+    }
+
+    @Test
     @DisplayName("each verb calls the admin with its arguments; per-host verbs answer [{node, ok, detail}]")
     void shouldMapEveryVerb() throws Exception {
         admin.results = List.of(new NodeResult("h1", true, "exit 0"), new NodeResult("h2", false, "exit 1: no disk"));
