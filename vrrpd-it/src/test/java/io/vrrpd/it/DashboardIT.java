@@ -154,6 +154,16 @@ class DashboardIT extends LabScenario {
         assertTrue(text(By.id("notice")).contains("done"), text(By.id("notice")));
         await("the timeline entry", d -> text(By.id("timeline-list")).matches("(?s).*h2 web \\(VRID 10 IPv4\\): BACKUP → MASTER.*"));
 
+        // A failover the page did not cause (vrrpadm on h2): shown within 2 s of the command, no reload.
+        lab.vrrpadmOk("h2", "disable-router", "web");
+        final long disabled = System.nanoTime();
+        await("h3 shown as Master", d -> "MASTER".equals(attr(router("h3"), "data-state")));
+        final long live = Wait.millisSince(disabled);
+        System.out.printf("[measure] vrrpadm disable-router on h2 (Master) returned -> the page shows h3 as Master"
+                + " after %d ms%n", live);
+        assertTrue(live <= FAILOVER_SHOWN_MS, "failover shown after " + live + " ms");
+        assertEquals("same page", driver.executeScript("return window.itMarker;"), "the page was reloaded");
+
         // Move here: the service moves to another node.
         final String target = HOSTS.stream().filter(h -> !h.equals(startedOn)).findFirst().orElseThrow();
         click(By.cssSelector("article[data-service='panel'] tr[data-node='" + target + "'] button[data-verb='start']"));
@@ -163,7 +173,6 @@ class DashboardIT extends LabScenario {
                 d -> text(serviceRow(target)).contains("started"));
 
         // The panel's form, mirrored by the page, posts back to the cgi primitive with the admin token.
-        click(By.cssSelector("article[data-service='panel'] .panel-bar button:nth-of-type(2)")); // Reload
         final WebElement send = await("the panel's form", d -> d.findElements(
                 By.cssSelector("article[data-service='panel'] .panel-forms form button")).stream().findFirst().orElse(null));
         send.click();

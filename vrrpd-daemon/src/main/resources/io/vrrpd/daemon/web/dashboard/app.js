@@ -5,6 +5,8 @@
 'use strict';
 
 const POLL_MS = 1000;          // the "<= 1 s polling"
+const FAST_POLL_MS = 250;      // for a few seconds after an action, to show its effect (a failover) at once
+const FAST_FOR_MS = 3000;
 const FETCH_TIMEOUT_MS = 3000; // a hung request must not stop the polling loop
 const TIMELINE_MAX = 200;
 const TOKEN_KEY = 'vrrpd.token';
@@ -15,7 +17,7 @@ const page = {
   timeline: [],           // newest first: {at, node, router, group, from, to, reason, reported}
   localNode: null,        // the node this page's API acts on (router verbs are local)
   services: new Map(),    // name -> card elements kept across polls (the cgi panel must survive a refresh)
-  failures: 0,
+  fastUntil: 0,           // Date.now() until which the page polls every FAST_POLL_MS
 };
 
 // ---------------------------------------------------------------- DOM helpers
@@ -192,6 +194,7 @@ async function action(label, path, body) {
   } catch (e) {
     notice(label + ': refused: ' + e.message, 'error');
   }
+  page.fastUntil = Date.now() + FAST_FOR_MS;
   poll.now();
 }
 
@@ -650,7 +653,8 @@ const poll = {
     } finally {
       this.running = false;
     }
-    const wait = this.again ? 0 : Math.max(0, POLL_MS - (Date.now() - start));
+    const period = Date.now() < page.fastUntil ? FAST_POLL_MS : POLL_MS;
+    const wait = this.again ? 0 : Math.max(0, period - (Date.now() - start));
     this.again = false;
     this.timer = setTimeout(() => this.run(), wait);
   },
