@@ -58,10 +58,19 @@ function dash(value) {
 }
 
 function table(caption, headers, rows) {
-  return el('table', {},
+  return labelled(el('table', {class: 'stack'},
     el('caption', {class: 'visually-hidden', text: caption}),
     el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col', text: h})))),
-    el('tbody', {}, rows));
+    el('tbody', {}, rows)), headers);
+}
+
+// Each cell gets its column's name, which narrow screens show before the value (the rows become cards there).
+function labelled(tableEl, headers) {
+  for (const row of tableEl.querySelectorAll('tbody tr')) {
+    if (row.children.length !== headers.length) continue; // a group's heading row
+    [...row.children].forEach((cell, i) => cell.setAttribute('data-label', headers[i]));
+  }
+  return tableEl;
 }
 
 function badge(text, kind) {
@@ -163,6 +172,9 @@ function notice(text, kind) {
   box.textContent = text;
   box.className = 'notice ' + (kind || 'error');
   box.hidden = !text;
+  clearTimeout(notice.timer);
+  // A success fades after a while; a refusal stays until it is clicked or the next action.
+  if (text && kind === 'ok') notice.timer = setTimeout(() => { box.hidden = true; }, 8000);
 }
 
 // Resolves true when the operator confirms in the modal <dialog>, false on Cancel or Escape.
@@ -370,10 +382,10 @@ function renderRouters(members, local) {
     + (unreachable.length ? ' · not answering: ' + unreachable.join('; ') : ''));
   const headers = ['Node', 'Router', 'State', 'Admin', 'Priority', 'Master address', 'Peer (last advert)',
     'Reason of last transition', 'Counters', 'Actions'];
-  $('routers-body').replaceChildren(el('table', {},
+  $('routers-body').replaceChildren(labelled(el('table', {class: 'stack'},
     el('caption', {class: 'visually-hidden', text: 'Routers of every member, grouped by virtual router'}),
     el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col', text: h})))),
-    bodies));
+    bodies), headers));
 }
 
 // ---------------------------------------------------------------- services
@@ -423,7 +435,7 @@ function renderService(s) {
       ' · active on ' + ((s.active_on || []).join(', ') || 'no node'),
       ' · ' + ((s.addresses || []).join(', ') || 'no address')),
     serviceButtons(s));
-  const nodes = s.nodes || [];
+  const nodes = (s.nodes || []).slice().sort((a, b) => String(a.node).localeCompare(String(b.node)));
   card.nodes.replaceChildren(table('Nodes of service ' + s.name,
     ['Node', 'Active', 'State', 'Last check', 'Last action', 'Result', 'Status', 'Actions'],
     nodes.map(row => el('tr', {'data-node': row.node},
