@@ -77,6 +77,31 @@ class DashboardIT extends LabScenario {
 
     @Test
     void wholeClusterLive_failoverWithin2s_actionsNeedTheAdminToken_cgiScriptNeverRuns() throws Exception {
+        try {
+            scenario();
+        } catch (Exception | AssertionError e) {
+            printBrowser();
+            throw e;
+        }
+    }
+
+    /** On a failure: what the page said, its console, and a screenshot. */
+    private void printBrowser() {
+        if (browser == null) {
+            return;
+        }
+        try {
+            System.err.println("==== the page: live='" + text(By.id("live")) + "' notice='"
+                    + browser.driver.findElement(By.id("notice")).getAttribute("textContent") + "' url="
+                    + browser.driver.getCurrentUrl());
+            browser.driver.manage().logs().get("browser").getAll().forEach(entry -> System.err.println("console: " + entry));
+            browser.screenshot(screenshots().resolve("failure.png"));
+        } catch (RuntimeException e) {
+            System.err.println("cannot read the page: " + e);
+        }
+    }
+
+    private void scenario() throws Exception {
         startCluster();
         relay = new NamespaceRelay(lab.ns("h1"), WEB_PORT);
         browser = new Browser(1280, 1000);
