@@ -16,7 +16,6 @@ import io.vrrpd.cluster.primitive.ServiceCgroups;
 import io.vrrpd.cluster.primitive.Timeouts;
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.Endpoint;
-import io.vrrpd.daemon.config.WebConfig;
 import io.vrrpd.daemon.web.WebServer;
 import io.vrrpd.daemon.web.WebSetup;
 import io.vrrpd.daemon.config.InvalidFileException;
@@ -505,22 +504,9 @@ public final class VrrpdMain implements Callable<Integer> {
         return status;
     }
 
-    /**
-     * The web server's settings with {@code --http} applied and its files read; null when it is off.
-     *
-     * @throws IllegalArgumentException with the line to print when {@code --http} breaks the non-loopback rule (the
-     *                                  file's own listen was checked with its line by NodeConfig)
-     */
+    /** The web server's settings with {@code --http} applied and its files read; null when it is off. */
     private WebSetup webSetup(final NodeConfig config) throws InvalidFileException {
-        final WebConfig settings = httpListen == null ? config.web() : config.web().withListen(httpListen);
-        if (!settings.enabled()) {
-            return null;
-        }
-        final Optional<String> refusal = settings.refusal();
-        if (refusal.isPresent()) {
-            throw new IllegalArgumentException("vrrpd: --http: " + refusal.get());
-        }
-        return WebSetup.load(settings);
+        return WebSetup.of(config.web(), httpListen);
     }
 
     /** The web server on the control verbs: REST API, metrics, dashboard (DESIGN.md §2); null when it is off. */

@@ -1,5 +1,6 @@
 package io.vrrpd.daemon;
 
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class VrrpdMainTest {
         assertEquals("", run.err());
         assertTrue(run.out().startsWith("vrrpd: " + configDir.resolve("vrrpd.toml") + " (absent: defaults): node "),
                 run.out());
-        assertTrue(run.out().endsWith(", a cluster of one\nvrrpd: 1 router(s) in " + configDir.resolve("routers")
+        assertTrue(run.out().endsWith(", a cluster of one\nvrrpd: web: off\nvrrpd: 1 router(s) in " + configDir.resolve("routers")
                 + ": OK\nvrrpd: 0 service(s) in " + configDir.resolve("services") + ": OK\n"), run.out());
     }
 
@@ -51,6 +52,7 @@ class VrrpdMainTest {
         Files.writeString(configDir.resolve("services").resolve("web.toml"), "type = \"systemd\"\n[properties]\n"
                 + "unit = \"nginx.service\"\n");
         assertEquals(new Run(0, "vrrpd: " + configDir.resolve("vrrpd.toml") + ": node h1, a cluster of one\n"
+                + "vrrpd: web: off\n"
                 + "vrrpd: 0 router(s) in " + configDir.resolve("routers") + ": OK\n"
                 + "vrrpd: 1 service(s) in " + configDir.resolve("services") + ": OK\n", ""),
                 run("--check-config", "--config-dir", configDir.toString()));
@@ -113,11 +115,36 @@ class VrrpdMainTest {
     }
 
     @Test
-    void shouldRefuseHttpItDoesNotServeYetBeforeStartingAnything() {
-        final Run run = run("--config-dir", configDir.toString(), "--http", "127.0.0.1:8080");
-        assertEquals(2, run.status());
-        assertTrue(run.err().startsWith("vrrpd: --http 127.0.0.1:8080: the REST API and dashboard are not part"),
-                run.err());
+    @DisplayName("--http on a network address without TLS and tokens: the daemon refuses to start with one line, and"
+            + " --check-config prints the same; a malformed --http is a usage error (2)")
+    void shouldRefuseHttpOnTheNetworkWithoutTlsBeforeStartingAnything() throws IOException {
+        final String line = "vrrpd: --http: 192.0.2.1:8080 is not a loopback address: serving the network needs"
+                + " tls_cert and tls_key (PEM) and token_file in [web] (missing: tls_cert, tls_key, token_file); or"
+                + " listen on 127.0.0.1 or [::1] behind a reverse proxy\n";
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n");
+        assertEquals(new Run(1, "", line), run("--config-dir", configDir.toString(), "--http", "192.0.2.1:8080"));
+        assertEquals(new Run(1, "", line), run("--check-config", "--config-dir", configDir.toString(), "--http",
+                "192.0.2.1:8080"));
+        assertEquals(new Run(2, "", "vrrpd: --http: '8080' is not ADDR:PORT, IPv6 as [ADDR]:PORT: '8080' is not an"
+                + " IPv4 or IPv6 address\n"), run("--config-dir", configDir.toString(), "--http", "8080"));
+    }
+
+    @Test
+    @DisplayName("--check-config reads the token file: a bad line is FILE:LINE: message; a good file is described"
+            + " (never its tokens)")
+    void shouldCheckTheTokenFile() throws IOException {
+        final Path tokens = configDir.resolve("tokens");
+        Files.writeString(tokens, "0123456789abcdef0123 read\n0123456789abcdef0124 owner\n");
+        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[web]\nlisten = \"127.0.0.1:8080\"\n"
+                + "token_file = \"tokens\"\n");
+        assertEquals(new Run(1, "", tokens + ":2: role 'owner' is not valid (allowed: read, admin)\n"),
+                run("--check-config", "--config-dir", configDir.toString()));
+        Files.writeString(tokens, "0123456789abcdef0123 read\n0123456789abcdef0124 admin\n");
+        final Run good = run("--check-config", "--config-dir", configDir.toString());
+        assertEquals(0, good.status(), good.toString());
+        assertTrue(good.out().contains("vrrpd: web: http on 127.0.0.1:8080, 2 token(s)\n"), good.out());
+        assertTrue(!good.out().contains("0123456789"), good.out());
     }
 
     @Test

@@ -46,6 +46,7 @@ final class Daemon {
     private int starts;
     private boolean noGuard;
     private boolean nohup;
+    private List<String> extraArgs = List.of();
 
     Daemon(final Lab lab, final String host, final Path dir) {
         this.lab = lab;
@@ -93,6 +94,12 @@ final class Daemon {
         return this;
     }
 
+    /** Starts this host's daemons with these options too (e.g. {@code --http 127.0.0.1:8080}); replaces earlier ones. */
+    Daemon withArgs(final String... args) {
+        extraArgs = List.of(args);
+        return this;
+    }
+
     /** Starts this host's daemons under {@code nohup}: SIGHUP ignored when vrrpd starts, as a user's shell may do. */
     Daemon underNohup() {
         nohup = true;
@@ -112,6 +119,7 @@ final class Daemon {
         argv.addAll(List.of(Lab.home().resolve("bin/vrrpd").toString(),
                 "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
                 "--socket", socket().toString()));
+        argv.addAll(extraArgs);
         try {
             final Writer log = Files.newBufferedWriter(logFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);

@@ -41,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       the service address, the other follows it, and every write acknowledged by both replicas is readable
  *       there. Writes then acknowledged by {@code WAIT 1} (one replica left) are on that replica.</li>
  * </ul>
+ * Between the join and the crash (issue 11): h2 shows h1's cgi panel (role, offset, replicas) and posts its form,
+ * every member's routers come back to h2 (h1's missing, with the reason, after its crash), and
+ * {@code vrrpadm show-service --status} prints each host's whole status text.
  * WAIT 2, not WAIT 1, before the crash: the daemon promotes whichever active host it picks, not the most
  * up-to-date replica, so only a write every replica has is sure to survive; Redis replication is asynchronous and
  * a write not acknowledged that way may be lost (counted, not asserted). Every redis-server is killed by the pid
@@ -71,6 +74,7 @@ class RedisReplicationIT extends LabScenario {
         ClusterSetup.configure(lab, HOSTS, FENCING_DELAY_MS, FAILURE_TIMEOUT_MS);
         // h1 first: it founds the cluster and h2, h3 join it (started together, each may found its own and merge).
         lab.startDaemons("h1");
+        d("h2").withArgs("--http", "127.0.0.1:8080"); // the panel over HTTP too, read-only (no token file)
         lab.startDaemons("h2", "h3");
         Wait.until(Duration.ofSeconds(30), "a quorate view of h1, h2, h3", () -> lab.vrrpadmOk("h1", "show-cluster",
                 "-p", "-o", "node,status,quorum"), out -> out.lines().filter(l -> l.endsWith(":up:yes")).count() == 3);
@@ -94,6 +98,8 @@ class RedisReplicationIT extends LabScenario {
         rememberPids();
         Wait.until(Duration.ofSeconds(10), "two replicas connected to h1", () -> info("h1").get("connected_slaves"),
                 "2"::equals);
+
+        panelsAndRoutersFromAnotherMember();
 
         // h3 rejoins with a Redis that no longer replicates: only the master's join points it back.
         d("h3").kill();
@@ -143,6 +149,16 @@ class RedisReplicationIT extends LabScenario {
         assertTrue(viaVip.getOrDefault("slave0", "").contains("ip=" + Lab.ipv4(replica)), viaVip.toString());
         assertEquals(runId(master, "127.0.0.1"), runId(Lab.CLIENT, VIP), "the service address reaches " + master);
 
+        // h1 is gone: the cluster's routers list it as not answering, with the reason, and the others as they are.
+        final JsonNode afterCrash = d(replica).control().call("show-cluster-routers",
+                JsonNodeFactory.instance.objectNode()).get("nodes");
+        final JsonNode gone = stream(afterCrash).filter(n -> n.get("node").asText().equals("h1")).findFirst()
+                .orElseThrow(() -> new AssertionError("h1 missing: " + afterCrash));
+        assertEquals(false, gone.get("ok").asBoolean(), afterCrash.toString());
+        assertTrue(gone.get("error").asText().contains("h1"), gone.toString());
+        assertTrue(stream(afterCrash).filter(n -> !n.get("node").asText().equals("h1"))
+                .allMatch(n -> n.get("ok").asBoolean()), afterCrash.toString());
+
         // Every write acknowledged before the crash is on the new master.
         final List<String> keys = List.copyOf(writer.acknowledged);
         final Map<String, String> read = mget(Lab.CLIENT, VIP, keys);
@@ -161,6 +177,74 @@ class RedisReplicationIT extends LabScenario {
         final Map<String, String> onReplica = mget(replica, "127.0.0.1", after);
         assertEquals(after, after.stream().filter(k -> k.equals(onReplica.get(k))).toList(), onReplica.toString());
         System.out.println("[observation] show-service -x after the crash:\n" + lab.vrrpadmOk(master, "show-service", "-x"));
+    }
+
+    /**
+     * Issue 11: h2 shows h1's cgi panel of the service (over the cluster channel, run on h1 where the service is
+     * started), a form post reaches the same primitive, every member's routers come back to any member, and
+     * {@code show-service --status} prints every host's whole status text.
+     */
+    private void panelsAndRoutersFromAnotherMember() {
+        createRouter("h1", "gw", "-V", "7", "-l", "eth0", "-A", "inet", "-a", "192.0.2.254/24");
+        final Control h2 = d("h2").control();
+        final JsonNode panel = h2.call("cgi-service", JsonNodeFactory.instance.objectNode().put("name", SERVICE));
+        System.out.println("[observation] h1's redis panel, asked on h2:\n" + panel.get("body").asText());
+        assertEquals("h1", panel.get("node").asText(), "by default the node that runs the service");
+        assertEquals("text/html; charset=utf-8", panel.get("content_type").asText());
+        final String html = panel.get("body").asText();
+        assertTrue(html.contains("<tr><th>role</th><td>master</td></tr>"), html);
+        assertTrue(html.contains("<tr><th>connected replicas</th><td>2</td></tr>"), html);
+        assertTrue(html.matches("(?s).*<tr><th>replication offset</th><td>[0-9]+</td></tr>.*"), html);
+        assertTrue(html.contains("<td>" + Lab.ipv4("h2") + ":6379</td><td>online</td>"), html);
+        assertTrue(html.contains("<form method=\"post\">"), html);
+
+        final JsonNode posted = h2.call("cgi-service", JsonNodeFactory.instance.objectNode().put("name", SERVICE)
+                .put("node", "h1").put("method", "POST").put("content_type", "application/x-www-form-urlencoded")
+                .put("body", "action=ping"));
+        assertTrue(posted.get("body").asText().contains("<p class=\"result\">PING: PONG</p>"), posted.toString());
+        final JsonNode replicaPanel = d("h1").control().call("cgi-service", JsonNodeFactory.instance.objectNode()
+                .put("name", SERVICE).put("node", "h3"));
+        assertTrue(replicaPanel.get("body").asText().contains("<tr><th>role</th><td>replica</td></tr>"),
+                replicaPanel.toString());
+
+        // The same over h2's REST API: the page under a sandbox CSP, from h1; a form post needs an admin token.
+        final Cmd.Result page = curlOnH2("-i", "http://127.0.0.1:8080/api/v1/services/" + SERVICE + "/cgi");
+        assertTrue(page.out().startsWith("HTTP/1.1 200"), page.toString());
+        assertTrue(page.out().lines().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("content-security-policy: sandbox")), page.out());
+        assertTrue(page.out().contains("<tr><th>role</th><td>master</td></tr>"), page.out());
+        final Cmd.Result post = curlOnH2("-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data",
+                "action=ping", "http://127.0.0.1:8080/api/v1/services/" + SERVICE + "/cgi?node=h1");
+        assertEquals("403", post.out().strip(), "without a token file the web side is read-only");
+        final Cmd.Result clusterRouters = curlOnH2("http://127.0.0.1:8080/api/v1/cluster/routers");
+        assertTrue(clusterRouters.out().replaceAll("\\s", "").contains("\"name\":\"gw\""), clusterRouters.toString());
+
+        final JsonNode routers = h2.call("show-cluster-routers", JsonNodeFactory.instance.objectNode()).get("nodes");
+        System.out.println("[observation] show-cluster-routers on h2: " + routers);
+        assertEquals(List.of("h1", "h2", "h3"), stream(routers).map(n -> n.get("node").asText()).sorted().toList());
+        assertTrue(stream(routers).allMatch(n -> n.get("ok").asBoolean()), routers.toString());
+        final JsonNode ofH1 = stream(routers).filter(n -> n.get("node").asText().equals("h1")).findFirst().orElseThrow();
+        assertEquals(List.of("gw"), stream(ofH1.get("routers")).map(r -> r.get("name").asText()).toList());
+
+        // The status primitive runs after each check (every second) where the service is started.
+        final String status = Wait.until(Duration.ofSeconds(15), "h1's status text with both replicas",
+                () -> lab.vrrpadmOk("h2", "show-service", "--status", SERVICE),
+                out -> out.contains("== h1 (started) ==\nmaster, 2 replica(s)\n"));
+        System.out.println("[observation] show-service --status on h2:\n" + status);
+        assertTrue(status.contains("== h2 (stopped) ==\n") && status.contains("== h3 (stopped) ==\n"), status);
+    }
+
+    private Cmd.Result curlOnH2(final String... args) {
+        final List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", lab.ns("h2"), "curl", "-sS",
+                "--max-time", "40"));
+        argv.addAll(List.of(args));
+        final Cmd.Result result = Cmd.exec(Duration.ofSeconds(45), null, argv.toArray(String[]::new));
+        assertEquals(0, result.exit(), result.toString());
+        return result;
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(final JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }
 
     /** Kills every redis-server this test's hosts ran, by the pids from their pidfiles (also after a failure). */

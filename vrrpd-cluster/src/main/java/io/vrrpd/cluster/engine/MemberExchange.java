@@ -1,6 +1,7 @@
 package io.vrrpd.cluster.engine;
 
 import io.vrrpd.cluster.ServiceException;
+import io.vrrpd.cluster.ServiceException.Kind;
 import io.vrrpd.cluster.membership.ClusterView;
 
 import java.util.List;
@@ -96,18 +97,30 @@ public final class MemberExchange implements AutoCloseable {
     public String ask(final String node, final String topic, final String body, final long timeoutMillis)
             throws ServiceException {
         if (closed) {
-            throw new ServiceException(local + " is shutting down");
+            throw new ServiceException(Kind.UNAVAILABLE, local + " is shutting down");
         }
         final String id = local + "-" + ids.incrementAndGet();
         final CompletableFuture<Message.Answer> answer = new CompletableFuture<>();
         if (node.equals(local)) {
-            // No network, same bounds: the handler runs on its own thread and the wait is the same.
-            Thread.ofVirtual().name("ask-" + id).start(() -> answer.complete(answerOf(local, new Message.Ask(id,
-                    topic, body))));
+            // No network, same bounds: the handler runs on its own thread, counted as any, and the wait is the same.
+            if (!answering.tryAcquire()) {
+                throw new ServiceException(Kind.UNAVAILABLE, busy());
+            }
+            Thread.ofVirtual().name("ask-" + id).start(() -> {
+                try {
+                    answer.complete(answerOf(local, new Message.Ask(id, topic, body)));
+                } finally {
+                    answering.release();
+                }
+            });
         } else {
             final ClusterView current = view.get();
             if (current == null || !current.contains(node)) {
-                throw new ServiceException("node '" + node + "' is not a member of this host's view (members: "
+                // Configured but not in the view: down or cut off (not now); else no such member.
+                final boolean configured = current != null && current.configured().stream()
+                        .anyMatch(m -> m.node().equals(node));
+                throw new ServiceException(configured ? Kind.UNAVAILABLE : Kind.NOT_FOUND, "node '" + node
+                        + "' is not a member of this host's view (members: "
                         + (current == null ? "none yet" : String.join(", ", current.members())) + ")");
             }
             pending.put(id, new Pending(node, topic, answer));
@@ -120,17 +133,17 @@ public final class MemberExchange implements AutoCloseable {
         try {
             final Message.Answer got = answer.get(timeoutMillis, TimeUnit.MILLISECONDS);
             if (!got.ok()) {
-                throw new ServiceException(got.error());
+                throw new ServiceException(Kind.named(got.kind()), got.error());
             }
             return got.body();
         } catch (TimeoutException e) {
-            throw new ServiceException("node " + node + " did not answer (" + topic + ") within " + timeoutMillis
-                    + " ms");
+            throw new ServiceException(Kind.UNAVAILABLE, "node " + node + " did not answer (" + topic + ") within "
+                    + timeoutMillis + " ms");
         } catch (ExecutionException e) {
-            throw new ServiceException("node " + node + ": " + e.getCause().getMessage());
+            throw new ServiceException(Kind.UNAVAILABLE, "node " + node + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ServiceException("interrupted while waiting for " + node);
+            throw new ServiceException(Kind.UNAVAILABLE, "interrupted while waiting for " + node);
         } finally {
             pending.remove(id);
         }
@@ -141,12 +154,12 @@ public final class MemberExchange implements AutoCloseable {
         switch (message) {
             case Message.Ask ask -> {
                 if (closed) {
-                    send.accept(from, new Message.Answer(ask.id(), false, local + " is shutting down", ""));
+                    send.accept(from, new Message.Answer(ask.id(), false, local + " is shutting down", "",
+                            Kind.UNAVAILABLE.name()));
                 } else if (!answering.tryAcquire()) {
                     refusedLog.log(LOG, System.Logger.Level.WARNING, "cluster: refused a question (" + ask.topic()
                             + ") from " + from + ": " + MAX_CONCURRENT + " already being answered");
-                    send.accept(from, new Message.Answer(ask.id(), false, local + " is busy: " + MAX_CONCURRENT
-                            + " questions already being answered; try again", ""));
+                    send.accept(from, new Message.Answer(ask.id(), false, busy(), "", Kind.UNAVAILABLE.name()));
                 } else {
                     Thread.ofVirtual().name("answer-" + ask.id()).start(() -> {
                         try {
@@ -165,7 +178,7 @@ public final class MemberExchange implements AutoCloseable {
                 if (answer.body().length() > MAX_ANSWER_CHARS) {
                     p.answer().complete(new Message.Answer(answer.id(), false, "the answer of " + from + " ("
                             + p.topic() + ") is " + answer.body().length() + " characters, over the limit of "
-                            + MAX_ANSWER_CHARS, ""));
+                            + MAX_ANSWER_CHARS, "", Kind.UNAVAILABLE.name()));
                 } else {
                     p.answer().complete(answer);
                 }
@@ -173,12 +186,16 @@ public final class MemberExchange implements AutoCloseable {
         }
     }
 
+    private String busy() {
+        return local + " is busy: " + MAX_CONCURRENT + " questions already being answered; try again";
+    }
+
     /** Fails the questions to members that are not in {@code newView} any more: they will not answer. */
     void viewChanged(final ClusterView newView) {
         pending.forEach((id, p) -> {
             if (!newView.contains(p.node())) {
                 p.answer().complete(new Message.Answer(id, false, "node " + p.node() + " left the view before it"
-                        + " answered (" + p.topic() + ")", ""));
+                        + " answered (" + p.topic() + ")", "", Kind.UNAVAILABLE.name()));
             }
         });
     }
@@ -189,21 +206,22 @@ public final class MemberExchange implements AutoCloseable {
         if (handler == null) {
             return new Message.Answer(ask.id(), false, local + " does not answer '" + ask.topic()
                     + "' (it answers: " + String.join(", ", List.copyOf(new java.util.TreeSet<>(handlers.keySet())))
-                    + ")", "");
+                    + ")", "", Kind.INVALID.name());
         }
         try {
             final String body = handler.answer(ask.body());
             if (body.length() > MAX_ANSWER_CHARS) {
                 return new Message.Answer(ask.id(), false, "the answer of " + local + " (" + ask.topic() + ") is "
-                        + body.length() + " characters, over the limit of " + MAX_ANSWER_CHARS, "");
+                        + body.length() + " characters, over the limit of " + MAX_ANSWER_CHARS, "",
+                        Kind.UNAVAILABLE.name());
             }
-            return new Message.Answer(ask.id(), true, "", body);
+            return new Message.Answer(ask.id(), true, "", body, null);
         } catch (ServiceException e) {
-            return new Message.Answer(ask.id(), false, e.getMessage(), "");
+            return new Message.Answer(ask.id(), false, e.getMessage(), "", e.kind().name());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cluster: answering " + ask.topic() + " for " + from + " failed", e);
             return new Message.Answer(ask.id(), false, "internal error on " + local + " answering " + ask.topic()
-                    + ": " + e, "");
+                    + ": " + e, "", Kind.UNAVAILABLE.name());
         }
     }
 
@@ -212,6 +230,6 @@ public final class MemberExchange implements AutoCloseable {
     public void close() {
         closed = true;
         pending.forEach((id, p) -> p.answer().complete(new Message.Answer(id, false, local
-                + " is shutting down", "")));
+                + " is shutting down", "", Kind.UNAVAILABLE.name())));
     }
 }

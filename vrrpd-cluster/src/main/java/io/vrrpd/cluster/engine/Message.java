@@ -131,8 +131,9 @@ public sealed interface Message {
      * @param ok    answered; else {@code error} says why not, in one line
      * @param error "" when ok
      * @param body  the answer (JSON text, the handler's business), "" when not ok
+     * @param kind  when not ok: the refusal's {@code ServiceException.Kind} (null: a conflict, as AdminReply's)
      */
-    record Answer(String id, boolean ok, String error, String body) implements Exchange {
+    record Answer(String id, boolean ok, String error, String body, String kind) implements Exchange {
     }
 
     /** One node's result, as in ServiceAdmin.NodeResult. */

@@ -49,7 +49,7 @@ class MemberExchangeTest {
                 return "late";
             });
             host.exchange().answer("refuse", body -> {
-                throw new ServiceException("service 'x' does not exist");
+                throw new ServiceException(ServiceException.Kind.NOT_FOUND, "service 'x' does not exist");
             });
             host.exchange().answer("boom", body -> {
                 throw new IllegalStateException("bug");
@@ -106,6 +106,7 @@ class MemberExchangeTest {
         final ServiceException e = assertThrows(ServiceException.class, () -> on("a").ask("b", "slow", "", 300));
         final long took = (System.nanoTime() - asked) / 1_000_000;
         assertEquals("node b did not answer (slow) within 300 ms", e.getMessage());
+        assertEquals(ServiceException.Kind.UNAVAILABLE, e.kind());
         assertTrue(took < 3_000, "gave up after " + took + " ms");
         // b's handler still runs: its engine answers the admin verbs and the other questions meanwhile.
         final long t0 = System.nanoTime();
@@ -133,8 +134,12 @@ class MemberExchangeTest {
         assertEquals("node b left the view before it answered (slow)", failure.get(10, TimeUnit.SECONDS));
         assertTrue((System.nanoTime() - crashed) / 1_000_000 < 5_000, "not after the 20 s timeout");
         asker.join(5_000);
-        assertEquals("node 'b' is not a member of this host's view (members: a, c)",
-                assertThrows(ServiceException.class, () -> on("a").ask("b", "echo", "", 1_000)).getMessage());
+        final ServiceException down = assertThrows(ServiceException.class, () -> on("a").ask("b", "echo", "", 1_000));
+        assertEquals("node 'b' is not a member of this host's view (members: a, c)", down.getMessage());
+        assertEquals(ServiceException.Kind.UNAVAILABLE, down.kind(), "a configured member that is down: not now");
+        final ServiceException unknown = assertThrows(ServiceException.class, () -> on("a").ask("z", "echo", "",
+                1_000));
+        assertEquals(ServiceException.Kind.NOT_FOUND, unknown.kind(), "no such member");
     }
 
     @Test
@@ -162,19 +167,51 @@ class MemberExchangeTest {
             Thread.sleep(5);
         }
         final Message.Ask ask = (Message.Ask) sent.getFirst();
-        asker.received("c", new Message.Answer(ask.id(), true, "", "not from the member asked"));
-        asker.received("b", new Message.Answer(ask.id(), true, "", "y".repeat(over)));
+        asker.received("c", new Message.Answer(ask.id(), true, "", "not from the member asked", null));
+        asker.received("b", new Message.Answer(ask.id(), true, "", "y".repeat(over), null));
         assertEquals("the answer of b (routers) is " + over + " characters, over the limit of "
                 + MemberExchange.MAX_ANSWER_CHARS, outcome.get(5, TimeUnit.SECONDS));
     }
 
     @Test
+    void aMemberAnswersABoundedNumberOfQuestionsAtOnceAndSaysItIsBusyBeyond() throws Exception {
+        startAll();
+        final List<Thread> askers = new ArrayList<>();
+        for (int i = 0; i < MemberExchange.MAX_CONCURRENT; i++) {
+            askers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    on("a").ask("b", "slow", "", 20_000);
+                } catch (ServiceException e) {
+                    // released at the end
+                }
+            }));
+        }
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (network.sent.stream().filter(m -> m.startsWith("a>b ") && m.contains("\"topic\":\"slow\"")).count()
+                < MemberExchange.MAX_CONCURRENT && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        // Sent after the 16 (FIFO from one sender): b has taken them all when this one arrives.
+        assertEquals("b is busy: 16 questions already being answered; try again",
+                assertThrows(ServiceException.class, () -> on("a").ask("b", "echo", "", 5_000)).getMessage());
+        release.countDown();
+        for (final Thread asker : askers) {
+            asker.join(10_000);
+        }
+        assertEquals("b:free again", on("a").ask("b", "echo", "free again", 5_000), "the permits came back");
+    }
+
+    @Test
     void aQuestionTheMemberCannotAnswerGetsAnErrorNotSilence() throws Exception {
         startAll();
-        assertEquals("b does not answer 'nope' (it answers: big, boom, echo, refuse, slow)",
-                assertThrows(ServiceException.class, () -> on("a").ask("b", "nope", "", 5_000)).getMessage());
-        assertEquals("service 'x' does not exist",
-                assertThrows(ServiceException.class, () -> on("a").ask("b", "refuse", "", 5_000)).getMessage());
+        final ServiceException unknown = assertThrows(ServiceException.class, () -> on("a").ask("b", "nope", "",
+                5_000));
+        assertEquals("b does not answer 'nope' (it answers: big, boom, echo, refuse, slow)", unknown.getMessage());
+        assertEquals(ServiceException.Kind.INVALID, unknown.kind());
+        final ServiceException refused = assertThrows(ServiceException.class, () -> on("a").ask("b", "refuse", "",
+                5_000));
+        assertEquals("service 'x' does not exist", refused.getMessage());
+        assertEquals(ServiceException.Kind.NOT_FOUND, refused.kind(), "the refusal's kind travels with it");
         assertEquals("internal error on b answering boom: java.lang.IllegalStateException: bug",
                 assertThrows(ServiceException.class, () -> on("a").ask("b", "boom", "", 5_000)).getMessage());
         // Bytes that are no question at all are dropped by the codec; b goes on answering.

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class MessageFuzzTest {
 
     @DictionaryEntries({"{\"m\":\"", "table", "report", "sync", "alive", "commit", "ack", "command", "done",
-            "admin", "admin-accepted", "admin-reply", "ask", "answer", "\"topic\":", "\"body\":", "\"services\":", "\"tombstones\":", "\"service\":",
+            "admin", "admin-accepted", "admin-reply", "ask", "answer", "\"topic\":", "\"body\":", "\"kind\":",
+            "\"services\":", "\"tombstones\":", "\"service\":",
             "\"addresses\":[", "\"properties\":{", "\"activeOn\":[", "\"state\":\"STARTED\"", "null",
             "\\u0000", "1e999", "-1"})
     @FuzzTest(maxDuration = "10s")

@@ -74,7 +74,8 @@ public final class ClusterQueries implements ControlHandler {
             try {
                 return JSON.writeValueAsString(routers.handle("show-router", JsonNodeFactory.instance.objectNode()));
             } catch (ControlException | JsonProcessingException e) {
-                throw new ServiceException("show-router on " + exchange.localNode() + ": " + e.getMessage());
+                throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "show-router on " + exchange.localNode()
+                        + ": " + e.getMessage());
             }
         });
         exchange.answer("cgi", this::answerCgi);
@@ -89,11 +90,12 @@ public final class ClusterQueries implements ControlHandler {
                     allowOnly(args);
                     yield routers();
                 }
-                default -> throw new ControlException("unknown verb '" + verb + "' (allowed: "
+                default -> throw new ControlException(ControlException.Kind.UNSUPPORTED, "unknown verb '" + verb
+                        + "' (allowed: "
                         + String.join(", ", VERBS) + ")");
             };
         } catch (ServiceException e) {
-            throw new ControlException(e.getMessage(), e);
+            throw new ControlException(ServiceControl.kindOf(e), e.getMessage(), e);
         }
     }
 
@@ -118,7 +120,8 @@ public final class ClusterQueries implements ControlHandler {
             node = status.startedOn() != null ? status.startedOn()
                     : status.activeOn().isEmpty() ? null : status.activeOn().getFirst();
             if (node == null) {
-                throw new ControlException("service '" + name + "' runs nowhere and is active on no node: name the"
+                throw new ControlException(ControlException.Kind.CONFLICT, "service '" + name + "' runs nowhere and"
+                        + " is active on no node: name the"
                         + " node whose panel to show (node)");
             }
         }
@@ -142,7 +145,7 @@ public final class ClusterQueries implements ControlHandler {
             request = new CgiRequest(question.path("method").asText("GET"), question.path("query").asText(""),
                     question.path("content_type").asText(""), question.path("body").asText(""));
         } catch (IllegalArgumentException e) {
-            throw new ServiceException(e.getMessage());
+            throw new ServiceException(ServiceException.Kind.INVALID, e.getMessage());
         }
         final ServiceStatus status = service(name, local);
         final List<String> inView = admin.cluster().view().members();
@@ -155,14 +158,17 @@ public final class ClusterQueries implements ControlHandler {
             result = runner.run(status.spec(), Primitive.CGI, invocation);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ServiceException("cgi of service '" + name + "' on " + local + ": interrupted");
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "cgi of service '" + name + "' on " + local
+                    + ": interrupted");
         }
         if (result.outcome() == PrimitiveResult.Outcome.DEFAULTED) {
-            throw new ServiceException("service '" + name + "' has no panel: its type " + status.spec().type()
+            throw new ServiceException(ServiceException.Kind.NOT_FOUND, "service '" + name + "' has no panel: its"
+                    + " type " + status.spec().type()
                     + " has no cgi primitive (" + result.detail() + ")");
         }
         if (!result.succeeded()) {
-            throw new ServiceException("cgi of service '" + name + "' failed on " + local + ": " + result.detail());
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "cgi of service '" + name + "' failed on "
+                    + local + ": " + result.detail());
         }
         return JsonNodeFactory.instance.objectNode().put("content_type", CONTENT_TYPE).put("body", result.output())
                 .toString();
@@ -172,7 +178,7 @@ public final class ClusterQueries implements ControlHandler {
         try {
             return service(name, null);
         } catch (ServiceException e) {
-            throw new ControlException(e.getMessage(), e);
+            throw new ControlException(ServiceControl.kindOf(e), e.getMessage(), e);
         }
     }
 
@@ -182,7 +188,8 @@ public final class ClusterQueries implements ControlHandler {
                 return status;
             }
         }
-        throw new ServiceException("service '" + name + "' does not exist" + (on == null ? "" : " on " + on));
+        throw new ServiceException(ServiceException.Kind.NOT_FOUND, "service '" + name + "' does not exist"
+                + (on == null ? "" : " on " + on));
     }
 
     // ---- show-cluster-routers ----
@@ -233,11 +240,12 @@ public final class ClusterQueries implements ControlHandler {
         try {
             final JsonNode node = JSON.readTree(json);
             if (node == null || node.isMissingNode()) {
-                throw new ServiceException("an empty answer from " + from);
+                throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "an empty answer from " + from);
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ServiceException("not JSON from " + from + ": " + e.getOriginalMessage());
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "not JSON from " + from + ": "
+                + e.getOriginalMessage());
         }
     }
 

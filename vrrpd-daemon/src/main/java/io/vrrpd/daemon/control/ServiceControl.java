@@ -118,7 +118,8 @@ public final class ServiceControl implements ControlHandler {
         }
     }
 
-    private static ControlException.Kind kindOf(final ServiceException e) {
+    /** The control refusal of a cluster refusal (also ClusterQueries'). */
+    static ControlException.Kind kindOf(final ServiceException e) {
         return switch (e.kind()) {
             case INVALID -> ControlException.Kind.BAD_REQUEST;
             case NOT_FOUND -> ControlException.Kind.NOT_FOUND;

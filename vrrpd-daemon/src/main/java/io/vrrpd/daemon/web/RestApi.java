@@ -28,10 +28,11 @@ import java.util.TreeSet;
  * <p>Auth (DESIGN.md §2): with a token file every call needs {@code Authorization: Bearer TOKEN} (401 without or
  * with an unknown one, {@code WWW-Authenticate: Bearer}); a {@code read} token may only GET (403 otherwise). Without
  * a token file the API is read-only: GET for anyone who reaches the port (loopback, or a reverse proxy's
- * users), anything else 403. Tokens are never logged or echoed.
+ * users), anything else 403; and only for requests that name the server by an IP address or {@code localhost}
+ * (DNS rebinding). Tokens are never logged or echoed.
  *
- * <p>Reads go through a {@link ReadCache} (the show verbs reach the router loop: a hundred polling clients must not
- * become a hundred loop calls); a successful change empties it.
+ * <p>GETs are answered from a {@link ReadCache} (the show verbs reach the router loop: a hundred polling clients must
+ * not become a hundred loop calls, nor a hundred answers to serialise); a successful change empties it.
  */
 public final class RestApi implements HttpHandler {
 
@@ -54,9 +55,9 @@ public final class RestApi implements HttpHandler {
     public RestApi(final ControlHandler verbs, final Tokens tokens, final int maxBodyBytes) {
         this.tokens = tokens;
         this.maxBodyBytes = maxBodyBytes;
-        this.cache = new ReadCache(verbs, ReadCache.MAX_AGE_NANOS, System::nanoTime);
+        this.cache = new ReadCache(ReadCache.MAX_AGE_NANOS, System::nanoTime);
         final JsonNode[] document = new JsonNode[1];
-        this.routes = ApiRoutes.table(cache, () -> document[0]);
+        this.routes = ApiRoutes.table(verbs, () -> document[0]);
         document[0] = OpenApi.document(routes);
         this.openApi = document[0];
     }
@@ -76,6 +77,13 @@ public final class RestApi implements HttpHandler {
         final String method = exchange.getRequestMethod();
         final Role role;
         if (tokens == null) {
+            final String host = exchange.getRequestHeaders().getFirst("Host");
+            if (!addressedByAddress(host)) {
+                HttpIo.sendProblem(exchange, new Problem(403, "Host '" + host + "' is not an address: without a"
+                        + " [web] token_file the API answers only requests for an IP address or localhost (a web page"
+                        + " must not reach it through a DNS name it controls); configure token_file to use a name"));
+                return;
+            }
             role = Role.READ;
         } else {
             final Optional<Role> presented = authenticate(exchange);
@@ -134,7 +142,12 @@ public final class RestApi implements HttpHandler {
         }
         final Route.Reply reply;
         try {
-            reply = route.action().run(call);
+            final Route chosen = route;
+            // GETs from the cache (the cgi page excepted: a service's own page, not the daemon's state)
+            reply = method.equals("GET") && !route.template().endsWith("/cgi")
+                    ? cache.get(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery(),
+                    () -> chosen.action().run(call))
+                    : route.action().run(call);
         } catch (ControlException e) {
             HttpIo.sendProblem(exchange, Problem.of(e));
             return;
@@ -189,6 +202,33 @@ public final class RestApi implements HttpHandler {
         }
         return new Route.Call(parameters, query, rawQuery, json, contentType,
                 route.body() == Route.Body.TEXT ? body : null);
+    }
+
+    /**
+     * Whether the request names the server by an IP address or {@code localhost} (or not at all, HTTP/1.0). Without
+     * tokens anyone who reaches the port may read: a page on a site that rebinds its DNS name to 127.0.0.1 would be
+     * such a reader, from the browser of whoever opens it, unless requests for names are refused.
+     */
+    static boolean addressedByAddress(final String host) {
+        if (host == null) {
+            return true;
+        }
+        String name = host.strip();
+        if (name.startsWith("[")) {
+            final int close = name.indexOf(']');
+            name = close < 0 ? name : name.substring(1, close);
+        } else if (name.indexOf(':') == name.lastIndexOf(':') && name.indexOf(':') >= 0) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        if (name.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            io.vrrpd.protocol.IpAddress.parse(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The path's segments after the leading slash, %-decoded one by one (an escaped slash stays in its segment). */

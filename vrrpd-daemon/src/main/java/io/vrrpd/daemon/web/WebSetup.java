@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.web;
 
+import io.vrrpd.daemon.config.Endpoint;
 import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.WebConfig;
 
@@ -21,6 +22,27 @@ public record WebSetup(WebConfig config, Tokens tokens, SSLContext tls) {
 
     public WebSetup {
         Objects.requireNonNull(config.listen(), "listen");
+    }
+
+    /**
+     * The settings of vrrpd.toml with {@code --http} applied ({@code http} null: none), their files read; null when
+     * no server is wanted.
+     *
+     * @throws IllegalArgumentException with the line to print ({@code vrrpd: --http: …}) when {@code --http} breaks the
+     *                                  non-loopback rule (the file's own listen was checked, with its line, by
+     *                                  NodeConfig)
+     * @throws InvalidFileException     {@code FILE:LINE: message} of the token file or a PEM file
+     */
+    public static WebSetup of(final WebConfig file, final Endpoint http) throws InvalidFileException {
+        final WebConfig settings = http == null ? file : file.withListen(http);
+        if (!settings.enabled()) {
+            return null;
+        }
+        final java.util.Optional<String> refusal = settings.refusal();
+        if (refusal.isPresent()) {
+            throw new IllegalArgumentException("vrrpd: --http: " + refusal.get());
+        }
+        return load(settings);
     }
 
     /** Reads the token file and the PEM files of {@code config} (whose listen is set). */

@@ -62,7 +62,9 @@ class ClusterQueriesTest {
         final Path noPanel = dir.resolve("no-panel");
         Files.writeString(noPanel, "#!/bin/sh\nexit 4\n");
         Files.setPosixFilePermissions(noPanel, PosixFilePermissions.fromString("rwxr-xr-x"));
-        admin.services = List.of(status("redis", panel.toString(), "h1"), status("vip", noPanel.toString(), null),
+        // redis runs on h1, its first active node is h2: the default is where it runs.
+        admin.services = List.of(status("redis", panel.toString(), "h1", List.of("h2", "h1")),
+                status("vip", noPanel.toString(), null),
                 status("idle", panel.toString(), null, List.of()));
         admin.cluster = new ClusterStatus("test", "h1", TWO_UP);
         final JsonNode shown = JSON.readTree("[{\"name\":\"r1\",\"state\":\"MASTER\"}]");
@@ -99,12 +101,12 @@ class ClusterQueriesTest {
         final JsonNode get = call("cgi-service", "{\"name\":\"redis\"}");
         assertEquals("h1", get.get("node").asText(), "the node that runs it");
         assertEquals("text/html; charset=utf-8", get.get("content_type").asText());
-        assertEquals("<p>redis on h1 (h1 h2): CGI/1.1 GET q= type=none length=none stdin=</p>\n",
+        assertEquals("<p>redis on h1 (h2 h1): CGI/1.1 GET q= type=none length=none stdin=</p>\n",
                 get.get("body").asText());
 
         final JsonNode post = call("cgi-service", "{\"name\":\"redis\",\"node\":\"h1\",\"method\":\"POST\","
                 + "\"query\":\"tab=1\",\"content_type\":\"application/x-www-form-urlencoded\",\"body\":\"action=ping\"}");
-        assertEquals("<p>redis on h1 (h1 h2): CGI/1.1 POST q=tab=1 type=application/x-www-form-urlencoded"
+        assertEquals("<p>redis on h1 (h2 h1): CGI/1.1 POST q=tab=1 type=application/x-www-form-urlencoded"
                 + " length=11 stdin=action=ping</p>\n", post.get("body").asText());
         assertEquals(List.of("body", "content_type", "node"), fieldNames(post));
     }
@@ -127,6 +129,20 @@ class ClusterQueriesTest {
                 refusal("cgi-service", "{\"name\":\"redis\",\"query\":\"broken\"}"));
         assertEquals("node 'h9' is not a member of this host's view (members: h1, h2)",
                 refusal("cgi-service", "{\"name\":\"redis\",\"node\":\"h9\"}"));
+    }
+
+    @Test
+    void cgiServiceRefusalsCarryTheirKindForTheRestApi() {
+        final java.util.Map<String, ControlException.Kind> kinds = new java.util.LinkedHashMap<>();
+        kinds.put("{\"name\":\"redis\",\"method\":\"PUT\"}", ControlException.Kind.BAD_REQUEST);
+        kinds.put("{\"name\":\"nope\"}", ControlException.Kind.NOT_FOUND);
+        kinds.put("{\"name\":\"vip\"}", ControlException.Kind.NOT_FOUND); // no panel
+        kinds.put("{\"name\":\"idle\"}", ControlException.Kind.CONFLICT);
+        kinds.put("{\"name\":\"redis\",\"query\":\"broken\"}", ControlException.Kind.UNAVAILABLE);
+        kinds.put("{\"name\":\"redis\",\"node\":\"h9\"}", ControlException.Kind.NOT_FOUND);
+        kinds.put("{\"name\":\"redis\",\"node\":\"h3\"}", ControlException.Kind.UNAVAILABLE); // configured, down
+        kinds.forEach((args, kind) -> assertEquals(kind, assertThrows(ControlException.class,
+                () -> call("cgi-service", args)).kind(), args));
     }
 
     @Test

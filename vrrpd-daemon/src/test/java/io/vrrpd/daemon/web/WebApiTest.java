@@ -131,6 +131,30 @@ class WebApiTest {
     }
 
     @Test
+    @DisplayName("without a token file, a request naming the server by a DNS name is refused (DNS rebinding); by"
+            + " address or localhost it is answered; with a token file the token decides")
+    void shouldRefuseNamesWithoutATokenFile() throws Exception {
+        start(null);
+        assertTrue(rawGet("evil.example:8080").startsWith("HTTP/1.1 403 "));
+        assertTrue(rawGet("127.0.0.1:8080").startsWith("HTTP/1.1 200 "));
+        assertTrue(rawGet("[::1]:8080").startsWith("HTTP/1.1 200 "));
+        assertTrue(rawGet("LocalHost").startsWith("HTTP/1.1 200 "));
+        assertEquals(3, verbs.calls.size(), verbs.calls.toString()); // the refused one asked nothing
+        server.close();
+        startWithTokens();
+        assertTrue(rawGet("vrrpd.example.net").startsWith("HTTP/1.1 401 "));
+    }
+
+    /** A GET of /api/v1/routers with this Host header (HttpClient will not send a Host of our choosing). */
+    private String rawGet(final String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+            socket.getOutputStream().write(("GET /api/v1/routers/x" + host.length() + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     @DisplayName("routers: POST creates (201, Location), GET one answers the object, PATCH modifies by the path's"
             + " name, DELETE deletes (204); a renaming PATCH is refused")
     void shouldMapTheRouterRoutesOntoTheVerbs() throws Exception {

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The web API under load, and what that load does to the router loop (issue 11): one vrrpd in a throw-away network
+# namespace serves --http 127.0.0.1:8080 and runs ROUTERS routers as Master at INTERVAL_MS. Two runs of SECONDS each,
+# a fresh daemon each time: (1) no HTTP load, (2) CLIENTS concurrent clients (bench/WebLoad.java, one connection each)
+# sending GET /api/v1/routers and GET /api/v1/routers/rN in turn. Prints the API's p50/p99 (run 2) and, for both runs,
+# the loop's timer lateness as the daemon logs it at SIGTERM ("timers: N fired, lateness mean …, p50 ≤ …, p99 ≤ …").
+#
+# Usage: bench/web-load.sh [--routers N] [--interval-ms MS] [--seconds S] [--clients C]  (as root, after ./scripts/build)
+# Safety: namespaces vw<PID>-h and vw<PID>-peer joined by a veth pair; addresses from 192.0.2.0/24 and
+# 198.51.100.0/24; an EXIT trap kills the daemon and the load (by pid) and deletes both namespaces.
+set -euo pipefail
+ROUTERS=10 INTERVAL=100 SECONDS_=30 CLIENTS=100
+while [ $# -gt 0 ]; do
+    case $1 in
+        --routers) ROUTERS=$2; shift 2 ;;
+        --interval-ms) INTERVAL=$2; shift 2 ;;
+        --seconds) SECONDS_=$2; shift 2 ;;
+        --clients) CLIENTS=$2; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "web-load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "web-load.sh: must run as root (network namespaces)" >&2; exit 1; }
+[ "$ROUTERS" -ge 1 ] && [ "$ROUTERS" -le 255 ] || { echo "web-load.sh: --routers 1-255" >&2; exit 2; }
+[ "$SECONDS_" -ge 1 ] && [ "$SECONDS_" -le 600 ] || { echo "web-load.sh: --seconds 1-600" >&2; exit 2; }
+[ "$CLIENTS" -ge 1 ] && [ "$CLIENTS" -le 1000 ] || { echo "web-load.sh: --clients 1-1000" >&2; exit 2; }
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+P="vw$$-"
+WORK=$(mktemp -d /tmp/vrrpd-web-load.XXXXXX)
+PID= LOAD=
+cleanup() {
+    [ -n "$LOAD" ] && kill -KILL "$LOAD" 2>/dev/null || true
+    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
+    ip netns del "${P}h" 2>/dev/null || true
+    ip netns del "${P}peer" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+ip netns add "${P}h"
+ip netns add "${P}peer"
+ip -n "${P}h" link add eth0 type veth peer name eth0 netns "${P}peer"
+for ns in "${P}h" "${P}peer"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+ip -n "${P}h" addr add 192.0.2.1/24 dev eth0
+
+# run LABEL WITH_LOAD: a fresh daemon, the routers, SECONDS with or without the load, SIGTERM; prints its lines
+run() {
+    local label=$1 load=$2
+    rm -rf "$WORK/etc" "$WORK/state"
+    ip netns exec "${P}h" "$HERE/bin/vrrpd" --config-dir "$WORK/etc" --state-dir "$WORK/state" \
+        --socket "$WORK/sock" --http 127.0.0.1:8080 2>"$WORK/log.$label" &
+    PID=$!
+    for _ in $(seq 100); do
+        "$HERE/bin/vrrpadm" --socket "$WORK/sock" show-router >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    for i in $(seq "$ROUTERS"); do
+        "$HERE/bin/vrrpadm" --socket "$WORK/sock" create-router -V "$i" -l eth0 -A inet -i "$INTERVAL" \
+            -a "198.51.100.$i/24" "r$i" >/dev/null
+    done
+    sleep 2 # every router Master
+    if [ "$load" = yes ]; then
+        local paths=(/api/v1/routers)
+        for i in $(seq "$ROUTERS"); do paths+=("/api/v1/routers/r$i"); done
+        ip netns exec "${P}h" "$JAVA" "$HERE/bench/WebLoad.java" http://127.0.0.1:8080 "$CLIENTS" "$SECONDS_" \
+            "${paths[@]}" >"$WORK/load.out" &
+        LOAD=$!
+        wait "$LOAD"
+        LOAD=
+        echo "$label: api $(cat "$WORK/load.out")"
+    else
+        sleep "$SECONDS_"
+    fi
+    kill -TERM "$PID"
+    wait "$PID" || true
+    PID=
+    echo "$label: $(grep -o 'timers: .*' "$WORK/log.$label")"
+}
+echo "routers=$ROUTERS interval=${INTERVAL}ms seconds=$SECONDS_ clients=$CLIENTS kernel=$(uname -r) cores=$(nproc)"
+run idle no
+run loaded yes
