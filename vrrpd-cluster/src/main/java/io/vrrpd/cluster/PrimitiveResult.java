@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param outcome       what the exit meant
  * @param exitCode      the program's exit status; -1 when it timed out or could not be started
  * @param durationNanos how long it ran
- * @param output        its stdout and stderr (bounded): the status text for {@code status}, the HTML fragment for
- *                      {@code cgi}; "" when there was none
+ * @param output        its stdout and stderr (bounded): the status text for {@code status}; for {@code cgi} its
+ *                      stdout alone, the HTML fragment (stderr is not part of the page); "" when there was none
  * @param detail        one line for logs and {@code show-service -x} RESULT, e.g. {@code exit 1: port in use}
  */
 public record PrimitiveResult(Primitive primitive, Outcome outcome, int exitCode, long durationNanos, String output,

@@ -206,6 +206,15 @@ class RedisReplicationIT extends LabScenario {
                 .put("name", SERVICE).put("node", "h3"));
         assertTrue(replicaPanel.get("body").asText().contains("<tr><th>role</th><td>replica</td></tr>"),
                 replicaPanel.toString());
+        final long[] micros = new long[5]; // a panel asked on h2, run on h1: two cluster messages and a redis-cli
+        for (int i = 0; i < micros.length; i++) {
+            final long asked = System.nanoTime();
+            h2.call("cgi-service", JsonNodeFactory.instance.objectNode().put("name", SERVICE));
+            micros[i] = (System.nanoTime() - asked) / 1_000;
+        }
+        java.util.Arrays.sort(micros);
+        System.out.println("[measure] cgi-service on h2 for h1's panel, 5 calls: min " + micros[0] / 1000.0
+                + " ms, median " + micros[2] / 1000.0 + " ms, max " + micros[4] / 1000.0 + " ms");
 
         // The same over h2's REST API: the page under a sandbox CSP, from h1; a form post needs an admin token.
         final Cmd.Result page = curlOnH2("-i", "http://127.0.0.1:8080/api/v1/services/" + SERVICE + "/cgi");
@@ -219,7 +228,10 @@ class RedisReplicationIT extends LabScenario {
         final Cmd.Result clusterRouters = curlOnH2("http://127.0.0.1:8080/api/v1/cluster/routers");
         assertTrue(clusterRouters.out().replaceAll("\\s", "").contains("\"name\":\"gw\""), clusterRouters.toString());
 
+        final long routersAsked = System.nanoTime();
         final JsonNode routers = h2.call("show-cluster-routers", JsonNodeFactory.instance.objectNode()).get("nodes");
+        System.out.println("[measure] show-cluster-routers on h2 (3 members): "
+                + (System.nanoTime() - routersAsked) / 1_000 / 1000.0 + " ms");
         System.out.println("[observation] show-cluster-routers on h2: " + routers);
         assertEquals(List.of("h1", "h2", "h3"), stream(routers).map(n -> n.get("node").asText()).sorted().toList());
         assertTrue(stream(routers).allMatch(n -> n.get("ok").asBoolean()), routers.toString());

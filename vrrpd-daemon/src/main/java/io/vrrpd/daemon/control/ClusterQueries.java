@@ -121,8 +121,7 @@ public final class ClusterQueries implements ControlHandler {
                     : status.activeOn().isEmpty() ? null : status.activeOn().getFirst();
             if (node == null) {
                 throw new ControlException(ControlException.Kind.CONFLICT, "service '" + name + "' runs nowhere and"
-                        + " is active on no node: name the"
-                        + " node whose panel to show (node)");
+                        + " is active on no node: name the node whose panel to show (node)");
             }
         }
         final ObjectNode question = JsonNodeFactory.instance.objectNode().put("name", name)
@@ -163,8 +162,7 @@ public final class ClusterQueries implements ControlHandler {
         }
         if (result.outcome() == PrimitiveResult.Outcome.DEFAULTED) {
             throw new ServiceException(ServiceException.Kind.NOT_FOUND, "service '" + name + "' has no panel: its"
-                    + " type " + status.spec().type()
-                    + " has no cgi primitive (" + result.detail() + ")");
+                    + " type " + status.spec().type() + " has no cgi primitive (" + result.detail() + ")");
         }
         if (!result.succeeded()) {
             throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "cgi of service '" + name + "' failed on "

@@ -146,6 +146,17 @@ class ClusterQueriesTest {
     }
 
     @Test
+    void aMalformedCgiQuestionFromAMemberGetsAnErrorAnswer() {
+        assertTrue(assertThrows(io.vrrpd.cluster.ServiceException.class,
+                () -> exchange.ask("h1", "cgi", "{not json", 5_000)).getMessage().startsWith("not JSON from the asker: "));
+        assertEquals("method: 'TRACE' is not allowed (allowed: GET, POST)", assertThrows(
+                io.vrrpd.cluster.ServiceException.class, () -> exchange.ask("h1", "cgi",
+                        "{\"name\":\"redis\",\"method\":\"TRACE\"}", 5_000)).getMessage());
+        assertEquals("service 'gone' does not exist on h1", assertThrows(io.vrrpd.cluster.ServiceException.class,
+                () -> exchange.ask("h1", "cgi", "{\"name\":\"gone\"}", 5_000)).getMessage());
+    }
+
+    @Test
     void showClusterRoutersHasEveryMemberAndSaysWhichDidNotAnswer() throws Exception {
         final long asked = System.nanoTime();
         final JsonNode result = call("show-cluster-routers", "{}");
