@@ -366,7 +366,8 @@ function renderRouters(members, local) {
         el('td', {}, badge(r.state)),
         el('td', {}, badge(r.admin)),
         el('td', {class: 'num', title: 'configured / effective'}, dash(r.prio) + ' / ' + effective(r)),
-        el('td', {text: r.state === 'MASTER' ? dash(r.primary_ip) : dash(r.peer)}),
+        // The Master as this instance knows it: itself, or (a Backup) the sender of the advertisements it hears.
+        el('td', {text: r.state === 'MASTER' ? dash(r.primary_ip) : r.state === 'BACKUP' ? dash(r.peer) : '–'}),
         el('td', {class: 'peer'}, r.peer ? [r.peer, el('br'), 'prio ' + dash(r.p_prio) + ' · ' + dash(r.p_intv)
           + ' ms · ' + dash(r.p_adv_last) + ' ago'] : '–'),
         el('td', {class: 'reason'}, dash(r.reason),
