@@ -43,6 +43,23 @@ ip -n "${P}h" link add eth0 type veth peer name eth0 netns "${P}peer"
 for ns in "${P}h" "${P}peer"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
 ip -n "${P}h" addr add 192.0.2.1/24 dev eth0
 
+# memory PID: the daemon JVM's resident set now and at its peak (the JVM under bin/vrrpd's launcher, not the fence guard)
+memory() {
+    local pids=$1 p next
+    for _ in 1 2 3 4; do
+        next=
+        for p in $pids; do
+            if grep -q 'io.vrrpd.daemon.VrrpdMain' "/proc/$p/cmdline" 2>/dev/null; then
+                awk '/^VmRSS|^VmHWM/ {printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$p/status"
+                return
+            fi
+            next="$next $(cat /proc/$p/task/*/children 2>/dev/null)"
+        done
+        pids=$next
+    done
+    echo "rss: daemon JVM not found"
+}
+
 # run LABEL WITH_LOAD: a fresh daemon, the routers, SECONDS with or without the load, SIGTERM; prints its lines
 run() {
     local label=$1 load=$2
@@ -71,6 +88,7 @@ run() {
     else
         sleep "$SECONDS_"
     fi
+    echo "$label: $(memory "$PID")"
     kill -TERM "$PID"
     wait "$PID" || true
     PID=
