@@ -12,11 +12,15 @@ import io.vrrpd.cluster.primitive.Invocation;
 import io.vrrpd.cluster.FenceGuard;
 import io.vrrpd.cluster.primitive.FenceGuardProcess;
 import io.vrrpd.cluster.primitive.LocalPrimitiveRunner;
+import io.vrrpd.cluster.primitive.PrimitiveRunner;
 import io.vrrpd.cluster.primitive.ServiceCgroups;
 import io.vrrpd.cluster.primitive.Timeouts;
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.Endpoint;
+import io.vrrpd.daemon.web.MetricsEndpoint;
 import io.vrrpd.daemon.web.WebServer;
+import io.vrrpd.daemon.web.metrics.PrimitiveDurations;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vrrpd.daemon.web.WebSetup;
 import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.MacMode;
@@ -250,18 +254,25 @@ public final class VrrpdMain implements Callable<Integer> {
             }
         }
         ServiceCluster services = null;
+        // /metrics' registry, made before the cluster starts so the primitives' durations are recorded from the first.
+        final PrometheusRegistry metrics = web == null ? null : MetricsEndpoint.newRegistry();
+        final PrimitiveDurations durations = metrics == null ? null : new PrimitiveDurations(metrics);
+        final AtomicReference<WebServer> running = new AtomicReference<>();
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
             runtime.removeLeftovers();
             // Started from this (ordinary) thread: the primitives' threads and programs must not inherit the
             // router loop's real-time scheduling.
-            services = startServices(primitives, guard);
+            services = startServices(durations == null ? primitives : durations.timing(primitives), primitives,
+                    guard);
             final ControlVerbs verbs = ControlVerbs.of(control,
                     new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
                     new ClusterQueries(services.exchange(), services, primitives, control,
                             primitives.timeouts().other()));
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
-            webServer = startWeb(verbs);
+            webServer = startWeb(verbs, metrics == null ? null
+                    : MetricsEndpoint.of(metrics, runtime, health, services, () -> webStats(running)));
+            running.set(webServer);
             server = ControlServer.start(socket, verbs);
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
@@ -338,8 +349,8 @@ public final class VrrpdMain implements Callable<Integer> {
     }
 
     /** The service cluster: a cluster of one without [cluster] in vrrpd.toml, else the JGroups membership. */
-    private ServiceCluster startServices(final LocalPrimitiveRunner primitives, final FenceGuard guard)
-            throws IOException {
+    private ServiceCluster startServices(final PrimitiveRunner runner, final LocalPrimitiveRunner primitives,
+                                         final FenceGuard guard) throws IOException {
         final Membership membership = node.clusterOfOne() ? new SoloMembership(node.nodeName())
                 : new JGroupsMembership(node.cluster().settings(node.nodeName()));
         final ServiceCluster.Settings settings = node.clusterOfOne()
@@ -352,7 +363,7 @@ public final class VrrpdMain implements Callable<Integer> {
                 // sooner: a host that stalls shorter than that stays in the view, and must keep its services.
                 node.cluster().settings(node.nodeName()).timing().leaseMillis());
         try {
-            return ServiceCluster.start(settings, membership, primitives,
+            return ServiceCluster.start(settings, membership, runner,
                     new TomlServiceStore(configDir, node.checkIntervalMillis()),
                     new StartedServices(stateDir, primitives::cgroup), guard);
         } catch (IOException | RuntimeException e) {
@@ -510,18 +521,25 @@ public final class VrrpdMain implements Callable<Integer> {
     }
 
     /** The web server on the control verbs: REST API, metrics, dashboard (DESIGN.md §2); null when it is off. */
-    private WebServer startWeb(final ControlVerbs verbs) throws IOException {
+    private WebServer startWeb(final ControlVerbs verbs, final MetricsEndpoint metrics) throws IOException {
         if (web == null) {
             return null;
         }
         final WebServer.Builder builder = web.server(verbs);
         // Mount points of the other web parts (one line each): /metrics the MetricsEndpoint, / the DashboardFiles.
+        builder.mount("/metrics", metrics);
         builder.mount("/", new io.vrrpd.daemon.web.DashboardFiles());
         try {
             return builder.start();
         } catch (IOException e) {
             throw new IOException("web server on " + web.config().listen() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The web server's counters for /metrics; zeros while it is not running yet. */
+    private static WebServer.Stats webStats(final AtomicReference<WebServer> running) {
+        final WebServer server = running.get();
+        return server == null ? new WebServer.Stats(0, 0, 0, 0) : server.stats();
     }
 
     /** One phrase for the log and --check-config: the node and its cluster. */

@@ -127,6 +127,51 @@ public final class HealthMonitor implements AutoCloseable {
         scheduler.execute(() -> watchNow(router, copy, flapping, listener));
     }
 
+    /**
+     * One router's dependency as /metrics shows it.
+     *
+     * @param router     the router
+     * @param dependency its label ({@code tcp:127.0.0.1:80}, {@code systemd:nginx.service}, …)
+     * @param weighted   a weighted check (lowers the priority) rather than a hard dependency
+     * @param status     {@code up} (healthy), {@code down} (failing) or {@code unknown} (not risen yet)
+     */
+    public record DependencyStatus(String router, String dependency, boolean weighted, String status) {
+    }
+
+    /**
+     * Every watched router's dependencies and their verdicts, read on the monitor's own thread (never the router
+     * loop's). Waits at most {@code timeoutMillis} for that thread; empty when it did not answer in time (the
+     * scrape then shows no dependency rather than waiting).
+     */
+    public List<DependencyStatus> dependencies(final long timeoutMillis) {
+        final CompletableFuture<List<DependencyStatus>> answer = new CompletableFuture<>();
+        if (closed) {
+            return List.of();
+        }
+        scheduler.execute(() -> {
+            final List<DependencyStatus> result = new ArrayList<>();
+            for (final Watch watch : watches.values()) {
+                for (final Probe probe : watch.probes) {
+                    result.add(new DependencyStatus(watch.router, probe.dependency().label(),
+                            probe.dependency().weighted(), switch (probe.state.status()) {
+                                case HEALTHY -> "up";
+                                case FAILING -> "down";
+                                case UNKNOWN -> "unknown";
+                            }));
+                }
+            }
+            answer.complete(result);
+        });
+        try {
+            return answer.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return List.of();
+        }
+    }
+
     /** Stops checking {@code router}: its running checks are abandoned (interrupted), its listener not called. */
     public void unwatch(final String router) {
         scheduler.execute(() -> unwatchNow(router));

@@ -59,6 +59,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private volatile boolean running = true;
     /** Loop thread only. */
     private final Map<String, Managed> routers = new TreeMap<>();
+    /**
+     * {@link #routers}' values for readers on other threads (/metrics): replaced (copy on write) by the loop
+     * when a router is created or deleted, never per packet; the readers read each router's volatile fields.
+     */
+    private volatile List<Managed> published = List.of();
     /** Loop thread only. */
     private final RouterChannels channels;
     private final LinkView links;
@@ -162,6 +167,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (existing == null) {
             final Managed managed = new Managed(spec);
             routers.put(spec.name(), managed);
+            published = List.copyOf(routers.values());
             watchDependencies(managed);
             reconciler.reconcile(managed);
             return;
@@ -198,6 +204,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         try {
             onLoop(() -> {
                 final Managed managed = routers.remove(name);
+                published = List.copyOf(routers.values());
                 health.unwatch(name);
                 if (managed != null) {
                     reconciler.destroyInstance(managed, "router deleted");
@@ -243,6 +250,24 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
     }
 
+    /**
+     * Every router's numbers for /metrics, in name order, read on the caller's thread from what the loop
+     * publishes: no task is posted to the loop and nothing here waits for it (it may be busy with a flood; a
+     * scrape must not add to its work nor wait behind it).
+     */
+    public List<RouterSample> samples() {
+        final List<Managed> now = published;
+        final List<RouterSample> result = new ArrayList<>(now.size());
+        for (final Managed managed : now) {
+            result.add(RouterSamples.of(managed, hooks));
+        }
+        return result;
+    }
+
+    /** The links' own drops (before a VRID is known), one entry per link and family in use. Any thread. */
+    public List<LinkDrops> linkDrops() {
+        return RouterSamples.links(published);
+    }
 
     // -------------------------------------------------------------------------------------------------
     // Start-up reconciliation and shutdown

@@ -161,8 +161,7 @@ final class Reconciler {
             }
             instance = new RouterInstance(config, loop, channel, managed.plumbing, spec.unicastPeers(), transitions);
             channel.attach(instance);
-            managed.instance = instance;
-            managed.channel = channel;
+            managed.attach(instance, channel);
         } else if (!instance.config().equals(config)) {
             instance.reconfigure(config);
         }
@@ -236,16 +235,12 @@ final class Reconciler {
             return;
         }
         stopInstance(managed, AdminState.OFFLINE, reason);
-        managed.sentBefore += instance.counters().advertisementsSent();
-        managed.receivedBefore += instance.counters().advertisementsReceived();
-        managed.transitionsBefore += instance.counters().transitions();
-        managed.dropsBefore.addAll(instance.verdicts());
-        if (managed.channel != null) {
-            channels.release(managed.channel, instance.config().vrid());
-            managed.channel = null;
+        final LinkChannel channel = managed.channel;
+        managed.detach(); // its counters stay with the router (show-router, /metrics)
+        if (channel != null) {
+            channels.release(channel, instance.config().vrid());
         }
         instance.close();
-        managed.instance = null;
     }
 
     void unplumb(final Managed managed) {

@@ -1,7 +1,16 @@
 package io.vrrpd.daemon.runtime;
 
-/** Per-router counters, written by the loop thread, read by anyone as a snapshot. */
+import io.vrrpd.protocol.fsm.State;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Per-router counters, written by the loop thread only, read by anyone (show-router, /metrics) without a lock:
+ * single-writer volatile fields and an {@link AtomicLongArray}, so bumping one neither allocates nor waits.
+ */
 public final class RouterCounters {
+    private static final int STATES = State.values().length;
+
     volatile long advertisementsSent;
     volatile long advertisementsReceived;
     volatile long transitions;
@@ -9,6 +18,8 @@ public final class RouterCounters {
     volatile long announcements;
     volatile long sendErrors;
     volatile long kernelErrors;
+    /** Transitions by (from, to): index {@code from.ordinal() * STATES + to.ordinal()} (vrrp_transitions_total). */
+    private final AtomicLongArray transitionsByPair = new AtomicLongArray(STATES * STATES);
 
     public long advertisementsSent() {
         return advertisementsSent;
@@ -36,5 +47,32 @@ public final class RouterCounters {
 
     public long kernelErrors() {
         return kernelErrors;
+    }
+
+    /** Transitions from {@code from} to {@code to}. */
+    public long transitions(final State from, final State to) {
+        return transitionsByPair.get(from.ordinal() * STATES + to.ordinal());
+    }
+
+    /** One state change (loop thread): the total and its (from, to) pair. Allocation-free. */
+    void transition(final State from, final State to) {
+        transitions++;
+        final int pair = from.ordinal() * STATES + to.ordinal();
+        // The loop is the only writer: a release store of the incremented value is enough (no locked add).
+        transitionsByPair.lazySet(pair, transitionsByPair.get(pair) + 1);
+    }
+
+    /** Adds a replaced instance's counters to these (loop thread): a router keeps its history. */
+    void add(final RouterCounters other) {
+        advertisementsSent += other.advertisementsSent;
+        advertisementsReceived += other.advertisementsReceived;
+        transitions += other.transitions;
+        masterConflicts += other.masterConflicts;
+        announcements += other.announcements;
+        sendErrors += other.sendErrors;
+        kernelErrors += other.kernelErrors;
+        for (int i = 0; i < transitionsByPair.length(); i++) {
+            transitionsByPair.lazySet(i, transitionsByPair.get(i) + other.transitionsByPair.get(i));
+        }
     }
 }

@@ -241,7 +241,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     }
 
     private void stateChanged(final Action.StateChanged changed, final long now) {
-        counters.transitions++;
+        counters.transition(changed.from(), changed.to());
         lastTransitionNanos = now;
         final String suffix = transitionLog.admit(now);
         if (suffix != null) {

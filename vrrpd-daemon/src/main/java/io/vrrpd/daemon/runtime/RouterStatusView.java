@@ -49,9 +49,10 @@ final class RouterStatusView {
     private static RouterStatus.Statistics statistics(final Managed managed, final RouterChannels channels,
                                                       final HookRunner hooks) {
         final RouterInstance instance = managed.instance;
-        long sent = managed.sentBefore;
-        long received = managed.receivedBefore;
-        long transitions = managed.transitionsBefore;
+        final Managed.Tally tally = managed.tally;
+        long sent = tally.history().advertisementsSent();
+        long received = tally.history().advertisementsReceived();
+        long transitions = tally.history().transitions();
         final LinkedHashMap<String, Long> drops = new LinkedHashMap<>();
         // Stage-1 drops happen before the VRID is known: the link's counters are shown with each router on it.
         final LinkChannel channel = managed.channel != null ? managed.channel
@@ -60,7 +61,7 @@ final class RouterStatusView {
             if (verdict.accepted()) {
                 continue;
             }
-            long count = managed.dropsBefore.get(verdict);
+            long count = tally.drops().get(verdict);
             if (instance != null) {
                 count += instance.verdicts().get(verdict);
             }

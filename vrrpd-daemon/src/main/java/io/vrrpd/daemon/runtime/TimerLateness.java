@@ -8,8 +8,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * thread; read by others (a slightly stale read is fine for a statistic).
  */
 public final class TimerLateness {
-    /** Upper bounds of the histogram buckets in microseconds; the last bucket is everything above. */
-    private static final long[] BOUNDS_MICROS = {10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000};
+    /**
+     * Upper bounds of the histogram buckets in microseconds; the last bucket is everything above. Up to 1 s: a
+     * stall of a few hundred ms already eats into Master_Down_Interval's skew, and /metrics shows these buckets
+     * as the vrrpd_timer_lateness_seconds histogram.
+     */
+    private static final long[] BOUNDS_MICROS = {10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000,
+        50_000, 100_000, 200_000, 500_000, 1_000_000};
 
     private volatile long count;
     private volatile long sumNanos;
@@ -27,11 +32,33 @@ public final class TimerLateness {
         while (bucket < BOUNDS_MICROS.length && late > BOUNDS_MICROS[bucket] * 1_000) {
             bucket++;
         }
-        buckets.incrementAndGet(bucket);
+        buckets.lazySet(bucket, buckets.get(bucket) + 1); // one writer: no locked add needed
     }
 
     public long count() {
         return count;
+    }
+
+    /** The sum of every recorded lateness (ns); with {@link #count()} the histogram's {@code _sum}. */
+    public long sumNanos() {
+        return sumNanos;
+    }
+
+    /** The buckets' upper bounds in µs, ascending; a last bucket (above them all) follows in the counts. */
+    public static long[] upperBoundsMicros() {
+        return BOUNDS_MICROS.clone();
+    }
+
+    /**
+     * How many timers fell in each bucket (not cumulative), one more than {@link #upperBoundsMicros()}: the last
+     * counts those later than every bound. A copy taken now, for another thread (/metrics).
+     */
+    public long[] bucketCounts() {
+        final long[] counts = new long[buckets.length()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = buckets.get(i);
+        }
+        return counts;
     }
 
     public long meanNanos() {
@@ -73,6 +100,6 @@ public final class TimerLateness {
 
     private String bound(final double quantile) {
         final long micros = quantileUpperBoundMicros(quantile);
-        return micros == Long.MAX_VALUE ? "> 10 ms" : micros + " µs";
+        return micros == Long.MAX_VALUE ? "> 1 s" : micros + " µs";
     }
 }

@@ -56,6 +56,34 @@ class HealthMonitorThreadsTest {
     }
 
     @Test
+    void shouldListEachDependencysVerdictForMetrics() throws Exception {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final String up = "tcp:127.0.0.1:" + server.getLocalPort() + "@interval=100";
+        final String weighted = "tcp:127.0.0.1:1@weight=-20,interval=100"; // nothing listens on port 1
+        try (HealthMonitor monitor = HealthMonitor.start(); server) {
+            monitor.watch("web", List.of(Dependency.parse(up), Dependency.parse(weighted)),
+                    (router, health) -> heard.add(health));
+            final String upLabel = Dependency.parse(up).label();
+            final String weightedLabel = Dependency.parse(weighted).label();
+            // Unknown until risen (2 successes) or fallen (2 failures), 100 ms apart: read until both decided.
+            final List<HealthMonitor.DependencyStatus> expected = List.of(
+                    new HealthMonitor.DependencyStatus("web", upLabel, false, "up"),
+                    new HealthMonitor.DependencyStatus("web", weightedLabel, true, "down"));
+            List<HealthMonitor.DependencyStatus> seen = monitor.dependencies(1_000);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!seen.equals(expected) && System.nanoTime() - deadline < 0) {
+                assertTrue(seen.stream().allMatch(d -> d.status().equals("unknown") || expected.contains(d)),
+                        "a verdict other than the expected one: " + seen);
+                Thread.sleep(20);
+                seen = monitor.dependencies(1_000);
+            }
+            assertEquals(expected, seen);
+            monitor.unwatch("web");
+            assertEquals(List.of(), monitor.dependencies(1_000), "an unwatched router has none");
+        }
+    }
+
+    @Test
     void shouldKillAHangingScriptAtEachTimeoutAndKeepReporting() throws Exception {
         final Path script = dir.resolve("hang");
         Files.writeString(script, "#!/bin/sh\nsleep 300 &\necho $! >> " + dir.resolve("children") + "\nwait\n");
