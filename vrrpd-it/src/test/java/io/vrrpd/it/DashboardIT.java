@@ -205,14 +205,22 @@ class DashboardIT extends LabScenario {
                 By.cssSelector("article[data-service='panel'] .panel-forms form button")).stream().findFirst().orElse(null));
         send.click();
         confirm();
-        await("the post's answer in the frame", d -> {
-            d.switchTo().frame(d.findElement(By.cssSelector("article[data-service='panel'] iframe.cgi")));
-            try {
-                return d.findElement(By.id("posted")).getText().contains("say=hello");
-            } finally {
-                d.switchTo().defaultContent();
-            }
+        await("the post's answer in the frame", d -> inPanel(d, "posted").contains("say=hello"));
+        // A method="get" form: its fields become the query string of a GET (a read, no confirmation).
+        click(By.cssSelector("article[data-service='panel'] .panel-forms form:nth-of-type(2) button"));
+        await("the GET form's answer in the frame", d -> inPanel(d, "query").equals("query: view=detail"));
+
+        // Deactivate on a node that does not run it: it leaves the service's active nodes.
+        final String idle = HOSTS.stream().filter(h -> !h.equals(target)).findFirst().orElseThrow();
+        click(By.cssSelector("article[data-service='panel'] tr[data-node='" + idle + "'] button[data-verb='deactivate']"));
+        confirm();
+        Wait.until(FORM, "panel deactivated on " + idle, () -> {
+            final JsonNode s = d("h1").control().call("show-service",
+                    JsonNodeFactory.instance.objectNode().put("name", "panel")).get(0);
+            return !s.path("active_on").toString().contains("\"" + idle + "\"");
         });
+        await("the page to offer Activate on " + idle, d -> !d.findElements(By.cssSelector(
+                "article[data-service='panel'] tr[data-node='" + idle + "'] button[data-verb='activate']")).isEmpty());
         assertEquals(TITLE, driver.getTitle());
         // The whole page at 1280 px: the window as tall as the page (a screenshot is of the viewport).
         final Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight;");
@@ -293,11 +301,13 @@ class DashboardIT extends LabScenario {
                     cat <<EOF
                 <h2 id="marker">panel of $VRRPD_SERVICE on $VRRPD_NODE</h2>
                 <p id="posted">posted: $posted</p>
+                <p id="query">query: $(printf '%%s' "$QUERY_STRING" | tr -dc 'A-Za-z0-9=&')</p>
                 <script>document.body.setAttribute('data-pwned', 'script');</script>
                 <script>document.title = 'pwned';</script>
                 <script>parent.document.title = 'pwned';</script>
                 <img src="/nothing-here" alt="" onerror="document.body.setAttribute('data-pwned', 'onerror')">
                 <form method="post"><label for="say">Say</label><input id="say" name="say" value="hello"><button name="go" value="1">Send</button></form>
+                <form method="get"><label>View <select name="view"><option>summary</option><option selected>detail</option></select></label><button>Show</button></form>
                 EOF
                     ;;
                 *) exit 4 ;;
@@ -323,6 +333,16 @@ class DashboardIT extends LabScenario {
     }
 
     // ---- the page
+
+    /** The text of element {@code id} inside the service's panel frame. */
+    private static String inPanel(final org.openqa.selenium.WebDriver d, final String id) {
+        d.switchTo().frame(d.findElement(By.cssSelector("article[data-service='panel'] iframe.cgi")));
+        try {
+            return d.findElement(By.id(id)).getText();
+        } finally {
+            d.switchTo().defaultContent();
+        }
+    }
 
     private static By router(final String host) {
         return By.cssSelector("#routers-body tr[data-node='" + host + "'][data-router='web']");

@@ -247,11 +247,9 @@ function secondsAgo(text) {
   return match ? parseFloat(match[1]) : null;
 }
 
-// The node whose routers this host's own API lists (router verbs act on this host only). The cluster answer may
-// say so itself (self: true); otherwise the one member whose routers match the local list by name and address.
+// The node whose routers this host's own API lists (router verbs act on this host only): the one member whose
+// routers match the local list by name, primary address and VRID (the cluster's answer does not mark it).
 function findLocalNode(members, local) {
-  const marked = members.find(m => m.self === true || m.local === true);
-  if (marked) return marked.node;
   if (!Array.isArray(local)) return null;
   const sign = list => list.map(r => r.name + '@' + r.primary_ip + '#' + r.vrid).sort().join(',');
   const mine = sign(local);
