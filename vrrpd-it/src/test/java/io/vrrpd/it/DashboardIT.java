@@ -207,6 +207,8 @@ class DashboardIT extends LabScenario {
         confirm();
         await("the post's answer in the frame", d -> inPanel(d, "posted").contains("say=hello"));
         // A method="get" form: its fields become the query string of a GET (a read, no confirmation).
+        assertEquals("View", text(By.cssSelector("article[data-service='panel'] .panel-forms form:nth-of-type(2) label span")),
+                "a wrapping label's own words, not its select's options");
         click(By.cssSelector("article[data-service='panel'] .panel-forms form:nth-of-type(2) button"));
         await("the GET form's answer in the frame", d -> inPanel(d, "query").equals("query: view=detail"));
 

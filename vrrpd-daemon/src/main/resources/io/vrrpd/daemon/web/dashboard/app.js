@@ -505,6 +505,15 @@ function cgiPanel(service) {
     }
   }
 
+  // A label's own words: a label that wraps its control would otherwise bring the control's text (a select's
+  // options) along.
+  function labelText(label) {
+    if (!label) return '';
+    const copy = label.cloneNode(true);
+    copy.querySelectorAll('select, textarea, input, button').forEach(c => c.remove());
+    return copy.textContent.trim();
+  }
+
   // Rebuilds each <form> of the fragment as a form of this page: only named controls, their labels as text,
   // values as properties (never markup); its submit goes through load() with this tab's token.
   function mirrorForms(html) {
@@ -530,7 +539,7 @@ function cgiPanel(service) {
         }
         const labelSource = (control.id && doc.querySelector('label[for="' + CSS.escape(control.id) + '"]'))
           || control.closest('label');
-        const label = (labelSource ? labelSource.textContent : name).trim() || name;
+        const label = labelText(labelSource) || name;
         let input;
         if (tag === 'select') {
           input = el('select', {name}, [...control.options].map(o =>
