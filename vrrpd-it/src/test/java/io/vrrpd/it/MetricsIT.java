@@ -63,7 +63,7 @@ class MetricsIT extends LabScenario {
                 "vrrp_master_conflicts_total", "vrrpd_timer_lateness_seconds", "vrrpd_service_state",
                 "vrrpd_primitive_duration_seconds", "vrrpd_cluster_members", "vrrpd_cluster_quorum",
                 "vrrp_router_effective_priority", "vrrpd_dependency_up", "vrrpd_hook_runs_total",
-                "vrrp_send_errors_total", "jvm_memory_used_bytes")) {
+                "vrrp_send_errors_total", "vrrpd_web_requests_total", "jvm_memory_used_bytes")) {
             assertTrue(body.contains("# TYPE " + family + " "), "no " + family + " in the scrape:\n" + body);
         }
         final Cmd.Result lint = Cmd.exec(Duration.ofSeconds(30), body, "promtool", "check", "metrics");
@@ -89,7 +89,8 @@ class MetricsIT extends LabScenario {
         lab.track(prometheus);
         try {
             // `ip netns exec` execs prometheus: this pid is Prometheus's own.
-            assertEquals(1, awaitValue("up{job=\"vrrpd\"}", dir), "Prometheus scrapes the daemon");
+            // A cold first scrape may time out (up 0): wait for one that worked.
+            assertEquals(1, awaitValue("up{job=\"vrrpd\"} == 1", dir), "Prometheus scrapes the daemon");
             assertEquals(1, awaitValue("vrrp_router_state{router=\"r1\",state=\"MASTER\",vrid=\"51\"}", dir),
                     "r1 is Master, as Prometheus sees it");
             assertEquals(0, awaitValue("vrrp_router_state{router=\"r1\",state=\"BACKUP\"}", dir));

@@ -61,15 +61,13 @@ public final class MetricsEndpoint implements HttpHandler {
     public static MetricsEndpoint of(final PrometheusRegistry registry, final LinuxRouterRuntime runtime,
                                      final HealthMonitor health, final ServiceAdmin services,
                                      final Supplier<WebServer.Stats> web) {
-        final CollectErrors errors = new CollectErrors();
         registry.register(new WebMetrics(web));
         registry.register(new RouterMetrics(runtime::samples, runtime::linkDrops,
                 () -> health.dependencies(DEPENDENCIES_WAIT_MS)));
         registry.register(new TimerLatenessMetrics(runtime.loop().lateness()));
         if (services != null) {
-            registry.register(new ServiceMetrics(services, errors));
+            registry.register(new ServiceMetrics(services, new CollectErrors()));
         }
-        registry.register(errors);
         registerJvm(registry);
         return new MetricsEndpoint(registry);
     }

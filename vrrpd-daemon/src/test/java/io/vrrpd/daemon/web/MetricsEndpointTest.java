@@ -150,6 +150,17 @@ class MetricsEndpointTest {
         assertTrue(open.body().endsWith("# EOF\n"), open.body());
     }
 
+    @Test
+    void theWebServersOwnCountersAreSeries() throws Exception {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new WebMetrics(() -> new WebServer.Stats(5, 1, 0, 2)));
+        final Exposition m = scrape(serve(new MetricsEndpoint(registry)));
+        assertEquals(5, m.value("vrrpd_web_requests_total"));
+        assertEquals(1, m.value("vrrpd_web_overloaded_total"));
+        assertEquals(0, m.value("vrrpd_web_dropped_total"));
+        assertEquals(2, m.value("vrrpd_web_failures_total"));
+    }
+
     /** Every series name of a scrape, for a look at what a change added. */
     static List<String> names(final Exposition m) {
         final List<String> names = new ArrayList<>();

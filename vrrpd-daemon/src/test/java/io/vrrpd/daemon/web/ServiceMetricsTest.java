@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.web;
 
+import io.vrrpd.cluster.ServiceAdmin;
 import io.vrrpd.cluster.ServiceSpec;
 import io.vrrpd.cluster.ServiceState;
 import io.vrrpd.cluster.ServiceStatus;
@@ -49,7 +50,6 @@ class ServiceMetricsTest {
                      new TomlServiceStore(dir.resolve("etc"), 60_000), new StartedServices(dir.resolve("state")))) {
             final CollectErrors errors = new CollectErrors();
             registry.register(new ServiceMetrics(cluster, errors));
-            registry.register(errors);
             final MetricsEndpoint endpoint = new MetricsEndpoint(registry);
 
             cluster.create(new ServiceSpec("web", type.toString(), List.of(), null, 0, new TreeMap<>()));
@@ -78,6 +78,51 @@ class ServiceMetricsTest {
                     "activate"));
             assertEquals(List.of(), m.find("vrrpd_metrics_collect_errors_total"));
         }
+    }
+
+    /**
+     * A cluster engine that cannot answer: {@code services()} fails as the real one does after its own wait, or
+     * hangs. The scrape goes out without the service series (in at most {@link ServiceMetrics}' 2 s), counted.
+     */
+    private static ServiceAdmin engine(final java.util.function.Supplier<List<ServiceStatus>> services) {
+        return (ServiceAdmin) java.lang.reflect.Proxy.newProxyInstance(ServiceAdmin.class.getClassLoader(),
+                new Class<?>[] {ServiceAdmin.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "services" -> services.get();
+                    case "toString" -> "an engine that cannot answer";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aClusterThatCannotAnswerCostsTheScrapeItsServiceSeriesOnlyAndIsCounted() throws Exception {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        for (final ServiceAdmin broken : List.of(
+                engine(() -> {
+                    throw new IllegalStateException("the cluster engine is busy (no answer within 30 s)");
+                }),
+                engine(() -> {
+                    try {
+                        release.await(); // hangs until the test ends
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return List.of();
+                }))) {
+            final PrometheusRegistry registry = new PrometheusRegistry();
+            final CollectErrors errors = new CollectErrors();
+            registry.register(new ServiceMetrics(broken, errors));
+            final long started = System.nanoTime();
+            final Exposition first = new Exposition(new String(new MetricsEndpoint(registry).scrape(null),
+                    StandardCharsets.UTF_8));
+            assertTrue(System.nanoTime() - started < 5_000_000_000L, "the scrape did not wait for the engine");
+            assertEquals(List.of(), first.find("vrrpd_service_state"));
+            assertEquals(List.of(), first.find("vrrpd_cluster_quorum"));
+            assertEquals(1, first.value("vrrpd_metrics_collect_errors_total", "collector", "services"));
+            final Exposition second = new Exposition(new String(new MetricsEndpoint(registry).scrape(null),
+                    StandardCharsets.UTF_8));
+            assertEquals(2, second.value("vrrpd_metrics_collect_errors_total", "collector", "services"));
+        }
+        release.countDown();
     }
 
     private static void awaitStarted(final ServiceCluster cluster) throws InterruptedException {

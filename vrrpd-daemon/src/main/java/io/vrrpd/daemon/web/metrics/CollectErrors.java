@@ -1,10 +1,8 @@
 package io.vrrpd.daemon.web.metrics;
 
 import io.vrrpd.daemon.runtime.Log;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,9 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code vrrpd_metrics_collect_errors_total{collector}}: a part of the daemon that could not answer a scrape
  * (the cluster engine busy, …). The scrape goes on without that part's series; the failure is counted and
- * logged (one line, at most once a minute per collector).
+ * logged (one line, at most once a minute per collector). The collector that failed adds {@link #snapshot()} to
+ * what it returns, so the count is in the very scrape that missed the series (the registry's collectors run in no
+ * set order).
  */
-public final class CollectErrors implements MultiCollector {
+public final class CollectErrors {
     private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
     private final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -31,12 +31,12 @@ public final class CollectErrors implements MultiCollector {
         }
     }
 
-    @Override
-    public MetricSnapshots collect() {
+    /** The counter family; it has no series until something failed. */
+    public CounterSnapshot snapshot() {
         final CounterSnapshot.Builder errors = RouterMetrics.counter("vrrpd_metrics_collect_errors",
                 "scrapes that went out without a collector's series because it could not answer");
         counts.forEach((collector, n) -> errors.dataPoint(RouterMetrics.count(Labels.of("collector", collector),
                 n.get())));
-        return MetricSnapshots.of(errors.build());
+        return errors.build();
     }
 }

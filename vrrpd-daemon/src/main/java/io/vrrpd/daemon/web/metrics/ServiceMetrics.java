@@ -117,12 +117,12 @@ public final class ServiceMetrics implements MultiCollector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             errors.failed("services", e);
-            return MetricSnapshots.of();
+            return MetricSnapshots.of(errors.snapshot());
         } catch (Exception e) {
             errors.failed("services", e);
-            return MetricSnapshots.of();
+            return MetricSnapshots.of(errors.snapshot());
         }
         return MetricSnapshots.of(state.build(), active.build(), blocked.build(), failures.build(), wanted.build(),
-                members.build(), quorum.build(), quorumSize.build(), coordinator.build());
+                members.build(), quorum.build(), quorumSize.build(), coordinator.build(), errors.snapshot());
     }
 }
