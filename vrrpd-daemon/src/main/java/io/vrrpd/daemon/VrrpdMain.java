@@ -531,6 +531,7 @@ public final class VrrpdMain implements Callable<Integer> {
         final WebServer.Builder builder = web.server(verbs);
         // Mount points of the other web parts (one line each): /metrics the MetricsEndpoint, / the DashboardFiles.
         builder.mount("/metrics", metrics);
+        builder.mount("/", new io.vrrpd.daemon.web.DashboardFiles());
         try {
             return builder.start();
         } catch (IOException e) {

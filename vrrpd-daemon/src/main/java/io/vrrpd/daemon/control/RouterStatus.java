@@ -33,11 +33,20 @@ public record RouterStatus(
         IpAddress primaryAddress,
         Peer peer,
         long masterDownIntervalNanos,
-        Statistics statistics) {
+        Statistics statistics,
+        int effectivePriority) {
 
     public RouterStatus {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A status without an effective priority (0: not known, shown as null). */
+    public RouterStatus(final AdminState admin, final State state, final State previousState, final long sinceNanos,
+                        final String reason, final String vnic, final IpAddress primaryAddress, final Peer peer,
+                        final long masterDownIntervalNanos, final Statistics statistics) {
+        this(admin, state, previousState, sinceNanos, reason, vnic, primaryAddress, peer, masterDownIntervalNanos,
+                statistics, 0);
     }
 
     /**

@@ -44,6 +44,8 @@ public final class RouterView {
         view.put("m_down_intv", status.masterDownIntervalNanos() > 0
                 ? status.masterDownIntervalNanos() / NANOS_PER_MILLI : null);
         statistics(view, status.statistics());
+        // The priority it advertises: prio lowered by failing weighted checks (the dashboard shows both).
+        view.put("eff_prio", status.effectivePriority() > 0 ? status.effectivePriority() : null);
         return view;
     }
 

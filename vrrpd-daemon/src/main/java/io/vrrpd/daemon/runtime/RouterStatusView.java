@@ -34,7 +34,7 @@ final class RouterStatusView {
                 state == null || state.lastTransitionAt() == RouterState.NOT_ARMED ? null : state.previousState(),
                 since, reason, managed.plumbing == null ? null : managed.plumbing.vnic(),
                 instance == null ? null : instance.config().primaryAddress(), peer, masterDown,
-                statistics(managed, channels, hooks));
+                statistics(managed, channels, hooks), managed.effectivePriority());
     }
 
     /** show-router -x's REASON for an online router: the last transition, then why its priority is lowered. */
