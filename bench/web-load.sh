@@ -5,18 +5,24 @@
 # sending GET /api/v1/routers and GET /api/v1/routers/rN in turn. Prints the API's p50/p99 (run 2) and, for both runs,
 # the loop's timer lateness as the daemon logs it at SIGTERM ("timers: N fired, lateness mean …, p50 ≤ …, p99 ≤ …").
 #
-# Usage: bench/web-load.sh [--routers N] [--interval-ms MS] [--seconds S] [--clients C]  (as root, after ./scripts/build)
+# With --idle-clients the load generator runs at SCHED_IDLE (chrt --idle 0): it gets only CPU the daemon leaves, as
+# clients on other machines would, so what moves the loop's timers is the daemon's own work, not the generator's.
+# VRRPD_JAVA_OPTS is passed to the daemon (e.g. "-XX:-UseZGC -XX:+UseG1GC" to compare G1 with the default, ZGC).
+#
+# Usage: bench/web-load.sh [--routers N] [--interval-ms MS] [--seconds S] [--clients C] [--idle-clients]
+#        (as root, after ./scripts/build)
 # Safety: namespaces vw<PID>-h and vw<PID>-peer joined by a veth pair; addresses from 192.0.2.0/24 and
 # 198.51.100.0/24; an EXIT trap kills the daemon and the load (by pid) and deletes both namespaces.
 set -euo pipefail
-ROUTERS=10 INTERVAL=100 SECONDS_=30 CLIENTS=100
+ROUTERS=10 INTERVAL=100 SECONDS_=30 CLIENTS=100 CLIENT_SCHED=
 while [ $# -gt 0 ]; do
     case $1 in
         --routers) ROUTERS=$2; shift 2 ;;
         --interval-ms) INTERVAL=$2; shift 2 ;;
         --seconds) SECONDS_=$2; shift 2 ;;
         --clients) CLIENTS=$2; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --idle-clients) CLIENT_SCHED="chrt --idle 0"; shift ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "web-load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -79,7 +85,7 @@ run() {
     if [ "$load" = yes ]; then
         local paths=(/api/v1/routers)
         for i in $(seq "$ROUTERS"); do paths+=("/api/v1/routers/r$i"); done
-        ip netns exec "${P}h" "$JAVA" "$HERE/bench/WebLoad.java" http://127.0.0.1:8080 "$CLIENTS" "$SECONDS_" \
+        ip netns exec "${P}h" $CLIENT_SCHED "$JAVA" "$HERE/bench/WebLoad.java" http://127.0.0.1:8080 "$CLIENTS" "$SECONDS_" \
             "${paths[@]}" >"$WORK/load.out" &
         LOAD=$!
         wait "$LOAD"
