@@ -95,16 +95,7 @@ public final class ProcessRunner {
      */
     public static Outcome run(final List<String> command, final Map<String, String> environment,
                               final long timeoutMillis) throws IOException, InterruptedException {
-        // Abandoned before it began: start nothing. (Process.waitFor does not look at the interrupt once the
-        // program has exited, so a quick program would otherwise run, and report, after all.)
-        if (Thread.interrupted()) {
-            throw new InterruptedException("abandoned before the program started");
-        }
-        final List<String> argv = new ArrayList<>(launcher());
-        if (SETSID != null) {
-            argv.add("--wait"); // only matters if setsid has to fork: then it still reports the program's status
-        }
-        argv.addAll(command);
+        final List<String> argv = launchable(command);
         final Path output = Files.createTempFile("vrrpd-check-", ".out");
         try {
             final ProcessBuilder builder = new ProcessBuilder(argv);
@@ -114,15 +105,7 @@ public final class ProcessRunner {
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .start();
-            final boolean exited;
-            try {
-                exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                killAll(process);
-                throw e;
-            }
-            if (!exited) {
-                killAll(process);
+            if (!exitedInTime(process, timeoutMillis)) {
                 return new Outcome(true, -1, "", "");
             }
             final String text = readOutput(output);
@@ -143,14 +126,7 @@ public final class ProcessRunner {
     public static Captured runWithInput(final List<String> command, final Map<String, String> environment,
                                         final byte[] input, final long timeoutMillis, final int maxOutput)
             throws IOException, InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException("abandoned before the program started");
-        }
-        final List<String> argv = new ArrayList<>(launcher());
-        if (SETSID != null) {
-            argv.add("--wait");
-        }
-        argv.addAll(command);
+        final List<String> argv = launchable(command);
         final Path in = Files.createTempFile("vrrpd-in-", ".in");
         final Path out = Files.createTempFile("vrrpd-out-", ".out");
         final Path err = Files.createTempFile("vrrpd-err-", ".err");
@@ -160,15 +136,7 @@ public final class ProcessRunner {
             builder.environment().putAll(environment);
             final Process process = builder.redirectInput(in.toFile()).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).start();
-            final boolean exited;
-            try {
-                exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                killAll(process);
-                throw e;
-            }
-            if (!exited) {
-                killAll(process);
+            if (!exitedInTime(process, timeoutMillis)) {
                 return new Captured(true, -1, "", 0, "", false);
             }
             final long written = Files.size(out);
@@ -183,6 +151,36 @@ public final class ProcessRunner {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** {@code command} behind the launcher (setsid), or an InterruptedException if the run was abandoned already. */
+    private static List<String> launchable(final List<String> command) throws InterruptedException {
+        // Abandoned before it began: start nothing. (Process.waitFor does not look at the interrupt once the
+        // program has exited, so a quick program would otherwise run, and report, after all.)
+        if (Thread.interrupted()) {
+            throw new InterruptedException("abandoned before the program started");
+        }
+        final List<String> argv = new ArrayList<>(launcher());
+        if (SETSID != null) {
+            argv.add("--wait"); // only matters if setsid has to fork: then it still reports the program's status
+        }
+        argv.addAll(command);
+        return argv;
+    }
+
+    /** Waits for {@code process}; killed (with its session) when the time is up or the wait is abandoned. */
+    private static boolean exitedInTime(final Process process, final long timeoutMillis) throws InterruptedException {
+        final boolean exited;
+        try {
+            exited = process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killAll(process);
+            throw e;
+        }
+        if (!exited) {
+            killAll(process);
+        }
+        return exited;
     }
 
     /**
