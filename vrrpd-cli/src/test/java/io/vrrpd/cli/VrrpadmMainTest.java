@@ -122,6 +122,15 @@ class VrrpadmMainTest {
             assertEquals(new Run(0, "", ""), run);
         }
         assertEquals(JSON.readTree("{\"verb\":\"" + verb + "\",\"args\":{\"name\":\"web\"}}"), daemon.lastRequest());
+        if (!verb.equals("delete-router")) {
+            // -n NODE: that member's router (the daemon asks it); delete-router has no -n.
+            vrrpadm(verb, "-n", "h2", "web");
+            assertEquals(JSON.readTree("{\"verb\":\"" + verb + "\",\"args\":{\"name\":\"web\",\"node\":\"h2\"}}"),
+                    daemon.lastRequest());
+            assertFails(vrrpadm(verb, "--node", "", "web"), 2, "--node: empty node name (expected: a member's name)");
+        } else {
+            assertEquals(2, vrrpadm(verb, "-n", "h2", "web").status());
+        }
     }
 
     @Test

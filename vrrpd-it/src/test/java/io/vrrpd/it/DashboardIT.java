@@ -38,7 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>a hostile cgi fragment ({@code <script>} and an {@code onerror} handler that would change the page's title
  *   and mark the frame) shows in its panel and does not run;</li>
  *   <li>an action with a read token is refused, and the refusal's detail is shown; h1 stays Master;</li>
- *   <li>with the admin token, Disable on h1's Master: the page shows h2 as Master within 2 s of the click, without
+ *   <li>with the admin token, from h1's page, Disable and Enable on h2's router (another member: sent with
+ *   {@code ?node=h2}, run by h2);</li>
+ *   <li>Disable on h1's Master: the page shows h2 as Master within 2 s of the click, without
  *   a reload; Move here moves the service; the panel's form posts back to the cgi primitive.</li>
  * </ol>
  * Screenshots go to {@code target/dashboard/} (or {@code -Ddashboard.screenshots=DIR}; docs/img holds two).
@@ -163,8 +165,27 @@ class DashboardIT extends LabScenario {
         System.out.println("[observation] action with the read token: " + refused);
         assertEquals("MASTER", routerState("h1"), "a refused disable changed nothing");
 
-        // 4. The admin token: Disable on the Master; the page shows the failover within 2 s, without a reload.
+        // 4. The admin token. First a router on another member, from h1's page: Disable on h2's (a Backup) is sent
+        // with ?node=h2 and h2 runs it (its own show-router says disabled); Enable puts it back for the failover below.
         useToken(ADMIN_TOKEN);
+        assertEquals("· h1", text(By.id("where")), "the member serving the page, from its entry marked self");
+        final long remoteStart = System.nanoTime();
+        click(By.cssSelector("tr[data-node='h2'][data-router='web'] button[data-verb='disable']"));
+        await("the confirmation naming h2", d -> d.findElement(By.id("confirm-text")).getText()
+                .equals("Disable router web on node h2?"));
+        confirm();
+        await("h2's router shown disabled", d -> d.findElements(By.cssSelector(
+                "tr[data-node='h2'][data-router='web'] button[data-verb='enable']")).size() == 1);
+        assertEquals("disabled", routerJson("h2").path("admin").asText(), "h2 ran the verb");
+        assertEquals("MASTER", routerState("h1"), "h1's router of the same name untouched");
+        click(By.cssSelector("tr[data-node='h2'][data-router='web'] button[data-verb='enable']"));
+        confirm();
+        await("h2's router shown enabled again", d -> "BACKUP".equals(attr(router("h2"), "data-state")));
+        assertEquals("online", routerJson("h2").path("admin").asText());
+        System.out.printf("[measure] Disable then Enable of h2's router from h1's page (two confirmations): %d ms%n",
+                Wait.millisSince(remoteStart));
+
+        // The Master: Disable on h1's router; the page shows the failover within 2 s, without a reload.
         driver.executeScript("window.itMarker = 'same page';");
         click(By.cssSelector("tr[data-node='h1'][data-router='web'] button[data-verb='disable']"));
         final long clicked = System.nanoTime();

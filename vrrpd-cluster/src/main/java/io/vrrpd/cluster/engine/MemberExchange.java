@@ -149,8 +149,11 @@ public final class MemberExchange implements AutoCloseable {
         }
     }
 
-    /** A question or an answer from {@code from} (the membership's delivery thread: never blocks). */
-    void received(final String from, final Message.Exchange message) {
+    /**
+     * A question or an answer from {@code from} (the membership's delivery thread: never blocks). Public so that two
+     * exchanges can be wired to each other in memory (the daemon's tests of the verbs that ask a member).
+     */
+    public void received(final String from, final Message.Exchange message) {
         switch (message) {
             case Message.Ask ask -> {
                 if (closed) {

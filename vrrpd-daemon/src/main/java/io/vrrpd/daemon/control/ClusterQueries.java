@@ -33,11 +33,15 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code cgi-service} (name; node, method, query, content_type, body: optional) runs the service type's
  *       {@code cgi} primitive on {@code node} (default: the node that runs the service, else the first node it is
  *       active on) as a CGI/1.1 request, and answers {@code {node, content_type, body}} (the HTML fragment);</li>
- *   <li>{@code show-cluster-routers} (none) answers {@code {nodes: [{node, ok, error, routers}]}}: every member's
- *       {@code show-router}, a member that does not answer in time with {@code ok} false and the reason.</li>
+ *   <li>{@code show-cluster-routers} (none) answers {@code {nodes: [{node, self, ok, error, routers}]}}: every
+ *       member's {@code show-router}, a member that does not answer in time with {@code ok} false and the reason;
+ *       {@code self} true on the answering daemon's own entry (a page knows which member it talks to);</li>
+ *   <li>the router verbs of {@link #NODE_VERBS} with an optional {@code node} ({@link #routerVerb}): another member
+ *       runs the verb itself, with its own validation, so any member's dashboard (or vrrpadm) acts on any member's
+ *       routers.</li>
  * </ul>
  *
- * <p>This node answers the same questions for the others: topic {@code cgi} and {@code routers}.
+ * <p>This node answers the same questions for the others: topic {@code cgi}, {@code routers} and {@code router}.
  */
 public final class ClusterQueries implements ControlHandler {
 
@@ -45,6 +49,11 @@ public final class ClusterQueries implements ControlHandler {
     public static final List<String> VERBS = List.of("cgi-service", "show-cluster-routers");
     /** How long show-cluster-routers waits for a member: a show-router is answered from memory in milliseconds. */
     static final long ROUTERS_TIMEOUT_MILLIS = 3_000;
+    /** The router verbs that take {@code node}: the ones the dashboard offers on every member's routers. */
+    public static final List<String> NODE_VERBS = List.of("enable-router", "disable-router", "clear-router",
+            "show-router");
+    /** How long a router verb waits for the member: it goes through that member's router loop, milliseconds. */
+    static final long ROUTER_VERB_TIMEOUT_MILLIS = 5_000;
     /** What cgi-service waits beyond the cgi primitive's own timeout: the two messages and the process start. */
     static final long CGI_MARGIN_MILLIS = 2_000;
     /** The content type of every panel: the program prints an HTML fragment (docs/PRIMITIVES.md). */
@@ -56,6 +65,7 @@ public final class ClusterQueries implements ControlHandler {
     private final MemberExchange exchange;
     private final ServiceAdmin admin;
     private final PrimitiveRunner runner;
+    private final ControlHandler routers;
     private final long cgiTimeoutMillis;
 
     /**
@@ -69,6 +79,7 @@ public final class ClusterQueries implements ControlHandler {
         this.exchange = exchange;
         this.admin = admin;
         this.runner = runner;
+        this.routers = routers;
         this.cgiTimeoutMillis = cgiTimeout.toMillis();
         exchange.answer("routers", body -> {
             try {
@@ -79,6 +90,7 @@ public final class ClusterQueries implements ControlHandler {
             }
         });
         exchange.answer("cgi", this::answerCgi);
+        exchange.answer("router", this::answerRouterVerb);
     }
 
     @Override
@@ -190,6 +202,74 @@ public final class ClusterQueries implements ControlHandler {
                 + (on == null ? "" : " on " + on));
     }
 
+    // ---- router verbs on a member ----
+
+    /**
+     * A router verb of {@link #NODE_VERBS} on the member {@code node} names: without {@code node}, or naming this
+     * node, the local verb as before (the argument removed); another member runs it itself and answers its result or
+     * its refusal with the refusal's kind, so the REST API answers the same status and one-line message as on that
+     * member. A node that is not a member: {@link ControlException.Kind#NOT_FOUND} listing the members; one that is
+     * down or silent: {@link ControlException.Kind#UNAVAILABLE} naming it.
+     */
+    public JsonNode routerVerb(final String verb, final JsonNode args) throws ControlException {
+        if (!NODE_VERBS.contains(verb)) {
+            throw new ControlException(ControlException.Kind.UNSUPPORTED, verb + ": does not take a node (those that"
+                    + " do: " + String.join(", ", NODE_VERBS) + ")");
+        }
+        if (args == null || !args.isObject() || !args.has("node")) {
+            return routers.handle(verb, args);
+        }
+        final String node = text(args, "node");
+        final ObjectNode local = ((ObjectNode) args).deepCopy();
+        local.remove("node");
+        if (node.isEmpty() || node.equals(exchange.localNode())) {
+            return routers.handle(verb, local);
+        }
+        final ObjectNode question = JsonNodeFactory.instance.objectNode().put("verb", verb);
+        question.set("args", local);
+        final JsonNode answer;
+        try {
+            answer = parse(exchange.ask(node, "router", question.toString(), ROUTER_VERB_TIMEOUT_MILLIS), node);
+        } catch (ServiceException e) {
+            throw new ControlException(ServiceControl.kindOf(e), e.getMessage(), e);
+        }
+        if (!answer.path("ok").asBoolean(false)) {
+            ControlException.Kind kind;
+            try {
+                kind = ControlException.Kind.valueOf(answer.path("kind").asText(""));
+            } catch (IllegalArgumentException e) {
+                kind = ControlException.Kind.INTERNAL; // a member of a newer version: its refusal, still in one line
+            }
+            throw new ControlException(kind, answer.path("error").asText("node " + node + " refused " + verb));
+        }
+        final JsonNode result = answer.get("result");
+        return result == null || result.isNull() ? null : result; // a verb that answers nothing, as locally
+    }
+
+    /**
+     * A member's side of a router verb: runs it here, answering {@code {ok, result}} or {@code {ok: false, kind,
+     * error}} (the refusal's own kind, which the exchange's kinds cannot carry: 501, 500). Only {@link #NODE_VERBS}:
+     * a member does not create, modify or delete another's routers.
+     */
+    private String answerRouterVerb(final String body) throws ServiceException {
+        final JsonNode question = parse(body, "the asker");
+        final String verb = question.path("verb").asText("");
+        if (!NODE_VERBS.contains(verb)) {
+            throw new ServiceException(ServiceException.Kind.INVALID, "verb '" + verb + "' is not run for another"
+                    + " member (allowed: " + String.join(", ", NODE_VERBS) + ")");
+        }
+        final JsonNode args = question.path("args").isObject() ? question.get("args")
+                : JsonNodeFactory.instance.objectNode();
+        final ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        try {
+            final JsonNode result = routers.handle(verb, args);
+            answer.put("ok", true).set("result", result);
+        } catch (ControlException e) {
+            answer.put("ok", false).put("kind", e.kind().name()).put("error", e.getMessage());
+        }
+        return answer.toString();
+    }
+
     // ---- show-cluster-routers ----
 
     private JsonNode routers() {
@@ -222,8 +302,10 @@ public final class ClusterQueries implements ControlHandler {
         }
     }
 
-    private static ObjectNode row(final String node, final String error, final JsonNode routers) {
-        final ObjectNode row = JsonNodeFactory.instance.objectNode().put("node", node).put("ok", error == null)
+    /** One member's entry; {@code self} marks this daemon's own, so a page need not guess which member it asks. */
+    private ObjectNode row(final String node, final String error, final JsonNode routers) {
+        final ObjectNode row = JsonNodeFactory.instance.objectNode().put("node", node)
+                .put("self", node.equals(exchange.localNode())).put("ok", error == null)
                 .put("error", error);
         final ArrayNode list = row.putArray("routers");
         if (routers != null && routers.isArray()) {

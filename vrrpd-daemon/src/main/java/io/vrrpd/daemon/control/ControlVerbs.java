@@ -42,6 +42,8 @@ public final class ControlVerbs implements ControlHandler {
         }
         if (queries != null) {
             ClusterQueries.VERBS.forEach(verb -> handlers.put(verb, queries));
+            // These router verbs take an optional node: ClusterQueries runs them here or asks that member.
+            ClusterQueries.NODE_VERBS.forEach(verb -> handlers.put(verb, queries::routerVerb));
         }
         return new ControlVerbs(handlers, services == null ? "this vrrpd runs without service clusters" : null);
     }

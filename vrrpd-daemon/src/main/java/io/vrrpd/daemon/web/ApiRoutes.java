@@ -44,19 +44,22 @@ final class ApiRoutes {
         routes.add(new Route("POST", PREFIX + "/routers", "createRouter",
                 "create-router: the body is name + the router file's keys", Body.JSON, 201, List.of(),
                 call -> created(verbs.handle("create-router", object(call)), "routers")));
-        routes.add(get("/routers/{name}", "getRouter",
-                "One router: every field of every show-router view, its peer and counters",
-                call -> only(verbs.handle("show-router", args("name", call.name())))));
+        routes.add(new Route("GET", PREFIX + "/routers/{name}", "getRouter",
+                "One router: every field of every show-router view, its peer and counters (node: that member's)",
+                Body.NONE, 200, List.of("node"),
+                call -> Reply.json(200, only(verbs.handle("show-router", onNode(args("name", call.name()), call))))));
         routes.add(new Route("PATCH", PREFIX + "/routers/{name}", "modifyRouter",
                 "modify-router: the body holds the router file's keys to change", Body.JSON, 200, List.of(),
                 call -> Reply.json(200, verbs.handle("modify-router", named(call)))));
         routes.add(new Route("DELETE", PREFIX + "/routers/{name}", "deleteRouter", "delete-router", Body.NONE, 200,
                 List.of(), call -> Reply.json(200, verbs.handle("delete-router", args("name", call.name())))));
         for (final String verb : List.of("enable", "disable", "clear")) {
-            routes.add(new Route("POST", PREFIX + "/routers/{name}/" + verb, verb + "Router", verb + "-router",
-                    Body.JSON, 200, List.of(), call -> {
+            routes.add(new Route("POST", PREFIX + "/routers/{name}/" + verb, verb + "Router",
+                    verb + "-router (node: on that member, which runs the verb itself)",
+                    Body.JSON, 200, List.of("node"), call -> {
                         noBody(call, verb + "-router");
-                        return Reply.json(200, verbs.handle(verb + "-router", args("name", call.name())));
+                        return Reply.json(200, verbs.handle(verb + "-router", onNode(args("name", call.name()),
+                                call)));
                     }));
         }
         // Services.
@@ -141,6 +144,21 @@ final class ApiRoutes {
         final ObjectNode named = args("name", call.name());
         named.setAll(args);
         return named;
+    }
+
+    /**
+     * {@code args} with the query's {@code node} (a router verb on another member, ClusterQueries.routerVerb); as
+     * they are without one.
+     */
+    private static ObjectNode onNode(final ObjectNode args, final Call call) throws ControlException {
+        final String node = call.query().get("node");
+        if (node != null) {
+            if (node.isEmpty()) {
+                throw new ControlException("node: empty (a member's name, or leave node= out for this host)");
+            }
+            args.put("node", node);
+        }
+        return args;
     }
 
     private static void noBody(final Call call, final String verb) throws ControlException {

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * cgi-service and show-cluster-routers on one host (the exchange answers this node itself, as on a solo host):
  * argument checks, the node chosen by default, the CGI request reaching the type program, a type without a
- * panel, a failing panel; every member's routers, a silent member and a configured member that is down.
+ * panel, a failing panel; every member's routers (this daemon's own marked self), a silent member and a configured
+ * member that is down.
  */
 @Timeout(60)
 class ClusterQueriesTest {
@@ -163,11 +164,11 @@ class ClusterQueriesTest {
         final long took = (System.nanoTime() - asked) / 1_000_000;
         final JsonNode nodes = result.get("nodes");
         assertEquals(3, nodes.size(), nodes.toString());
-        assertEquals("{\"node\":\"h1\",\"ok\":true,\"error\":null,\"routers\":[{\"name\":\"r1\",\"state\":\"MASTER\"}]}",
+        assertEquals("{\"node\":\"h1\",\"self\":true,\"ok\":true,\"error\":null,\"routers\":[{\"name\":\"r1\",\"state\":\"MASTER\"}]}",
                 nodes.get(0).toString());
-        assertEquals("{\"node\":\"h2\",\"ok\":false,\"error\":\"node h2 did not answer (routers) within 3000 ms\","
+        assertEquals("{\"node\":\"h2\",\"self\":false,\"ok\":false,\"error\":\"node h2 did not answer (routers) within 3000 ms\","
                 + "\"routers\":[]}", nodes.get(1).toString(), "h2 never answers here (its messages go nowhere)");
-        assertEquals("{\"node\":\"h3\",\"ok\":false,\"error\":\"node h3 is not in this host's view (down or cut off:"
+        assertEquals("{\"node\":\"h3\",\"self\":false,\"ok\":false,\"error\":\"node h3 is not in this host's view (down or cut off:"
                 + " see show-cluster)\",\"routers\":[]}", nodes.get(2).toString());
         assertTrue(took < ClusterQueries.ROUTERS_TIMEOUT_MILLIS + 2_000, "bounded: " + took + " ms");
         assertEquals("x: unknown key (allowed: none)", refusal("show-cluster-routers", "{\"x\":1}"));

@@ -11,11 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class OpenApiTest {
@@ -62,6 +64,15 @@ class OpenApiTest {
             assertEquals(listed, answered);
             assertNotEquals(0, listed.size());
             assertEquals(26, listed.size(), listed.toString());
+            // The router actions and GET of one router take ?node= (a router on another member).
+            for (final String operation : List.of("/api/v1/routers/{name}/get", "/api/v1/routers/{name}/enable/post",
+                    "/api/v1/routers/{name}/disable/post", "/api/v1/routers/{name}/clear/post")) {
+                final String path = operation.substring(0, operation.lastIndexOf('/'));
+                final JsonNode parameters = document.get("paths").get(path)
+                        .get(operation.substring(operation.lastIndexOf('/') + 1)).get("parameters");
+                assertTrue(parameters.toString().contains("{\"name\":\"node\",\"in\":\"query\""), operation + ": "
+                        + parameters);
+            }
         }
     }
 }

@@ -195,6 +195,25 @@ class WebApiTest {
     }
 
     @Test
+    @DisplayName("router actions on another member: ?node=N goes to the verb as node (admin only, as without it);"
+            + " the member's refusal keeps its status; an empty node is a 400")
+    void shouldPassTheNodeOfARouterAction() throws Exception {
+        startWithTokens();
+        assertEquals(204, call("POST", "/api/v1/routers/r1/disable?node=h2", ADMIN, null).statusCode());
+        assertEquals(200, call("GET", "/api/v1/routers/r1?node=h2", READ, null).statusCode());
+        assertEquals(401, call("POST", "/api/v1/routers/r1/clear?node=h2", null, null).statusCode());
+        assertEquals(403, call("POST", "/api/v1/routers/r1/clear?node=h2", READ, null).statusCode());
+        assertEquals(List.of("disable-router {\"name\":\"r1\",\"node\":\"h2\"}",
+                "show-router {\"name\":\"r1\",\"node\":\"h2\"}"), verbs.calls);
+        verbs.answers.put("enable-router", new ControlException(ControlException.Kind.NOT_FOUND,
+                "node 'h9' is not a member of this host's view (members: h1, h2)"));
+        assertEquals("node 'h9' is not a member of this host's view (members: h1, h2)", problem(call("POST",
+                "/api/v1/routers/r1/enable?node=h9", ADMIN, null), 404).get("detail").textValue());
+        assertEquals("node: empty (a member's name, or leave node= out for this host)", problem(call("POST",
+                "/api/v1/routers/r1/enable?node=", ADMIN, null), 400).get("detail").textValue());
+    }
+
+    @Test
     @DisplayName("bad requests: malformed JSON, a non-object body, a body where none is taken → 400; over the size"
             + " limit → 413; unknown path → 404; wrong method → 405 with Allow")
     void shouldRefuseBadRequests() throws Exception {

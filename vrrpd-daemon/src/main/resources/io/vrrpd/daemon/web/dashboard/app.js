@@ -15,7 +15,7 @@ const page = {
   token: sessionStorage.getItem(TOKEN_KEY) || '',
   seen: new Map(),        // "node/router" -> {state, transitions}
   timeline: [],           // newest first: {at, node, router, group, from, to, reason, reported}
-  localNode: null,        // the node this page's API acts on (router verbs are local)
+  localNode: null,        // the member serving this page (its entry in /api/v1/cluster/routers says self)
   services: new Map(),    // name -> card elements kept across polls (the cgi panel must survive a refresh)
   fastUntil: 0,           // Date.now() until which the page polls every FAST_POLL_MS
 };
@@ -247,16 +247,6 @@ function secondsAgo(text) {
   return match ? parseFloat(match[1]) : null;
 }
 
-// The node whose routers this host's own API lists (router verbs act on this host only): the one member whose
-// routers match the local list by name, primary address and VRID (the cluster's answer does not mark it).
-function findLocalNode(members, local) {
-  if (!Array.isArray(local)) return null;
-  const sign = list => list.map(r => r.name + '@' + r.primary_ip + '#' + r.vrid).sort().join(',');
-  const mine = sign(local);
-  const matching = members.filter(m => m.ok !== false && sign(m.routers || []) === mine);
-  return matching.length === 1 ? matching[0].node : (members.length === 1 ? members[0].node : null);
-}
-
 // Keeps the page's own timeline: a state that differs from the last poll's is a transition; on first sight the
 // API's own last transition (prv_stat, stat_last, reason) is entered as "reported".
 function track(node, r, now) {
@@ -311,23 +301,23 @@ function effective(r) {
   return r.eff_prio === undefined || r.eff_prio === null ? dash(r.prio) : String(r.eff_prio);
 }
 
+// The router verbs on every member's routers: another member's go with ?node=, and that member runs them itself (its
+// own checks; a refusal comes back as its problem detail). The confirmation names the node.
 function routerActions(node, r) {
-  if (node !== page.localNode) {
-    return el('span', {class: 'muted', title: 'router verbs act on the host that serves this page',
-      text: 'on ' + node});
-  }
   const base = '/api/v1/routers/' + enc(r.name) + '/';
   const button = (verb, label) => el('button', {type: 'button', class: 'small', 'data-verb': verb,
-    'data-key': 'router/' + node + '/' + r.name + '/' + verb, 'aria-label': label + ' router ' + r.name,
-    onclick: () => action(label + ' router ' + r.name + ' on ' + node, base + verb, {})}, label);
+    'data-key': 'router/' + node + '/' + r.name + '/' + verb, 'aria-label': label + ' router ' + r.name + ' on ' + node,
+    onclick: () => action(label + ' router ' + r.name + ' on node ' + node
+      + (node === page.localNode ? ' (this host)' : ''), base + verb + '?node=' + enc(node), {})}, label);
   return el('span', {class: 'actions'},
     r.admin === 'disabled' ? button('enable', 'Enable') : button('disable', 'Disable'),
     r.admin === 'maintenance' ? button('clear', 'Clear') : null);
 }
 
-function renderRouters(members, local) {
+function renderRouters(members) {
   const now = Date.now();
-  page.localNode = findLocalNode(members, local);
+  const self = members.find(m => m.self === true);
+  page.localNode = self ? self.node : null;
   $('where').textContent = page.localNode ? '· ' + page.localNode : '';
   const groups = new Map();
   const unreachable = [];
@@ -621,15 +611,14 @@ async function settle(promise) {
 }
 
 async function refresh() {
-  const [cluster, routers, local, services] = await Promise.all([
+  const [cluster, routers, services] = await Promise.all([
     settle(api.get('/api/v1/cluster')),
     settle(api.get('/api/v1/cluster/routers')),
-    settle(api.get('/api/v1/routers')),
     settle(api.get('/api/v1/services')),
   ]);
   renderCluster(cluster.value || [], cluster.error && cluster.error.message);
   if (routers.value) {
-    keepingFocus(() => renderRouters(routers.value.nodes || [], local.value));
+    keepingFocus(() => renderRouters(routers.value.nodes || []));
   } else {
     $('routers-summary').textContent = routers.error.message;
   }

@@ -1,0 +1,96 @@
+package io.vrrpd.daemon;
+
+import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.daemon.control.RouterControl;
+import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
+import io.vrrpd.daemon.runtime.Log;
+import io.vrrpd.linux.ErrnoException;
+import io.vrrpd.linux.Signals;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The daemon's signals: TERM/INT stop (every Master sends priority 0 first), HUP reloads the router files. Apart from
+ * VrrpdMain because their timing is the point: the stop handler is installed as soon as the routers run and does the
+ * urgent part of the shutdown on the signal thread itself; the rest of the shutdown waits in {@link #awaitStop()}.
+ */
+final class SignalHandling {
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
+
+    private SignalHandling() {
+    }
+
+    /**
+     * SIGHUP (reload), SIGTERM and SIGINT (stop) back to their defaults if whoever started vrrpd ignored them
+     * ({@code nohup}, a script's {@code &}): the JVM does not handle an ignored signal, and a SIGHUP would then
+     * reload nothing, silently (ReloadIT failed so under {@code nohup .ci/run}).
+     */
+    static void restoreIgnored() {
+        for (final Map.Entry<String, Integer> signal : Map.of("SIGHUP", Signals.SIGHUP, "SIGINT", Signals.SIGINT,
+                "SIGTERM", Signals.SIGTERM).entrySet()) {
+            try {
+                if (Signals.unignore(signal.getValue())) {
+                    Log.info(signal.getKey() + " was ignored by the process that started vrrpd (nohup?): handled again");
+                }
+            } catch (ErrnoException e) {
+                Log.warn("cannot restore " + signal.getKey() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Handles SIGTERM and SIGINT from now on. Installed as soon as the routers run, before the slow part of the start
+     * (joining the service cluster can take seconds): a SIGTERM meanwhile must still make every Master send priority
+     * 0, not kill the JVM. Signal handlers run on the JVM's signal thread: the shutdown itself (priority 0 from every
+     * Master) starts right there, so the advertisement leaves within a loop hop of the signal.
+     */
+    static SignalHandling handleStop(final LinuxRouterRuntime runtime) {
+        final SignalHandling signals = new SignalHandling();
+        final SignalHandler stop = signal -> {
+            if (signals.stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
+                final long handled = System.nanoTime();
+                try {
+                    runtime.shutdown(signals.stopReason.get());
+                    Log.info("SIG" + signal.getName() + ": every router left the group "
+                            + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
+                } finally {
+                    signals.stopped.countDown(); // whatever happened above, the daemon goes on to exit: never a hang
+                }
+            }
+        };
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
+        return signals;
+    }
+
+    /**
+     * Handles SIGHUP from now on: reloads the router files on a thread of its own (a reload reads files and may
+     * add or remove routers: not on the signal thread, which a stop must find free).
+     */
+    static void handleReload(final RouterControl control, final RouterStore store) {
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("vrrpd-reload").start(() -> {
+            try {
+                Log.info(control.reload());
+            } catch (IOException e) {
+                Log.error("reload: cannot read " + store.directory() + ": " + e.getMessage()
+                        + " (routers keep running as they are)");
+            }
+        }));
+    }
+
+    /** Waits until a stop signal's handler has finished (the routers have left their groups). */
+    void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
