@@ -3,7 +3,9 @@
 # namespace serves --http 127.0.0.1:8080 and runs ROUTERS routers as Master at INTERVAL_MS. Two runs of SECONDS each,
 # a fresh daemon each time: (1) no HTTP load, (2) CLIENTS concurrent clients (bench/WebLoad.java, one connection each)
 # sending GET /api/v1/routers and GET /api/v1/routers/rN in turn. Prints the API's p50/p99 (run 2) and, for both runs,
-# the loop's timer lateness as the daemon logs it at SIGTERM ("timers: N fired, lateness mean …, p50 ≤ …, p99 ≤ …").
+# the loop's timer lateness as the daemon logs it at SIGTERM ("timers: N fired, lateness mean …, p50 ≤ …, p99 ≤ …")
+# and the advertisement jitter on the wire: tshark in the peer namespace captures every advertisement of the window,
+# and each router's gaps between consecutive advertisements are compared with INTERVAL_MS (|gap - interval|).
 #
 # With --idle-clients the load generator runs at SCHED_IDLE (chrt --idle 0): it gets only CPU the daemon leaves, as
 # clients on other machines would, so what moves the loop's timers is the daemon's own work, not the generator's.
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
         --seconds) SECONDS_=$2; shift 2 ;;
         --clients) CLIENTS=$2; shift 2 ;;
         --idle-clients) CLIENT_SCHED="chrt --idle 0"; shift ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "web-load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -34,9 +36,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 P="vw$$-"
 WORK=$(mktemp -d /tmp/vrrpd-web-load.XXXXXX)
-PID= LOAD=
+PID= LOAD= CAPTURE=
 cleanup() {
     [ -n "$LOAD" ] && kill -KILL "$LOAD" 2>/dev/null || true
+    [ -n "$CAPTURE" ] && kill -KILL "$CAPTURE" 2>/dev/null || true
     [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
     ip netns del "${P}h" 2>/dev/null || true
     ip netns del "${P}peer" 2>/dev/null || true
@@ -66,6 +69,28 @@ memory() {
     echo "rss: daemon JVM not found"
 }
 
+# jitter PCAP: |gap - interval| over each router's consecutive advertisements (by VRID), as p50/p99/max
+jitter() {
+    tshark -n -r "$1" -Y vrrp -T fields -E separator=' ' -e frame.time_epoch -e vrrp.virt_rtr_id 2>/dev/null |
+        python3 -c '
+import sys
+interval = float(sys.argv[1]) / 1000
+last, dev = {}, []
+for line in sys.stdin:
+    t, vrid = line.split()
+    t = float(t)
+    if vrid in last:
+        dev.append(abs(t - last[vrid] - interval))
+    last[vrid] = t
+if not dev:
+    print("advert jitter: no advertisements captured")
+    sys.exit()
+dev.sort()
+q = lambda p: dev[min(len(dev) - 1, int(p * len(dev)))] * 1e3
+print("advert jitter: %d gaps, |gap - %s ms| p50 %.3f ms, p99 %.3f ms, max %.3f ms" % (len(dev), sys.argv[1], q(0.5), q(0.99), dev[-1] * 1e3))
+' "$INTERVAL"
+}
+
 # run LABEL WITH_LOAD: a fresh daemon, the routers, SECONDS with or without the load, SIGTERM; prints its lines
 run() {
     local label=$1 load=$2
@@ -82,6 +107,10 @@ run() {
             -a "198.51.100.$i/24" "r$i" >/dev/null
     done
     sleep 2 # every router Master
+    ip netns exec "${P}peer" tshark -n -q -i eth0 -f 'ip proto 112' -w "$WORK/cap.$label.pcap" \
+        >"$WORK/tshark.$label" 2>&1 &
+    CAPTURE=$!
+    for _ in $(seq 100); do grep -q 'Capturing on' "$WORK/tshark.$label" && break; sleep 0.1; done
     if [ "$load" = yes ]; then
         local paths=(/api/v1/routers)
         for i in $(seq "$ROUTERS"); do paths+=("/api/v1/routers/r$i"); done
@@ -95,6 +124,10 @@ run() {
         sleep "$SECONDS_"
     fi
     echo "$label: $(memory "$PID")"
+    kill -INT "$CAPTURE"
+    wait "$CAPTURE" || true
+    CAPTURE=
+    echo "$label: $(jitter "$WORK/cap.$label.pcap")"
     kill -TERM "$PID"
     wait "$PID" || true
     PID=
