@@ -24,16 +24,17 @@ import static io.vrrpd.cli.Field.VIRTUAL_IPS;
 import static io.vrrpd.cli.Field.VNIC;
 import static io.vrrpd.cli.Field.VRID;
 
-/** The three column sets of {@code show-router} (DESIGN.md §2, fixed). */
+/** The column sets of {@code show-router} (DESIGN.md §2, fixed): a new column goes at the end of its view. */
 enum View {
     /** {@code show-router}. */
     PLAIN(List.of(NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC)),
     /** {@code show-router -x}. */
-    EXTENDED(List.of(NAME, ADMIN, STATE, PRV_STAT, STAT_LAST, VNIC, PRIMARY_IP, VIRTUAL_IPS, SYNC_GROUP, REASON)),
+    EXTENDED(List.of(NAME, ADMIN, STATE, PRV_STAT, STAT_LAST, VNIC, PRIMARY_IP, VIRTUAL_IPS, REASON, SYNC_GROUP)),
     /** {@code show-router -P}. */
-    PEER_INFO(List.of(NAME, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV)),
+    PEER_INFO(List.of(NAME, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, Field.P_CKSUM)),
     /** {@code show-router -S} (ours): counters since the router started in this daemon. */
-    STATISTICS(List.of(NAME, Field.STATE, Field.ADV_SENT, Field.ADV_RCVD, Field.TRANSITIONS, Field.DROPS));
+    STATISTICS(List.of(NAME, Field.STATE, Field.ADV_SENT, Field.ADV_RCVD, Field.TRANSITIONS, Field.DROPS,
+            Field.RCVD_PSEUDO_HEADER, Field.RCVD_MESSAGE_ONLY));
 
     private final List<Field> fields;
 

@@ -178,7 +178,7 @@ class VrrpadmMainTest {
             "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -p                                   | show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-router -p -o name --json                    | show-router: -p/--parsable and --json cannot be combined",
-            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, SYNC_GROUP, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, all)",
+            "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, SYNC_GROUP, P_CKSUM, RCVD_PSEUDO_HEADER, RCVD_MESSAGE_ONLY, all)",
             "show-router a b                                  | Unmatched argument at index 2: 'b'",
             "frobnicate                                       | Unmatched argument at index 0: 'frobnicate'",
             "''                                               | Unmatched argument at index 0: ''"})
@@ -217,6 +217,13 @@ class VrrpadmMainTest {
         final String show = run(noDaemon, "show-router", "--help").out();
         for (final String option : List.of("-x, --extended", "-P, --peer", "-p, --parsable", "-o, --output", "--json")) {
             assertTrue(show.contains(option), option);
+        }
+        // The help names each view's columns in the order the view prints them (scripts parse positions).
+        final String oneLine = show.replaceAll("\\s+", " ");
+        for (final var view : Map.of("-x", View.EXTENDED, "-P", View.PEER_INFO, "-S", View.STATISTICS).entrySet()) {
+            final String columns = view.getKey() + " fields: " + String.join(" ",
+                    view.getValue().fields().stream().map(Field::name).toList()) + " ";
+            assertTrue(oneLine.contains(columns), columns + " in: " + show);
         }
     }
 

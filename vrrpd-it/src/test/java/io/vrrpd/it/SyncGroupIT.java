@@ -54,8 +54,9 @@ class SyncGroupIT extends LabScenario {
     void oneMembersDependencyFails_bothAddressesMoveToTheOtherHost_andBack() throws IOException {
         final HttpService database = setUp()[0];
         final String extended = lab.vrrpadmOk("h1", "show-router", "-x");
-        assertTrue(extended.lines().findFirst().orElse("").contains("SYNC_GROUP"), extended);
-        assertEquals(2, extended.lines().filter(line -> line.contains(" edge ")).count(), extended);
+        // SYNC_GROUP is -x's last column (after REASON: new columns go at the end, DESIGN.md §2).
+        assertTrue(extended.lines().findFirst().orElse("").matches(".* REASON +SYNC_GROUP"), extended);
+        assertEquals(2, extended.lines().filter(line -> line.endsWith(" edge")).count(), extended);
         final String json = lab.vrrpadmOk("h1", "show-router", "-x", "--json", "front");
         assertTrue(json.matches("(?s).*\"sync_group\"\\s*:\\s*\"edge\".*"), json);
 
