@@ -73,7 +73,8 @@ public class MetricsScrapeBenchmark {
                 samples.add(new RouterSample(name(i), 1 + i % 250, "eth" + i / 250,
                         i % 2 == 0 ? AddressFamily.IPV4 : AddressFamily.IPV6, AdminState.ONLINE,
                         i % 2 == 0 ? State.MASTER : State.BACKUP, 100 + i % 100, 90 + i % 100,
-                        new RouterSample.Counters(1_000_000L + i, 2_000_000L + i, i % 5, 0, 0, 6, pairs.get(i)),
+                        new RouterSample.Counters(1_000_000L + i, 2_000_000L + i, i % 5, 0, 0, 6, pairs.get(i),
+                                2_000_000L + i, 0),
                         drops.get(i), new RouterSample.HookCounts(3, 0, 0, 0)));
             }
             return samples;

@@ -2,6 +2,7 @@ package io.vrrpd.daemon.control;
 
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.fsm.State;
+import io.vrrpd.protocol.wire.ChecksumForm;
 
 import java.util.Objects;
 
@@ -56,8 +57,10 @@ public record RouterStatus(
      * @param priority       the priority it advertises
      * @param intervalNanos  the interval it advertises
      * @param lastAdvertNanos when its last advertisement arrived
+     * @param checksumForm    the checksum form of the last advertisement accepted (P_CKSUM), null if not known
      */
-    public record Peer(IpAddress address, int priority, long intervalNanos, long lastAdvertNanos) {
+    public record Peer(IpAddress address, int priority, long intervalNanos, long lastAdvertNanos,
+                       ChecksumForm checksumForm) {
         public Peer {
             Objects.requireNonNull(address, "address");
         }
@@ -74,10 +77,12 @@ public record RouterStatus(
      * @param hooksRun               state-change hooks run (on_master, on_backup, on_offline)
      * @param hookFailures           hooks that exited non-zero, timed out or could not start
      * @param hooksSuperseded        queued hooks skipped because a newer state change came before they started
+     * @param receivedPseudoHeader   advertisements accepted whose checksum covered the pseudo-header
+     * @param receivedMessageOnly    advertisements accepted whose checksum covered the message only
      */
     public record Statistics(long advertisementsSent, long advertisementsReceived, long transitions,
                              java.util.SequencedMap<String, Long> drops, long hooksRun, long hookFailures,
-                             long hooksSuperseded) {
+                             long hooksSuperseded, long receivedPseudoHeader, long receivedMessageOnly) {
         public Statistics {
             drops = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(drops));
         }

@@ -43,6 +43,8 @@ public final class RouterView {
         peer(view, status.peer(), nowNanos);
         view.put("m_down_intv", status.masterDownIntervalNanos() > 0
                 ? status.masterDownIntervalNanos() / NANOS_PER_MILLI : null);
+        final RouterStatus.Peer peer = status.peer();
+        view.put("p_cksum", peer == null || peer.checksumForm() == null ? null : peer.checksumForm().display());
         statistics(view, status.statistics());
         // The priority it advertises: prio lowered by failing weighted checks (the dashboard shows both).
         view.put("eff_prio", status.effectivePriority() > 0 ? status.effectivePriority() : null);
@@ -69,6 +71,8 @@ public final class RouterView {
         view.put("hooks_run", stats == null ? null : stats.hooksRun());
         view.put("hook_failures", stats == null ? null : stats.hookFailures());
         view.put("hooks_superseded", stats == null ? null : stats.hooksSuperseded());
+        view.put("rcvd_pseudo_header", stats == null ? null : stats.receivedPseudoHeader());
+        view.put("rcvd_message_only", stats == null ? null : stats.receivedMessageOnly());
     }
 
     /** Seconds since {@code thenNanos} with millisecond precision, e.g. {@code 12.345s}. */

@@ -13,6 +13,9 @@ public final class RouterCounters {
 
     volatile long advertisementsSent;
     volatile long advertisementsReceived;
+    /** Accepted advertisements by the checksum form their sender used (show-router -S, /metrics). */
+    volatile long receivedPseudoHeader;
+    volatile long receivedMessageOnly;
     volatile long transitions;
     volatile long masterConflicts;
     volatile long announcements;
@@ -27,6 +30,16 @@ public final class RouterCounters {
 
     public long advertisementsReceived() {
         return advertisementsReceived;
+    }
+
+    /** Accepted advertisements whose checksum covered the IPv4/IPv6 pseudo-header (RFC 5798). */
+    public long receivedPseudoHeader() {
+        return receivedPseudoHeader;
+    }
+
+    /** Accepted advertisements whose checksum covered the VRRP message only (VRRPv2, RFC 9568 over IPv4). */
+    public long receivedMessageOnly() {
+        return receivedMessageOnly;
     }
 
     public long transitions() {
@@ -66,6 +79,8 @@ public final class RouterCounters {
     void add(final RouterCounters other) {
         advertisementsSent += other.advertisementsSent;
         advertisementsReceived += other.advertisementsReceived;
+        receivedPseudoHeader += other.receivedPseudoHeader;
+        receivedMessageOnly += other.receivedMessageOnly;
         transitions += other.transitions;
         masterConflicts += other.masterConflicts;
         announcements += other.announcements;

@@ -143,6 +143,11 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     /** An advertisement the receiver accepted for this router. Loop thread. */
     void received(final IpAddress source, final int priority, final long intervalNanos, final ChecksumForm form) {
         counters.advertisementsReceived++;
+        if (form == ChecksumForm.MESSAGE_ONLY) {
+            counters.receivedMessageOnly++;
+        } else {
+            counters.receivedPseudoHeader++;
+        }
         peerChecksumForm = form;
         handle(new Event.AdvertisementReceived(source, priority, intervalNanos));
     }

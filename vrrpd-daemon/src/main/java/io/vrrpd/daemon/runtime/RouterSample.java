@@ -48,10 +48,13 @@ public record RouterSample(String name, int vrid, String link, AddressFamily fam
     /**
      * A router's counters since the daemon started (a replaced instance's included).
      *
-     * @param transitionsByPair by {@code from.ordinal() * 3 + to.ordinal()} ({@link #transitions(State, State)})
+     * @param transitionsByPair    by {@code from.ordinal() * 3 + to.ordinal()} ({@link #transitions(State, State)})
+     * @param receivedPseudoHeader advertisements accepted whose checksum covered the pseudo-header
+     * @param receivedMessageOnly  advertisements accepted whose checksum covered the VRRP message only
      */
     public record Counters(long advertisementsSent, long advertisementsReceived, long masterConflicts,
-                           long sendErrors, long kernelErrors, long announcements, long[] transitionsByPair) {
+                           long sendErrors, long kernelErrors, long announcements, long[] transitionsByPair,
+                           long receivedPseudoHeader, long receivedMessageOnly) {
         private static final int STATES = State.values().length;
 
         public Counters {

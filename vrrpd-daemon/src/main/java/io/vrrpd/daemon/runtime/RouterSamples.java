@@ -31,6 +31,8 @@ final class RouterSamples {
         final RouterCounters history = tally.history();
         long sent = history.advertisementsSent();
         long received = history.advertisementsReceived();
+        long pseudoHeader = history.receivedPseudoHeader();
+        long messageOnly = history.receivedMessageOnly();
         long conflicts = history.masterConflicts();
         long sendErrors = history.sendErrors();
         long kernelErrors = history.kernelErrors();
@@ -45,6 +47,8 @@ final class RouterSamples {
             final RouterCounters now = instance.counters();
             sent += now.advertisementsSent();
             received += now.advertisementsReceived();
+            pseudoHeader += now.receivedPseudoHeader();
+            messageOnly += now.receivedMessageOnly();
             conflicts += now.masterConflicts();
             sendErrors += now.sendErrors();
             kernelErrors += now.kernelErrors();
@@ -63,7 +67,8 @@ final class RouterSamples {
         final HookRunner.Counts hookCounts = hooks.counts(spec.name());
         return new RouterSample(spec.name(), spec.vrid(), spec.link(), spec.family(), managed.admin,
                 state == null ? State.INITIALIZE : state.state(), spec.priority(), managed.effectivePriority(),
-                new RouterSample.Counters(sent, received, conflicts, sendErrors, kernelErrors, announcements, pairs),
+                new RouterSample.Counters(sent, received, conflicts, sendErrors, kernelErrors, announcements, pairs,
+                        pseudoHeader, messageOnly),
                 drops, new RouterSample.HookCounts(hookCounts.runs(), hookCounts.failures(), hookCounts.timeouts(),
                 hookCounts.superseded()));
     }

@@ -27,7 +27,8 @@ final class RouterStatusView {
                 ? state.lastTransitionAt() : managed.adminSince;
         final RouterState.Peer heard = state == null ? null : state.peer();
         final RouterStatus.Peer peer = heard == null ? null
-                : new RouterStatus.Peer(heard.address(), heard.priority(), heard.intervalNanos(), heard.receivedAt());
+                : new RouterStatus.Peer(heard.address(), heard.priority(), heard.intervalNanos(), heard.receivedAt(),
+                        instance.peerChecksumForm());
         final long masterDown = instance == null ? 0 : Timing.masterDownInterval(instance.config().version(),
                 state.priority(), state.masterAdverIntervalNanos());
         return new RouterStatus(managed.admin, protocol,
@@ -53,6 +54,8 @@ final class RouterStatusView {
         long sent = tally.history().advertisementsSent();
         long received = tally.history().advertisementsReceived();
         long transitions = tally.history().transitions();
+        long pseudoHeader = tally.history().receivedPseudoHeader();
+        long messageOnly = tally.history().receivedMessageOnly();
         final LinkedHashMap<String, Long> drops = new LinkedHashMap<>();
         // Stage-1 drops happen before the VRID is known: the link's counters are shown with each router on it.
         final LinkChannel channel = managed.channel != null ? managed.channel
@@ -76,9 +79,11 @@ final class RouterStatusView {
             sent += instance.counters().advertisementsSent();
             received += instance.counters().advertisementsReceived();
             transitions += instance.counters().transitions();
+            pseudoHeader += instance.counters().receivedPseudoHeader();
+            messageOnly += instance.counters().receivedMessageOnly();
         }
         final HookRunner.Counts hookCounts = hooks.counts(managed.spec.name());
         return new RouterStatus.Statistics(sent, received, transitions, drops, hookCounts.runs(),
-                hookCounts.failures(), hookCounts.superseded());
+                hookCounts.failures(), hookCounts.superseded(), pseudoHeader, messageOnly);
     }
 }

@@ -44,8 +44,9 @@ final class FakeRuntime implements RouterRuntime {
         final RouterSpec spec = running.get(name);
         return new RouterStatus(spec.enabled() ? AdminState.ONLINE : AdminState.DISABLED, State.BACKUP,
                 State.INITIALIZE, 1_000_000_000L, "started", "vrrp4-" + spec.vrid(), IpAddress.parse("192.0.2.1"),
-                new RouterStatus.Peer(IpAddress.parse("192.0.2.2"), 200, 1_000_000_000L, 2_500_000_000L),
+                new RouterStatus.Peer(IpAddress.parse("192.0.2.2"), 200, 1_000_000_000L, 2_500_000_000L,
+                        io.vrrpd.protocol.wire.ChecksumForm.MESSAGE_ONLY),
                 3_609_375_000L, new RouterStatus.Statistics(10, 20, 1,
-                        new java.util.LinkedHashMap<>(java.util.Map.of("bad_ttl", 3L)), 2, 1, 0));
+                        new java.util.LinkedHashMap<>(java.util.Map.of("bad_ttl", 3L)), 2, 1, 0, 15, 5));
     }
 }

@@ -28,7 +28,9 @@ class RouterViewTest {
                 + "\"mode\":\"e-pa\",\"state\":\"INIT\",\"vnic\":null,\"admin\":\"offline\",\"prv_stat\":null,"
                 + "\"stat_last\":\"1.500s\",\"primary_ip\":null,\"virtual_ips\":[\"fe80::200:5eff:fe00:207/64\"],"
                 + "\"sync_group\":null,\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
-                + "\"m_down_intv\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,\"hooks_run\":null,\"hook_failures\":null,\"hooks_superseded\":null,\"eff_prio\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
+                + "\"m_down_intv\":null,\"p_cksum\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,"
+                + "\"hooks_run\":null,\"hook_failures\":null,\"hooks_superseded\":null,\"rcvd_pseudo_header\":null,"
+                + "\"rcvd_message_only\":null,\"eff_prio\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
     }
 
     @Test

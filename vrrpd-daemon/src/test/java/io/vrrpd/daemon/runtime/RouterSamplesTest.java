@@ -2,11 +2,13 @@ package io.vrrpd.daemon.runtime;
 
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.control.AdminState;
+import io.vrrpd.daemon.control.RouterStatus;
 import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.fsm.Event;
 import io.vrrpd.protocol.fsm.State;
+import io.vrrpd.protocol.wire.ChecksumForm;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -90,6 +92,41 @@ class RouterSamplesTest {
             assertEquals(1, sample.counters().transitions(State.INITIALIZE, State.BACKUP));
             assertEquals(1, sample.counters().transitions(State.INITIALIZE, State.MASTER), "the history stays");
             assertEquals(2, sample.counters().advertisementsSent());
+        }
+    }
+
+    @Test
+    void acceptedAdvertisementsAreCountedByTheirChecksumForm_andThePeersFormIsShown() {
+        try (VrrpLoop loop = new VrrpLoop(); HookRunner hooks = HookRunner.start()) {
+            final Managed managed = new Managed(spec(100));
+            final RouterChannels channels = new RouterChannels(loop);
+            final Reconciler reconciler = new Reconciler(new TreeMap<>(), channels, null, null, loop,
+                    (router, from, to, reason) -> { });
+            final RouterInstance first = instance(managed, loop);
+            first.handle(new Event.Startup("router started"));
+            assertNull(RouterStatusView.of(managed, channels, hooks).peer(), "no peer heard yet: P_CKSUM --");
+            final IpAddress master = IpAddress.parse("192.0.2.2");
+            // An RFC 5798 Master (keepalived, FRR) twice, then an RFC 9568 one (message only) once.
+            first.received(master, 200, 1_000_000_000L, ChecksumForm.PSEUDO_HEADER);
+            first.received(master, 200, 1_000_000_000L, ChecksumForm.PSEUDO_HEADER);
+            first.received(master, 200, 1_000_000_000L, ChecksumForm.MESSAGE_ONLY);
+            RouterSample sample = RouterSamples.of(managed, hooks);
+            assertEquals(3, sample.counters().advertisementsReceived());
+            assertEquals(2, sample.counters().receivedPseudoHeader());
+            assertEquals(1, sample.counters().receivedMessageOnly());
+            final RouterStatus status = RouterStatusView.of(managed, channels, hooks);
+            assertEquals(master, status.peer().address());
+            assertEquals(ChecksumForm.MESSAGE_ONLY, status.peer().checksumForm(), "the form of the last one");
+            assertEquals(2, status.statistics().receivedPseudoHeader());
+            assertEquals(1, status.statistics().receivedMessageOnly());
+
+            // A replaced instance's counts stay with the router (as every counter does).
+            reconciler.destroyInstance(managed, "reconfigured");
+            instance(managed, loop).received(master, 200, 1_000_000_000L, ChecksumForm.PSEUDO_HEADER);
+            sample = RouterSamples.of(managed, hooks);
+            assertEquals(3, sample.counters().receivedPseudoHeader());
+            assertEquals(1, sample.counters().receivedMessageOnly());
+            assertEquals(3, RouterStatusView.of(managed, channels, hooks).statistics().receivedPseudoHeader());
         }
     }
 

@@ -59,7 +59,7 @@ class MetricsEndpointTest {
                                final int priority, final int effective, final long[] pairs, final long[] drops,
                                final long sent, final long conflicts) {
         return new RouterSample(name, vrid, "eth0", AddressFamily.IPV4, admin, state, priority, effective,
-                new RouterSample.Counters(sent, 3, conflicts, 1, 0, 6, pairs), drops,
+                new RouterSample.Counters(sent, 3, conflicts, 1, 0, 6, pairs, 2, 1), drops,
                 new RouterSample.HookCounts(2, 1, 1, 0));
     }
 
@@ -98,6 +98,11 @@ class MetricsEndpointTest {
         assertEquals(180, m.value("vrrp_router_effective_priority", "router", "web"));
         assertEquals(12, m.value("vrrp_adverts_sent_total", "router", "web"));
         assertEquals(3, m.value("vrrp_adverts_received_total", "router", "web"));
+        // Accepted advertisements by the sender's checksum form: both forms from 0, apart from the {router} total.
+        assertEquals(2, m.value("vrrp_adverts_received_by_checksum_total", "router", "web", "checksum", "pseudo-header"));
+        assertEquals(1, m.value("vrrp_adverts_received_by_checksum_total", "router", "web", "checksum", "message-only"));
+        assertEquals(2, m.find("vrrp_adverts_received_by_checksum_total", "router", "db").size());
+        assertEquals(1, m.find("vrrp_adverts_received_total", "router", "web").size());
         assertEquals(2, m.value("vrrp_master_conflicts_total", "router", "web"));
         assertEquals(1, m.value("vrrp_send_errors_total", "router", "web"));
         assertEquals(6, m.value("vrrp_announcements_total", "router", "web"));

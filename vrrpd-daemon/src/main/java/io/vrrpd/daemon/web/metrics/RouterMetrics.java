@@ -6,6 +6,7 @@ import io.vrrpd.daemon.runtime.LinkDrops;
 import io.vrrpd.daemon.runtime.RouterSample;
 import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.fsm.State;
+import io.vrrpd.protocol.wire.ChecksumForm;
 import io.vrrpd.protocol.wire.Verdict;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * The routers' series (DESIGN.md §2 names, docs/WEB.md "Metrics"), built at scrape time from
  * {@link RouterSample}s: nothing is registered per router, so a deleted router's series simply stop.
  *
- * <p>Cardinality per router is fixed: 3 protocol states, 4 admin states, 6 possible transitions, at most one
+ * <p>Cardinality per router is fixed: 3 protocol states, 4 admin states, 6 possible transitions, 2 checksum forms, at most one
  * series per drop reason that happened (16), a handful of counters; per dependency one series.
  */
 public final class RouterMetrics implements MultiCollector {
@@ -42,6 +43,8 @@ public final class RouterMetrics implements MultiCollector {
     private static final Labels[] VRID = new Labels[256];
     private static final Labels[] AF = labels("af", AddressFamily.values(), f -> ((AddressFamily) f).display());
     private static final Labels[] FROM_TO = new Labels[TRANSITIONS.size()];
+    private static final Labels PSEUDO_HEADER = Labels.of("checksum", ChecksumForm.PSEUDO_HEADER.display());
+    private static final Labels MESSAGE_ONLY = Labels.of("checksum", ChecksumForm.MESSAGE_ONLY.display());
     private static final Labels HARD = Labels.of("kind", "hard");
     private static final Labels WEIGHTED = Labels.of("kind", "weighted");
 
@@ -85,6 +88,9 @@ public final class RouterMetrics implements MultiCollector {
                 "the priority the router runs with: configured minus the weights of failing weighted checks");
         final CounterSnapshot.Builder sent = counter("vrrp_adverts_sent", "advertisements sent");
         final CounterSnapshot.Builder received = counter("vrrp_adverts_received", "advertisements accepted");
+        // A series of its own, not a label on vrrp_adverts_received_total: that one is {router} only (DESIGN.md §2).
+        final CounterSnapshot.Builder byChecksum = counter("vrrp_adverts_received_by_checksum",
+                "advertisements accepted, by the checksum form the sender used (pseudo-header, message-only)");
         final CounterSnapshot.Builder drops = counter("vrrp_drops",
                 "received packets dropped for this router, by reason (only reasons that happened)");
         final CounterSnapshot.Builder transitions = counter("vrrp_transitions", "protocol state changes");
@@ -121,6 +127,8 @@ public final class RouterMetrics implements MultiCollector {
             final RouterSample.Counters c = r.counters();
             sent.dataPoint(count(router, c.advertisementsSent()));
             received.dataPoint(count(router, c.advertisementsReceived()));
+            byChecksum.dataPoint(count(router.merge(PSEUDO_HEADER), c.receivedPseudoHeader()));
+            byChecksum.dataPoint(count(router.merge(MESSAGE_ONLY), c.receivedMessageOnly()));
             conflicts.dataPoint(count(router, c.masterConflicts()));
             sendErrors.dataPoint(count(router, c.sendErrors()));
             kernelErrors.dataPoint(count(router, c.kernelErrors()));
@@ -159,7 +167,7 @@ public final class RouterMetrics implements MultiCollector {
                     .merge(d.weighted() ? WEIGHTED : HARD), "up".equals(d.status()) ? 1 : 0));
         }
         return MetricSnapshots.of(state.build(), admin.build(), priority.build(), effective.build(), sent.build(),
-                received.build(), drops.build(), linkDrops.build(), transitions.build(), conflicts.build(),
+                received.build(), byChecksum.build(), drops.build(), linkDrops.build(), transitions.build(), conflicts.build(),
                 sendErrors.build(), kernelErrors.build(), announcements.build(), hookRuns.build(),
                 hookFailures.build(), hookTimeouts.build(), hooksSuperseded.build(), dependencyUp.build());
     }
