@@ -71,6 +71,22 @@ public record AuthPass(long data) {
         return true;
     }
 
+    /**
+     * The password as text, for the one place that must store it: the router file (like keepalived.conf,
+     * protected by the config directory's permissions). Nothing that logs or shows a router calls this.
+     */
+    public String reveal() {
+        final StringBuilder text = new StringBuilder(LENGTH);
+        for (int i = 0; i < LENGTH; i++) {
+            final char c = (char) ((data >>> (56 - 8 * i)) & 0xFF);
+            if (c == 0) {
+                break;
+            }
+            text.append(c);
+        }
+        return text.toString();
+    }
+
     /** Never the secret: what logs, errors and {@code show-router} may say. */
     @Override
     public String toString() {
