@@ -243,6 +243,11 @@ public final class RouterSpecTree {
     private static void checkKeys(final JsonNode tree, final List<String> allowed, final String hint) {
         for (final Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
             final String key = keys.next();
+            if (key.equals("auth_type")) { // keepalived's key: say what vrrpd has instead of "unknown key"
+                throw new IllegalArgumentException("auth_type: not a vrrpd key (allowed: auth_pass = 'SECRET' for"
+                        + " keepalived's auth_type PASS on version 2; AH (auth type 2) is not supported: RFC 3768"
+                        + " removed it)");
+            }
             if (!allowed.contains(key)) {
                 throw new IllegalArgumentException(key + ": unknown key (" + hint + ")");
             }

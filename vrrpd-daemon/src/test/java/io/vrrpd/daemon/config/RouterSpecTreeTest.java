@@ -52,6 +52,13 @@ class RouterSpecTreeTest {
     }
 
     @Test
+    void shouldRefuseKeepalivedsAuthTypeSayingWhatToUse() throws Exception {
+        assertRefused("{'vrid': 51, 'link': 'eth0', 'address_family': 'inet', 'version': 2, 'auth_type': 'AH'}",
+                "auth_type: not a vrrpd key (allowed: auth_pass = 'SECRET' for keepalived's auth_type PASS on version"
+                        + " 2; AH (auth type 2) is not supported: RFC 3768 removed it)");
+    }
+
+    @Test
     void shouldShowOnlyThatAPasswordIsSet() throws Exception {
         final RouterSpec spec = RouterSpecTree.read("web", json("{'vrid': 51, 'link': 'eth0', 'address_family':"
                 + " 'inet', 'version': 2, 'addresses': ['192.0.2.1/24'], 'auth_pass': 's3cret'}"));

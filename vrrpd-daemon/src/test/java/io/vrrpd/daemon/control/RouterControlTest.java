@@ -66,7 +66,7 @@ class RouterControlTest {
                 + "'adv_interval':1000,'preempt':true,'preempt_delay':0,'accept':true,'addresses':['192.0.2.100/24'],"
                 + "'depends':[],'unicast_peers':[],'mac':'virtual','checksum':'pseudo-header','announce_count':3,"
                 + "'announce_interval':1000,'on_master':'','on_backup':'','on_offline':'','hook_timeout':10000,"
-                + "'sync_group':'','flap_count':5,'flap_window':60000,'enabled':true}"), result);
+                + "'sync_group':'','flap_count':5,'flap_window':60000,'enabled':true,'auth':'none'}"), result);
         assertEquals(runtime.running.get("web"), onDisk("web"));
         assertEquals(List.of("apply web"), runtime.calls);
     }
