@@ -161,7 +161,7 @@ class RouterControlTest {
                   'state':'BACKUP','vnic':'vrrp4-51','admin':'online','prv_stat':'INIT','stat_last':'12.345s',
                   'primary_ip':'192.0.2.1','virtual_ips':['192.0.2.100/24'],'sync_group':null,'reason':'started','peer':'192.0.2.2',
                   'p_prio':200,'p_intv':1000,'p_adv_last':'10.845s','m_down_intv':3609,
-                  'adv_sent':10,'adv_rcvd':20,'transitions':1,'drops':{'bad_ttl':3},'hooks_run':2,'hook_failures':1,'hooks_superseded':0,'eff_prio':null}]""").toString(),
+                  'adv_sent':10,'adv_rcvd':20,'transitions':1,'drops':{'bad_ttl':3},'hooks_run':2,'hook_failures':1,'hooks_superseded':0,'eff_prio':null,'auth':null}]""").toString(),
                 call("show-router", "{'name':'web'}").toString(), "the same JSON text (number node types differ)");
         assertRefused("router 'x' does not exist", "show-router", "{'name':'x'}");
     }
