@@ -77,6 +77,12 @@ final class CreateRouterCommand implements Callable<Integer> {
             description = "VRRPv3 IPv4 checksum sent: pseudo-header (RFC 5798, default) or message-only (RFC 9568).")
     private String checksum;
 
+    @Option(names = "--auth-pass", paramLabel = "SECRET",
+            description = "VRRPv2 simple text authentication (RFC 2338 type 1, keepalived's auth_type PASS): 1-8 printable"
+                    + " ASCII characters, sent in every advertisement and required of every peer's; v2 only (default:"
+                    + " none). Never shown.")
+    private String authPass;
+
     @Option(names = "--preempt-delay", paramLabel = "MS",
             description = "After startup, wait this long before preempting (0-1000000 ms, default: 0).")
     private String preemptDelay;
@@ -131,7 +137,7 @@ final class CreateRouterCommand implements Callable<Integer> {
                 .family(family)
                 .settings(new RouterArgs.Settings(priority, interval, flags, addresses, version, depends, unicastPeers,
                         mac, checksum, preemptDelay, announceCount, announceInterval, onMaster, onBackup, onOffline,
-                        hookTimeout, syncGroup, flapCount, flapWindow));
+                        hookTimeout, syncGroup, flapCount, flapWindow, authPass));
         args.done().put("link", link);
         vrrpadm.call("create-router", args.done());
         return 0;

@@ -53,6 +53,10 @@ final class ModifyRouterCommand implements Callable<Integer> {
     @Option(names = "--checksum", paramLabel = "pseudo-header|message-only", description = "VRRPv3 IPv4 checksum form sent.")
     private String checksum;
 
+    @Option(names = "--auth-pass", paramLabel = "SECRET",
+            description = "VRRPv2 simple text password, as for create-router; '' removes it.")
+    private String authPass;
+
     @Option(names = "--preempt-delay", paramLabel = "MS",
             description = "After startup, wait this long before preempting (0-1000000 ms).")
     private String preemptDelay;
@@ -103,12 +107,12 @@ final class ModifyRouterCommand implements Callable<Integer> {
         final ObjectNode args = new RouterArgs(JsonNodeFactory.instance.objectNode().put("name", name))
                 .settings(new RouterArgs.Settings(priority, interval, flags, addresses, null, depends, unicastPeers,
                         mac, checksum, preemptDelay, announceCount, announceInterval, onMaster, onBackup, onOffline,
-                        hookTimeout, syncGroup, flapCount, flapWindow)).done();
+                        hookTimeout, syncGroup, flapCount, flapWindow, authPass)).done();
         if (args.size() == 1) {
             throw CliException.usage("modify-router: nothing to change (give at least one of -p, -i, -o, -a,"
                     + " --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count,"
                     + " --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group,"
-                    + " --flap-count, --flap-window)");
+                    + " --flap-count, --flap-window, --auth-pass)");
         }
         vrrpadm.call("modify-router", args);
         return 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.wire.ChecksumForm;
 
 import java.util.ArrayList;
@@ -127,6 +128,20 @@ final class RouterArgs {
         return this;
     }
 
+    /**
+     * {@code --auth-pass}: checked here for its form (the message never repeats it), sent as is; whether the
+     * router is v2 the daemon decides. {@code ''} removes it. Not stripped: spaces are printable ASCII.
+     */
+    RouterArgs authPass(final String value) {
+        if (value != null) {
+            if (!value.isEmpty()) {
+                parse("--auth-pass", value, AuthPass::parse, "");
+            }
+            args.put("auth_pass", value);
+        }
+        return this;
+    }
+
     /** A string the daemon validates (hook paths); {@code ''} is sent as is (none). */
     RouterArgs text(final String key, final String value) {
         if (value != null) {
@@ -143,7 +158,7 @@ final class RouterArgs {
                     List<String> depends, List<String> unicastPeers, String mac, String checksum,
                     String preemptDelay, String announceCount, String announceInterval, String onMaster,
                     String onBackup, String onOffline, String hookTimeout, String syncGroup, String flapCount,
-                    String flapWindow) {
+                    String flapWindow, String authPass) {
     }
 
     /** The shared options under the router file's keys, checked in the order they are listed in the help. */
@@ -160,7 +175,8 @@ final class RouterArgs {
                 .integer("hook_timeout", "--hook-timeout", given.hookTimeout(), "100-300000 ms")
                 .text("sync_group", given.syncGroup())
                 .integer("flap_count", "--flap-count", given.flapCount(), "1-1000")
-                .integer("flap_window", "--flap-window", given.flapWindow(), "1000-86400000 ms");
+                .integer("flap_window", "--flap-window", given.flapWindow(), "1000-86400000 ms")
+                .authPass(given.authPass());
     }
 
     ObjectNode done() {

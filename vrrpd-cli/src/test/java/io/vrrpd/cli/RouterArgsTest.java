@@ -54,6 +54,15 @@ class RouterArgsTest {
     }
 
     @Test
+    void shouldCheckAuthPassWithoutEchoingIt() {
+        assertEquals("s3cret", args().authPass("s3cret").done().get("auth_pass").textValue());
+        assertEquals("", args().authPass("").done().get("auth_pass").textValue(), "'' removes it");
+        assertUsage("--auth-pass: auth_pass: 9 characters is too long (allowed: 1-8 printable ASCII characters,"
+                + " RFC 2338 §5.3.10)", () -> args().authPass("ninechars"));
+        assertEquals(null, args().done().get("auth_pass"));
+    }
+
+    @Test
     void shouldSplitAndCanonicaliseAddresses() {
         assertEquals("[\"192.0.2.1/24\",\"2001:db8::1/64\",\"192.0.2.9/32\"]",
                 args().addresses(List.of("192.0.2.1/24,2001:DB8:0::1/64", "192.0.2.9")).done().get("addresses").toString());

@@ -74,6 +74,16 @@ class VrrpadmMainTest {
     }
 
     @Test
+    @DisplayName("create-router and modify-router send --auth-pass as auth_pass")
+    void shouldSendAuthPass() throws IOException {
+        assertEquals(0, vrrpadm("create-router", "-V", "51", "-l", "eth0", "-A", "inet", "-v", "2",
+                "-a", "192.0.2.100/24", "--auth-pass", "s3cret", "old").status());
+        assertEquals("s3cret", daemon.lastRequest().get("args").get("auth_pass").textValue());
+        assertEquals(0, vrrpadm("modify-router", "--auth-pass", "", "old").status());
+        assertEquals("", daemon.lastRequest().get("args").get("auth_pass").textValue());
+    }
+
+    @Test
     void shouldAcceptSolarisLongForms() throws IOException {
         assertEquals(0, vrrpadm("create-router", "--vrid=7", "--link", "eth1", "--address_family", "inet6",
                 "--priority", "255", "--adv_interval", "100", "--flags", "preempt", "--address", "2001:db8::7/64",
@@ -172,7 +182,7 @@ class VrrpadmMainTest {
             "create-router -V 1 -l eth0 -A inet --mac x web   | --mac: 'x' is not one of: virtual, real",
             "create-router -V 1 -l eth0 -A inet               | Missing required parameter: 'NAME'",
             "create-router -V 1 -l eth0 -A inet -z web        | Unknown option: '-z'",
-            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group, --flap-count, --flap-window)",
+            "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group, --flap-count, --flap-window, --auth-pass)",
             "modify-router -V 3 web                           | Unknown options: '-V', 'web'",
             "show-router -x -P                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",

@@ -75,8 +75,13 @@ abstract class InteropScenario extends LabScenario {
 
     /** A peer (not started) with {@code variant}'s version, family and address; closed after the test. */
     Peer peer(final Variant variant, final int priority, final int intervalMs) {
+        return peer(variant, priority, intervalMs, null);
+    }
+
+    /** As {@link #peer(Variant, int, int)}, with a VRRPv2 simple text password ({@code null}: none). */
+    Peer peer(final Variant variant, final int priority, final int intervalMs, final String authPass) {
         final Peer peer = newPeer(lab.work().resolve("peer" + (++peerDirs)), new Peer.Settings(variant.version,
-                variant.ipv6, VRID, priority, intervalMs, List.of(variant.address())));
+                variant.ipv6, VRID, priority, intervalMs, List.of(variant.address()), authPass));
         peers.add(peer);
         return peer;
     }

@@ -65,8 +65,12 @@ final class Keepalived extends Peer {
                 .append("    interface eth0\n")
                 .append("    virtual_router_id ").append(settings.vrid()).append('\n')
                 .append("    priority ").append(settings.priority()).append('\n')
-                .append("    advert_int ").append(seconds(settings.intervalMs())).append('\n')
-                .append("    virtual_ipaddress {\n");
+                .append("    advert_int ").append(seconds(settings.intervalMs())).append('\n');
+        if (settings.authPass() != null) {
+            conf.append("    authentication {\n        auth_type PASS\n        auth_pass ").append(settings.authPass())
+                    .append("\n    }\n");
+        }
+        conf.append("    virtual_ipaddress {\n");
         addresses.forEach(a -> conf.append("        ").append(a).append('\n'));
         conf.append("    }\n}\n");
         return conf.toString();

@@ -38,9 +38,16 @@ abstract class Peer implements AutoCloseable {
      * interval, {@code addresses} the virtual addresses as {@code ADDR/PLEN} (global ones; how the peer spells an
      * IPv6 link-local address, if at all, is its own business).
      */
-    record Settings(int version, boolean ipv6, int vrid, int priority, int intervalMs, List<String> addresses) {
+    /** {@code authPass}: a VRRPv2 simple text password (keepalived's {@code auth_type PASS}), null for none. */
+    record Settings(int version, boolean ipv6, int vrid, int priority, int intervalMs, List<String> addresses,
+                    String authPass) {
         Settings {
             addresses = List.copyOf(addresses);
+        }
+
+        Settings(final int version, final boolean ipv6, final int vrid, final int priority, final int intervalMs,
+                 final List<String> addresses) {
+            this(version, ipv6, vrid, priority, intervalMs, addresses, null);
         }
 
         /** The addresses without their prefix lengths. */

@@ -33,6 +33,8 @@ import java.util.Set;
  * @param virtualAddresses           the protected addresses; for IPv6 the first is the virtual link-local
  *                                   address (§5.2.9)
  * @param checksumForm               what a v3 IPv4 checksum covers when sending (see {@link ChecksumForm})
+ * @param authPass                   VRRPv2 simple text password (RFC 2338 §5.3.6 type 1) sent in and required of
+ *                                   every advertisement, or null for none (type 0); v2 only
  */
 public record RouterConfig(
         String name,
@@ -46,7 +48,8 @@ public record RouterConfig(
         boolean accept,
         IpAddress primaryAddress,
         List<IpPrefix> virtualAddresses,
-        ChecksumForm checksumForm) {
+        ChecksumForm checksumForm,
+        AuthPass authPass) {
 
     public static final int OWNER_PRIORITY = 255;
     public static final int DEFAULT_PRIORITY = 100;
@@ -93,6 +96,8 @@ public record RouterConfig(
                 "address: the first IPv6 virtual address must be link-local (fe80::/10), RFC 5798 §5.2.9");
         virtualAddresses = List.copyOf(virtualAddresses);
         require(checksumForm != null, "checksum: required (allowed: pseudo-header, message-only)");
+        require(authPass == null || version == VrrpVersion.V2,
+                "auth_pass: VRRPv3 has no authentication (RFC 5798 §9); auth_pass is for version 2 only");
     }
 
     /**
@@ -198,7 +203,7 @@ public record RouterConfig(
     /** A copy with another priority (used by modify-router and tests). */
     public RouterConfig withPriority(final int newPriority) {
         return new RouterConfig(name, vrid, family, version, newPriority, advertisementIntervalNanos, preempt,
-                preemptDelayNanos, accept, primaryAddress, virtualAddresses, checksumForm);
+                preemptDelayNanos, accept, primaryAddress, virtualAddresses, checksumForm, authPass);
     }
 
     /** Starts a configuration with the defaults of DESIGN.md §2: priority 100, 1 s, v3, preempt, accept. */
@@ -220,6 +225,7 @@ public record RouterConfig(
         private IpAddress primaryAddress;
         private List<IpPrefix> virtualAddresses = List.of();
         private ChecksumForm checksumForm = ChecksumForm.PSEUDO_HEADER;
+        private AuthPass authPass;
 
         private Builder(final String name, final int vrid, final AddressFamily family) {
             this.name = name;
@@ -291,9 +297,15 @@ public record RouterConfig(
             return this;
         }
 
+        /** VRRPv2 simple text authentication, or null for none. */
+        public Builder authPass(final AuthPass value) {
+            this.authPass = value;
+            return this;
+        }
+
         public RouterConfig build() {
             return new RouterConfig(name, vrid, family, version, priority, intervalNanos, preempt,
-                    preemptDelayNanos, accept, primaryAddress, virtualAddresses, checksumForm);
+                    preemptDelayNanos, accept, primaryAddress, virtualAddresses, checksumForm, authPass);
         }
     }
 }

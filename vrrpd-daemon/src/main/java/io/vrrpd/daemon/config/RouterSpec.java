@@ -1,6 +1,7 @@
 package io.vrrpd.daemon.config;
 
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.RouterConfig;
@@ -53,6 +54,8 @@ import java.util.regex.Pattern;
  * @param flapCount          a hard dependency changing state more than this many times within
  *                           {@code flapWindowMs} puts the router in maintenance (1–1000)
  * @param flapWindowMs       the window of that count (1000–86400000 ms)
+ * @param authPass           VRRPv2 simple text password (RFC 2338 type 1, keepalived's {@code auth_pass}), null
+ *                           for none; refused with VRRPv3
  */
 public record RouterSpec(
         String name,
@@ -79,7 +82,8 @@ public record RouterSpec(
         int hookTimeoutMs,
         String syncGroup,
         int flapCount,
-        int flapWindowMs) {
+        int flapWindowMs,
+        AuthPass authPass) {
 
     static final String NAME_RULE = "allowed: 1-31 letters, digits, '_', '-', '.', starting with a letter";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
@@ -110,7 +114,7 @@ public record RouterSpec(
         require(version != null, "version: required (allowed: 2, 3)");
         addresses = withLinkLocalFirst(family, vrid, List.copyOf(addresses));
         validateProtocolFields(name, vrid, family, priority, advIntervalMs, preempt, accept, version, addresses,
-                checksum, preemptDelayMs);
+                checksum, preemptDelayMs, authPass);
         require(announceCount >= 1 && announceCount <= MAX_ANNOUNCE_COUNT, "announce_count: " + announceCount
                 + " is out of range (allowed: 1-" + MAX_ANNOUNCE_COUNT + ")");
         require(announceIntervalMs >= 10 && announceIntervalMs <= 60_000, "announce_interval: " + announceIntervalMs
@@ -170,7 +174,7 @@ public record RouterSpec(
                 .unicastPeers(unicastPeers).mac(mac).checksum(checksum).enabled(enabled).preemptDelayMs(preemptDelayMs)
                 .announceCount(announceCount).announceIntervalMs(announceIntervalMs).onMaster(onMaster)
                 .onBackup(onBackup).onOffline(onOffline).hookTimeoutMs(hookTimeoutMs).syncGroup(syncGroup)
-                .flapCount(flapCount).flapWindowMs(flapWindowMs);
+                .flapCount(flapCount).flapWindowMs(flapWindowMs).authPass(authPass);
     }
 
     /** Priority 255: the router owns its addresses (RFC 5798 §5.2.4). */
@@ -195,7 +199,8 @@ public record RouterSpec(
     public RouterConfig toConfig(final IpAddress primary) {
         return RouterConfig.builder(name, vrid, family).version(version).priority(priority)
                 .intervalMillis(advIntervalMs).preempt(preempt).preemptDelayMillis(preemptDelayMs).accept(accept)
-                .primaryAddress(primary).virtualAddresses(addresses).checksumForm(checksum).build();
+                .primaryAddress(primary).virtualAddresses(addresses).checksumForm(checksum).authPass(authPass)
+                .build();
     }
 
     /**
@@ -250,12 +255,12 @@ public record RouterSpec(
                                                final int priority, final int advIntervalMs, final boolean preempt,
                                                final boolean accept, final VrrpVersion version,
                                                final List<IpPrefix> addresses, final ChecksumForm checksum,
-                                               final int preemptDelayMs) {
+                                               final int preemptDelayMs, final AuthPass authPass) {
         final IpAddress placeholder = new IpAddress(family, family == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
         RouterConfig.builder(name, vrid, family).version(version).priority(priority).intervalMillis(advIntervalMs)
                 .preempt(preempt).preemptDelayMillis(preemptDelayMs).accept(accept).primaryAddress(placeholder)
                 .virtualAddresses(addresses)
-                .checksumForm(checksum).build();
+                .checksumForm(checksum).authPass(authPass).build();
     }
 
     private static void require(final boolean condition, final String message) {
@@ -291,6 +296,7 @@ public record RouterSpec(
         private String syncGroup = "";
         private int flapCount = DEFAULT_FLAP_COUNT;
         private int flapWindowMs = DEFAULT_FLAP_WINDOW_MS;
+        private AuthPass authPass;
 
         private Builder(final String name, final int vrid, final String link, final AddressFamily family) {
             this.name = name;
@@ -404,11 +410,17 @@ public record RouterSpec(
             return this;
         }
 
+        /** VRRPv2 simple text password, null for none. */
+        public Builder authPass(final AuthPass value) {
+            this.authPass = value;
+            return this;
+        }
+
         public RouterSpec build() {
             return new RouterSpec(name, vrid, link, family, priority, advIntervalMs, preempt, accept, version,
                     addresses, depends, unicastPeers, mac, checksum, enabled, preemptDelayMs, announceCount,
                     announceIntervalMs, onMaster, onBackup, onOffline, hookTimeoutMs, syncGroup, flapCount,
-                    flapWindowMs);
+                    flapWindowMs, authPass);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.VrrpVersion;
@@ -49,15 +50,19 @@ public final class RouterSpecTree {
     public static final String SYNC_GROUP = "sync_group";
     public static final String FLAP_COUNT = "flap_count";
     public static final String FLAP_WINDOW = "flap_window";
+    public static final String AUTH_PASS = "auth_pass";
+    /** What a shown router has instead of {@link #AUTH_PASS}: {@code pass} or {@code none}, never the secret. */
+    public static final String AUTH = "auth";
 
     /** Every key of a router file, in the order they are written. */
     public static final List<String> KEYS = List.of(VRID, LINK, ADDRESS_FAMILY, VERSION, PRIORITY, ADV_INTERVAL,
             PREEMPT, PREEMPT_DELAY, ACCEPT, ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT,
-            ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP, ON_OFFLINE, HOOK_TIMEOUT, SYNC_GROUP, FLAP_COUNT, FLAP_WINDOW, ENABLED);
+            ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP, ON_OFFLINE, HOOK_TIMEOUT, SYNC_GROUP, FLAP_COUNT, FLAP_WINDOW, ENABLED,
+            AUTH_PASS);
     /** What modify-router may change; the rest is the router's identity on the wire (delete and create). */
     public static final List<String> MODIFIABLE = List.of(PRIORITY, ADV_INTERVAL, PREEMPT, PREEMPT_DELAY, ACCEPT,
             ADDRESSES, DEPENDS, UNICAST_PEERS, MAC, CHECKSUM, ANNOUNCE_COUNT, ANNOUNCE_INTERVAL, ON_MASTER, ON_BACKUP,
-            ON_OFFLINE, HOOK_TIMEOUT, SYNC_GROUP, FLAP_COUNT, FLAP_WINDOW);
+            ON_OFFLINE, HOOK_TIMEOUT, SYNC_GROUP, FLAP_COUNT, FLAP_WINDOW, AUTH_PASS);
 
     /** Validation messages start with the field's user-facing name; these differ from the file key. */
     private static final Map<String, String> KEY_OF_FIELD = Map.of("address", ADDRESSES, "--depends", DEPENDS,
@@ -131,6 +136,20 @@ public final class RouterSpecTree {
         tree.put(FLAP_COUNT, spec.flapCount());
         tree.put(FLAP_WINDOW, spec.flapWindowMs());
         tree.put(ENABLED, spec.enabled());
+        if (spec.authPass() != null) {
+            tree.put(AUTH_PASS, spec.authPass().reveal()); // the file must hold it; see shown()
+        }
+        return tree;
+    }
+
+    /**
+     * What create/modify-router answer and anything else shows: {@link #write} with the secret replaced by
+     * {@code auth = "pass"} ({@code "none"} without one), so it never reaches a terminal, a log or a JSON client.
+     */
+    public static ObjectNode shown(final RouterSpec spec) {
+        final ObjectNode tree = write(spec);
+        tree.remove(AUTH_PASS);
+        tree.put(AUTH, spec.authPass() == null ? "none" : "pass");
         return tree;
     }
 
@@ -202,6 +221,16 @@ public final class RouterSpecTree {
         if (tree.get(CHECKSUM) != null) {
             builder.checksum(parsed(tree, CHECKSUM, ChecksumForm::parse));
         }
+        if (tree.get(AUTH_PASS) != null) {
+            // "" removes it (modify-router --auth-pass ''), like the empty hook paths
+            final JsonNode node = tree.get(AUTH_PASS);
+            if (!node.isTextual()) { // not text(): its message would echo the value
+                throw new IllegalArgumentException(AUTH_PASS + ": expected a string (allowed: 1-8 printable ASCII"
+                        + " characters, '' for none)");
+            }
+            final String pass = node.textValue();
+            builder.authPass(pass.isEmpty() ? null : AuthPass.parse(pass));
+        }
         return builder;
     }
 
@@ -214,6 +243,11 @@ public final class RouterSpecTree {
     private static void checkKeys(final JsonNode tree, final List<String> allowed, final String hint) {
         for (final Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
             final String key = keys.next();
+            if (key.equals("auth_type")) { // keepalived's key: say what vrrpd has instead of "unknown key"
+                throw new IllegalArgumentException("auth_type: not a vrrpd key (allowed: auth_pass = 'SECRET' for"
+                        + " keepalived's auth_type PASS on version 2; AH (auth type 2) is not supported: RFC 3768"
+                        + " removed it)");
+            }
             if (!allowed.contains(key)) {
                 throw new IllegalArgumentException(key + ": unknown key (" + hint + ")");
             }

@@ -257,7 +257,7 @@ public final class RouterControl implements ControlHandler {
 
     private static ObjectNode described(final RouterSpec spec) {
         final ObjectNode tree = JsonNodeFactory.instance.objectNode().put("name", spec.name());
-        tree.setAll(RouterSpecTree.write(spec));
+        tree.setAll(RouterSpecTree.shown(spec));
         return tree;
     }
 

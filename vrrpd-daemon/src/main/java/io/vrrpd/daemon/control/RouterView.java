@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.protocol.IpPrefix;
+import io.vrrpd.protocol.VrrpVersion;
 
 import java.util.Locale;
 
@@ -48,6 +49,8 @@ public final class RouterView {
         statistics(view, status.statistics());
         // The priority it advertises: prio lowered by failing weighted checks (the dashboard shows both).
         view.put("eff_prio", status.effectivePriority() > 0 ? status.effectivePriority() : null);
+        // VRRPv2 authentication: whether a password is set, never the password (v3 has none: null).
+        view.put("auth", spec.version() != VrrpVersion.V2 ? null : spec.authPass() == null ? "none" : "pass");
         return view;
     }
 

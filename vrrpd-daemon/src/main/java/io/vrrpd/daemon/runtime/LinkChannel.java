@@ -4,6 +4,7 @@ import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.ReceivedPacket;
 import io.vrrpd.linux.VrrpSocket;
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.wire.Advertisement;
 import io.vrrpd.protocol.wire.ReceiveValidator;
@@ -33,6 +34,8 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
     private volatile boolean running = true;
     /** Receiver thread only: a socket error repeats per packet, its line at most once a second. */
     private final LogLimit receiveErrorLog = new LogLimit();
+    /** A peer with another password sends one a second or faster: one line a second says so, counters say how many. */
+    private final LogLimit authMismatchLog = new LogLimit();
 
     public LinkChannel(final String link, final AddressFamily family, final VrrpLoop loop) throws ErrnoException {
         this.link = link;
@@ -132,12 +135,36 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
             verdict = Verdict.UNKNOWN_PEER;
         }
         router.verdicts().increment(verdict);
+        if (verdict == Verdict.AUTH_MISMATCH) {
+            final String suffix = authMismatchLog.admit(System.nanoTime());
+            if (suffix != null) {
+                Log.warn(router.config().logPrefix() + " dropped an advertisement from " + source + ": auth_mismatch ("
+                        + authMismatchReason(view.authType(), router.config().authPass() != null) + ")" + suffix);
+            }
+        }
         if (verdict.accepted()) {
             final int priority = view.priority();
             final long interval = view.intervalNanos();
             final var form = validator.lastChecksumForm();
             loop.post(() -> router.received(source, priority, interval, form));
         }
+    }
+
+    /**
+     * Why a v2 advertisement failed the authentication check, for the operator: what the peer sends and what
+     * this router expects. Never a password: neither ours nor the one the peer sent.
+     */
+    static String authMismatchReason(final int receivedType, final boolean passConfigured) {
+        final String expected = passConfigured ? "this router expects auth type 1 (PASS, --auth-pass)"
+                : "this router expects auth type 0 (none; set --auth-pass for a PASS peer)";
+        return switch (receivedType) {
+            case 0 -> "the peer sends no authentication (auth type 0); " + expected;
+            case AuthPass.AUTH_TYPE_SIMPLE_TEXT -> passConfigured ? "the peer's password (auth type 1, PASS) differs"
+                    : "the peer sends auth type 1 (PASS); " + expected;
+            case AuthPass.AUTH_TYPE_AH -> "the peer sends auth type 2 (IP Authentication Header), which vrrpd does"
+                    + " not support (RFC 3768 removed it; use PASS or none); " + expected;
+            default -> "the peer sends auth type " + receivedType + ", which no RFC defines; " + expected;
+        };
     }
 
     private static void sleepQuietly() {

@@ -260,7 +260,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         if (priority != advertPriority) {
             advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                     priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                    config.primaryAddress(), destinations.getFirst());
+                    config.primaryAddress(), destinations.getFirst(), config.authPass());
             advertPriority = priority;
         }
         for (final IpAddress destination : destinations) {
@@ -287,7 +287,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private void encodeFor(final int priority, final IpAddress destination) {
         advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                 priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                config.primaryAddress(), destination);
+                config.primaryAddress(), destination, config.authPass());
     }
 
     private interface KernelStep {

@@ -45,10 +45,42 @@ class RouterSpecTreeTest {
                 .mac(MacMode.REAL).checksum(ChecksumForm.PSEUDO_HEADER).enabled(false).preemptDelayMs(30_000)
                 .announceCount(5).announceIntervalMs(200).onMaster("/usr/local/bin/master").onBackup("/b")
                 .onOffline("/usr/local/bin/offline").hookTimeoutMs(500).syncGroup("edge").flapCount(3)
-                .flapWindowMs(10_000).build();
+                .flapWindowMs(10_000).authPass(io.vrrpd.protocol.AuthPass.parse("s3cret")).build();
         final JsonNode tree = RouterSpecTree.write(spec);
         assertEquals(RouterSpecTree.KEYS, List.copyOf(iterate(tree)));
         assertEquals(spec, RouterSpecTree.read("web", tree));
+    }
+
+    @Test
+    void shouldRefuseKeepalivedsAuthTypeSayingWhatToUse() throws Exception {
+        assertRefused("{'vrid': 51, 'link': 'eth0', 'address_family': 'inet', 'version': 2, 'auth_type': 'AH'}",
+                "auth_type: not a vrrpd key (allowed: auth_pass = 'SECRET' for keepalived's auth_type PASS on version"
+                        + " 2; AH (auth type 2) is not supported: RFC 3768 removed it)");
+    }
+
+    @Test
+    void shouldShowOnlyThatAPasswordIsSet() throws Exception {
+        final RouterSpec spec = RouterSpecTree.read("web", json("{'vrid': 51, 'link': 'eth0', 'address_family':"
+                + " 'inet', 'version': 2, 'addresses': ['192.0.2.1/24'], 'auth_pass': 's3cret'}"));
+        final JsonNode shown = RouterSpecTree.shown(spec);
+        assertEquals("pass", shown.get("auth").textValue());
+        assertTrue(!shown.toString().contains("s3cret") && shown.get("auth_pass") == null, shown.toString());
+        assertEquals("none", RouterSpecTree.shown(RouterSpecTest.v4().build()).get("auth").textValue());
+    }
+
+    @Test
+    void shouldModifyAndRemoveAuthPassAndRefuseItOnV3() throws Exception {
+        final RouterSpec v2 = RouterSpecTest.v4().version(VrrpVersion.V2).build();
+        final RouterSpec set = RouterSpecTree.modify(v2, json("{'auth_pass': 'abc'}"));
+        assertEquals("abc", set.authPass().reveal());
+        assertEquals(null, RouterSpecTree.modify(set, json("{'auth_pass': ''}")).authPass());
+        final IllegalArgumentException v3 = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.modify(RouterSpecTest.v4().build(), json("{'auth_pass': 'abc'}")));
+        assertEquals("auth_pass: VRRPv3 has no authentication (RFC 5798 §9); auth_pass is for version 2 only",
+                v3.getMessage());
+        final IllegalArgumentException number = assertThrows(IllegalArgumentException.class,
+                () -> RouterSpecTree.modify(v2, json("{'auth_pass': 12345678}")));
+        assertTrue(!number.getMessage().contains("12345678"), number.getMessage());
     }
 
     private static List<String> iterate(final JsonNode tree) {

@@ -129,6 +129,28 @@ class RouterStoreTest {
     }
 
     @Test
+    @DisplayName("auth_pass: a v2 router file keeps its password; a bad one or one on v3 is refused at its line,"
+            + " without the secret in the message")
+    void shouldStoreAndCheckAuthPass() throws IOException {
+        final RouterSpec v2 = RouterSpecTest.v4().version(io.vrrpd.protocol.VrrpVersion.V2)
+                .authPass(io.vrrpd.protocol.AuthPass.parse("s3cret")).build();
+        store().save(v2);
+        assertTrue(Files.readString(store().fileOf("web")).contains("\nauth_pass = 's3cret'\n"),
+                Files.readString(store().fileOf("web")));
+        final Path v3 = write("v3.toml", "vrid = 7\nlink = \"eth0\"\naddress_family = \"inet\"\n"
+                + "addresses = [\"192.0.2.1/24\"]\nauth_pass = \"hunter2\"\n");
+        final Path tooLong = write("long.toml", "vrid = 8\nlink = \"eth0\"\naddress_family = \"inet\"\nversion = 2\n"
+                + "auth_pass = \"ninechars\"\naddresses = [\"192.0.2.2/24\"]\n");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(List.of(v2), loaded.routers());
+        assertEquals(List.of(
+                tooLong + ":5: auth_pass: 9 characters is too long (allowed: 1-8 printable ASCII characters,"
+                        + " RFC 2338 §5.3.10)",
+                v3 + ":5: auth_pass: VRRPv3 has no authentication (RFC 5798 §9); auth_pass is for version 2 only"),
+                loaded.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
     @DisplayName("should report broken files as FILE:LINE: message and still load the good ones")
     void shouldSkipBrokenFiles() throws IOException {
         store().save(RouterSpecTest.v4().build());
@@ -149,7 +171,7 @@ class RouterStoreTest {
                 unknown + ":3: prority: unknown key (allowed: vrid, link, address_family, version, priority,"
                         + " adv_interval, preempt, preempt_delay, accept, addresses, depends, unicast_peers, mac,"
                         + " checksum, announce_count, announce_interval, on_master, on_backup, on_offline,"
-                        + " hook_timeout, sync_group, flap_count, flap_window, enabled)",
+                        + " hook_timeout, sync_group, flap_count, flap_window, enabled, auth_pass)",
                 duplicate + ":2: TOML syntax error: Duplicate key",
                 unclosed + ":2: TOML syntax error: Premature end of file"),
                 loaded.errors().stream().map(ConfigError::toString).toList());

@@ -66,7 +66,7 @@ class RouterControlTest {
                 + "'adv_interval':1000,'preempt':true,'preempt_delay':0,'accept':true,'addresses':['192.0.2.100/24'],"
                 + "'depends':[],'unicast_peers':[],'mac':'virtual','checksum':'pseudo-header','announce_count':3,"
                 + "'announce_interval':1000,'on_master':'','on_backup':'','on_offline':'','hook_timeout':10000,"
-                + "'sync_group':'','flap_count':5,'flap_window':60000,'enabled':true}"), result);
+                + "'sync_group':'','flap_count':5,'flap_window':60000,'enabled':true,'auth':'none'}"), result);
         assertEquals(runtime.running.get("web"), onDisk("web"));
         assertEquals(List.of("apply web"), runtime.calls);
     }
@@ -162,7 +162,7 @@ class RouterControlTest {
                   'primary_ip':'192.0.2.1','virtual_ips':['192.0.2.100/24'],'sync_group':null,'reason':'started','peer':'192.0.2.2',
                   'p_prio':200,'p_intv':1000,'p_adv_last':'10.845s','m_down_intv':3609,'p_cksum':'message-only',
                   'adv_sent':10,'adv_rcvd':20,'transitions':1,'drops':{'bad_ttl':3},'hooks_run':2,'hook_failures':1,'hooks_superseded':0,
-                  'rcvd_pseudo_header':15,'rcvd_message_only':5,'eff_prio':null}]""").toString(),
+                  'rcvd_pseudo_header':15,'rcvd_message_only':5,'eff_prio':null,'auth':null}]""").toString(),
                 call("show-router", "{'name':'web'}").toString(), "the same JSON text (number node types differ)");
         assertRefused("router 'x' does not exist", "show-router", "{'name':'x'}");
     }

@@ -30,7 +30,7 @@ class RouterViewTest {
                 + "\"sync_group\":null,\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
                 + "\"m_down_intv\":null,\"p_cksum\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,"
                 + "\"hooks_run\":null,\"hook_failures\":null,\"hooks_superseded\":null,\"rcvd_pseudo_header\":null,"
-                + "\"rcvd_message_only\":null,\"eff_prio\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
+                + "\"rcvd_message_only\":null,\"eff_prio\":null,\"auth\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
     }
 
     @Test
@@ -41,5 +41,18 @@ class RouterViewTest {
                 null, 0, null, 120);
         assertEquals(150, RouterView.of(spec, lowered, 0).path("prio").intValue());
         assertEquals(120, RouterView.of(spec, lowered, 0).path("eff_prio").intValue());
+    }
+
+    @Test
+    void auth_showsThatAPasswordIsSetNeverThePassword() {
+        final RouterSpec.Builder v2 = RouterSpec.builder("old", 10, "eth0", AddressFamily.IPV4)
+                .version(io.vrrpd.protocol.VrrpVersion.V2)
+                .addresses(List.of(io.vrrpd.protocol.IpPrefix.parse("192.0.2.100/24")));
+        final RouterStatus status = new RouterStatus(AdminState.ONLINE, State.BACKUP, null, 0, null, null, null,
+                null, 0, null, 100);
+        final var withPass = RouterView.of(v2.authPass(io.vrrpd.protocol.AuthPass.parse("s3cret")).build(), status, 0);
+        assertEquals("pass", withPass.path("auth").textValue());
+        assertEquals(-1, withPass.toString().indexOf("s3cret"), withPass.toString());
+        assertEquals("none", RouterView.of(v2.authPass(null).build(), status, 0).path("auth").textValue());
     }
 }

@@ -106,6 +106,11 @@ public final class Advertisement {
         return buf[offset + AUTH_TYPE_OFFSET] & 0xFF;
     }
 
+    /** Offset in {@link #buffer()} of the v2 Authentication Data (after the addresses, RFC 2338 §5.3.10). */
+    public int authDataOffset() {
+        return offset + ADDRESSES_OFFSET + count() * AddressFamily.IPV4.addressLength();
+    }
+
     /** v2 Adver Int in seconds (RFC 3768 §5.3.7). */
     public int adverIntervalSeconds() {
         return buf[offset + V2_ADVER_INT_OFFSET] & 0xFF;

@@ -1,6 +1,7 @@
 package io.vrrpd.protocol.wire;
 
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.VrrpVersion;
 
@@ -34,6 +35,22 @@ public final class AdvertisementWriter {
                             final AddressFamily family, final int vrid, final int priority,
                             final long intervalNanos, final List<IpAddress> addresses,
                             final ChecksumForm form, final IpAddress source, final IpAddress destination) {
+        return write(buf, offset, version, family, vrid, priority, intervalNanos, addresses, form, source,
+                destination, null);
+    }
+
+    /**
+     * As {@link #write(byte[], int, VrrpVersion, AddressFamily, int, int, long, List, ChecksumForm, IpAddress,
+     * IpAddress)}, with a v2 simple text password ({@code authPass}, null for none: Auth Type 0, zero data).
+     */
+    public static int write(final byte[] buf, final int offset, final VrrpVersion version,
+                            final AddressFamily family, final int vrid, final int priority,
+                            final long intervalNanos, final List<IpAddress> addresses,
+                            final ChecksumForm form, final IpAddress source, final IpAddress destination,
+                            final AuthPass authPass) {
+        if (authPass != null && version != VrrpVersion.V2) {
+            throw new IllegalArgumentException("auth_pass: VRRPv3 has no authentication (RFC 5798 §9)");
+        }
         final int count = addresses.size();
         final int length = length(version, family, count);
         if (buf.length - offset < length) {
@@ -50,7 +67,9 @@ public final class AdvertisementWriter {
             buf[offset + Advertisement.INTERVAL_OFFSET] = (byte) ((centis >>> 8) & 0x0F); // rsvd bits are zero
             buf[offset + Advertisement.INTERVAL_OFFSET + 1] = (byte) centis;
         } else {
-            buf[offset + Advertisement.AUTH_TYPE_OFFSET] = 0; // RFC 3768 §5.3.6: 0 = No Authentication
+            // RFC 2338 §5.3.6: 0 = No Authentication, 1 = Simple Text Password
+            buf[offset + Advertisement.AUTH_TYPE_OFFSET] =
+                    (byte) (authPass == null ? 0 : AuthPass.AUTH_TYPE_SIMPLE_TEXT);
             buf[offset + Advertisement.V2_ADVER_INT_OFFSET] = (byte) (intervalNanos / 1_000_000_000L);
         }
         buf[offset + Advertisement.CHECKSUM_OFFSET] = 0;
@@ -60,7 +79,11 @@ public final class AdvertisementWriter {
             at += addresses.get(i).write(buf, at);
         }
         if (version == VrrpVersion.V2) {
-            java.util.Arrays.fill(buf, at, at + Advertisement.V2_AUTH_DATA_LENGTH, (byte) 0);
+            if (authPass == null) {
+                java.util.Arrays.fill(buf, at, at + Advertisement.V2_AUTH_DATA_LENGTH, (byte) 0);
+            } else {
+                authPass.write(buf, at); // RFC 2338 §10: the password, NUL-padded to 8 bytes
+            }
         }
         final ChecksumForm effective = version == VrrpVersion.V2 ? ChecksumForm.MESSAGE_ONLY : form;
         final int checksum = Checksum.compute(buf, offset, length, effective, source, destination);

@@ -1,6 +1,7 @@
 package io.vrrpd.protocol.wire;
 
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.RouterConfig;
 import io.vrrpd.protocol.VrrpVersion;
@@ -104,7 +105,11 @@ public final class ReceiveValidator {
             return Verdict.LOCAL_OWNER;
         }
         if (router.version() == VrrpVersion.V2) {
-            if (adv.authType() != 0) {
+            // RFC 2338 §7.1: the Auth Type and (type 1) the Authentication Data must match the configured ones.
+            // keepalived with auth_type PASS sends type 1; AH (type 2) is never configured, so always differs.
+            final AuthPass pass = router.authPass();
+            if (pass == null ? adv.authType() != 0
+                    : adv.authType() != AuthPass.AUTH_TYPE_SIMPLE_TEXT || !pass.matches(adv.buffer(), adv.authDataOffset())) {
                 return Verdict.AUTH_MISMATCH;
             }
             if (adv.intervalNanos() != router.advertisementIntervalNanos()) {

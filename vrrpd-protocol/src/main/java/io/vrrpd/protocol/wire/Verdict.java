@@ -36,8 +36,8 @@ public enum Verdict {
     VERSION_MISMATCH("version_mismatch", "version differs from the router's"),
     /** §7.1: "the local router MUST NOT be the IPvX address owner". */
     LOCAL_OWNER("local_owner", "the local router owns the addresses (priority 255)"),
-    /** RFC 3768 §7.1: Auth Type must match the locally configured one (0). */
-    AUTH_MISMATCH("auth_mismatch", "v2 authentication type differs"),
+    /** RFC 2338 §7.1: Auth Type and (simple text) Authentication Data must match the configured ones. */
+    AUTH_MISMATCH("auth_mismatch", "v2 authentication type or password differs"),
     /** RFC 3768 §7.1: Adver Int "MUST" equal the locally configured one. */
     INTERVAL_MISMATCH("interval_mismatch", "v2 advertisement interval differs"),
     /** §7.1: addresses differ from the configured ones and the sender is not the owner: MUST drop. */

@@ -30,6 +30,15 @@ final class Packets {
         return buf;
     }
 
+    /** A v2 IPv4 advertisement carrying a simple text password (RFC 2338 §5.3.6 type 1), 1 s interval. */
+    static byte[] v2pass(final io.vrrpd.protocol.AuthPass pass, final int vrid, final String... addresses) {
+        final List<IpAddress> list = java.util.Arrays.stream(addresses).map(IpAddress::parse).toList();
+        final byte[] buf = new byte[AdvertisementWriter.length(VrrpVersion.V2, AddressFamily.IPV4, list.size())];
+        AdvertisementWriter.write(buf, 0, VrrpVersion.V2, AddressFamily.IPV4, vrid, 100, 1_000_000_000L, list,
+                ChecksumForm.MESSAGE_ONLY, SRC4, AddressFamily.IPV4.vrrpGroup(), pass);
+        return buf;
+    }
+
     static String hex(final byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
     }

@@ -43,6 +43,28 @@ class ReceivePathAllocationTest {
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes for 100000 packets");
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("should allocate no bytes per received v2 advertisement with a simple text password")
+    void shouldNotAllocateOnReceiveWithPassword() {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final io.vrrpd.protocol.AuthPass pass = io.vrrpd.protocol.AuthPass.parse("secret");
+        final RouterConfig router = RouterConfig.builder("alloc", 51, AddressFamily.IPV4)
+                .version(io.vrrpd.protocol.VrrpVersion.V2).authPass(pass)
+                .primaryAddress("192.0.2.2").virtualAddresses("192.0.2.100/24").build();
+        final byte[] packet = Packets.v2pass(pass, 51, "192.0.2.100");
+        final Advertisement view = new Advertisement();
+        final ReceiveValidator validator = new ReceiveValidator();
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sink = receive(view, validator, packet, AddressFamily.IPV4, source, group, router, 20_000);
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        sink += receive(view, validator, packet, AddressFamily.IPV4, source, group, router, 100_000);
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(sink > 0);
+        assertTrue(allocated < 1024, "allocated " + allocated + " bytes for 100000 packets");
+    }
+
     private static long receive(final Advertisement view, final ReceiveValidator validator, final byte[] packet,
                                 final AddressFamily family, final IpAddress source, final IpAddress group,
                                 final RouterConfig router, final int times) {

@@ -1,6 +1,7 @@
 package io.vrrpd.protocol.wire;
 
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.RouterConfig;
 import io.vrrpd.protocol.VrrpVersion;
@@ -205,6 +206,26 @@ class ReceiveValidatorTest {
         assertEquals(Verdict.INTERVAL_MISMATCH, checkFull(slower, v2router));
         good[4] = 1; // simple text password, removed by RFC 3768
         assertEquals(Verdict.AUTH_MISMATCH, checkFull(resum(good, ChecksumForm.MESSAGE_ONLY), v2router));
+    }
+
+    @Test
+    @DisplayName("RFC 2338 §7.1: a v2 router with auth_pass accepts only type 1 with the same password")
+    void shouldCheckSimpleTextPassword() {
+        final RouterConfig passRouter = RouterConfig.builder("old", 51, AddressFamily.IPV4).version(VrrpVersion.V2)
+                .primaryAddress("192.0.2.2").virtualAddresses("192.0.2.100/24")
+                .authPass(AuthPass.parse("secret")).build();
+        assertEquals(Verdict.ACCEPTED, checkFull(Packets.v2pass(AuthPass.parse("secret"), 51, "192.0.2.100"),
+                passRouter));
+        assertEquals(Verdict.AUTH_MISMATCH, checkFull(Packets.v2pass(AuthPass.parse("wrong"), 51, "192.0.2.100"),
+                passRouter), "another password");
+        assertEquals(Verdict.AUTH_MISMATCH, checkFull(Packets.v2pass(AuthPass.parse("secret1"), 51, "192.0.2.100"),
+                passRouter), "a longer password sharing the prefix: the NUL padding is compared too");
+        assertEquals(Verdict.AUTH_MISMATCH, checkFull(Packets.encode(VrrpVersion.V2, AddressFamily.IPV4, 51, 100,
+                1_000_000_000L, ChecksumForm.MESSAGE_ONLY, SRC4, "192.0.2.100"), passRouter), "no authentication");
+        final byte[] ah = Packets.v2pass(AuthPass.parse("secret"), 51, "192.0.2.100");
+        ah[4] = AuthPass.AUTH_TYPE_AH;
+        assertEquals(Verdict.AUTH_MISMATCH, checkFull(resum(ah, ChecksumForm.MESSAGE_ONLY), passRouter),
+                "type 2 (AH) with the right bytes");
     }
 
     @Property(tries = 3000)
