@@ -44,7 +44,10 @@ class RouterArgsTest {
     void shouldCheckNumbersFamiliesAndVersions() {
         assertEquals(51, args().integer("vrid", "--vrid", " 51", "1-255").done().get("vrid").intValue());
         assertUsage("--vrid: 'x1' is not a number (allowed: 1-255)", () -> args().integer("vrid", "--vrid", "x1", "1-255"));
-        assertEquals("inet6", args().family("IPv6").done().get("address_family").textValue());
+        assertEquals("inet6", args().family("inet6").done().get("address_family").textValue());
+        // Only the documented keywords: show-router's IPv6 is a display name, not an -A value.
+        assertUsage("--address_family: address family 'IPv6' is not one of: inet, inet6", () -> args().family("IPv6"));
+        assertUsage("--address_family: address family 'INET' is not one of: inet, inet6", () -> args().family("INET"));
         assertUsage("--address_family: address family 'inet4' is not one of: inet, inet6", () -> args().family("inet4"));
         assertEquals(2, args().version("2").done().get("version").intValue());
         assertUsage("--vrrp-version: '4' is not one of: 3, 2", () -> args().version("4"));

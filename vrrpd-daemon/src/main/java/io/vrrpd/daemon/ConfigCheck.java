@@ -28,11 +28,18 @@ final class ConfigCheck {
 
     /**
      * Every configuration file: vrrpd.toml, routers/*.toml, services/*.toml; all errors on {@code err}, then 1 on any;
-     * else one line per file set on {@code out} and 0.
+     * else one line per file set on {@code out} and 0. A config dir that does not exist is one error line and 1;
+     * entries of routers/ that are not router files are warnings on {@code err} (not an error: nothing reads them).
      *
      * @param http {@code --http}, parsed; null without it (the non-loopback rule is checked with it applied)
      */
     static int run(final Path configDir, final Endpoint http, final PrintWriter out, final PrintWriter err) {
+        if (!Files.isDirectory(configDir)) {
+            // Checking nothing and saying OK would pass a typo in --config-dir, or a package not installed yet.
+            err.println(configDir + ": " + (Files.exists(configDir) ? "is not a directory" : "no such directory")
+                    + " (the config dir: --config-dir DIR, default /etc/vrrpd)");
+            return 1;
+        }
         final List<String> errors = new ArrayList<>();
         final List<String> fine = new ArrayList<>();
         long checkInterval = ServiceSpec.DEFAULT_CHECK_MS;
@@ -56,6 +63,7 @@ final class ConfigCheck {
         try {
             final RouterStore.Loaded loaded = store.loadAll();
             loaded.errors().stream().map(ConfigError::toString).forEach(errors::add);
+            loaded.warnings().forEach(err::println); // warnings do not fail the check: nothing is read from them
             fine.add("vrrpd: " + loaded.routers().size() + " router(s) in " + store.directory() + ": OK");
         } catch (IOException e) {
             errors.add(store.directory() + ":1: cannot read the directory: " + e.getMessage());

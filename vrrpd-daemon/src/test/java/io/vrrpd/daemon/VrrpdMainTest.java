@@ -46,6 +46,29 @@ class VrrpdMainTest {
     }
 
     @Test
+    @DisplayName("issue 12: --check-config on a config dir that does not exist (or is a file) fails in one line")
+    void shouldRefuseAMissingConfigDir() throws IOException {
+        final Path missing = configDir.resolve("etc-vrrpd");
+        assertEquals(new Run(1, "", missing + ": no such directory (the config dir: --config-dir DIR, default"
+                + " /etc/vrrpd)\n"), run("--check-config", "--config-dir", missing.toString()));
+        final Path file = Files.writeString(configDir.resolve("vrrpd.toml"), "");
+        assertEquals(new Run(1, "", file + ": is not a directory (the config dir: --config-dir DIR, default"
+                + " /etc/vrrpd)\n"), run("--check-config", "--config-dir", file.toString()));
+    }
+
+    @Test
+    @DisplayName("issue 12: --check-config warns of files in routers/ it does not read, and still passes")
+    void shouldWarnOfIgnoredRouterFiles() throws IOException {
+        router("web.toml", "vrid = 51\nlink = \"eth0\"\naddress_family = \"inet\"\naddresses = [\"192.0.2.1/24\"]\n");
+        final Path backup = router("web.toml~", "vrid = 52\n");
+        final Run run = run("--check-config", "--config-dir", configDir.toString());
+        assertEquals(0, run.status(), run.toString());
+        assertEquals(backup + ": ignored: not a router file (only NAME.toml files in " + configDir.resolve("routers")
+                + " are read)\n", run.err());
+        assertTrue(run.out().contains("vrrpd: 1 router(s) in "), run.out());
+    }
+
+    @Test
     void shouldCheckVrrpdTomlAndServiceFilesToo() throws IOException {
         Files.writeString(configDir.resolve("vrrpd.toml"), "[node]\nname = \"h1\"\n[defaults]\ncheck_interval = 700\n");
         Files.createDirectories(configDir.resolve("services"));

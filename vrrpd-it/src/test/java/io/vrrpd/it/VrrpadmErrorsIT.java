@@ -64,9 +64,15 @@ class VrrpadmErrorsIT extends LabScenario {
                 Refusal.of(1, "address 192.0.2.101/0 /0 allowed:", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "192.0.2.101/0", "bad"),
                 Refusal.of(1, "address ::1/128 loopback", "create-router", "-V", "52", "-l", "eth0", "-A", "inet6", "-a", "fe80::52/64", "-a", "::1/128", "bad"),
                 Refusal.of(1, "nosuch", "delete-router", "nosuch"),
+                // issue 12: r1's virtual address on another router of the host, even with another VRID and prefix
+                Refusal.of(1, "address: 192.0.2.100 router 'r1'", "create-router", "-V", "52", "-l", "eth0", "-A", "inet",
+                        "-a", "192.0.2.100/32", "bad"),
                 // refused by vrrpadm itself: exit 2, nothing sent
                 Refusal.of(2, "--vrid abc", "create-router", "-V", "abc", "-l", "eth0", "-A", "inet", "-a", "192.0.2.101/24", "bad"),
                 Refusal.of(2, "--address_family", "create-router", "-V", "52", "-l", "eth0", "-A", "inet5", "-a", "192.0.2.101/24", "bad"),
+                // issue 12: show-router's AF spelling is not an -A value; only the documented keywords are
+                Refusal.of(2, "--address_family 'ipv6' inet, inet6", "create-router", "-V", "52", "-l", "eth0", "-A", "IPv6",
+                        "-a", "2001:db8::101/64", "bad"),
                 Refusal.of(2, "--flags fast", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-o", "fast", "-a", "192.0.2.101/24", "bad"));
 
         final List<Runnable> checks = new ArrayList<>();

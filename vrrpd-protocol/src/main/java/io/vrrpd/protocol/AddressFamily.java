@@ -51,11 +51,15 @@ public enum AddressFamily {
         return new byte[] {0x00, 0x00, 0x5e, 0x00, (byte) virtualMacFamilyOctet, (byte) vrid};
     }
 
-    /** Parses {@code inet}/{@code inet6} (also {@code ipv4}/{@code ipv6}, any case). */
+    /**
+     * Parses exactly {@code inet} or {@code inet6}, the keywords of {@code vrrpadm -A} and of the router files'
+     * {@code address_family} (docs/CONFIG.md). Nothing else is guessed at, not even {@code IPv4} or {@code INET}:
+     * those were accepted without a word once, which let a file say one thing and docs/CONFIG.md another.
+     */
     public static AddressFamily parse(final String text) {
-        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
-            case "inet", "ipv4", "4" -> IPV4;
-            case "inet6", "ipv6", "6" -> IPV6;
+        return switch (text) {
+            case "inet" -> IPV4;
+            case "inet6" -> IPV6;
             default -> throw new IllegalArgumentException(
                     "address family '" + text + "' is not one of: inet, inet6");
         };

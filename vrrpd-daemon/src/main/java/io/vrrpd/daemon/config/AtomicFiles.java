@@ -81,6 +81,11 @@ public final class AtomicFiles {
     }
 
     /** The name {@link #write} gives a temporary: a dot, the target's name, {@code .tmp-} and a hex number. */
+    /** True for the name of a write's temporary ({@code .NAME.tmp-HEX}): in flight, or left by a crash. */
+    static boolean isTemporary(final String fileName) {
+        return TEMPORARY.matcher(fileName).matches();
+    }
+
     private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.tmp-[0-9a-f]+");
 
     /** Deletes {@code target} (if present) and makes the deletion durable. */

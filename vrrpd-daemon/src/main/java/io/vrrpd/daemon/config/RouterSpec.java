@@ -195,6 +195,36 @@ public record RouterSpec(
         return !name.equals(other.name) && vrid == other.vrid && family == other.family && link.equals(other.link);
     }
 
+    /**
+     * A virtual address this router shares with {@code other}, if any. The same address on two routers of one
+     * host is a conflict wherever they run: whichever becomes Master second adds an address the host already has,
+     * and releasing it on the way back to Backup takes it from the other router too. The exception is an IPv6
+     * link-local address (fe80::/10), which only means something on its link: every router with VRID 51 derives
+     * fe80::200:5eff:fe00:233, and two of them on different links do not meet.
+     */
+    public java.util.Optional<IpAddress> sharedAddress(final RouterSpec other) {
+        if (name.equals(other.name) || family != other.family) {
+            return java.util.Optional.empty();
+        }
+        final Set<IpAddress> theirs = new HashSet<>();
+        other.addresses.forEach(prefix -> theirs.add(prefix.address()));
+        return addresses.stream().map(IpPrefix::address).filter(theirs::contains)
+                .filter(address -> !address.isLinkLocal() || link.equals(other.link)).findFirst();
+    }
+
+    /**
+     * The one-line refusal of this router next to {@code other} (VRID on its link, or a shared virtual address),
+     * naming {@code other}; empty when they can run side by side.
+     */
+    public java.util.Optional<String> conflictWith(final RouterSpec other) {
+        if (conflictsWith(other)) {
+            return java.util.Optional.of("vrid: " + vrid + " on " + link + " (" + family + ") is already used by router '"
+                    + other.name + "'");
+        }
+        return sharedAddress(other).map(address -> "address: " + address + " is already a virtual address of router '"
+                + other.name + "' (allowed: an address no other router of this host has)");
+    }
+
     /** The protocol configuration, once the router's own address on the link ({@code primary}) is known. */
     public RouterConfig toConfig(final IpAddress primary) {
         return RouterConfig.builder(name, vrid, family).version(version).priority(priority)

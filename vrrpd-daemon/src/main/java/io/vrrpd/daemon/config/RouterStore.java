@@ -31,11 +31,20 @@ public final class RouterStore {
         this.files = new TomlDirectory(configDir.resolve("routers"));
     }
 
-    /** What {@link #loadAll()} found: the valid routers, and one error per file that was skipped. */
-    public record Loaded(List<RouterSpec> routers, List<ConfigError> errors) {
+    /**
+     * What {@link #loadAll()} found: the valid routers, one error per file that was skipped, and one warning per
+     * entry of the routers directory that is not a router file ({@code FILE: ignored: …}), for the caller to log
+     * once per load.
+     */
+    public record Loaded(List<RouterSpec> routers, List<ConfigError> errors, List<String> warnings) {
         public Loaded {
             routers = List.copyOf(routers);
             errors = List.copyOf(errors);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Loaded(final List<RouterSpec> routers, final List<ConfigError> errors) {
+            this(routers, errors, List.of());
         }
     }
 
@@ -60,7 +69,8 @@ public final class RouterStore {
 
     /**
      * Reads every {@code *.toml} file in name order. A file that fails to parse or validate, or that reuses
-     * a VRID of an earlier file on the same link and family, is reported and skipped.
+     * a VRID of an earlier file on the same link and family or one of its virtual addresses
+     * ({@link RouterSpec#conflictWith}), is reported at that key's line, naming the earlier file, and skipped.
      *
      * @throws IOException when the directory itself cannot be listed (a missing one holds no routers)
      */
@@ -69,13 +79,18 @@ public final class RouterStore {
         final List<ConfigError> errors = new ArrayList<>();
         files.readAll(toml, (file, name, text, tree) -> {
             final RouterSpec spec = fromFile(file, name, text, tree);
-            final Optional<RouterSpec> other = routers.stream().filter(spec::conflictsWith).findFirst();
-            if (other.isPresent()) {
-                throw new InvalidFileException(conflict(file, text, spec, other.get()));
+            for (final RouterSpec other : routers) {
+                final Optional<String> conflict = spec.conflictWith(other);
+                if (conflict.isPresent()) {
+                    throw new InvalidFileException(new ConfigError(file, lineOf(text,
+                            RouterSpecTree.keyOf(conflict.get())), conflict.get() + " (" + fileOf(other.name()) + ")"));
+                }
             }
             return spec;
         }, routers, errors);
-        return new Loaded(routers, errors);
+        final List<String> warnings = files.ignoredFiles().stream().map(path -> path
+                + ": ignored: not a router file (only NAME.toml files in " + files.directory() + " are read)").toList();
+        return new Loaded(routers, errors, warnings);
     }
 
     /**
@@ -107,12 +122,6 @@ public final class RouterStore {
             throw new InvalidFileException(new ConfigError(file, lineOf(text, RouterSpecTree.keyOf(e.getMessage())),
                     e.getMessage()));
         }
-    }
-
-    private ConfigError conflict(final Path file, final String text, final RouterSpec spec, final RouterSpec other) {
-        return new ConfigError(file, lineOf(text, RouterSpecTree.VRID),
-                "vrid: " + spec.vrid() + " on " + spec.link() + " (" + spec.family() + ") is already used by router '"
-                        + other.name() + "' (" + fileOf(other.name()) + ")");
     }
 
     /** The 1-based line where {@code key} is set ({@code key =} or {@code [key]}), else 1. */

@@ -71,6 +71,25 @@ record TomlDirectory(Path directory) {
         }
     }
 
+    /**
+     * What sits in the directory but is never read, sorted: an editor's backup ({@code web.toml~}) or swap file
+     * ({@code .web.toml.swp}), a {@code web.conf}, a sub-directory. The operator who edited {@code web.toml~} thinks
+     * the router changed; a warning says it did not. Temporaries of {@link AtomicFiles} writes are not listed:
+     * they are the daemon's own, in flight or removed at the next start.
+     *
+     * @throws IOException when the directory exists but cannot be listed
+     */
+    List<Path> ignoredFiles() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        final List<Path> read = files();
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(f -> !read.contains(f))
+                    .filter(f -> !AtomicFiles.isTemporary(f.getFileName().toString())).sorted().toList();
+        }
+    }
+
     /** The {@code *.toml} regular files, sorted; dot files (AtomicFiles' leftover temporaries) are not. */
     private List<Path> files() throws IOException {
         if (!Files.isDirectory(directory)) {

@@ -56,6 +56,7 @@ public final class RouterControl implements ControlHandler {
             throws IOException {
         final RouterControl control = new RouterControl(store, runtime, clock);
         final RouterStore.Loaded loaded = store.loadAll();
+        loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
         loaded.errors().forEach(control::loadError);
         for (final RouterSpec spec : loaded.routers()) {
             try {
@@ -89,6 +90,7 @@ public final class RouterControl implements ControlHandler {
      */
     public synchronized String reload() throws IOException {
         final RouterStore.Loaded loaded = store.loadAll();
+        loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
         final java.util.Set<String> broken = new java.util.HashSet<>();
         for (final ConfigError error : loaded.errors()) {
             LOG.log(System.Logger.Level.ERROR, error + " (router keeps its running configuration)");
@@ -113,10 +115,10 @@ public final class RouterControl implements ControlHandler {
             if (spec.equals(old)) {
                 continue;
             }
-            final RouterSpec conflict = routers.values().stream().filter(spec::conflictsWith).findFirst().orElse(null);
+            final String conflict = routers.values().stream().map(spec::conflictWith).flatMap(java.util.Optional::stream)
+                    .findFirst().orElse(null);
             if (conflict != null) {
-                LOG.log(System.Logger.Level.ERROR, store.fileOf(spec.name()) + ":1: vrid: " + spec.vrid() + " on "
-                        + spec.link() + " is already used by router '" + conflict.name() + "'");
+                LOG.log(System.Logger.Level.ERROR, store.fileOf(spec.name()) + ":1: " + conflict);
                 refused++;
                 continue;
             }
@@ -159,12 +161,7 @@ public final class RouterControl implements ControlHandler {
             throw new ControlException(ControlException.Kind.CONFLICT, "router '" + name + "' already exists");
         }
         final RouterSpec spec = validated(() -> RouterSpecTree.read(name, withoutName(args)));
-        for (final RouterSpec other : routers.values()) {
-            if (spec.conflictsWith(other)) {
-                throw new ControlException(ControlException.Kind.CONFLICT, "vrid: " + spec.vrid() + " on " + spec.link() + " (" + spec.family()
-                        + ") is already used by router '" + other.name() + "'");
-            }
-        }
+        refuseConflicts(spec);
         runtime.check(spec);
         change(null, spec);
         return described(spec);
@@ -173,9 +170,20 @@ public final class RouterControl implements ControlHandler {
     private JsonNode modify(final JsonNode args) throws ControlException {
         final RouterSpec old = existing(name(args));
         final RouterSpec spec = validated(() -> RouterSpecTree.modify(old, withoutName(args)));
+        refuseConflicts(spec);
         runtime.check(spec);
         change(old, spec);
         return described(spec);
+    }
+
+    /** A VRID or virtual address another router already has: refused, naming that router. */
+    private void refuseConflicts(final RouterSpec spec) throws ControlException {
+        for (final RouterSpec other : routers.values()) {
+            final java.util.Optional<String> conflict = spec.conflictWith(other);
+            if (conflict.isPresent()) {
+                throw new ControlException(ControlException.Kind.CONFLICT, conflict.get());
+            }
+        }
     }
 
     private JsonNode setEnabled(final String name, final boolean enabled) throws ControlException {

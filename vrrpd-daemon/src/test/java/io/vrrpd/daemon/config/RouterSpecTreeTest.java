@@ -98,6 +98,8 @@ class RouterSpecTreeTest {
             "{'vrid': 1.5, 'link': 'eth0', 'address_family': 'inet'}                   | vrid: expected an integer",
             "{'vrid': 1, 'link': 5, 'address_family': 'inet'}                          | link: expected a string",
             "{'vrid': 1, 'link': 'e', 'address_family': 'ipx'}                         | address_family: address family 'ipx' is not one of: inet, inet6",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'ipv4'}                        | address_family: address family 'ipv4' is not one of: inet, inet6",
+            "{'vrid': 1, 'link': 'e', 'address_family': 'INET6'}                       | address_family: address family 'INET6' is not one of: inet, inet6",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'prority': 5}          | prority: unknown key (allowed: vrid, link,",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'version': 4}          | version: 4 is not one of: 3, 2",
             "{'vrid': 1, 'link': 'e', 'address_family': 'inet', 'preempt': 'yes'}      | preempt: expected true or false",

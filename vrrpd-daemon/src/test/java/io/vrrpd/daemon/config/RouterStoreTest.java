@@ -190,6 +190,47 @@ class RouterStoreTest {
     }
 
     @Test
+    @DisplayName("issue 12: a second file with a virtual address of an earlier one is refused at its addresses line,"
+            + " naming the earlier file")
+    void shouldReportSharedVirtualAddresses() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final Path other = write("x.toml", "vrid = 52\nlink = \"eth1\"\naddress_family = \"inet\"\n"
+                + "addresses = [\"192.0.2.9/24\", \"192.0.2.100/32\"]\n");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(List.of("web"), loaded.routers().stream().map(RouterSpec::name).toList());
+        assertEquals(List.of(other + ":4: address: 192.0.2.100 is already a virtual address of router 'web' (allowed:"
+                + " an address no other router of this host has) (" + store().fileOf("web") + ")"),
+                loaded.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
+    @DisplayName("issue 12: address_family is inet or inet6 exactly; 'ipv4' is refused at its line")
+    void shouldRefuseUndocumentedFamilyNames() throws IOException {
+        final Path file = write("web.toml", "vrid = 51\nlink = \"eth0\"\n\naddress_family = 'ipv4'\n"
+                + "addresses = [\"192.0.2.100/24\"]\n");
+        assertEquals(List.of(file + ":4: address_family: address family 'ipv4' is not one of: inet, inet6"),
+                store().loadAll().errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
+    @DisplayName("issue 12: entries of routers/ that are not router files are one warning each per load;"
+            + " write temporaries are not")
+    void shouldWarnOfFilesItDoesNotRead() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final Path backup = write("web.toml~", "vrid = 52\n");
+        final Path swap = write(".web.toml.swp", "");
+        final Path conf = write("db.conf", "");
+        Files.createDirectories(store().directory().resolve("old"));
+        write(".web.toml.tmp-1a2b", "half a file");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(List.of("web"), loaded.routers().stream().map(RouterSpec::name).toList());
+        assertEquals(List.of(), loaded.errors());
+        final String why = ": ignored: not a router file (only NAME.toml files in " + store().directory() + " are read)";
+        assertEquals(List.of(swap + why, conf + why, store().directory().resolve("old") + why, backup + why),
+                loaded.warnings());
+    }
+
+    @Test
     void shouldReportNonUtf8Files() throws IOException {
         final Path file = configDir.resolve("routers/bin.toml");
         Files.createDirectories(file.getParent());
