@@ -227,4 +227,42 @@ class NfTablesTest {
             assertTrue(pings(lab, "b", "192.0.2.100"), "table removed: answers again");
         }
     }
+
+    /**
+     * A neighbour confirms a cached entry with a unicast Neighbor Solicitation addressed to the refused address
+     * itself (NUD, RFC 4861 §7.3.3): it must be answered, or the neighbour's entry fails and its traffic stalls
+     * until it solicits again by multicast. b's entry is made STALE, a packet moves it to DELAY then PROBE (unicast
+     * NS, after delay_first_probe_time, 1 s here): REACHABLE only if a answered.
+     */
+    @Test
+    void shouldAnswerAUnicastNeighbourProbeToARefusedIpv6Address() throws Exception {
+        NetnsLab.assumeRoot();
+        try (NetnsLab lab = NetnsLab.create()) {
+            lab.addHost("a");
+            lab.addHost("b");
+            lab.connect("a", "eth0", "2001:db8::1/64", "2001:db8::100/64");
+            lab.connect("b", "eth0", "2001:db8::2/64");
+            final String b = lab.ns("b");
+            lab.inNs(b, "sysctl", "-q", "-w", "net.ipv6.neigh.eth0.delay_first_probe_time=1");
+            lab.in("a", Duration.ofSeconds(10), () -> {
+                NfTables.refuse(List.of(V6));
+                return null;
+            });
+            final String aMac = NetnsLab.run("ip", "-n", lab.ns("a"), "-br", "link", "show", "eth0").trim()
+                    .split("\\s+")[2];
+            NetnsLab.run("ip", "-n", b, "neigh", "replace", "2001:db8::100", "lladdr", aMac, "dev", "eth0",
+                    "nud", "stale");
+            assertFalse(pings(lab, "b", "2001:db8::100"), "refused: no echo reply");
+            final long deadline = System.nanoTime() + 6_000_000_000L;
+            String entry = "";
+            while (System.nanoTime() < deadline) {
+                entry = NetnsLab.run("ip", "-n", b, "neigh", "show", "2001:db8::100", "dev", "eth0").trim();
+                if (entry.endsWith("REACHABLE") || entry.endsWith("FAILED")) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(entry.endsWith("REACHABLE"), "the unicast NS was answered: '" + entry + "'");
+        }
+    }
 }
