@@ -33,9 +33,23 @@ public final class NfTables {
      * @throws NetlinkException the kernel refused the batch (e.g. EPERM, or no nf_tables: EPROTONOSUPPORT)
      */
     public static void refuse(final List<IpAddress> refused) throws IOException {
+        final int firstSeq = (int) (System.nanoTime() & 0x3FFF_FFFF);
+        run(NfTablesCodec.replaceTable(refused, firstSeq), firstSeq,
+                "nf_tables batch for table " + table() + " (" + refused.size() + " addresses)");
+    }
+
+    /**
+     * Adds {@code added} to what a previous {@link #refuse} with at least one address set up (the table must
+     * exist): only their rules are sent. All or nothing.
+     */
+    public static void refuseAlso(final List<IpAddress> added) throws IOException {
+        final int firstSeq = (int) (System.nanoTime() & 0x3FFF_FFFF);
+        run(NfTablesCodec.appendRules(added, firstSeq), firstSeq,
+                "nf_tables batch adding " + added.size() + " addresses to table " + table());
+    }
+
+    private static void run(final List<byte[]> batch, final int firstSeq, final String what) throws IOException {
         try (NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, 0, "nfnetlink")) {
-            final int firstSeq = (int) (System.nanoTime() & 0x3FFF_FFFF);
-            final List<byte[]> batch = NfTablesCodec.replaceTable(refused, firstSeq);
             int length = 0;
             for (final byte[] message : batch) {
                 length += message.length;
@@ -48,7 +62,6 @@ public final class NfTables {
             }
             // One datagram is one transaction; a thousand addresses make ~400 KiB, above the default buffer.
             socket.sendBuffer(length + 4096);
-            final String what = "nf_tables batch for table " + table() + " (" + refused.size() + " addresses)";
             socket.send(datagram, what);
             // Every message between the markers asked for an ACK: wait for all of them (or the first error).
             final Set<Integer> waiting = new HashSet<>();

@@ -134,6 +134,24 @@ final class NfTablesCodec {
         return batch;
     }
 
+    /**
+     * The batch appending the rules for {@code added} to the existing chain (the table must hold rules already):
+     * a router created while others refuse costs its own addresses, not the whole table again.
+     */
+    static List<byte[]> appendRules(final List<IpAddress> added, final int firstSeq) {
+        final List<byte[]> batch = new ArrayList<>();
+        int seq = firstSeq;
+        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
+        for (final IpAddress address : added) {
+            if (address.family() == AddressFamily.IPV6) {
+                batch.add(rule(seq++, address, true));
+            }
+            batch.add(rule(seq++, address, false));
+        }
+        batch.add(marker(NFNL_MSG_BATCH_END, seq));
+        return batch;
+    }
+
     private static byte[] marker(final int type, final int seq) {
         return new RtnetlinkCodec.Request(type, 0).nfgenmsg(NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES).build(seq);
     }

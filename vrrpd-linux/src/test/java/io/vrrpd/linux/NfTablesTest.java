@@ -61,6 +61,15 @@ class NfTablesTest {
     }
 
     @Test
+    void shouldAppendOnlyRulesToTheExistingChain() {
+        final List<RtnetlinkCodec.Message> messages = parse(NfTablesCodec.appendRules(List.of(V6), 40));
+        final int nft = NfTablesCodec.NFNL_SUBSYS_NFTABLES << 8;
+        assertEquals(List.of(0x10, nft | 6, nft | 6, 0x11), messages.stream().map(RtnetlinkCodec.Message::type).toList());
+        assertEquals(expressions(parse(NfTablesCodec.replaceTable(List.of(V6), 1)).get(6)),
+                expressions(messages.get(2)), "the same drop rule as in a whole table");
+    }
+
+    @Test
     void shouldOnlyRemoveTheTableWhenNothingIsRefused() {
         final List<RtnetlinkCodec.Message> messages = parse(NfTablesCodec.replaceTable(List.of(), 7));
         final int nft = NfTablesCodec.NFNL_SUBSYS_NFTABLES << 8;
@@ -219,6 +228,12 @@ class NfTablesTest {
             });
             assertTrue(pings(lab, "b", "2001:db8::100"), "no longer refused");
             assertFalse(pings(lab, "b", "192.0.2.100"), "still refused");
+            lab.in("a", inNs, () -> {
+                NfTables.refuseAlso(List.of(V6)); // appended to the table that exists
+                return null;
+            });
+            assertFalse(pings(lab, "b", "2001:db8::100"), "refused again, by the appended rules");
+            assertFalse(pings(lab, "b", "192.0.2.100"), "the earlier rule stays");
             lab.in("a", inNs, () -> {
                 NfTables.refuse(List.of());
                 NfTables.refuse(List.of()); // removing an absent table is no error

@@ -7,7 +7,9 @@ import io.vrrpd.protocol.IpPrefix;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -18,13 +20,17 @@ import java.util.TreeSet;
  *
  * <p>The drop does not follow the VRRP state: a Backup must not accept those packets either (§6.4.2), so the
  * table follows the routers' specs only (create, modify, delete) and the real-time loop never touches nf_tables
- * on a transition. The table is replaced as a whole, and only when the set of refused addresses changed. Loop
- * thread only.
+ * on a transition. The kernel is called only when the set of refused addresses changed: additions append their
+ * rules, any removal replaces the table as a whole. Loop thread only.
  */
 final class AcceptModeFilter {
     /** The kernel side, replaced in tests. */
     interface Kernel {
+        /** Replaces the table: exactly {@code addresses} refused (none: no table). */
         void refuse(List<IpAddress> addresses) throws IOException;
+
+        /** Adds {@code added} to a table that refuses at least one address already. */
+        void refuseAlso(List<IpAddress> added) throws IOException;
     }
 
     private final Kernel kernel;
@@ -36,7 +42,17 @@ final class AcceptModeFilter {
     }
 
     static AcceptModeFilter ofKernel() {
-        return new AcceptModeFilter(NfTables::refuse);
+        return new AcceptModeFilter(new Kernel() {
+            @Override
+            public void refuse(final List<IpAddress> addresses) throws IOException {
+                NfTables.refuse(addresses);
+            }
+
+            @Override
+            public void refuseAlso(final List<IpAddress> added) throws IOException {
+                NfTables.refuseAlso(added);
+            }
+        });
     }
 
     /**
@@ -62,7 +78,13 @@ final class AcceptModeFilter {
             return;
         }
         try {
-            kernel.refuse(wanted);
+            final Set<IpAddress> had = applied == null ? Set.of() : new HashSet<>(applied);
+            if (!had.isEmpty() && new HashSet<>(wanted).containsAll(had)) {
+                // Only additions (a start with many routers, a create): their rules alone, O(added) not O(all).
+                kernel.refuseAlso(wanted.stream().filter(a -> !had.contains(a)).toList());
+            } else {
+                kernel.refuse(wanted);
+            }
             if (applied != null || !wanted.isEmpty()) {
                 Log.info("accept_mode: " + (wanted.isEmpty() ? "no address refused, table " + NfTables.table()
                         + " removed" : "refusing packets to " + wanted.size() + " virtual address"
@@ -80,6 +102,7 @@ final class AcceptModeFilter {
                 Log.error("accept_mode = false NOT enforced for " + wanted.size() + " address"
                         + (wanted.size() == 1 ? "" : "es") + ": the nf_tables table " + NfTables.table()
                         + " could not be set: " + e.getMessage());
+                applied = null; // what the kernel holds is unknown now: the next sync replaces the whole table
             }
         }
     }

@@ -17,14 +17,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * scenarios of specs in, the kernel calls out.
  */
 class AcceptModeFilterTest {
-    private final List<List<IpAddress>> calls = new ArrayList<>();
+    /** The kernel calls: "refuse [..]" (table replaced) or "also [..]" (rules appended). */
+    private final List<String> calls = new ArrayList<>();
     private boolean failing;
-    private final AcceptModeFilter filter = new AcceptModeFilter(addresses -> {
+    private final AcceptModeFilter filter = new AcceptModeFilter(new AcceptModeFilter.Kernel() {
+        @Override
+        public void refuse(final List<IpAddress> addresses) throws IOException {
+            call("refuse " + addresses);
+        }
+
+        @Override
+        public void refuseAlso(final List<IpAddress> added) throws IOException {
+            call("also " + added);
+        }
+    });
+
+    private void call(final String what) throws IOException {
         if (failing) {
             throw new IOException("nfnetlink: Protocol not supported");
         }
-        calls.add(addresses);
-    });
+        calls.add(what);
+    }
 
     private static RouterSpec spec(final String name, final int vrid, final AddressFamily family,
                                    final boolean accept, final int priority, final String... addresses) {
@@ -56,7 +69,18 @@ class AcceptModeFilterTest {
         filter.sync(List.of(refusing));
         filter.sync(List.of(refusing.toBuilder().priority(150).build())); // same addresses refused: no call
         filter.sync(List.of(refusing.toBuilder().accept(true).build()));  // modify-router -o accept
-        assertEquals(List.of(List.of(), List.of(ip("192.0.2.101")), List.of()), calls);
+        assertEquals(List.of("refuse []", "refuse [192.0.2.101]", "refuse []"), calls);
+    }
+
+    @Test
+    void shouldAppendOnlyTheNewAddressesWhenRoutersAreAdded_andReplaceTheTableOnARemoval() {
+        final RouterSpec first = spec("db", 52, AddressFamily.IPV4, false, 100, "192.0.2.101/24");
+        final RouterSpec second = spec("mq", 53, AddressFamily.IPV4, false, 100, "192.0.2.103/24", "192.0.2.102/24");
+        filter.sync(List.of(first));
+        filter.sync(List.of(first, second)); // a start, a create: only the new rules
+        filter.sync(List.of(second));        // delete-router db: the table is rebuilt
+        assertEquals(List.of("refuse [192.0.2.101]", "also [192.0.2.102, 192.0.2.103]",
+                "refuse [192.0.2.102, 192.0.2.103]"), calls);
     }
 
     @Test
@@ -66,6 +90,12 @@ class AcceptModeFilterTest {
         filter.sync(List.of(refusing)); // logged, not applied
         failing = false;
         filter.sync(List.of(refusing));
-        assertEquals(List.of(List.of(ip("192.0.2.101"))), calls);
+        final RouterSpec second = spec("mq", 53, AddressFamily.IPV4, false, 100, "192.0.2.102/24");
+        failing = true;
+        filter.sync(List.of(refusing, second)); // the append failed: the kernel's table is unknown
+        failing = false;
+        filter.sync(List.of(refusing, second));
+        assertEquals(List.of("refuse [192.0.2.101]", "refuse [192.0.2.101, 192.0.2.102]"), calls,
+                "after a failure the whole table is replaced, not appended to");
     }
 }
