@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The daemon's nf_tables table {@code inet vrrpd}, through nfnetlink (no {@code nft} run): replaced as a whole,
- * atomically, by {@link #refuse}. The message format is in {@link NfTablesCodec}. Needs CAP_NET_ADMIN and a
+ * atomically, by {@link #refuse}, or extended by {@link #refuseAlso}. The message format is in {@link NfTablesCodec}. Needs CAP_NET_ADMIN and a
  * kernel with nf_tables (CONFIG_NF_TABLES_INET).
  */
 public final class NfTables {
@@ -60,14 +60,15 @@ public final class NfTables {
                 System.arraycopy(message, 0, datagram, at, message.length);
                 at += message.length;
             }
-            // One datagram is one transaction; a thousand addresses make ~400 KiB, above the default buffer.
-            socket.sendBuffer(length + 4096);
-            socket.send(datagram, what);
-            // Every message between the markers asked for an ACK: wait for all of them (or the first error).
-            final Set<Integer> waiting = new HashSet<>();
-            for (int seq = firstSeq + 1; seq < firstSeq + batch.size() - 1; seq++) {
-                waiting.add(seq);
+            // One datagram is one transaction; a thousand IPv4 addresses make ~350 KiB (~350 bytes a rule), above the
+            // default send buffer (wmem_default, ~208 KiB).
+            if (length > 64 * 1024) {
+                socket.sendBuffer(length + 4096);
             }
+            socket.send(datagram, what);
+            // Only the last message before the end marker asked for an ACK; errors of any message come before it.
+            final Set<Integer> waiting = new HashSet<>();
+            waiting.add(firstSeq + batch.size() - 2);
             awaitAcks(socket, waiting, what);
         }
     }

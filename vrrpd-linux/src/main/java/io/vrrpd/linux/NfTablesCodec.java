@@ -31,7 +31,8 @@ import java.util.List;
  *
  * <p>The batch is atomic (nfnetlink transaction): NEWTABLE then DELTABLE empties the table whether it existed or
  * not ({@code nft}'s own idiom), then the table, chain and rules are created again. With no address, only the
- * table's removal is sent. Every message but the batch markers asks for an ACK.
+ * table's removal is sent. Only the last message before the end marker asks for an ACK: the kernel reports every
+ * error anyway, before that ACK, and an ACK per rule (thousands) overflowed the socket's receive buffer (ENOBUFS).
  */
 final class NfTablesCodec {
     static final String TABLE = "vrrpd";
@@ -130,6 +131,7 @@ final class NfTablesCodec {
                 batch.add(rule(seq++, address, false));
             }
         }
+        askAck(batch.getLast());
         batch.add(marker(NFNL_MSG_BATCH_END, seq));
         return batch;
     }
@@ -148,8 +150,15 @@ final class NfTablesCodec {
             }
             batch.add(rule(seq++, address, false));
         }
+        askAck(batch.getLast());
         batch.add(marker(NFNL_MSG_BATCH_END, seq));
         return batch;
+    }
+
+    /** Sets NLM_F_ACK in a built message's header (nlmsg_flags, host order at offset 6). */
+    private static void askAck(final byte[] message) {
+        final java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(message).order(java.nio.ByteOrder.nativeOrder());
+        header.putShort(6, (short) (header.getShort(6) | RtnetlinkCodec.NLM_F_ACK));
     }
 
     private static byte[] marker(final int type, final int seq) {
@@ -157,13 +166,13 @@ final class NfTablesCodec {
     }
 
     private static byte[] table(final int message, final int flags, final int seq) {
-        return new RtnetlinkCodec.Request(type(message), flags | RtnetlinkCodec.NLM_F_ACK)
+        return new RtnetlinkCodec.Request(type(message), flags)
                 .nfgenmsg(NFPROTO_INET, 0).string(NFTA_TABLE_NAME, TABLE).build(seq);
     }
 
     private static byte[] chain(final int seq) {
         final RtnetlinkCodec.Request request = new RtnetlinkCodec.Request(type(NFT_MSG_NEWCHAIN),
-                RtnetlinkCodec.NLM_F_CREATE | RtnetlinkCodec.NLM_F_ACK).nfgenmsg(NFPROTO_INET, 0)
+                RtnetlinkCodec.NLM_F_CREATE).nfgenmsg(NFPROTO_INET, 0)
                 .string(NFTA_CHAIN_TABLE, TABLE).string(NFTA_CHAIN_NAME, CHAIN);
         final int hook = request.beginNested(NFTA_CHAIN_HOOK);
         request.u32be(NFTA_HOOK_HOOKNUM, NF_INET_LOCAL_IN).u32be(NFTA_HOOK_PRIORITY, 0).end(hook);
@@ -176,7 +185,7 @@ final class NfTablesCodec {
      */
     private static byte[] rule(final int seq, final IpAddress address, final boolean ndAccept) {
         final RtnetlinkCodec.Request request = new RtnetlinkCodec.Request(type(NFT_MSG_NEWRULE),
-                RtnetlinkCodec.NLM_F_CREATE | NLM_F_APPEND | RtnetlinkCodec.NLM_F_ACK).nfgenmsg(NFPROTO_INET, 0)
+                RtnetlinkCodec.NLM_F_CREATE | NLM_F_APPEND).nfgenmsg(NFPROTO_INET, 0)
                 .string(NFTA_RULE_TABLE, TABLE).string(NFTA_RULE_CHAIN, CHAIN);
         final int expressions = request.beginNested(NFTA_RULE_EXPRESSIONS);
         final boolean v6 = address.family() == AddressFamily.IPV6;
