@@ -124,12 +124,7 @@ final class NfTablesCodec {
         if (!refused.isEmpty()) {
             batch.add(table(NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
             batch.add(chain(seq++));
-            for (final IpAddress address : refused) {
-                if (address.family() == AddressFamily.IPV6) {
-                    batch.add(rule(seq++, address, true));
-                }
-                batch.add(rule(seq++, address, false));
-            }
+            seq = addRules(batch, refused, seq);
         }
         askAck(batch.getLast());
         batch.add(marker(NFNL_MSG_BATCH_END, seq));
@@ -141,18 +136,27 @@ final class NfTablesCodec {
      * a router created while others refuse costs its own addresses, not the whole table again.
      */
     static List<byte[]> appendRules(final List<IpAddress> added, final int firstSeq) {
+        if (added.isEmpty()) {
+            throw new IllegalArgumentException("no address to add to table " + TABLE);
+        }
         final List<byte[]> batch = new ArrayList<>();
-        int seq = firstSeq;
-        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
-        for (final IpAddress address : added) {
+        batch.add(marker(NFNL_MSG_BATCH_BEGIN, firstSeq));
+        final int seq = addRules(batch, added, firstSeq + 1);
+        askAck(batch.getLast());
+        batch.add(marker(NFNL_MSG_BATCH_END, seq));
+        return batch;
+    }
+
+    /** Appends each address's rules (IPv6: the ND accept first), numbered from {@code seq}; returns the next. */
+    private static int addRules(final List<byte[]> batch, final List<IpAddress> addresses, final int from) {
+        int seq = from;
+        for (final IpAddress address : addresses) {
             if (address.family() == AddressFamily.IPV6) {
                 batch.add(rule(seq++, address, true));
             }
             batch.add(rule(seq++, address, false));
         }
-        askAck(batch.getLast());
-        batch.add(marker(NFNL_MSG_BATCH_END, seq));
-        return batch;
+        return seq;
     }
 
     /** Sets NLM_F_ACK in a built message's header (nlmsg_flags, host order at offset 6). */
