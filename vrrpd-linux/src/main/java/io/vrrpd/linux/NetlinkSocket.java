@@ -17,12 +17,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * A NETLINK_ROUTE datagram socket: open, bind (optionally to multicast groups), send a request to the
+ * A NETLINK_ROUTE (or NETLINK_NETFILTER) datagram socket: open, bind (optionally to multicast groups), send a request to the
  * kernel, receive datagrams with a timeout. The message format lives in {@link RtnetlinkCodec}; the
  * request/ACK protocol in {@link Rtnetlink}; event decoding in {@link RtnetlinkMonitor}.
  */
 final class NetlinkSocket implements AutoCloseable {
     static final int NETLINK_ROUTE = 0;
+    /** linux/netlink.h: nfnetlink (nf_tables is its subsystem 10). */
+    static final int NETLINK_NETFILTER = 12;
     static final int SOL_NETLINK = 270;
     /** linux/netlink.h: only the request's header comes back in an error (not the whole request). */
     static final int NETLINK_CAP_ACK = 10;
@@ -55,7 +57,12 @@ final class NetlinkSocket implements AutoCloseable {
 
     /** Opens a NETLINK_ROUTE socket in the calling thread's namespace, bound to {@code groups} (0: none). */
     static NetlinkSocket open(final int groups, final String name) throws ErrnoException {
-        final int fd = Sockets.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW, NETLINK_ROUTE, "AF_NETLINK NETLINK_ROUTE");
+        return open(NETLINK_ROUTE, groups, name);
+    }
+
+    /** Opens a netlink socket of {@code protocol} (NETLINK_ROUTE, NETLINK_NETFILTER) bound to {@code groups}. */
+    static NetlinkSocket open(final int protocol, final int groups, final String name) throws ErrnoException {
+        final int fd = Sockets.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW, protocol, "AF_NETLINK " + name);
         final NetlinkSocket socket = new NetlinkSocket(fd, name);
         try (Arena arena = Arena.ofConfined()) {
             // Ask for the kernel's error text; best effort (older kernels lack it).
@@ -95,6 +102,18 @@ final class NetlinkSocket implements AutoCloseable {
             Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, bytes, "SO_RCVBUF " + bytes);
         }
         return Sockets.getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
+    }
+
+    /**
+     * Sizes the send buffer for a large request (an nf_tables batch is one datagram): SO_SNDBUFFORCE, else
+     * SO_SNDBUF (capped by wmem_max).
+     */
+    void sendBuffer(final int bytes) throws ErrnoException {
+        try {
+            Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE " + bytes);
+        } catch (ErrnoException e) {
+            Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, bytes, "SO_SNDBUF " + bytes);
+        }
     }
 
     /** Sends one request to the kernel (port 0). */

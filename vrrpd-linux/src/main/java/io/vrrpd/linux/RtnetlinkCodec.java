@@ -44,6 +44,7 @@ final class RtnetlinkCodec {
     static final int NLM_F_ACK_TLVS = 0x200;
     static final int NLMSGERR_ATTR_MSG = 1;
     static final int NLA_TYPE_MASK = 0x3FFF;
+    static final int NLA_F_NESTED = 0x8000;
     // linux/rtnetlink.h
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
@@ -103,6 +104,12 @@ final class RtnetlinkCodec {
             return this;
         }
 
+        /** struct nfgenmsg (linux/netfilter/nfnetlink.h): family, version 0, res_id in network order. */
+        Request nfgenmsg(final int family, final int resourceId) {
+            buf.put((byte) family).put((byte) 0).put((byte) (resourceId >>> 8)).put((byte) resourceId);
+            return this;
+        }
+
         Request attribute(final int type, final byte[] value) {
             buf.putShort((short) (4 + value.length)).putShort((short) type).put(value);
             pad();
@@ -119,6 +126,12 @@ final class RtnetlinkCodec {
             return attribute(type, bytes);
         }
 
+        /** A u32 in network byte order: nf_tables' numbers (NFTA_HOOK_HOOKNUM, NFTA_VERDICT_CODE ...). */
+        Request u32be(final int type, final int value) {
+            return attribute(type, new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8),
+                    (byte) value});
+        }
+
         /** A NUL-terminated string attribute (IFLA_IFNAME, IFLA_INFO_KIND). */
         Request string(final int type, final String value) {
             final byte[] text = value.getBytes(StandardCharsets.US_ASCII);
@@ -132,6 +145,11 @@ final class RtnetlinkCodec {
             final int at = buf.position();
             buf.putShort((short) 0).putShort((short) type);
             return at;
+        }
+
+        /** Opens a nested attribute flagged NLA_F_NESTED, as libmnl does for nf_tables. */
+        int beginNested(final int type) {
+            return begin(type | NLA_F_NESTED);
         }
 
         Request end(final int at) {

@@ -33,6 +33,7 @@ final class Sockets {
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
     static final int SO_BINDTODEVICE = 25;
     static final int MSG_CTRUNC = 0x08;

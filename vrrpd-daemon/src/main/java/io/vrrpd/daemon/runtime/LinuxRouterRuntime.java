@@ -72,6 +72,8 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private final LinkView links;
     /** The admin-state policy and the plumbing that follows it. Loop thread only. */
     private final Reconciler reconciler;
+    /** Accept_Mode False in the kernel: follows the specs, not the states. Loop thread only. */
+    private final AcceptModeFilter acceptMode = AcceptModeFilter.ofKernel();
     private final RouterInstance.Listener listener;
     private final HealthMonitor health;
     private final HookRunner hooks;
@@ -172,6 +174,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             routers.put(spec.name(), managed);
             published = List.copyOf(routers.values());
             watchDependencies(managed);
+            syncAcceptMode(); // before it can become Master
             reconciler.reconcile(managed);
             return;
         }
@@ -189,10 +192,15 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             reconciler.destroyInstance(existing, "reconfigured");
             reconciler.unplumb(existing);
         }
+        syncAcceptMode();
         reconciler.reconcile(existing);
         if (!old.syncGroup().equals(spec.syncGroup())) {
             reconciler.reconcileGroup(old.syncGroup(), spec.name()); // the group it left may be released
         }
+    }
+
+    private void syncAcceptMode() {
+        acceptMode.sync(routers.values().stream().map(m -> m.spec).toList());
     }
 
     /** The fields that make a router what it is on the wire and in the kernel. */
@@ -215,6 +223,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                     hooks.forget(name);
                     Log.info("[" + name + "] deleted");
                     reconciler.reconcileGroup(managed.spec.syncGroup(), name); // a deleted member holds nobody
+                    syncAcceptMode();
                 }
                 return null;
             });
@@ -284,6 +293,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     public List<String> removeLeftovers() {
         try {
             return onLoop(() -> {
+                syncAcceptMode(); // with no router in accept_mode = false: a previous run's table goes
                 final List<String> removed = new ArrayList<>();
                 final List<String> ours = routers.values().stream().filter(m -> m.plumbing != null)
                         .map(m -> m.plumbing.vnic()).toList();
