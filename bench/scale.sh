@@ -13,17 +13,19 @@
 #   show       wall time of `vrrpadm show-router` with every router (vrrpd only; three runs)
 #
 # Usage: bench/scale.sh [--links L] [--vrids V] [--families inet|both] [--interval-ms MS] [--window S]
-#                       [--mac real|virtual] [--only vrrpd|keepalived] [--start-timeout S]
+#                       [--mac real|virtual] [--only vrrpd|keepalived] [--start-timeout S] [--jfr FILE.jfr]
 #        (as root, after ./scripts/build; defaults: 4 links x 250 VRIDs, inet, 100 ms, 60 s, real MAC)
 #        e.g. 4000 routers: bench/scale.sh --links 8 --vrids 250 --families both
 # --mac virtual gives each router its VNIC (vrrpd's default; keepalived's use_vmac); real adds the addresses to the
-# link (keepalived's default). VRRPD_JAVA_OPTS is passed to the daemon (e.g. -XX:StartFlightRecording=...).
+# link (keepalived's default). VRRPD_JAVA_OPTS is passed to the daemon (e.g. -XX:StartFlightRecording=... for the
+# start-up). --jfr records the window with JFR (jcmd JFR.start settings=profile ... JFR.stop) into FILE.jfr, for
+# `jfr print --events jdk.ExecutionSample`: it costs some CPU, so profile in a run of its own (--only vrrpd).
 # Safety: namespaces vs<PID>-h and vs<PID>-peer joined by LINKS veth pairs (nothing in the root namespace); IPv4 from
 # 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (link K uses the range K mod 3: past 3 links a range repeats on
 # another link), IPv6 from 2001:db8::/32; every wait is bounded; an EXIT trap kills what it started (by pid) and
 # deletes both namespaces.
 set -euo pipefail
-LINKS=4 VRIDS=250 FAMILIES=inet INTERVAL=100 WINDOW=60 MAC=real ONLY= START_TIMEOUT=300
+LINKS=4 VRIDS=250 FAMILIES=inet INTERVAL=100 WINDOW=60 MAC=real ONLY= START_TIMEOUT=300 JFR=
 while [ $# -gt 0 ]; do
     case $1 in
         --links) LINKS=$2; shift 2 ;;
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
         --mac) MAC=$2; shift 2 ;;
         --only) ONLY=$2; shift 2 ;;
         --start-timeout) START_TIMEOUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --jfr) JFR=$2; shift 2 ;;
+        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "scale.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -145,6 +148,7 @@ wait_masters() {
     local log=$1 pattern=$2 deadline=$((SECONDS + START_TIMEOUT)) count=0
     while [ "$SECONDS" -lt "$deadline" ]; do
         count=$(grep -c -- "$pattern" "$log" 2>/dev/null || true)
+        count=${count:-0}
         [ "$count" -ge "$N" ] && { echo "$(echo "$(date +%s.%N) - $T0" | bc)"; return 0; }
         sleep 0.05
     done
@@ -162,12 +166,19 @@ measure() {
     CAPTURE=$!
     for _ in $(seq 100); do grep -q 'Capturing on' "$WORK/tshark.$label" && break; sleep 0.1; done
     local before_lines before_ticks t1 t2 after_ticks
+    if [ "$label" = vrrpd ] && [ -n "$JFR" ]; then
+        "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.start name=scale settings=profile >/dev/null
+    fi
     before_lines=$(grep -c -- "$transitions" "$log" || true)
     before_ticks=$(ticks "$@")
     t1=$(date +%s.%N)
     sleep "$WINDOW"
     after_ticks=$(ticks "$@")
     t2=$(date +%s.%N)
+    if [ "$label" = vrrpd ] && [ -n "$JFR" ]; then
+        "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.stop name=scale filename="$(realpath -m "$JFR")" >/dev/null
+        echo "$label: JFR recording of the window in $JFR"
+    fi
     echo "$label: cpu $(echo "scale=1; 100 * ($after_ticks - $before_ticks) / $(getconf CLK_TCK) / ($t2 - $t1)" | bc) % of one core over $WINDOW s"
     echo "$label: memory $(memory "$@")"
     echo "$label: spurious transitions in the window: $(($(grep -c -- "$transitions" "$log" || true) - before_lines))"

@@ -8,21 +8,65 @@ import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpAddress;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the routers need to know of the host's links, read through netlink: a failed lookup is logged and
  * reads as "not there" (the next link event re-evaluates). Loop thread (the netlink socket is the loop's).
+ *
+ * <p>Within a {@link #pass} every link and every link's address list is read from the kernel once, then
+ * answered from memory: an address event re-evaluates every router on its link, and reading the link and
+ * dumping every address of the namespace once per router made that O(routers on the link x addresses) on the
+ * loop. With 4 x 250 real-MAC routers the Masters' own address events kept the loop busy for minutes at
+ * start and made loading a router file time out (bench/scale.sh, BENCHMARKS "Scale"). A pass may answer
+ * with what the kernel said at its start: any change after that is itself a link or address event, which
+ * starts another pass.
  */
 class LinkView {
     private final Rtnetlink netlink;
+    /** Within a pass: what was read (null outside one). */
+    private Map<String, Optional<Link>> passLinks;
+    private Map<Integer, List<LinkAddress>> passAddresses;
 
     LinkView(final Rtnetlink netlink) {
         this.netlink = netlink;
     }
 
+    /** Runs {@code work} with every link and address list read at most once. Loop thread; may nest. */
+    void pass(final Runnable work) {
+        if (passLinks != null) {
+            work.run();
+            return;
+        }
+        passLinks = new HashMap<>();
+        passAddresses = new HashMap<>();
+        try {
+            work.run();
+        } finally {
+            passLinks = null;
+            passAddresses = null;
+        }
+    }
+
     Optional<Link> find(final String name) {
+        if (passLinks == null) {
+            return readLink(name);
+        }
+        return passLinks.computeIfAbsent(name, this::readLink);
+    }
+
+    List<LinkAddress> addresses(final int index) {
+        if (passAddresses == null) {
+            return readAddresses(index);
+        }
+        return passAddresses.computeIfAbsent(index, this::readAddresses);
+    }
+
+    /** The kernel's answer now (a failure is logged and reads as "no such link"). */
+    Optional<Link> readLink(final String name) {
         try {
             return netlink.findLink(name);
         } catch (IOException e) {
@@ -31,9 +75,10 @@ class LinkView {
         }
     }
 
-    List<LinkAddress> addresses(final int index) {
+    /** The kernel's answer now (a failure is logged and reads as "no addresses"). */
+    List<LinkAddress> readAddresses(final int index) {
         try {
-            return netlink.addresses(index);
+            return List.copyOf(netlink.addresses(index));
         } catch (IOException e) {
             Log.error("netlink: cannot list the addresses of link " + index + ": " + e.getMessage());
             return List.of();
