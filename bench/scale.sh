@@ -3,7 +3,8 @@
 # (inet, or inet and inet6), every router alone on its link and so Master, advertising every INTERVAL_MS. The same
 # routers run twice in one run, one daemon after the other, each from a cold start in the same namespaces:
 # vrrpd (router files written into a fresh config dir, loaded at start) and Debian's keepalived (a generated
-# keepalived.conf with the same routers: vrrp_version 3, advert_int INTERVAL/1000, state MASTER). For each it prints
+# keepalived.conf with the same routers: vrrp_version 3, advert_int INTERVAL/1000, state MASTER, max_auto_priority
+# so that it too runs real-time). For each it prints
 #   start      seconds from exec to every router Master (from the daemon's log: "-> Master" / "Entering MASTER STATE")
 #   cpu        utime+stime of the daemon's processes over the WINDOW seconds after that (/proc/PID/stat), as % of one core
 #   memory     VmRSS and VmHWM of the daemon (the vrrpd JVM; keepalived's VRRP child, plus its parent)
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
         --only) ONLY=$2; shift 2 ;;
         --start-timeout) START_TIMEOUT=$2; shift 2 ;;
         --jfr) JFR=$2; shift 2 ;;
-        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "scale.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -164,7 +165,7 @@ measure() {
     ip netns exec "${P}peer" tshark -n -q $(for k in $(seq 0 $((LINKS - 1))); do echo "-i eth$k"; done) \
         -f 'ip proto 112 or ip6 proto 112' -w "$WORK/cap.$label.pcapng" >"$WORK/tshark.$label" 2>&1 &
     CAPTURE=$!
-    for _ in $(seq 100); do grep -q 'Capturing on' "$WORK/tshark.$label" && break; sleep 0.1; done
+    for _ in $(seq 100); do grep -qs 'Capturing on' "$WORK/tshark.$label" && break; sleep 0.1; done
     local before_lines before_ticks t1 t2 after_ticks
     if [ "$label" = vrrpd ] && [ -n "$JFR" ]; then
         "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.start name=scale settings=profile >/dev/null
@@ -185,7 +186,7 @@ measure() {
     kill -INT "$CAPTURE"
     wait "$CAPTURE" || true
     CAPTURE=
-    echo "$label: $(jitter "$WORK/cap.$label.pcapng")"
+    echo "$label: $(jitter "$WORK/cap.$label.pcapng") (capture: $(grep -i 'captured\|dropped' "$WORK/tshark.$label" | tr '\n' ' '))"
 }
 
 run_vrrpd() {
@@ -220,7 +221,8 @@ run_vrrpd() {
 run_keepalived() {
     local conf=$WORK/keepalived.conf name fam link vrid addr
     {
-        printf 'global_defs {\n    vrrp_version 3\n    enable_script_security\n    vrrp_garp_master_repeat 3\n}\n'
+        # max_auto_priority: keepalived's real-time scheduling (it suggests it at start), as vrrpd's loop has SCHED_RR
+        printf 'global_defs {\n    vrrp_version 3\n    enable_script_security\n    vrrp_garp_master_repeat 3\n    max_auto_priority\n}\n'
         while read -r name fam link vrid addr; do
             printf 'vrrp_instance %s {\n    state MASTER\n    interface %s\n    virtual_router_id %s\n' "$name" "$link" "$vrid"
             printf '    priority 100\n    advert_int %s\n' "$(echo "scale=2; $INTERVAL / 1000" | bc | sed 's/^\./0./')"
