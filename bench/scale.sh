@@ -221,8 +221,11 @@ run_vrrpd() {
 run_keepalived() {
     local conf=$WORK/keepalived.conf name fam link vrid addr
     {
-        # max_auto_priority: keepalived's real-time scheduling (it suggests it at start), as vrrpd's loop has SCHED_RR
-        printf 'global_defs {\n    vrrp_version 3\n    enable_script_security\n    vrrp_garp_master_repeat 3\n    max_auto_priority\n}\n'
+        # max_auto_priority: keepalived's real-time scheduling (it suggests it at start), as vrrpd's loop has SCHED_RR.
+        # Its default CPU limit between blocking calls at real-time priority (vrrp_rlimit_rttime, 10 ms) gets the
+        # VRRP child SIGKILLed while it starts 1000 instances (then respawned, again and again): 1 s here.
+        printf 'global_defs {\n    vrrp_version 3\n    enable_script_security\n    vrrp_garp_master_repeat 3\n'
+        printf '    max_auto_priority\n    vrrp_rlimit_rttime 1000000\n}\n'
         while read -r name fam link vrid addr; do
             printf 'vrrp_instance %s {\n    state MASTER\n    interface %s\n    virtual_router_id %s\n' "$name" "$link" "$vrid"
             printf '    priority 100\n    advert_int %s\n' "$(echo "scale=2; $INTERVAL / 1000" | bc | sed 's/^\./0./')"
