@@ -90,13 +90,13 @@ address() {
     if [ "$1" = inet ]; then echo "${RANGES[$2 % 3]}.$3/24"; else printf '2001:db8:%x::%x/64\n' "$2" "$3"; fi
 }
 
-# routers: one line per router: NAME FAMILY LINK VRID ADDRESS
+# routers: one line per router: NAME FAMILY LINK VRID ADDRESS (names: l0v1, l0v1-6 for inet6: unique)
 routers() {
     local fam k v
     for fam in "${FAMS[@]}"; do
         for k in $(seq 0 $((LINKS - 1))); do
             for v in $(seq "$VRIDS"); do
-                echo "l${k}v$v${fam#inet} $fam eth$k $v $(address "$fam" "$k" "$v")"
+                echo "l${k}v$v$([ "$fam" = inet6 ] && echo -6) $fam eth$k $v $(address "$fam" "$k" "$v")"
             done
         done
     done
