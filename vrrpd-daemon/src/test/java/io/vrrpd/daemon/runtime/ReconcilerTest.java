@@ -77,6 +77,23 @@ class ReconcilerTest {
         assertNull(LinkView.primaryAddress(onlyTheOwnedOne, backup));
     }
 
+    @Test
+    void shouldNeverAdvertiseFromAnotherRoutersVirtualAddress() {
+        final RouterSpec web = RouterSpec.builder("web", 51, "eth0", AddressFamily.IPV6)
+                .addresses(List.of(IpPrefix.parse("2001:db8::51/64"))).mac(MacMode.REAL).build();
+        // As the kernel lists IPv6: newest first, so a Master's virtual link-local (added by vrrpd, marked) comes
+        // before the host's own link-local.
+        final List<LinkAddress> present = List.of(
+                new LinkAddress(2, IpPrefix.parse("fe80::200:5eff:fe00:25a/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0",
+                        RealMacAddresses.PROTO),
+                new LinkAddress(2, IpPrefix.parse("fe80::1/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0", 0));
+        assertEquals(IpAddress.parse("fe80::1"), LinkView.primaryAddress(present, web));
+        final RouterSpec db = RouterSpec.builder("db", 52, "eth0", AddressFamily.IPV4)
+                .addresses(List.of(IpPrefix.parse("192.0.2.52/24"))).mac(MacMode.REAL).build();
+        assertNull(LinkView.primaryAddress(List.of(new LinkAddress(2, IpPrefix.parse("198.51.100.9/24"),
+                LinkAddress.IFA_F_PERMANENT, 0, "eth0", RealMacAddresses.PROTO)), db), "only another router's address");
+    }
+
     /** eth0 (index 2): up, with carrier, no address at all; counts what it is asked of the kernel. */
     private static final class CountingLinks extends LinkView {
         int linkReads;
