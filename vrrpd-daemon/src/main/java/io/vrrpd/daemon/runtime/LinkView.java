@@ -112,7 +112,7 @@ class LinkView {
             // Another real-MAC router's virtual address (vrrpd marks what it adds) is no source: IPv6 lists the
             // newest address first, so a Master's virtual link-local (fe80::200:5eff:fe00:2XX) became every other
             // IPv6 router's "primary address", and each change of it restarted them all (bench/scale.sh --families
-            // both: 7,318 restarts in 40 s with 1000 IPv6 routers on 8 links).
+            // both: 7,318 restarts in 40 s with 2000 IPv6 routers on 8 links).
             if (ip.family() != spec.family() || address.isTentative() || address.proto() == RealMacAddresses.PROTO) {
                 continue;
             }
