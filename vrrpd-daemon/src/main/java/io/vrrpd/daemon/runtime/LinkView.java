@@ -8,21 +8,65 @@ import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpAddress;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the routers need to know of the host's links, read through netlink: a failed lookup is logged and
  * reads as "not there" (the next link event re-evaluates). Loop thread (the netlink socket is the loop's).
+ *
+ * <p>Within a {@link #pass} every link and every link's address list is read from the kernel once, then
+ * answered from memory: an address event re-evaluates every router on its link, and reading the link and
+ * dumping every address of the namespace once per router made that O(routers on the link x addresses) on the
+ * loop. With 4 x 250 real-MAC routers the Masters' own address events kept the loop busy for minutes at
+ * start and made loading a router file time out (bench/scale.sh, BENCHMARKS "Scale"). A pass may answer
+ * with what the kernel said at its start: any change after that is itself a link or address event, which
+ * starts another pass.
  */
 class LinkView {
     private final Rtnetlink netlink;
+    /** Within a pass: what was read (null outside one). */
+    private Map<String, Optional<Link>> passLinks;
+    private Map<Integer, List<LinkAddress>> passAddresses;
 
     LinkView(final Rtnetlink netlink) {
         this.netlink = netlink;
     }
 
+    /** Runs {@code work} with every link and address list read at most once. Loop thread; may nest. */
+    void pass(final Runnable work) {
+        if (passLinks != null) {
+            work.run();
+            return;
+        }
+        passLinks = new HashMap<>();
+        passAddresses = new HashMap<>();
+        try {
+            work.run();
+        } finally {
+            passLinks = null;
+            passAddresses = null;
+        }
+    }
+
     Optional<Link> find(final String name) {
+        if (passLinks == null) {
+            return readLink(name);
+        }
+        return passLinks.computeIfAbsent(name, this::readLink);
+    }
+
+    List<LinkAddress> addresses(final int index) {
+        if (passAddresses == null) {
+            return readAddresses(index);
+        }
+        return passAddresses.computeIfAbsent(index, this::readAddresses);
+    }
+
+    /** The kernel's answer now (a failure is logged and reads as "no such link"). */
+    Optional<Link> readLink(final String name) {
         try {
             return netlink.findLink(name);
         } catch (IOException e) {
@@ -31,9 +75,10 @@ class LinkView {
         }
     }
 
-    List<LinkAddress> addresses(final int index) {
+    /** The kernel's answer now (a failure is logged and reads as "no addresses"). */
+    List<LinkAddress> readAddresses(final int index) {
         try {
-            return netlink.addresses(index);
+            return List.copyOf(netlink.addresses(index));
         } catch (IOException e) {
             Log.error("netlink: cannot list the addresses of link " + index + ": " + e.getMessage());
             return List.of();
@@ -52,7 +97,7 @@ class LinkView {
 
     /**
      * RFC 5798 §5.1.1.1/§5.1.2.1: IPv4 advertisements come from the link's primary IPv4 address (its first
-     * non-virtual one), IPv6 ones from its link-local address. Tentative (DAD) addresses cannot be used yet.
+     * non-virtual one), IPv6 ones from its link-local address; never from an address vrrpd added for a router. Tentative (DAD) addresses cannot be used yet.
      * The address owner (priority 255) whose link has no other IPv4 address advertises from the address it
      * owns: that is the host's own address, and without it the owner could never come online.
      */
@@ -64,7 +109,11 @@ class LinkView {
         IpAddress owned = null;
         for (final LinkAddress address : present) {
             final IpAddress ip = address.prefix().address();
-            if (ip.family() != spec.family() || address.isTentative()) {
+            // Another real-MAC router's virtual address (vrrpd marks what it adds) is no source: IPv6 lists the
+            // newest address first, so a Master's virtual link-local (fe80::200:5eff:fe00:2XX) became every other
+            // IPv6 router's "primary address", and each change of it restarted them all (bench/scale.sh --families
+            // both: 7,318 restarts in 40 s with 2000 IPv6 routers on 8 links).
+            if (ip.family() != spec.family() || address.isTentative() || address.proto() == RealMacAddresses.PROTO) {
                 continue;
             }
             if (spec.addresses().stream().anyMatch(p -> p.address().equals(ip))) {

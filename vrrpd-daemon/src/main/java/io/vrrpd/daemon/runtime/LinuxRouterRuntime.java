@@ -478,7 +478,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             case RtnetlinkEvent.AddressRemoved removed -> reconcileLink(null, removed.address().index());
             case RtnetlinkEvent.Overrun overrun -> {
                 Log.warn("netlink monitor overrun: events were lost; re-reading every router's link");
-                List.copyOf(routers.values()).forEach(reconciler::reconcile);
+                reconciler.reconcileWhere(managed -> true);
             }
         }
     }
@@ -502,13 +502,8 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     }
 
     private void reconcileLink(final String name, final int index) {
-        for (final Managed managed : List.copyOf(routers.values())) {
-            final boolean byName = managed.spec.link().equals(name);
-            final boolean byIndex = managed.plumbing != null && managed.plumbing.parentIndex() == index;
-            if (byName || byIndex) {
-                reconciler.reconcile(managed);
-            }
-        }
+        reconciler.reconcileWhere(managed -> managed.spec.link().equals(name)
+                || managed.plumbing != null && managed.plumbing.parentIndex() == index);
     }
 
     // -------------------------------------------------------------------------------------------------

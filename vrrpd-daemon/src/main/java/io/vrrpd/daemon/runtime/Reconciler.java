@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The administrative-state policy of {@link LinuxRouterRuntime}: a router's spec, health and link decide
@@ -58,6 +59,21 @@ final class Reconciler {
     void reconcile(final Managed managed) {
         reconcileOne(managed);
         reconcileGroup(managed.spec.syncGroup(), managed.spec.name());
+    }
+
+    /**
+     * Re-evaluates every router {@code which} selects (asked just before its turn), with each link and address
+     * list read once for all of them ({@link LinkView#pass}): a link or address event concerns every router on
+     * the link.
+     */
+    void reconcileWhere(final Predicate<Managed> which) {
+        links.pass(() -> {
+            for (final Managed managed : List.copyOf(routers.values())) {
+                if (which.test(managed)) {
+                    reconcile(managed);
+                }
+            }
+        });
     }
 
     /** Re-evaluates every member of {@code group} but {@code except}; nothing without a group. */

@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.runtime;
 
+import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.control.AdminState;
 import io.vrrpd.linux.Link;
@@ -74,6 +75,79 @@ class ReconcilerTest {
         final RouterSpec backup = RouterSpec.builder("web", 51, "eth0", AddressFamily.IPV4)
                 .addresses(List.of(IpPrefix.parse("192.0.2.1/24"))).build();
         assertNull(LinkView.primaryAddress(onlyTheOwnedOne, backup));
+    }
+
+    @Test
+    void shouldNeverAdvertiseFromAnotherRoutersVirtualAddress() {
+        final RouterSpec web = RouterSpec.builder("web", 51, "eth0", AddressFamily.IPV6)
+                .addresses(List.of(IpPrefix.parse("2001:db8::51/64"))).mac(MacMode.REAL).build();
+        // As the kernel lists IPv6: newest first, so a Master's virtual link-local (added by vrrpd, marked) comes
+        // before the host's own link-local.
+        final List<LinkAddress> present = List.of(
+                new LinkAddress(2, IpPrefix.parse("fe80::200:5eff:fe00:25a/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0",
+                        RealMacAddresses.PROTO),
+                new LinkAddress(2, IpPrefix.parse("fe80::1/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0", 0));
+        assertEquals(IpAddress.parse("fe80::1"), LinkView.primaryAddress(present, web));
+        final RouterSpec db = RouterSpec.builder("db", 52, "eth0", AddressFamily.IPV4)
+                .addresses(List.of(IpPrefix.parse("192.0.2.52/24"))).mac(MacMode.REAL).build();
+        assertNull(LinkView.primaryAddress(List.of(new LinkAddress(2, IpPrefix.parse("198.51.100.9/24"),
+                LinkAddress.IFA_F_PERMANENT, 0, "eth0", RealMacAddresses.PROTO)), db), "only another router's address");
+    }
+
+    /** eth0 (index 2): up, with carrier, no address at all; counts what it is asked of the kernel. */
+    private static final class CountingLinks extends LinkView {
+        int linkReads;
+        int addressReads;
+
+        CountingLinks() {
+            super(null);
+        }
+
+        @Override
+        Optional<Link> readLink(final String name) {
+            linkReads++;
+            return Optional.of(new Link(2, name, Link.IFF_UP | Link.IFF_LOWER_UP, null, "veth", 0, 1500, Link.OPER_UP));
+        }
+
+        @Override
+        List<LinkAddress> readAddresses(final int index) {
+            addressReads++;
+            return List.of();
+        }
+    }
+
+    @Test
+    void shouldReadTheLinkAndItsAddressesOnceWhenAnEventReEvaluatesEveryRouterOnIt() {
+        final Map<String, Managed> routers = new TreeMap<>();
+        final CountingLinks links = new CountingLinks();
+        try (VrrpLoop loop = new VrrpLoop()) {
+            final Reconciler reconciler = new Reconciler(routers, new RouterChannels(loop), links, null, loop,
+                    (router, from, to, reason) -> { });
+            for (int vrid = 1; vrid <= 3; vrid++) {
+                final RouterSpec spec = RouterSpec.builder("r" + vrid, vrid, "eth0", AddressFamily.IPV4)
+                        .addresses(List.of(IpPrefix.parse("192.0.2." + vrid + "/24"))).mac(MacMode.REAL).build();
+                final Managed managed = new Managed(spec);
+                // Plumbed already (real MAC: nothing to create), so reconciling needs no kernel.
+                managed.plumbing = new RouterPlumbing(null, spec.toConfig(IpAddress.parse("192.0.2.254")), "eth0",
+                        2, true);
+                routers.put(spec.name(), managed);
+            }
+            // An address event on eth0 (e.g. a Master adding its address): every router on it is re-evaluated.
+            reconciler.reconcileWhere(managed -> managed.spec.link().equals("eth0"));
+            assertEquals(1, links.linkReads, "eth0 read once for its three routers");
+            assertEquals(1, links.addressReads, "the addresses dumped once for its three routers");
+            for (final Managed managed : routers.values()) {
+                assertEquals(AdminState.OFFLINE, managed.admin);
+                assertEquals("link eth0 has no IPv4 address to send advertisements from", managed.reason);
+            }
+            // The next event is a new pass: the kernel is asked again, not a stale answer.
+            reconciler.reconcileWhere(managed -> managed.spec.name().equals("r1"));
+            assertEquals(2, links.addressReads);
+            // Outside a pass (a control request) every look-up asks the kernel.
+            links.addresses(2);
+            links.addresses(2);
+            assertEquals(4, links.addressReads);
+        }
     }
 
     private static LinkAddress address(final String prefix) {
