@@ -64,7 +64,7 @@ class VrrpadmErrorsIT extends LabScenario {
                 Refusal.of(1, "address 192.0.2.101/0 /0 allowed:", "create-router", "-V", "52", "-l", "eth0", "-A", "inet", "-a", "192.0.2.101/0", "bad"),
                 Refusal.of(1, "address ::1/128 loopback", "create-router", "-V", "52", "-l", "eth0", "-A", "inet6", "-a", "fe80::52/64", "-a", "::1/128", "bad"),
                 Refusal.of(1, "nosuch", "delete-router", "nosuch"),
-                // issue 12: r1's virtual address on another router of the host, even with another VRID and prefix
+                // issue 12: r1's virtual address on another router of the link, even with another VRID and prefix
                 Refusal.of(1, "address: 192.0.2.100 router 'r1'", "create-router", "-V", "52", "-l", "eth0", "-A", "inet",
                         "-a", "192.0.2.100/32", "bad"),
                 // refused by vrrpadm itself: exit 2, nothing sent

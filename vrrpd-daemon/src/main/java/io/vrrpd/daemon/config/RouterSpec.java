@@ -196,25 +196,38 @@ public record RouterSpec(
     }
 
     /**
-     * A virtual address this router shares with {@code other}, if any. The same address on two routers of one
-     * host is a conflict wherever they run: whichever becomes Master second adds an address the host already has,
-     * and releasing it on the way back to Backup takes it from the other router too. The exception is an IPv6
-     * link-local address (fe80::/10), which only means something on its link: every router with VRID 51 derives
-     * fe80::200:5eff:fe00:233, and two of them on different links do not meet.
+     * A virtual address this router shares with {@code other} on the same link, if any: a conflict. Whichever
+     * becomes Master second adds an address the link already has, and releasing it on the way back to Backup
+     * takes it from the other router too.
      */
     public java.util.Optional<IpAddress> sharedAddress(final RouterSpec other) {
-        if (name.equals(other.name) || family != other.family) {
+        return shared(other, true);
+    }
+
+    /**
+     * A virtual address this router shares with {@code other} on another link, if any: allowed, with a warning.
+     * Each link holds its own copy (the kernel keys an address by interface), so neither router takes the other's
+     * away, but the host answers for it on both links (ARP/ND, routing), which is rarely what was meant. It is
+     * allowed because some set-ups do it on purpose (the same service address on isolated segments, a lab with
+     * more routers than the documentation ranges have addresses). IPv6 link-local addresses (fe80::/10) only mean
+     * something on their link: every router with VRID 51 derives fe80::200:5eff:fe00:233, so they are not named.
+     */
+    public java.util.Optional<IpAddress> sharedAddressOnAnotherLink(final RouterSpec other) {
+        return shared(other, false).filter(address -> !address.isLinkLocal());
+    }
+
+    private java.util.Optional<IpAddress> shared(final RouterSpec other, final boolean sameLink) {
+        if (name.equals(other.name) || family != other.family || link.equals(other.link) != sameLink) {
             return java.util.Optional.empty();
         }
         final Set<IpAddress> theirs = new HashSet<>();
         other.addresses.forEach(prefix -> theirs.add(prefix.address()));
-        return addresses.stream().map(IpPrefix::address).filter(theirs::contains)
-                .filter(address -> !address.isLinkLocal() || link.equals(other.link)).findFirst();
+        return addresses.stream().map(IpPrefix::address).filter(theirs::contains).findFirst();
     }
 
     /**
-     * The one-line refusal of this router next to {@code other} (VRID on its link, or a shared virtual address),
-     * naming {@code other}; empty when they can run side by side.
+     * The one-line refusal of this router next to {@code other} (VRID on its link, or a virtual address on the
+     * same link), naming {@code other}; empty when they can run side by side.
      */
     public java.util.Optional<String> conflictWith(final RouterSpec other) {
         if (conflictsWith(other)) {
@@ -222,7 +235,17 @@ public record RouterSpec(
                     + other.name + "'");
         }
         return sharedAddress(other).map(address -> "address: " + address + " is already a virtual address of router '"
-                + other.name + "' (allowed: an address no other router of this host has)");
+                + other.name + "' on " + link + " (allowed: an address no other router on this link has)");
+    }
+
+    /**
+     * The one-line warning for a virtual address {@code other} also has on another link, naming it; empty when
+     * there is none.
+     */
+    public java.util.Optional<String> warningWith(final RouterSpec other) {
+        return sharedAddressOnAnotherLink(other).map(address -> "address: " + address + " is also a virtual address of"
+                + " router '" + other.name + "' on " + other.link + ": this host will answer for it on " + link + " and "
+                + other.link);
     }
 
     /** The protocol configuration, once the router's own address on the link ({@code primary}) is known. */

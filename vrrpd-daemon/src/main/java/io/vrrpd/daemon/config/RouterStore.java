@@ -6,9 +6,14 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import io.vrrpd.protocol.IpAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The router files: one human-editable TOML file per router, {@code CONFIG_DIR/routers/NAME.toml}, the
@@ -69,28 +74,46 @@ public final class RouterStore {
 
     /**
      * Reads every {@code *.toml} file in name order. A file that fails to parse or validate, or that reuses
-     * a VRID of an earlier file on the same link and family or one of its virtual addresses
+     * a VRID of an earlier file on the same link and family or one of its virtual addresses on the same link
      * ({@link RouterSpec#conflictWith}), is reported at that key's line, naming the earlier file, and skipped.
+     * A virtual address an earlier file has on another link is a warning ({@link RouterSpec#warningWith}).
+     * Candidates are found through an index by VRID and by address, so 4000 routers load in linear time.
      *
      * @throws IOException when the directory itself cannot be listed (a missing one holds no routers)
      */
     public Loaded loadAll() throws IOException {
         final List<RouterSpec> routers = new ArrayList<>();
         final List<ConfigError> errors = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+        final Map<String, RouterSpec> byVrid = new HashMap<>();
+        final Map<IpAddress, List<RouterSpec>> byAddress = new HashMap<>();
         files.readAll(toml, (file, name, text, tree) -> {
             final RouterSpec spec = fromFile(file, name, text, tree);
-            for (final RouterSpec other : routers) {
+            final Set<RouterSpec> candidates = new LinkedHashSet<>();
+            Optional.ofNullable(byVrid.get(vridKey(spec))).ifPresent(candidates::add);
+            spec.addresses().forEach(prefix -> candidates.addAll(byAddress.getOrDefault(prefix.address(), List.of())));
+            for (final RouterSpec other : candidates) {
                 final Optional<String> conflict = spec.conflictWith(other);
                 if (conflict.isPresent()) {
                     throw new InvalidFileException(new ConfigError(file, lineOf(text,
                             RouterSpecTree.keyOf(conflict.get())), conflict.get() + " (" + fileOf(other.name()) + ")"));
                 }
             }
+            for (final RouterSpec other : candidates) {
+                spec.warningWith(other).ifPresent(warning -> warnings.add(file + ": " + warning));
+            }
+            byVrid.putIfAbsent(vridKey(spec), spec);
+            spec.addresses().forEach(prefix -> byAddress.computeIfAbsent(prefix.address(), a -> new ArrayList<>())
+                    .add(spec));
             return spec;
         }, routers, errors);
-        final List<String> warnings = files.ignoredFiles().stream().map(path -> path
-                + ": ignored: not a router file (only NAME.toml files in " + files.directory() + " are read)").toList();
+        files.ignoredFiles().forEach(path -> warnings.add(path
+                + ": ignored: not a router file (only NAME.toml files in " + files.directory() + " are read)"));
         return new Loaded(routers, errors, warnings);
+    }
+
+    private static String vridKey(final RouterSpec spec) {
+        return spec.family() + " " + spec.link() + " " + spec.vrid();
     }
 
     /**

@@ -176,13 +176,21 @@ public final class RouterControl implements ControlHandler {
         return described(spec);
     }
 
-    /** A VRID or virtual address another router already has: refused, naming that router. */
+    /**
+     * A VRID or virtual address another router already has on the link: refused, naming that router. A virtual
+     * address another router has on another link is logged as a warning (allowed: see
+     * {@link RouterSpec#sharedAddressOnAnotherLink}).
+     */
     private void refuseConflicts(final RouterSpec spec) throws ControlException {
         for (final RouterSpec other : routers.values()) {
             final java.util.Optional<String> conflict = spec.conflictWith(other);
             if (conflict.isPresent()) {
                 throw new ControlException(ControlException.Kind.CONFLICT, conflict.get());
             }
+        }
+        for (final RouterSpec other : routers.values()) {
+            spec.warningWith(other).ifPresent(warning -> LOG.log(System.Logger.Level.WARNING,
+                    "router '" + spec.name() + "': " + warning));
         }
     }
 

@@ -190,17 +190,30 @@ class RouterStoreTest {
     }
 
     @Test
-    @DisplayName("issue 12: a second file with a virtual address of an earlier one is refused at its addresses line,"
-            + " naming the earlier file")
+    @DisplayName("issue 12: a second file with a virtual address of an earlier one on the same link is refused at its"
+            + " addresses line, naming the earlier file")
     void shouldReportSharedVirtualAddresses() throws IOException {
+        store().save(RouterSpecTest.v4().build());
+        final Path other = write("x.toml", "vrid = 52\nlink = \"eth0\"\naddress_family = \"inet\"\n"
+                + "addresses = [\"192.0.2.9/24\", \"192.0.2.100/32\"]\n");
+        final RouterStore.Loaded loaded = store().loadAll();
+        assertEquals(List.of("web"), loaded.routers().stream().map(RouterSpec::name).toList());
+        assertEquals(List.of(other + ":4: address: 192.0.2.100 is already a virtual address of router 'web' on eth0"
+                + " (allowed: an address no other router on this link has) (" + store().fileOf("web") + ")"),
+                loaded.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
+    @DisplayName("issue 12: a virtual address of an earlier file on another link loads, with a warning naming both")
+    void shouldWarnAboutAVirtualAddressOnAnotherLink() throws IOException {
         store().save(RouterSpecTest.v4().build());
         final Path other = write("x.toml", "vrid = 52\nlink = \"eth1\"\naddress_family = \"inet\"\n"
                 + "addresses = [\"192.0.2.9/24\", \"192.0.2.100/32\"]\n");
         final RouterStore.Loaded loaded = store().loadAll();
-        assertEquals(List.of("web"), loaded.routers().stream().map(RouterSpec::name).toList());
-        assertEquals(List.of(other + ":4: address: 192.0.2.100 is already a virtual address of router 'web' (allowed:"
-                + " an address no other router of this host has) (" + store().fileOf("web") + ")"),
-                loaded.errors().stream().map(ConfigError::toString).toList());
+        assertEquals(List.of("web", "x"), loaded.routers().stream().map(RouterSpec::name).toList());
+        assertEquals(List.of(), loaded.errors());
+        assertEquals(List.of(other + ": address: 192.0.2.100 is also a virtual address of router 'web' on eth0: this"
+                + " host will answer for it on eth1 and eth0"), loaded.warnings());
     }
 
     @Test
