@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
         description = {
                 "Create a router for each vrrp_instance of a keepalived.conf: VRID, interface, priority, advert_int,"
                         + " nopreempt/preempt_delay, virtual_ipaddress, unicast_peer, track_interface/track_script/"
-                        + "track_process (--depends, weights kept), notify_master/backup/fault (hooks),"
+                        + "track_process (--depends, weights as keepalived applies them), notify_master/backup/fault (hooks),"
                         + " vrrp_sync_group, auth_type PASS, version/vrrp_version, use_vmac (--mac virtual; without it"
                         + " --mac real, keepalived's default). include files and @ID conditional lines are read as"
                         + " keepalived reads them.",
