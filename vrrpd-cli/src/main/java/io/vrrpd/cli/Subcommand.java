@@ -50,6 +50,21 @@ final class Subcommand {
         vrrpadm().print(text);
     }
 
+    /** One line on stderr (a subcommand that goes on after a failure, e.g. import-keepalived). */
+    void error(final String line) {
+        vrrpadm().error(line);
+    }
+
+    /** The control socket this subcommand talks to. */
+    java.nio.file.Path socket() {
+        return socket.resolve(vrrpadm().socketOption(), vrrpadm().env());
+    }
+
+    /** Runs another vrrpadm command line in this process, with this one's environment and stdout. */
+    int runNested(final List<String> argv, final java.io.PrintWriter err) {
+        return vrrpadm().runNested(argv.toArray(String[]::new), err);
+    }
+
     private VrrpadmMain vrrpadm() {
         return (VrrpadmMain) command.parent().userObject();
     }

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
                 ServiceVerbCommands.Activate.class, ServiceVerbCommands.Deactivate.class,
                 ServiceVerbCommands.Start.class, ServiceVerbCommands.Stop.class, ServiceVerbCommands.Restart.class,
                 ServiceVerbCommands.Reload.class, ServiceVerbCommands.Update.class, ServiceVerbCommands.Check.class,
-                ServiceVerbCommands.Clear.class, ShowServiceCommand.class, ShowClusterCommand.class},
+                ServiceVerbCommands.Clear.class, ShowServiceCommand.class, ShowClusterCommand.class,
+                ImportKeepalivedCommand.class},
         description = {"Administer vrrpd's virtual routers and service clusters. 'vrrpadm SUBCOMMAND --help'"
                 + " describes each."},
         exitCodeListHeading = "%nExit status:%n",
@@ -50,6 +51,7 @@ public final class VrrpadmMain implements Callable<Integer> {
 
     private Map<String, String> env = Map.of();
     private PrintWriter out;
+    private PrintWriter err;
 
     @Override
     public Integer call() {
@@ -68,12 +70,30 @@ public final class VrrpadmMain implements Callable<Integer> {
         out.flush();
     }
 
+    void error(final String line) {
+        err.println(line);
+        err.flush();
+    }
+
+    SocketOption socketOption() {
+        return socket;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    int runNested(final String[] args, final PrintWriter nestedErr) {
+        return run(args, out, nestedErr, env);
+    }
+
     /** Runs vrrpadm; returns the exit status. */
     public static int run(final String[] args, final PrintWriter out, final PrintWriter err,
                           final Map<String, String> env) {
         final VrrpadmMain main = new VrrpadmMain();
         main.env = Map.copyOf(env);
         main.out = out;
+        main.err = err;
         final CommandLine commandLine = new CommandLine(main).setOut(out).setErr(err);
         commandLine.setParameterExceptionHandler((e, ignored) -> fail(err, e.getMessage(), CliException.USAGE));
         commandLine.setExecutionExceptionHandler((e, ignored, parsed) -> e instanceof CliException cli

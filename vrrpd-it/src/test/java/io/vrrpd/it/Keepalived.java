@@ -29,6 +29,8 @@ final class Keepalived extends Peer {
     private static final Pattern ENTERING = Pattern.compile("\\((\\S+)\\) Entering (MASTER|BACKUP|FAULT) STATE");
 
     private final Peer.Settings settings;
+    private String ownConfig;
+    private String configId;
     private Process process;
     private ProcessHandle vrrpChild;
 
@@ -46,8 +48,21 @@ final class Keepalived extends Peer {
         return settings;
     }
 
+    /**
+     * Runs {@code text} as keepalived.conf instead of the one made from the settings (which still name the addresses
+     * to clean up), with {@code -i configId} for its {@code @ID} lines.
+     */
+    Keepalived withConfig(final String text, final String id) {
+        this.ownConfig = text;
+        this.configId = id;
+        return this;
+    }
+
     /** keepalived.conf for {@link #settings}. */
     String config() {
+        if (ownConfig != null) {
+            return ownConfig;
+        }
         final List<String> addresses = new ArrayList<>();
         if (settings.ipv6()) {
             addresses.add(String.format(Locale.ROOT, "fe80::200:5eff:fe00:2%02x/64", settings.vrid()));
@@ -87,9 +102,13 @@ final class Keepalived extends Peer {
         }
         final Path conf = write("keepalived.conf", config());
         final long started = System.nanoTime();
-        process = launch("keepalived", List.of("keepalived", "-n", "-l", "-D", "-f", conf.toString(),
+        final List<String> argv = new ArrayList<>(List.of("keepalived", "-n", "-l", "-D", "-f", conf.toString(),
                 "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString(),
                 "-c", dir.resolve("checkers.pid").toString(), "--vrrp"));
+        if (configId != null) {
+            argv.addAll(List.of("-i", configId));
+        }
+        process = launch("keepalived", argv);
         Wait.until(START_TIMEOUT, "keepalived on " + host + " to enter a VRRP state", () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("keepalived on " + host + " exited with " + process.exitValue()

@@ -81,4 +81,65 @@ class KeepalivedInteropIT extends InteropScenario {
         System.out.println("[observation] " + getClass().getSimpleName() + " v2 PASS mismatch: vrrpd " + shown
                 + "; " + peer + " " + peer.state());
     }
+
+    /**
+     * issue 13, {@code vrrpadm import-keepalived}: one keepalived.conf for both hosts ({@code @ID} lines set each
+     * host's priority, as operators write them). keepalived runs it on h2 ({@code -i kpeer}); vrrpd on h1 runs the
+     * routers imported from the same file ({@code --config-id kvrrpd}). They agree: vrrpd is Backup and accepts every
+     * advertisement (VRRPv2 from the file's vrrp_version, the same addresses, the same interval), takes over when
+     * keepalived stops, and gives the address back when keepalived (priority 200, preempting) returns.
+     */
+    @Test
+    void importKeepalived_theSameFileOnBothHosts_agrees() throws java.io.IOException {
+        final String conf = """
+                global_defs {
+                    router_id lab
+                    vrrp_version 2
+                }
+                vrrp_instance VI_51 {
+                @kpeer  state MASTER
+                    interface eth0
+                    virtual_router_id 51
+                @kpeer  priority 200
+                @^kpeer priority 100
+                    advert_int 1
+                    virtual_ipaddress {
+                        192.0.2.100/24
+                    }
+                    track_interface {
+                        eth0
+                    }
+                }
+                """;
+        final Keepalived keepalived = ((Keepalived) peer(Variant.V2_IPV4, 200, 1000)).withConfig(conf, "kpeer");
+        keepalived.start();
+        keepalived.awaitState("MASTER", Duration.ofSeconds(15));
+
+        lab.startDaemons(VRRPD);
+        final Path file = lab.work().resolve("keepalived-import.conf");
+        java.nio.file.Files.writeString(file, conf);
+        final long imported = System.nanoTime();
+        final String out = lab.vrrpadmOk(VRRPD, "import-keepalived", "--config-id", "kvrrpd", file.toString());
+        assertTrue(out.contains("created router VI_51 (vrrp_instance VI_51, " + file + ":5)"), out);
+        assertTrue(out.contains(file + ":2: global_defs router_id: not carried over"), out);
+        assertTrue(out.endsWith("imported 1 of 1 vrrp_instance(s); 1 setting(s) not carried over\n"), out);
+        assertEquals("VI_51:51:eth0:100:1000:e-pa", lab.vrrpadmOk(VRRPD, "show-router", "-p", "-o",
+                "name,vrid,link,prio,adv_intv,mode", "VI_51").strip());
+
+        d(VRRPD).awaitState("VI_51", "BACKUP", Duration.ofSeconds(10));
+        Wait.until(Duration.ofSeconds(6), "vrrpd to accept 3 advertisements from " + keepalived,
+                () -> d(VRRPD).router("VI_51").counter("adv_rcvd"), n -> n >= 3);
+        assertEquals(Map.of(), d(VRRPD).router("VI_51").drops(), "vrrpd dropped none of keepalived's advertisements");
+        assertEquals(List.of(), keepalived.transitionsSince(imported), keepalived + " stayed Master");
+
+        final long stopped = System.nanoTime();
+        keepalived.stop(); // priority 0: vrrpd takes over after Skew_Time
+        d(VRRPD).awaitState("VI_51", "MASTER", Duration.ofSeconds(5));
+        keepalived.start(); // 200 > 100 and preempting: it takes the address back
+        keepalived.awaitState("MASTER", Duration.ofSeconds(15));
+        d(VRRPD).awaitState("VI_51", "BACKUP", Duration.ofSeconds(5));
+        assertEquals(List.of("VI_51 BACKUP->MASTER", "VI_51 MASTER->BACKUP"), d(VRRPD).transitionsSince(stopped),
+                "vrrpd's transitions");
+        assertEquals(Map.of(), d(VRRPD).router("VI_51").drops(), "no drop after the handovers either");
+    }
 }
