@@ -95,7 +95,7 @@ public final class VrrpadmMain implements Callable<Integer> {
         main.out = out;
         main.err = err;
         final CommandLine commandLine = new CommandLine(main).setOut(out).setErr(err);
-        commandLine.setParameterExceptionHandler((e, ignored) -> fail(err, e.getMessage(), CliException.USAGE));
+        commandLine.setParameterExceptionHandler((e, ignored) -> fail(err, UsageMessages.of(e), CliException.USAGE));
         commandLine.setExecutionExceptionHandler((e, ignored, parsed) -> e instanceof CliException cli
                 ? fail(err, cli.getMessage(), cli.exitCode())
                 : fail(err, "internal error: " + e, CliException.REFUSED));

@@ -173,25 +173,30 @@ class VrrpadmMainTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "create-router -l eth0 -A inet web                | Missing required option: '--vrid=VRID'",
+            "create-router -l eth0 -A inet web                | create-router: missing required option: '--vrid=VRID' (see: vrrpadm create-router --help)",
             "create-router -V x -l eth0 -A inet web           | --vrid: 'x' is not a number (allowed: 1-255)",
             "create-router -V 1 -l eth0 -A ipx web            | --address_family: address family 'ipx' is not one of: inet, inet6",
             "create-router -V 1 -l eth0 -A inet -o fast web   | --flags: 'fast' is not a flag (allowed: preempt, un_preempt, accept, no_accept)",
             "create-router -V 1 -l eth0 -A inet -v 4 web      | --vrrp-version: '4' is not one of: 3, 2",
             "create-router -V 1 -l eth0 -A inet -a 1.2.3 web  | --address: '1.2.3' is not an IPv4 or IPv6 address (expected: ADDR/PLEN[,...])",
             "create-router -V 1 -l eth0 -A inet --mac x web   | --mac: 'x' is not one of: virtual, real",
-            "create-router -V 1 -l eth0 -A inet               | Missing required parameter: 'NAME'",
-            "create-router -V 1 -l eth0 -A inet -z web        | Unknown option: '-z'",
+            "create-router -V 1 -l eth0 -A inet               | create-router: missing required parameter: 'NAME' (see: vrrpadm create-router --help)",
+            "create-router -V 1 -l eth0 -A inet -z web        | create-router: unknown option '-z' (see: vrrpadm create-router --help)",
             "modify-router web                                | modify-router: nothing to change (give at least one of -p, -i, -o, -a, --depends, --unicast-peer, --mac, --checksum, --preempt-delay, --announce-count, --announce-interval, --on-master, --on-backup, --on-offline, --hook-timeout, --sync-group, --flap-count, --flap-window, --auth-pass)",
-            "modify-router -V 3 web                           | Unknown options: '-V', 'web'",
+            "modify-router -V 3 web                           | modify-router: -V cannot be changed: vrid, link, address_family and version are the router's identity on the wire (delete-router, then create-router with the new value)",
             "show-router -x -P                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -S -x                                | show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics",
             "show-router -p                                   | show-router: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-router -p -o name --json                    | show-router: -p/--parsable and --json cannot be combined",
             "show-router -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, VRID, LINK, AF, PRIO, ADV_INTV, MODE, STATE, VNIC, ADMIN, PRV_STAT, STAT_LAST, PRIMARY_IP, VIRTUAL_IPS, REASON, PEER, P_PRIO, P_INTV, P_ADV_LAST, M_DOWN_INTV, ADV_SENT, ADV_RCVD, TRANSITIONS, DROPS, HOOKS_RUN, HOOK_FAILURES, SYNC_GROUP, P_CKSUM, RCVD_PSEUDO_HEADER, RCVD_MESSAGE_ONLY, all)",
-            "show-router a b                                  | Unmatched argument at index 2: 'b'",
-            "frobnicate                                       | Unmatched argument at index 0: 'frobnicate'",
-            "''                                               | Unmatched argument at index 0: ''"})
+            "show-router a b                                  | show-router: unexpected argument 'b' (show-router takes NAME; see: vrrpadm show-router --help)",
+            "frobnicate                                       | 'frobnicate' is not a subcommand (see: vrrpadm --help)",
+            "''                                               | '' is not a subcommand (see: vrrpadm --help)",
+            "show-routers                                     | 'show-routers' is not a subcommand (did you mean show-router?) (see: vrrpadm --help)",
+            "sho                                              | 'sho' is not a subcommand (did you mean show-cluster, show-router or show-service?) (see: vrrpadm --help)",
+            "create-router --prio 5 web                       | create-router: unknown option '--prio' (did you mean --priority?) (see: vrrpadm create-router --help)",
+            "modify-router --link=eth1 web                    | modify-router: --link cannot be changed: vrid, link, address_family and version are the router's identity on the wire (delete-router, then create-router with the new value)",
+            "modify-router --mak real web                     | modify-router: unknown option '--mak' (did you mean --mac?) (see: vrrpadm modify-router --help)"})
     @DisplayName("option errors: exit 2, one line naming the option and the allowed values, nothing sent")
     void shouldRefuseBadCommandLines(final String line, final String message) {
         final String[] args = line.equals("''") ? new String[] {""} : line.split(" ");

@@ -204,26 +204,26 @@ class VrrpadmServicesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "create-service redis                              | Missing required option: '--type=TYPE'",
-            "create-service -t ip                              | Missing required parameter: 'NAME'",
+            "create-service redis                              | create-service: missing required option: '--type=TYPE' (see: vrrpadm create-service --help)",
+            "create-service -t ip                              | create-service: missing required parameter: 'NAME' (see: vrrpadm create-service --help)",
             "create-service -t ip -c soon redis                | --check-interval: 'soon' is not a number (allowed: 0 (no periodic check) or 100-86400000 ms)",
             "create-service -t ip -a 192.0.2.300/24 redis      | --address: '192.0.2.300' is not an IPv4 or IPv6 address (expected: ADDR/PLEN[,...])",
             "create-service -t exec -P command redis           | --property: 'command' is not KEY=VALUE (KEY: letters, digits, _)",
             "create-service -t exec -P =x redis                | --property: '=x' is not KEY=VALUE (KEY: letters, digits, _)",
             "create-service -t exec -P a=1 -P a=2 redis        | --property: a is given twice (allowed: once per KEY)",
-            "create-service -t ip -x redis                     | Unknown option: '-x'",
-            "update-service redis                              | Missing required option: '--property=KEY=VALUE'",
+            "create-service -t ip -x redis                     | create-service: unknown option '-x' (see: vrrpadm create-service --help)",
+            "update-service redis                              | update-service: missing required option: '--property=KEY=VALUE' (see: vrrpadm update-service --help)",
             "start-service -n h1,h2 redis                      | --node: 'h1,h2' is not one node name (allowed: exactly one NODE)",
             "clear-service -n , redis                          | --node: ',' is not one node name (allowed: exactly one NODE)",
             "activate-service -n h1,,h2 redis                  | --node: empty node name in 'h1,,h2' (expected: NODE[,NODE...])",
-            "stop-service                                      | Missing required parameter: 'NAME'",
-            "stop-service a b                                  | Unmatched argument at index 2: 'b'",
+            "stop-service                                      | stop-service: missing required parameter: 'NAME' (see: vrrpadm stop-service --help)",
+            "stop-service a b                                  | stop-service: unexpected argument 'b' (stop-service takes NAME; see: vrrpadm stop-service --help)",
             "show-service -p                                   | show-service: -p/--parsable requires -o/--output FIELD[,FIELD...]",
             "show-service -p -o name --json                    | show-service: -p/--parsable and --json cannot be combined",
             "show-service -o name,nope                         | --output: 'nope' is not a field (allowed: NAME, TYPE, STATE, STARTED_ON, ACTIVE_ON, ADDRESSES, NODE, ACTIVE, LAST_CHECK, LAST_ACTION, RESULT, STATUS, LINK, CHECK_INTV, WANTED, PROPERTIES, BLOCKED, FAILURES, all)",
             "show-cluster -o vrid                              | --output: 'vrid' is not a field (allowed: NODE, ADDRESS, STATUS, ROLE, VIEW, QUORUM, all)",
             "show-cluster -p                                   | show-cluster: -p/--parsable requires -o/--output FIELD[,FIELD...]",
-            "show-cluster redis                                | Unmatched argument at index 1: 'redis'"})
+            "show-cluster redis                                | show-cluster: unexpected argument 'redis' (show-cluster takes no arguments; see: vrrpadm show-cluster --help)"})
     @DisplayName("option errors: exit 2, one line naming the option and the allowed values, nothing sent")
     void shouldRefuseBadCommandLines(final String line, final String message) {
         final Run run = vrrpadm(line.split(" "));
