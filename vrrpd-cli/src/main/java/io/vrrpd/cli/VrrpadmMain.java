@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                 ServiceVerbCommands.Start.class, ServiceVerbCommands.Stop.class, ServiceVerbCommands.Restart.class,
                 ServiceVerbCommands.Reload.class, ServiceVerbCommands.Update.class, ServiceVerbCommands.Check.class,
                 ServiceVerbCommands.Clear.class, ShowServiceCommand.class, ShowClusterCommand.class,
-                ImportKeepalivedCommand.class, DoctorCommand.class},
+                ImportKeepalivedCommand.class, DoctorCommand.class, SetLogLevelCommand.class},
         description = {"Administer vrrpd's virtual routers and service clusters. 'vrrpadm SUBCOMMAND --help'"
                 + " describes each."},
         exitCodeListHeading = "%nExit status:%n",

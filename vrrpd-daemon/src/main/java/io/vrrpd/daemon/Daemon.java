@@ -5,11 +5,13 @@ import io.vrrpd.cluster.engine.ServiceCluster;
 import io.vrrpd.cluster.primitive.LocalPrimitiveRunner;
 import io.vrrpd.cluster.primitive.ServiceCgroups;
 import io.vrrpd.cluster.primitive.Timeouts;
+import io.vrrpd.daemon.config.LogLevel;
 import io.vrrpd.daemon.config.AtomicFiles;
 import io.vrrpd.daemon.config.Endpoint;
 import io.vrrpd.daemon.config.InvalidFileException;
 import io.vrrpd.daemon.config.NodeConfig;
 import io.vrrpd.daemon.config.RouterStore;
+import io.vrrpd.daemon.control.LogControl;
 import io.vrrpd.daemon.control.ClusterQueries;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
@@ -44,13 +46,16 @@ final class Daemon {
     /** {@code --http}, parsed; null without it. */
     private final Endpoint httpListen;
     private final PrintWriter err;
+    /** {@code --log-level}; null without it ([log] level then). */
+    private final LogLevel logLevel;
     /** vrrpd.toml as read at start: this node's name, its cluster, the defaults. */
     private NodeConfig node;
     /** The web server's settings and files, null when it is off. */
     private WebSetup web;
 
     Daemon(final Path configDir, final Path stateDir, final Path socket, final Endpoint httpListen,
-           final PrintWriter err) {
+           final LogLevel logLevel, final PrintWriter err) {
+        this.logLevel = logLevel;
         this.configDir = configDir;
         this.stateDir = stateDir;
         this.socket = socket;
@@ -78,6 +83,14 @@ final class Daemon {
             return 1;
         }
         DaemonLogging.install();
+        final LogLevel level = logLevel != null ? logLevel : node.log().level();
+        DaemonLogging.setLevel(level);
+        Log.setTimestamps(switch (node.log().timestamps()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> !Log.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
+        });
+        SignalHandling.handleLogToggle(level);
         FatalErrors.install();
         SignalHandling.restoreIgnored();
         // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
@@ -161,7 +174,12 @@ final class Daemon {
             final ControlVerbs verbs = ControlVerbs.of(control,
                     new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
                     new ClusterQueries(services.exchange(), services, primitives, control,
-                            primitives.timeouts().other()));
+                            primitives.timeouts().other()))
+                    .plus(LogControl.VERBS, new LogControl(level -> {
+                        final LogLevel before = DaemonLogging.setLevel(level);
+                        Log.warn("log level " + level.keyword() + " (was " + before.keyword() + ": vrrpadm set-log-level)");
+                        return before;
+                    }, Log::level));
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
             webServer = webStartup.start(verbs, runtime, health, services);
             server = ControlServer.start(socket, verbs);

@@ -1,6 +1,7 @@
 package io.vrrpd.daemon;
 
 import io.vrrpd.daemon.runtime.Log;
+import io.vrrpd.daemon.config.LogLevel;
 
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -17,7 +18,26 @@ import java.util.logging.SimpleFormatter;
  * log asynchronous ({@link Log#startWriter}).
  */
 final class DaemonLogging {
+    /** vrrpd's own loggers (JUL holds loggers weakly: this reference keeps the level set on it). */
+    private static final Logger OURS = Logger.getLogger("io.vrrpd");
+
     private DaemonLogging() {
+    }
+
+    /**
+     * The log level from now on, for {@link Log} and vrrpd's {@link System.Logger}s ({@code debug}: FINE for the
+     * {@code io.vrrpd} loggers only; the libraries', JGroups', stay at INFO so debug stays readable).
+     *
+     * @return the level before
+     */
+    static LogLevel setLevel(final LogLevel level) {
+        OURS.setLevel(switch (level) {
+            case ERROR -> Level.SEVERE;
+            case WARNING -> Level.WARNING;
+            case INFO -> Level.INFO;
+            case DEBUG -> Level.FINE;
+        });
+        return Log.setLevel(level);
     }
 
     static void install() {
@@ -27,6 +47,8 @@ final class DaemonLogging {
         LogManager.getLogManager().reset();
         final Logger root = Logger.getLogger("");
         root.setLevel(Level.INFO);
+        // The root's level above is for libraries; the handler itself lets everything through that a logger passed.
+        
         root.addHandler(new Handler() {
             private final Formatter formatter = new SimpleFormatter();
 
@@ -44,8 +66,10 @@ final class DaemonLogging {
                     Log.error(message);
                 } else if (level >= Level.WARNING.intValue()) {
                     Log.warn(message);
-                } else {
+                } else if (level >= Level.INFO.intValue()) {
                     Log.info(message);
+                } else {
+                    Log.debug(message);
                 }
             }
 

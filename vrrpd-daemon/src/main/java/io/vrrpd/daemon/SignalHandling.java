@@ -1,5 +1,6 @@
 package io.vrrpd.daemon;
 
+import io.vrrpd.daemon.config.LogLevel;
 import io.vrrpd.daemon.config.RouterStore;
 import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
@@ -68,6 +69,22 @@ final class SignalHandling {
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);
         return signals;
+    }
+
+    /**
+     * SIGUSR1 switches the log between {@code debug} and {@code configured} (the level vrrpd started with), for a
+     * look at the per-packet detail without a restart; the switch itself is logged at warning (always written).
+     * On the signal thread: it only sets two levels.
+     */
+    static void handleLogToggle(final LogLevel configured) {
+        Signal.handle(new Signal("USR1"), signal -> {
+            // Started at debug: the switch is between debug and info.
+            final LogLevel base = configured == LogLevel.DEBUG ? LogLevel.INFO : configured;
+            final LogLevel next = Log.level() == LogLevel.DEBUG ? base : LogLevel.DEBUG;
+            final LogLevel before = DaemonLogging.setLevel(next);
+            Log.warn("SIGUSR1: log level " + next.keyword() + " (was " + before.keyword() + "; SIGUSR1 again for "
+                    + (next == LogLevel.DEBUG ? base.keyword() : "debug") + ")");
+        });
     }
 
     /**

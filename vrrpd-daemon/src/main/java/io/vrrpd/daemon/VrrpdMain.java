@@ -1,5 +1,6 @@
 package io.vrrpd.daemon;
 
+import io.vrrpd.daemon.config.LogLevel;
 import io.vrrpd.daemon.config.Endpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
                 "protected services and service clusters.",
                 "",
                 "Runs in the foreground and logs to stderr (journald priority prefixes).",
-                "Signals: TERM/INT stop (Masters send priority 0 first), HUP reloads the router files.",
+                "Signals: TERM/INT stop (Masters send priority 0 first), HUP reloads the router files, USR1 switches the"
+                        + " log between debug and its level.",
                 ""})
 public final class VrrpdMain implements Callable<Integer> {
 
@@ -52,6 +54,10 @@ public final class VrrpdMain implements Callable<Integer> {
                     + " token_file, else vrrpd refuses to start (docs/WEB.md)."})
     private String http;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "error, warning, info or debug (overrides [log] level in vrrpd.toml; default: info). At run"
+                    + " time: vrrpadm set-log-level LEVEL, or SIGUSR1 to switch between debug and this level.")
+    private String logLevel;
     @Option(names = "--check-config",
             description = "Check vrrpd.toml, the router files and the service files and exit: one 'file:line: message'"
                     + " per error, exit 1 on any.")
@@ -81,13 +87,22 @@ public final class VrrpdMain implements Callable<Integer> {
                 return 2;
             }
         }
+        LogLevel level = null;
+        if (logLevel != null) {
+            try {
+                level = LogLevel.parse(logLevel);
+            } catch (IllegalArgumentException e) {
+                err.println("vrrpd: --log-level: " + e.getMessage());
+                return 2;
+            }
+        }
         if (checkConfig) {
             return ConfigCheck.run(configDir, httpListen, out, err);
         }
         if (releaseAddresses) {
             return AddressRelease.run(configDir, stateDir, out, err);
         }
-        return new Daemon(configDir, stateDir, socket, httpListen, err).run();
+        return new Daemon(configDir, stateDir, socket, httpListen, level, err).run();
     }
 
     /** Runs vrrpd; returns the exit status. */

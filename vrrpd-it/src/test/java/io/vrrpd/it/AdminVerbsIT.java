@@ -83,4 +83,39 @@ class AdminVerbsIT extends LabScenario {
         awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofMillis(masterDownMillis(INTERVAL, 200)).plus(SLACK).plusSeconds(1));
         assertEquals("online", d("h1").router("r1").admin());
     }
+
+    /**
+     * issue 13, logging: the daemon's lines carry a UTC timestamp (its stderr is a pipe, not journald's);
+     * {@code vrrpadm set-log-level debug} adds a line per advertisement sent and received at once, {@code info} takes
+     * them away again, and SIGUSR1 switches to debug and back, each switch logged at warning.
+     */
+    @Test
+    void setLogLevelAndSigusr1_switchDebugLinesOnAndOff_linesAreTimestamped() {
+        electH1();
+        final Daemon h1 = lab.daemon("h1");
+        assertTrue(h1.log().lines().filter(l -> l.contains("<6>")).allMatch(l -> l.matches(
+                ".*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z <6>.*")), "timestamped lines (the fixture puts its"
+                + " own time first):\n" + h1.log());
+        assertFalse(h1.log().contains("<7>"), "no debug line at info");
+        assertEquals("log level: info", lab.vrrpadmOk("h1", "set-log-level").strip());
+        assertEquals("log level: debug (was info)", lab.vrrpadmOk("h1", "set-log-level", "debug").strip());
+        Wait.until(Duration.ofSeconds(3), "h1 to log the advertisements it sends at debug",
+                () -> h1.log().contains("<7>[r1 vrid 51 IPv4] advertisement sent to 224.0.0.18 priority 200"));
+        assertEquals("log level: info (was debug)", lab.vrrpadmOk("h1", "set-log-level", "info").strip());
+        final long infoAgain = System.nanoTime();
+        Wait.sleep(Duration.ofMillis(3 * INTERVAL));
+        assertTrue(h1.linesSince(infoAgain).stream().noneMatch(l -> l.text().contains("<7>")), "no debug line after"
+                + " info:\n" + h1.timeline(infoAgain));
+
+        final Daemon h2 = lab.daemon("h2");
+        assertEquals(0, Cmd.exec("kill", "-USR1", Long.toString(h2.pid())).exit());
+        Wait.until(Duration.ofSeconds(3), "h2 (Backup) to log the advertisements it receives at debug",
+                () -> h2.log().contains("<7>[r1 vrid 51 IPv4] advertisement from " + Lab.ipv4("h1") + " priority 200"));
+        assertTrue(h2.log().contains("<4>SIGUSR1: log level debug (was info; SIGUSR1 again for info)"), h2.log());
+        assertEquals(0, Cmd.exec("kill", "-USR1", Long.toString(h2.pid())).exit());
+        Wait.until(Duration.ofSeconds(3), "h2 back at info", () -> h2.log().contains(
+                "<4>SIGUSR1: log level info (was debug; SIGUSR1 again for debug)"));
+        assertEquals("log level: info", lab.vrrpadmOk("h2", "set-log-level").strip());
+        assertTrue(h2.running(), "SIGUSR1 does not stop vrrpd");
+    }
 }

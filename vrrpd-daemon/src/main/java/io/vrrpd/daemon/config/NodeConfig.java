@@ -31,7 +31,24 @@ import java.util.regex.Pattern;
  * @param checkIntervalMillis {@code [defaults] check_interval}: the check interval of a service created without
  *                            one ({@code create-service} without {@code -c})
  */
-public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, long checkIntervalMillis) {
+public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, long checkIntervalMillis,
+                         LogConfig log) {
+
+    /** {@code [log]}: the level ({@code info} by default), and timestamps on each line ({@code auto}: unless journald). */
+    public record LogConfig(LogLevel level, Timestamps timestamps) {
+        public static final LogConfig DEFAULT = new LogConfig(LogLevel.INFO, Timestamps.AUTO);
+
+        /** {@code auto}: stamped unless stderr is journald's; {@code always}; {@code never}. */
+        public enum Timestamps {
+            AUTO, ALWAYS, NEVER
+        }
+    }
+
+    /** As before {@code [log]}: the default log settings. */
+    public NodeConfig(final String nodeName, final ClusterConfig cluster, final WebConfig web,
+                      final long checkIntervalMillis) {
+        this(nodeName, cluster, web, checkIntervalMillis, LogConfig.DEFAULT);
+    }
 
     public static final String FILE_NAME = "vrrpd.toml";
     /** Where the kernel keeps the host name (the UTS namespace's, as uname(2) gives it). */
@@ -44,8 +61,9 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, 
             "cluster", List.of("name", "bind", "port", "members", "key_file", "fencing_delay",
                     "failure_timeout"),
             "web", List.of("listen", "token_file", "tls_cert", "tls_key"),
-            "defaults", List.of("check_interval"));
-    private static final String TABLE_LIST = "[node], [cluster], [web], [defaults]";
+            "defaults", List.of("check_interval"),
+            "log", List.of("level", "timestamps"));
+    private static final String TABLE_LIST = "[node], [cluster], [web], [defaults], [log]";
 
     /** Whether this host is a cluster of one (no {@code [cluster]} table). */
     public boolean clusterOfOne() {
@@ -143,7 +161,32 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, 
             final WebConfig web = tree.has("web") ? web(tree.get("web")) : WebConfig.OFF;
             final long checkInterval = tree.path("defaults").has("check_interval")
                     ? checkInterval(tree.get("defaults")) : ServiceSpec.DEFAULT_CHECK_MS;
-            return new NodeConfig(name, cluster, web, checkInterval);
+            final LogConfig log = tree.has("log") ? log(tree.get("log")) : LogConfig.DEFAULT;
+            return new NodeConfig(name, cluster, web, checkInterval, log);
+        }
+
+        private LogConfig log(final JsonNode table) throws InvalidFileException {
+            LogLevel level = LogLevel.INFO;
+            if (table.has("level")) {
+                final String text = text("log", "level", table);
+                try {
+                    level = LogLevel.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw error("log", "level", "[log] level: " + e.getMessage());
+                }
+            }
+            LogConfig.Timestamps timestamps = LogConfig.Timestamps.AUTO;
+            if (table.has("timestamps")) {
+                final String text = text("log", "timestamps", table);
+                timestamps = switch (text) {
+                    case "auto" -> LogConfig.Timestamps.AUTO;
+                    case "always" -> LogConfig.Timestamps.ALWAYS;
+                    case "never" -> LogConfig.Timestamps.NEVER;
+                    default -> throw error("log", "timestamps", "[log] timestamps: '" + text + "' is not allowed"
+                            + " (allowed: auto, always, never)");
+                };
+            }
+            return new LogConfig(level, timestamps);
         }
 
         private ClusterConfig cluster(final JsonNode table, final String nodeName) throws InvalidFileException {

@@ -48,6 +48,13 @@ public final class ControlVerbs implements ControlHandler {
         return new ControlVerbs(handlers, services == null ? "this vrrpd runs without service clusters" : null);
     }
 
+    /** These verbs and another handler for them, after this one's. */
+    public ControlVerbs plus(final List<String> verbs, final ControlHandler handler) {
+        final Map<String, ControlHandler> more = new LinkedHashMap<>(handlers);
+        verbs.forEach(verb -> more.put(verb, handler));
+        return new ControlVerbs(more, unavailable);
+    }
+
     /** For tests and future handlers: verbs to their handlers, in the order the unknown-verb message lists them. */
     static ControlVerbs of(final Map<String, ControlHandler> handlers) {
         return new ControlVerbs(handlers, null);

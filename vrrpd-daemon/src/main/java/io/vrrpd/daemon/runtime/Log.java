@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.runtime;
 
+import io.vrrpd.daemon.config.LogLevel;
 import java.io.PrintStream;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #startWriter} (tests, start-up errors) lines are written synchronously.
  *
  * <p>Per-packet and stranger-triggered lines additionally go through a {@link LogLimit}.
+ *
+ * <p>A {@link LogLevel} filters lines before they are queued (a {@code debug} line costs a volatile read when
+ * debug is off; callers that build an expensive one ask {@link #debugEnabled()} first). It changes at run time
+ * ({@code vrrpadm set-log-level}, SIGUSR1). Lines carry a UTC timestamp when stderr is not journald's (which stamps
+ * them itself): {@code 2026-12-07T11:35:12.345Z <6>...}, the priority prefix kept.
  */
 public final class Log {
     /** Lines the queue holds: a burst of every router changing state at once fits many times over. */
@@ -32,6 +38,10 @@ public final class Log {
     /** Lines in {@link #queue}: the bound, kept beside the lock-free queue. */
     private static final AtomicInteger QUEUED = new AtomicInteger();
     private static final AtomicLong DROPPED = new AtomicLong();
+    private static volatile LogLevel level = LogLevel.INFO;
+    private static volatile boolean timestamps;
+    private static final java.time.format.DateTimeFormatter STAMP = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private Log() {
     }
@@ -80,24 +90,75 @@ public final class Log {
         queue = null;
     }
 
+    /** Lines of a priority above {@code newLevel}'s are dropped from now on; returns the level before. */
+    public static LogLevel setLevel(final LogLevel newLevel) {
+        final LogLevel before = level;
+        level = java.util.Objects.requireNonNull(newLevel);
+        return before;
+    }
+
+    public static LogLevel level() {
+        return level;
+    }
+
+    /** Whether debug lines are written: ask before building one that costs (a packet's description). */
+    public static boolean debugEnabled() {
+        return level == LogLevel.DEBUG;
+    }
+
+    /** Prefixes every line with its UTC time (when stderr is not journald's, which stamps lines itself). */
+    public static void setTimestamps(final boolean on) {
+        timestamps = on;
+    }
+
+    /**
+     * Whether stderr is journald's: systemd sets {@code JOURNAL_STREAM=DEV:INODE} for a service whose stderr is
+     * connected to the journal (sd_journal_stream_fd(3)); a program started from such a service's shell inherits the
+     * variable but not the stream, so the device and inode are compared with stderr's ({@code /proc/self/fd/2}).
+     */
+    public static boolean stderrIsJournal(final String journalStream) {
+        if (journalStream == null || !journalStream.matches("\\d+:\\d+")) {
+            return false;
+        }
+        try {
+            final java.nio.file.Path stderr = java.nio.file.Path.of("/proc/self/fd/2");
+            final long dev = ((Number) java.nio.file.Files.getAttribute(stderr, "unix:dev")).longValue();
+            final long ino = ((Number) java.nio.file.Files.getAttribute(stderr, "unix:ino")).longValue();
+            return journalStream.equals(dev + ":" + ino);
+        } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Lines dropped because the queue was full, since the start. */
     public static long dropped() {
         return DROPPED.get();
     }
 
+    public static void debug(final String message) {
+        if (level.priority() >= LogLevel.DEBUG.priority()) {
+            emit("<7>" + message);
+        }
+    }
+
     public static void info(final String message) {
-        emit("<6>" + message);
+        if (level.priority() >= LogLevel.INFO.priority()) {
+            emit("<6>" + message);
+        }
     }
 
     public static void warn(final String message) {
-        emit("<4>" + message);
+        if (level.priority() >= LogLevel.WARNING.priority()) {
+            emit("<4>" + message);
+        }
     }
 
     public static void error(final String message) {
         emit("<3>" + message);
     }
 
-    private static void emit(final String line) {
+    private static void emit(final String unstamped) {
+        final String line = timestamps ? STAMP.format(java.time.Instant.now()) + " " + unstamped : unstamped;
         final ConcurrentLinkedQueue<String> pending = queue;
         final Thread to = writer;
         if (pending == null || to == null) {
@@ -122,7 +183,8 @@ public final class Log {
             }
             final long dropped = DROPPED.get();
             if (dropped != reported && (line == null || pending.isEmpty())) {
-                out.println("<4>log: " + (dropped - reported) + " lines dropped: the log queue was full");
+                out.println((timestamps ? STAMP.format(java.time.Instant.now()) + " " : "") + "<4>log: "
+                        + (dropped - reported) + " lines dropped: the log queue was full");
                 reported = dropped;
             }
             if (line == null) {

@@ -149,6 +149,10 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             counters.receivedPseudoHeader++;
         }
         peerChecksumForm = form;
+        if (Log.debugEnabled()) { // the check first: no string is built on the loop unless debug is on
+            Log.debug(config.logPrefix() + " advertisement from " + source + " priority " + priority + " every "
+                    + intervalNanos / 1_000_000L + " ms (" + form.display() + " checksum), in " + state.state());
+        }
         handle(new Event.AdvertisementReceived(source, priority, intervalNanos));
     }
 
@@ -270,6 +274,9 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                 }
                 channel.send(advert, advertLength, config.primaryAddress(), destination);
                 counters.advertisementsSent++;
+                if (Log.debugEnabled()) {
+                    Log.debug(config.logPrefix() + " advertisement sent to " + destination + " priority " + priority);
+                }
             } catch (ErrnoException e) {
                 counters.sendErrors++;
                 final String suffix = sendErrorLog.admit(System.nanoTime());

@@ -86,6 +86,16 @@ class NodeConfigTest {
         assertEquals(3, config.cluster().quorumSize());
         assertEquals("[::1]:8080", config.web().listen().toString());
         assertEquals(2000, config.checkIntervalMillis());
+        assertEquals(NodeConfig.LogConfig.DEFAULT, config.log());
+    }
+
+    @Test
+    @DisplayName("issue 13: [log] level and timestamps")
+    void shouldReadTheLogTable() throws IOException, InvalidFileException {
+        write("[log]\nlevel = \"debug\"\ntimestamps = \"never\"\n");
+        assertEquals(new NodeConfig.LogConfig(LogLevel.DEBUG, NodeConfig.LogConfig.Timestamps.NEVER), load().log());
+        write("[log]\nlevel = \"warning\"\n");
+        assertEquals(new NodeConfig.LogConfig(LogLevel.WARNING, NodeConfig.LogConfig.Timestamps.AUTO), load().log());
     }
 
     @Test
@@ -110,9 +120,9 @@ class NodeConfigTest {
             "`[node]\\nnmae = \"a\"\\n`                         | 2 | [node] nmae: unknown key (allowed: name)",
             "`[node]\\nname = \"-a\"\\n`                        | 2 | [node] name: '-a' is not valid (allowed: 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)",
             "`[node]\\nname = 3\\n`                             | 2 | [node] name: expected a string, found 3",
-            "`name = \"a\"\\n`                                  | 1 | name: unknown key (allowed at the top: the tables [node], [cluster], [web], [defaults])",
+            "`name = \"a\"\\n`                                  | 1 | name: unknown key (allowed at the top: the tables [node], [cluster], [web], [defaults], [log])",
             "`node = \"a\"\\n`                                  | 1 | node: expected the table [node] (keys: name)",
-            "`# x\\n[clustre]\\nname = \"a\"\\n`                 | 2 | [clustre]: unknown table (allowed: [node], [cluster], [web], [defaults])",
+            "`# x\\n[clustre]\\nname = \"a\"\\n`                 | 2 | [clustre]: unknown table (allowed: [node], [cluster], [web], [defaults], [log])",
             "`[web]\\nlisten = \"192.0.2.1\"\\n`                 | 2 | [web] listen: '192.0.2.1' has no port (expected: ADDR:PORT, IPv6 as [ADDR]:PORT)",
             "`[web]\\nlisten = \"192.0.2.1:http\"\\n`            | 2 | [web] listen: '192.0.2.1:http': port 'http' is not a number (allowed: 1-65535)",
             "`[web]\\nlisten = \"192.0.2.1:70000\"\\n`           | 2 | [web] listen: '192.0.2.1:70000': port 70000 is out of range (allowed: 1-65535)",
@@ -137,6 +147,9 @@ class NodeConfigTest {
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nfencing_delay = -5\\n` | 5 | [cluster] fencing_delay: -5 is not valid (allowed: 0-600000 ms, default 1000)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\"]\\nfailure_timeout = 100\\n` | 5 | [cluster] failure_timeout: 100 is not valid (allowed: 200-60000 ms, default 500)",
             "`[cluster]\\nname = \"c\"\\nbind = \"192.0.2.1\"\\nmembers = [\"192.0.2.1\", \"192.0.2.2\"]\\n` | 1 | [cluster] key_file is required with 2 members: cluster messages start and stop services, so they must be authenticated (create one with 'head -c 32 /dev/urandom >/etc/vrrpd/cluster.key; chmod 600 /etc/vrrpd/cluster.key')",
+            "`[log]\\nlevel = \"verbose\"\\n`                   | 2 | [log] level: 'verbose' is not a log level (allowed: error, warning, info, debug)",
+            "`[log]\\ntimestamps = \"yes\"\\n`                   | 2 | [log] timestamps: 'yes' is not allowed (allowed: auto, always, never)",
+            "`[log]\\nformat = \"json\"\\n`                      | 2 | [log] format: unknown key (allowed: level, timestamps)",
             "`[node]\\nname = \"a\"\\nname = \"b\"\\n`            | 3 | TOML syntax error: Duplicate key"})
     @DisplayName("every problem is file:line: message naming the key and the allowed values")
     void shouldRefuseBadFiles(final String text, final int line, final String message) throws IOException {

@@ -146,4 +146,62 @@ class LogTest {
             return "vr4-51-2";
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("issue 13: the level filters before the queue: warning drops info and debug,"
+            + " debug writes all; errors always")
+    void shouldFilterByLevel() {
+        Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            Log.setLevel(io.vrrpd.daemon.config.LogLevel.WARNING);
+            Log.debug("d1");
+            Log.info("i1");
+            Log.warn("w1");
+            Log.error("e1");
+            assertEquals(false, Log.debugEnabled());
+            Log.setLevel(io.vrrpd.daemon.config.LogLevel.DEBUG);
+            assertEquals(true, Log.debugEnabled());
+            Log.debug("d2");
+            Log.info("i2");
+            assertEquals(List.of("<4>w1", "<3>e1", "<7>d2", "<6>i2"),
+                    log.toString(StandardCharsets.UTF_8).lines().toList());
+        } finally {
+            Log.setLevel(io.vrrpd.daemon.config.LogLevel.INFO);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("issue 13: timestamps (when stderr is not journald's): UTC to the millisecond"
+            + " before the priority prefix, also through the writer thread")
+    void shouldStampLines() throws Exception {
+        Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            Log.setTimestamps(true);
+            Log.info("stamped");
+            Log.startWriter();
+            Log.warn("queued");
+            Log.stopWriter();
+            final List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+            assertEquals(2, lines.size(), lines.toString());
+            assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z <6>stamped"),
+                    lines.get(0));
+            assertTrue(lines.get(1).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z <4>queued"),
+                    lines.get(1));
+        } finally {
+            Log.setTimestamps(false);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("issue 13: JOURNAL_STREAM counts only when it names stderr itself (a shell"
+            + " started from a service inherits the variable, not the stream)")
+    void shouldRecogniseJournaldsStream() throws Exception {
+        assertEquals(false, Log.stderrIsJournal(null));
+        assertEquals(false, Log.stderrIsJournal("garbage"));
+        final java.nio.file.Path stderr = java.nio.file.Path.of("/proc/self/fd/2");
+        final String own = java.nio.file.Files.getAttribute(stderr, "unix:dev") + ":"
+                + java.nio.file.Files.getAttribute(stderr, "unix:ino");
+        assertEquals(true, Log.stderrIsJournal(own));
+        assertEquals(false, Log.stderrIsJournal("1:1"));
+    }
 }
