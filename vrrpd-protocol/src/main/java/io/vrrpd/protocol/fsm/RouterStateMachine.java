@@ -331,7 +331,7 @@ public final class RouterStateMachine {
     }
 
     /** Milliseconds with microsecond precision, for reasons an operator reads. */
-    static String millis(final long nanos) {
+    public static String millis(final long nanos) {
         final long micros = nanos / 1_000;
         return micros % 1000 == 0 ? (micros / 1000) + " ms" : String.format(java.util.Locale.ROOT, "%.3f ms", micros / 1000.0);
     }
