@@ -36,9 +36,15 @@ import java.util.function.Function;
  * {@link Settings#flapChanges} times within {@link Settings#flapWindow}, the router's health says
  * {@code flapping} (the router goes to maintenance) until {@link #clearFlapping}.
  *
+ * <p><b>Hitless changes.</b> Watching a router again (its {@code --depends} changed) keeps what is known: a
+ * dependency equal to one it had keeps its verdict and its running check; one with the same label and other
+ * options ({@code @interval=}, {@code fall=} …) keeps its verdict and counters until its next runs, which start at
+ * once; a new one added to a router that is running starts pending, presumed met until it has failed
+ * {@code fall} times in a row (see {@link CheckState}). Only a failing check takes a running router down.
+ *
  * <p><b>Listener.</b> Called on the monitor's thread, for one router in order: first, right after
- * {@link #watch}, with the health at that moment (dependencies not checked yet are unmet; those kept from
- * the previous watch of the router keep their verdict), then on every change. Never after {@link #unwatch}
+ * {@link #watch}, with the health at that moment (dependencies not checked yet are unmet, unless added to a
+ * running router; those kept from the previous watch of the router keep their verdict), then on every change. Never after {@link #unwatch}
  * was carried out. It must not block (post to the router loop); the last call it received is the router's
  * current health.
  */
@@ -120,11 +126,21 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public void watch(final String router, final List<Dependency> dependencies, final Settings flapping,
                       final Listener listener) {
+        watch(router, dependencies, flapping, false, listener);
+    }
+
+    /**
+     * {@link #watch(String, List, Settings, Listener)} for a router that may be {@code running} (online now, a
+     * {@code modify-router} or a reload): then a dependency it did not have starts pending, presumed met, rather
+     * than unknown, so adding a check that passes never takes it offline (nor lowers its priority).
+     */
+    public void watch(final String router, final List<Dependency> dependencies, final Settings flapping,
+                      final boolean running, final Listener listener) {
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(flapping, "flapping");
         Objects.requireNonNull(listener, "listener");
         final List<Dependency> copy = List.copyOf(dependencies);
-        scheduler.execute(() -> watchNow(router, copy, flapping, listener));
+        scheduler.execute(() -> watchNow(router, copy, flapping, running, listener));
     }
 
     /**
@@ -156,7 +172,7 @@ public final class HealthMonitor implements AutoCloseable {
                             probe.dependency().weighted(), switch (probe.state.status()) {
                                 case HEALTHY -> "up";
                                 case FAILING -> "down";
-                                case UNKNOWN -> "unknown";
+                                case UNKNOWN, PENDING -> "unknown";
                             }));
                 }
             }
@@ -259,8 +275,8 @@ public final class HealthMonitor implements AutoCloseable {
         Scheduler.Cancellable next;
         Scheduler.Cancellable timeout;
 
-        Probe(final Dependency dependency, final Checker checker) {
-            this.state = new CheckState(dependency);
+        Probe(final CheckState state, final Checker checker) {
+            this.state = state;
             this.checker = checker;
         }
 
@@ -317,18 +333,31 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void watchNow(final String router, final List<Dependency> dependencies, final Settings flapping,
-                          final Listener listener) {
+                          final boolean running, final Listener listener) {
         if (closed) {
             return;
         }
         final Watch old = watches.remove(router);
         final List<Probe> reusable = old == null ? new ArrayList<>() : new ArrayList<>(old.probes);
+        // Equal dependencies first, so a changed one cannot take the probe an unchanged twin would keep.
+        final Probe[] kept = new Probe[dependencies.size()];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = take(reusable, dependencies.get(i), Dependency::equals);
+        }
         final List<Probe> probes = new ArrayList<>();
         final List<Probe> fresh = new ArrayList<>();
-        for (final Dependency dependency : dependencies) {
-            Probe probe = takeEqual(reusable, dependency);
+        for (int i = 0; i < kept.length; i++) {
+            final Dependency dependency = dependencies.get(i);
+            Probe probe = kept[i];
             if (probe == null) {
-                probe = new Probe(dependency, checkerFor(dependency));
+                final Probe changed = take(reusable, dependency, (a, b) -> a.label().equals(b.label()));
+                final CheckState state = changed != null ? CheckState.carriedOver(dependency, changed.state)
+                        : running ? CheckState.pending(dependency) : new CheckState(dependency);
+                probe = new Probe(state, checkerFor(dependency));
+                if (changed != null) {
+                    stop(changed);
+                    probe.stuck = changed.stuck; // a hung run of the same check: still never two at once
+                }
                 fresh.add(probe);
             }
             probes.add(probe);
@@ -343,10 +372,11 @@ public final class HealthMonitor implements AutoCloseable {
         fresh.forEach(this::tick);
     }
 
-    private static Probe takeEqual(final List<Probe> probes, final Dependency dependency) {
+    private static Probe take(final List<Probe> probes, final Dependency dependency,
+                              final java.util.function.BiPredicate<Dependency, Dependency> same) {
         for (final Iterator<Probe> it = probes.iterator(); it.hasNext(); ) {
             final Probe probe = it.next();
-            if (probe.dependency().equals(dependency)) {
+            if (same.test(probe.dependency(), dependency)) {
                 it.remove();
                 return probe;
             }
