@@ -5,7 +5,6 @@ import io.vrrpd.daemon.config.Dependency;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -338,19 +337,15 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         final Watch old = watches.remove(router);
-        final List<Probe> reusable = old == null ? new ArrayList<>() : new ArrayList<>(old.probes);
-        // Equal dependencies first, so a changed one cannot take the probe an unchanged twin would keep.
-        final Probe[] kept = new Probe[dependencies.size()];
-        for (int i = 0; i < kept.length; i++) {
-            kept[i] = take(reusable, dependencies.get(i), Dependency::equals);
-        }
+        final Rewatch.Result<Probe> pairing = Rewatch.pair(dependencies, old == null ? List.of() : old.probes,
+                Probe::dependency);
         final List<Probe> probes = new ArrayList<>();
         final List<Probe> fresh = new ArrayList<>();
-        for (int i = 0; i < kept.length; i++) {
-            final Dependency dependency = dependencies.get(i);
-            Probe probe = kept[i];
+        for (final Rewatch.Pair<Probe> pair : pairing.pairs()) {
+            Probe probe = pair.kept();
             if (probe == null) {
-                final Probe changed = take(reusable, dependency, (a, b) -> a.label().equals(b.label()));
+                final Dependency dependency = pair.dependency();
+                final Probe changed = pair.changed();
                 final CheckState state = changed != null ? CheckState.carriedOver(dependency, changed.state)
                         : running ? CheckState.pending(dependency) : new CheckState(dependency);
                 probe = new Probe(state, checkerFor(dependency));
@@ -362,7 +357,7 @@ public final class HealthMonitor implements AutoCloseable {
             }
             probes.add(probe);
         }
-        reusable.forEach(this::stop);
+        pairing.dropped().forEach(this::stop);
         final Watch watch = new Watch(router, listener, probes, flapping);
         watch.flapCause = old == null ? null : old.flapCause;
         probes.forEach(probe -> probe.owner = watch);
@@ -370,18 +365,6 @@ public final class HealthMonitor implements AutoCloseable {
         watch.reported = health(watch);
         tell(watch, watch.reported);
         fresh.forEach(this::tick);
-    }
-
-    private static Probe take(final List<Probe> probes, final Dependency dependency,
-                              final java.util.function.BiPredicate<Dependency, Dependency> same) {
-        for (final Iterator<Probe> it = probes.iterator(); it.hasNext(); ) {
-            final Probe probe = it.next();
-            if (same.test(probe.dependency(), dependency)) {
-                it.remove();
-                return probe;
-            }
-        }
-        return null;
     }
 
     private Checker checkerFor(final Dependency dependency) {
