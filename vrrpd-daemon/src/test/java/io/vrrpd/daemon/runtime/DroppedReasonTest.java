@@ -85,25 +85,4 @@ class DroppedReasonTest {
                     + " Master for [0-9.]+ ms"), reasons.getLast());
         }
     }
-
-    /** The kernel side of a router whose addresses need nothing here. */
-    private static final class NoAddresses implements RouterInstance.Addresses {
-        @Override
-        public void up() {
-        }
-
-        @Override
-        public void down() {
-        }
-
-        @Override
-        public int announce() {
-            return 0;
-        }
-
-        @Override
-        public String vnic() {
-            return "vr4-51-2";
-        }
-    }
 }

@@ -125,25 +125,4 @@ class LogTest {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** The kernel side of a router whose addresses need nothing here. */
-    private static final class NoAddresses implements RouterInstance.Addresses {
-        @Override
-        public void up() {
-        }
-
-        @Override
-        public void down() {
-        }
-
-        @Override
-        public int announce() {
-            return 0;
-        }
-
-        @Override
-        public String vnic() {
-            return "vr4-51-2";
-        }
-    }
 }
