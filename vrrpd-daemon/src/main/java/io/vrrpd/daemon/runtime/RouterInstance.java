@@ -313,8 +313,9 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         if (now - drop.receivedAt() > window || peer != null && peer.receivedAt() - drop.receivedAt() > 0) {
             return "";
         }
+        // The receiver thread's clock reading may be a little later than the loop's now.
         return "; last heard " + drop.source() + " (priority " + drop.priority() + ") "
-                + RouterStateMachine.millis(now - drop.receivedAt()) + " ago, dropped: "
+                + RouterStateMachine.millis(Math.max(0, now - drop.receivedAt())) + " ago, dropped: "
                 + drop.verdict().counterName() + " (" + drop.verdict().description() + ")";
     }
 
