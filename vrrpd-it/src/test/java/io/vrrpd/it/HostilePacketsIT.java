@@ -134,6 +134,29 @@ class HostilePacketsIT extends LabScenario {
         assertTrue(d("h2").router("r1").counter("adv_rcvd") > rcvdBefore.get("h2"), "h2 kept accepting h1's (adv_rcvd)");
 
         floodOfValidLowPriorityAdvertisements_logStaysBounded_noTransition();
+        masterCrashesWhileAMisconfiguredPeerSpeaks_takeoverReasonNamesTheDrop();
+    }
+
+    /**
+     * Issue 12, true transition reasons: h1 (the Master) crashes while a misconfigured peer (the client, other
+     * virtual address) keeps advertising on VRID 51. h2's takeover says h1 went silent and that the last thing
+     * it heard was that peer, dropped as {@code address_mismatch}: never just "no advertisement".
+     */
+    private void masterCrashesWhileAMisconfiguredPeerSpeaks_takeoverReasonNamesTheDrop() throws Exception {
+        final String mismatched = VrrpPacket.v3(Lab.ipv4(Lab.CLIENT), 51, 254, 20, "192.0.2.99").hex();
+        final Thread peer = Thread.ofPlatform().daemon(true).start(() -> lab.python(Lab.CLIENT,
+                Lab.resource("vrrp_send.py"), Lab.ipv4(Lab.CLIENT), "255", "--flood", "20", "6", mismatched));
+        final long killed = System.nanoTime();
+        d("h1").kill();
+        d("h2").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        final String line = d("h2").awaitLog(java.util.regex.Pattern.compile("\\[r1 vrid 51 IPv4\\] BACKUP -> MASTER"),
+                killed, Duration.ofSeconds(3)).text();
+        assertTrue(line.matches(".*BACKUP -> MASTER \\(Master_Down_Timer fired: no advertisement from "
+                + java.util.regex.Pattern.quote(Lab.ipv4("h1")) + " \\(priority 200\\) for [0-9.]+ ms; last heard "
+                + java.util.regex.Pattern.quote(Lab.ipv4(Lab.CLIENT)) + " \\(priority 254\\) [0-9.]+ ms ago, dropped:"
+                + " address_mismatch \\(virtual addresses differ and the sender is not the owner\\)\\)$"), line);
+        System.out.println("[observation] h2's takeover while a misconfigured peer advertises: " + line);
+        peer.join(10_000);
     }
 
     /**

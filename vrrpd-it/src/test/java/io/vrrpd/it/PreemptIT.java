@@ -50,6 +50,13 @@ class PreemptIT extends LabScenario {
         System.out.println("[measure] h1 Master again " + took + " ms after its daemon started answering ("
                 + Wait.millisSince(restarting) + " ms after it was started); h1's log:\n" + d("h1").timeline(restarting));
         assertEquals(List.of("r1 MASTER->BACKUP"), d("h2").transitionsSince(restarting), "h2 stepped down once");
+        // h2 advertised at 100 all along: h1's reason says it preempted h2 (issue 12: it said "no advertisement
+        // from" h2); h2's says whom it yielded to.
+        assertTrue(d("h1").timeline(restarting).contains("BACKUP -> MASTER (Master_Down_Timer fired: preempting "
+                + Lab.ipv4("h2") + ", which advertises priority 100, lower than our 200 (last heard "),
+                d("h1").timeline(restarting));
+        assertTrue(d("h2").timeline(restarting).contains("MASTER -> BACKUP (higher-priority Master " + Lab.ipv4("h1")
+                + " (priority 200 > 100))"), d("h2").timeline(restarting));
         assertTrue(lab.linkUp("h1", d("h1").router("r1").vnic()), "h1's VNIC up");
         assertFalse(lab.linkUp("h2", d("h2").router("r1").vnic()), "h2's VNIC down");
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));

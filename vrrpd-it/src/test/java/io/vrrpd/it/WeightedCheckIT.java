@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,10 +68,45 @@ class WeightedCheckIT extends LabScenario {
                 () -> lab.vrrpadmOk("h2", "show-router", "-p", "-o", "state,p_prio", "web").strip(),
                 "MASTER:140"::equals);
 
-        // The check passes again: 200 again, h1 preempts back.
+        // The check passes again: 200 again, h1 preempts back. h2 advertised (at 150) all along, so h1's reason says
+        // it preempted h2, never "no advertisement from" h2 (issue 12, true transition reasons).
+        final long recovering = System.nanoTime();
         h1Service.start();
         awaitOnlyMaster("web", "h1", HOSTS, Duration.ofSeconds(5));
         final String back = lab.vrrpadmOk("h1", "show-router", "-p", "-o", "reason", "web");
         assertTrue(!back.contains("priority 140"), back);
+        final String preempted = d("h1").awaitLog(java.util.regex.Pattern.compile("\\[web vrid 51 IPv4\\] BACKUP -> MASTER"),
+                recovering, Duration.ofSeconds(3)).text();
+        assertTrue(preempted.contains("BACKUP -> MASTER (Master_Down_Timer fired: preempting " + Lab.ipv4("h2")
+                + ", which advertises priority 150, lower than our 200 (last heard "), preempted);
+        assertTrue(back.replace("\\:", ":").startsWith("Master_Down_Timer fired: preempting " + Lab.ipv4("h2")), back);
+
+        hitlessDependsChanges();
+    }
+
+    /**
+     * Issue 12, hitless {@code modify-router --depends} on the healthy Master h1: a changed check (only its
+     * {@code interval=}) keeps its verdict and an added check that passes is presumed met, so nothing moves;
+     * an added check that fails takes h1 offline after {@code fall} failures, and h2 takes over.
+     */
+    private void hitlessDependsChanges() throws IOException {
+        new HttpService(lab, "h1", "127.0.0.1", 9001).start();
+        final long modified = System.nanoTime();
+        lab.vrrpadmOk("h1", "modify-router", "--depends", CHECK + "@weight=-60,interval=100,fall=2,rise=2",
+                "--depends", "tcp:127.0.0.1:9001@interval=" + CHECK_MS, "web");
+        assertStaysFor("web", Map.of("h1", "MASTER", "h2", "BACKUP"),
+                Duration.ofMillis(2 * masterDownMillis(INTERVAL, 150)));
+        assertEquals(List.of(), d("h1").transitionsSince(modified), "h1 stayed Master through the modify");
+        assertEquals(List.of(), d("h2").transitionsSince(modified), "h2 never took over");
+        assertEquals("online:200", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "admin,prio", "web").strip());
+
+        // Only a failing check may take the router down: one nobody answers, fall=2 at 200 ms.
+        lab.vrrpadmOk("h1", "modify-router", "--depends", CHECK + "@weight=-60,interval=100,fall=2,rise=2",
+                "--depends", "tcp:127.0.0.1:9001@interval=" + CHECK_MS, "--depends",
+                "tcp:127.0.0.1:9002@interval=" + CHECK_MS + ",fall=2", "web");
+        d("h2").awaitState("web", "MASTER", Duration.ofSeconds(5));
+        assertEquals("INIT", d("h1").router("web").state(), "h1 offline");
+        final String h1 = lab.vrrpadmOk("h1", "show-router", "-p", "-o", "admin,reason", "web").strip().replace("\\:", ":");
+        assertEquals("offline:dependency unmet: tcp:127.0.0.1:9002: connection refused", h1);
     }
 }

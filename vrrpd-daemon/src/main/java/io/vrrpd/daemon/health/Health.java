@@ -50,7 +50,7 @@ public record Health(boolean hardOk, String unmet, int priorityReduction, List<S
         int reduction = 0;
         final List<String> causes = new ArrayList<>();
         for (final CheckState check : checks) {
-            if (check.healthy()) {
+            if (check.met()) {
                 continue;
             }
             final Dependency dependency = check.dependency();

@@ -5,7 +5,6 @@ import io.vrrpd.daemon.config.Dependency;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,9 +35,15 @@ import java.util.function.Function;
  * {@link Settings#flapChanges} times within {@link Settings#flapWindow}, the router's health says
  * {@code flapping} (the router goes to maintenance) until {@link #clearFlapping}.
  *
+ * <p><b>Hitless changes.</b> Watching a router again (its {@code --depends} changed) keeps what is known: a
+ * dependency equal to one it had keeps its verdict and its running check; one with the same label and other
+ * options ({@code @interval=}, {@code fall=} …) keeps its verdict and counters until its next runs, which start at
+ * once; a new one added to a router that is running starts pending, presumed met until it has failed
+ * {@code fall} times in a row (see {@link CheckState}). Only a failing check takes a running router down.
+ *
  * <p><b>Listener.</b> Called on the monitor's thread, for one router in order: first, right after
- * {@link #watch}, with the health at that moment (dependencies not checked yet are unmet; those kept from
- * the previous watch of the router keep their verdict), then on every change. Never after {@link #unwatch}
+ * {@link #watch}, with the health at that moment (dependencies not checked yet are unmet, unless added to a
+ * running router; those kept from the previous watch of the router keep their verdict), then on every change. Never after {@link #unwatch}
  * was carried out. It must not block (post to the router loop); the last call it received is the router's
  * current health.
  */
@@ -120,11 +125,21 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public void watch(final String router, final List<Dependency> dependencies, final Settings flapping,
                       final Listener listener) {
+        watch(router, dependencies, flapping, false, listener);
+    }
+
+    /**
+     * {@link #watch(String, List, Settings, Listener)} for a router that may be {@code running} (online now, a
+     * {@code modify-router} or a reload): then a dependency it did not have starts pending, presumed met, rather
+     * than unknown, so adding a check that passes never takes it offline (nor lowers its priority).
+     */
+    public void watch(final String router, final List<Dependency> dependencies, final Settings flapping,
+                      final boolean running, final Listener listener) {
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(flapping, "flapping");
         Objects.requireNonNull(listener, "listener");
         final List<Dependency> copy = List.copyOf(dependencies);
-        scheduler.execute(() -> watchNow(router, copy, flapping, listener));
+        scheduler.execute(() -> watchNow(router, copy, flapping, running, listener));
     }
 
     /**
@@ -156,7 +171,7 @@ public final class HealthMonitor implements AutoCloseable {
                             probe.dependency().weighted(), switch (probe.state.status()) {
                                 case HEALTHY -> "up";
                                 case FAILING -> "down";
-                                case UNKNOWN -> "unknown";
+                                case UNKNOWN, PENDING -> "unknown";
                             }));
                 }
             }
@@ -259,8 +274,8 @@ public final class HealthMonitor implements AutoCloseable {
         Scheduler.Cancellable next;
         Scheduler.Cancellable timeout;
 
-        Probe(final Dependency dependency, final Checker checker) {
-            this.state = new CheckState(dependency);
+        Probe(final CheckState state, final Checker checker) {
+            this.state = state;
             this.checker = checker;
         }
 
@@ -317,23 +332,32 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void watchNow(final String router, final List<Dependency> dependencies, final Settings flapping,
-                          final Listener listener) {
+                          final boolean running, final Listener listener) {
         if (closed) {
             return;
         }
         final Watch old = watches.remove(router);
-        final List<Probe> reusable = old == null ? new ArrayList<>() : new ArrayList<>(old.probes);
+        final Rewatch.Result<Probe> pairing = Rewatch.pair(dependencies, old == null ? List.of() : old.probes,
+                Probe::dependency);
         final List<Probe> probes = new ArrayList<>();
         final List<Probe> fresh = new ArrayList<>();
-        for (final Dependency dependency : dependencies) {
-            Probe probe = takeEqual(reusable, dependency);
+        for (final Rewatch.Pair<Probe> pair : pairing.pairs()) {
+            Probe probe = pair.kept();
             if (probe == null) {
-                probe = new Probe(dependency, checkerFor(dependency));
+                final Dependency dependency = pair.dependency();
+                final Probe changed = pair.changed();
+                final CheckState state = changed != null ? CheckState.carriedOver(dependency, changed.state)
+                        : running ? CheckState.pending(dependency) : new CheckState(dependency);
+                probe = new Probe(state, checkerFor(dependency));
+                if (changed != null) {
+                    stop(changed);
+                    probe.stuck = changed.stuck; // a hung run of the same check: still never two at once
+                }
                 fresh.add(probe);
             }
             probes.add(probe);
         }
-        reusable.forEach(this::stop);
+        pairing.dropped().forEach(this::stop);
         final Watch watch = new Watch(router, listener, probes, flapping);
         watch.flapCause = old == null ? null : old.flapCause;
         probes.forEach(probe -> probe.owner = watch);
@@ -341,17 +365,6 @@ public final class HealthMonitor implements AutoCloseable {
         watch.reported = health(watch);
         tell(watch, watch.reported);
         fresh.forEach(this::tick);
-    }
-
-    private static Probe takeEqual(final List<Probe> probes, final Dependency dependency) {
-        for (final Iterator<Probe> it = probes.iterator(); it.hasNext(); ) {
-            final Probe probe = it.next();
-            if (probe.dependency().equals(dependency)) {
-                it.remove();
-                return probe;
-            }
-        }
-        return null;
     }
 
     private Checker checkerFor(final Dependency dependency) {

@@ -135,6 +135,9 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
             verdict = Verdict.UNKNOWN_PEER;
         }
         router.verdicts().increment(verdict);
+        if (!verdict.accepted()) {
+            router.dropped(source, view.priority(), verdict, System.nanoTime()); // for the takeover's reason
+        }
         if (verdict == Verdict.AUTH_MISMATCH) {
             final String suffix = authMismatchLog.admit(System.nanoTime());
             if (suffix != null) {

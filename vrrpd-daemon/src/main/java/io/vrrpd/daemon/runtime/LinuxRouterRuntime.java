@@ -403,7 +403,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         netlink.close();
     }
 
-    /** (Re)starts the dependency checks of a router: from "not checked yet" (unmet) until they rise. */
+    /**
+     * (Re)starts the dependency checks of a router. A router not running starts them from "not checked yet"
+     * (unmet) until they rise; a running one (modify-router, reload) keeps the verdicts it has, and a check it
+     * did not have is presumed met until it fails: only a failing check takes it down (issue 12, hitless).
+     */
     private void watchDependencies(final Managed managed) {
         final String name = managed.spec.name();
         if (managed.spec.depends().isEmpty()) {
@@ -417,7 +421,8 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final HealthMonitor.Settings flapping = new HealthMonitor.Settings(managed.spec.flapCount(),
                 Duration.ofMillis(managed.spec.flapWindowMs()));
-        health.watch(name, dependencies, flapping, (router, report) -> loop.post(() -> onHealth(router, report)));
+        health.watch(name, dependencies, flapping, managed.instance != null,
+                (router, report) -> loop.post(() -> onHealth(router, report)));
     }
 
     /** A health report (loop thread): re-evaluate the router. */

@@ -9,9 +9,11 @@ import io.vrrpd.protocol.fsm.RouterState;
 import io.vrrpd.protocol.fsm.RouterStateMachine;
 import io.vrrpd.protocol.fsm.State;
 import io.vrrpd.protocol.fsm.TimerKind;
+import io.vrrpd.protocol.fsm.Timing;
 import io.vrrpd.protocol.fsm.Transition;
 import io.vrrpd.protocol.wire.AdvertisementWriter;
 import io.vrrpd.protocol.wire.ChecksumForm;
+import io.vrrpd.protocol.wire.Verdict;
 import io.vrrpd.protocol.wire.VerdictCounters;
 
 import java.io.IOException;
@@ -67,6 +69,15 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private int advertLength;
     private int advertPriority = -1;
     private volatile ChecksumForm peerChecksumForm;
+    /**
+     * The last advertisement for this VRID that receive validation dropped (§7.1: another address list, another
+     * v2 interval or password, a stranger), written by the receiver thread. The state machine never sees
+     * those; a takeover's reason names it when it was the last thing heard, so "no advertisement from any
+     * Master" is never the whole story while a peer speaks in a way we cannot accept.
+     */
+    private volatile Dropped lastDropped;
+    /** The reason of the last transition as logged: the core's, plus what was dropped (see {@link #lastDropped}). */
+    private volatile String lastReason;
     private volatile long lastTransitionNanos = System.nanoTime();
     private final List<IpAddress> destinations;
     /** Every line a stranger's packets can cause is rate-limited, one limit per reason (see {@link LogLimit}). */
@@ -123,6 +134,33 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     /** The checksum form of the last accepted advertisement's sender, or null if none yet. */
     public ChecksumForm peerChecksumForm() {
         return peerChecksumForm;
+    }
+
+    /**
+     * An advertisement receive validation dropped.
+     *
+     * @param source     its IP source
+     * @param priority   the priority it carried
+     * @param verdict    why it was dropped
+     * @param receivedAt monotonic time it arrived
+     */
+    record Dropped(IpAddress source, int priority, Verdict verdict, long receivedAt) {
+    }
+
+    /**
+     * Receive validation dropped an advertisement for this router (receiver thread). Our own advertisements
+     * coming back are not heard from anyone; they are not recorded.
+     */
+    void dropped(final IpAddress source, final int priority, final Verdict verdict, final long receivedAt) {
+        if (verdict != Verdict.OWN_ADVERTISEMENT && !verdict.accepted()) {
+            lastDropped = new Dropped(source, priority, verdict, receivedAt);
+        }
+    }
+
+    /** Why the last transition happened, as its log line says; the core's reason before the first. */
+    public String lastReason() {
+        final String logged = lastReason;
+        return logged != null ? logged : state.lastReason();
     }
 
     /** Monotonic time of the last state change (for STAT_LAST). */
@@ -249,7 +287,10 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         }
     }
 
-    private void stateChanged(final Action.StateChanged changed, final long now) {
+    private void stateChanged(final Action.StateChanged given, final long now) {
+        final Action.StateChanged changed = new Action.StateChanged(given.from(), given.to(),
+                given.reason() + droppedSuffix(given, now));
+        lastReason = changed.reason();
         counters.transition(changed.from(), changed.to());
         lastTransitionNanos = now;
         final String suffix = transitionLog.admit(now);
@@ -258,6 +299,28 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                     + (suffix.isEmpty() ? "" : suffix.replace("more", "more transitions")));
         }
         listener.stateChanged(this, changed.from(), changed.to(), changed.reason());
+    }
+
+    /**
+     * A Backup taking over while the last thing it heard was an advertisement validation dropped, within the
+     * Master_Down_Interval: {@code ; last heard 192.0.2.3 (priority 90) 12 ms ago, dropped: address_mismatch
+     * (virtual addresses differ and the sender is not the owner)}. Empty otherwise.
+     */
+    private String droppedSuffix(final Action.StateChanged changed, final long now) {
+        final Dropped drop = lastDropped;
+        if (drop == null || changed.from() != State.BACKUP || changed.to() != State.MASTER) {
+            return "";
+        }
+        final RouterState.Peer peer = state.peer();
+        final long window = Timing.masterDownInterval(config.version(), state.priority(),
+                state.masterAdverIntervalNanos());
+        if (now - drop.receivedAt() > window || peer != null && peer.receivedAt() - drop.receivedAt() > 0) {
+            return "";
+        }
+        // The receiver thread's clock reading may be a little later than the loop's now.
+        return "; last heard " + drop.source() + " (priority " + drop.priority() + ") "
+                + RouterStateMachine.millis(Math.max(0, now - drop.receivedAt())) + " ago, dropped: "
+                + drop.verdict().counterName() + " (" + drop.verdict().description() + ")";
     }
 
     private void sendAdvertisement(final int priority) {

@@ -21,7 +21,7 @@ final class RouterStatusView {
         final RouterState state = instance == null ? null : instance.state();
         final State protocol = state == null ? State.INITIALIZE : state.state();
         final boolean online = managed.admin == AdminState.ONLINE && state != null;
-        final String reason = online ? withCauses(state.lastReason(), managed) : managed.reason;
+        final String reason = online ? withCauses(instance.lastReason(), managed) : managed.reason;
         final long since = state != null && state.lastTransitionAt() != RouterState.NOT_ARMED
                 && (online || state.lastTransitionAt() - managed.adminSince > 0)
                 ? state.lastTransitionAt() : managed.adminSince;

@@ -340,13 +340,83 @@ class HealthMonitorTest {
         clock.advanceMillis(1000);
         assertEquals(Health.OK, last());
         assertEquals(3, check("tcp:127.0.0.1:80").runs, "its schedule went on: no extra run");
-        // a changed SPEC is another dependency: it starts from unknown; a dropped one stops
+        // a changed SPEC of the same check keeps its verdict (hitless, below); a dropped one stops
         watch("tcp:127.0.0.1:80@fall=3");
-        assertEquals("tcp:127.0.0.1:80: recovering: 1 of 2 successful checks", last().unmet());
+        assertEquals(Health.OK, last());
         final int runs81 = check("tcp:127.0.0.1:81").runs;
         clock.advanceMillis(10_000);
         assertEquals(runs81, check("tcp:127.0.0.1:81").runs);
         assertTrue(last().hardOk());
+    }
+
+    // ---- hitless changes (issue 12): only a failing check takes a running router down
+
+    private void watchRunning(final String... specs) {
+        monitor.watch("web", List.of(specs).stream().map(Dependency::parse).toList(), HealthMonitor.Settings.DEFAULT,
+                true, (router, health) -> heard.add(health));
+        clock.runDue();
+    }
+
+    /** A router whose tcp:127.0.0.1:80 has risen; the reports heard so far are forgotten. */
+    private void healthyOn80() {
+        check("tcp:127.0.0.1:80").next = UP;
+        watch("tcp:127.0.0.1:80");
+        clock.advanceMillis(1000);
+        assertEquals(Health.OK, last());
+        heard.clear();
+    }
+
+    @Test
+    void shouldKeepTheVerdictWhenOnlyTheIntervalChanges_andRunTheChangedCheckAtOnce() {
+        healthyOn80();
+        final int runs = check("tcp:127.0.0.1:80").runs;
+        watchRunning("tcp:127.0.0.1:80@interval=200");
+        assertEquals(List.of(Health.OK), heard, "never unmet: the changed check keeps its last result");
+        assertEquals(runs + 1, check("tcp:127.0.0.1:80").runs, "the changed check runs at once");
+        clock.advanceMillis(200);
+        assertEquals(runs + 2, check("tcp:127.0.0.1:80").runs, "on its new interval");
+        check("tcp:127.0.0.1:80").next = REFUSED;
+        clock.advanceMillis(200);
+        assertTrue(last().hardOk(), "one failure of fall=2: still healthy");
+        clock.advanceMillis(200);
+        assertEquals("tcp:127.0.0.1:80: connection refused", last().unmet(), "a failing check does take it down");
+    }
+
+    @Test
+    void shouldKeepAFailingVerdictWhenTheOptionsChange() {
+        watch("tcp:127.0.0.1:80@fall=1");
+        assertEquals("tcp:127.0.0.1:80: connection refused", last().unmet());
+        watchRunning("tcp:127.0.0.1:80@fall=1,interval=500");
+        assertEquals("tcp:127.0.0.1:80: connection refused", last().unmet(), "still failing: not 'not checked yet'");
+        assertTrue(heard.stream().noneMatch(h -> h.hardOk()), "never up in between: " + heard);
+    }
+
+    @Test
+    void shouldNotTakeARunningRouterDownWhenAPassingCheckIsAdded() {
+        healthyOn80();
+        check("tcp:127.0.0.1:81").next = UP;
+        check("http://127.0.0.1/health").next = UP;
+        watchRunning("tcp:127.0.0.1:80", "tcp:127.0.0.1:81", "http://127.0.0.1/health@weight=-20");
+        assertEquals(List.of(Health.OK), heard, "no unmet, no priority reduction at any time");
+        clock.advanceMillis(5000);
+        assertEquals(List.of(Health.OK), heard);
+    }
+
+    @Test
+    void shouldTakeARunningRouterDownWhenAnAddedCheckFailsFallTimes() {
+        healthyOn80();
+        watchRunning("tcp:127.0.0.1:80", "tcp:127.0.0.1:81", "http://127.0.0.1/health@weight=-20");
+        assertEquals(List.of(Health.OK), heard, "one failure each (fall=2): presumed met still");
+        clock.advanceMillis(1000);
+        assertEquals(new Health(false, "tcp:127.0.0.1:81: connection refused", 20,
+                List.of("http://127.0.0.1/health -20: connection refused"), false, null), last());
+    }
+
+    @Test
+    void shouldStartAddedChecksUnknownWhenTheRouterIsNotRunning() {
+        healthyOn80();
+        watch("tcp:127.0.0.1:80", "tcp:127.0.0.1:81");
+        assertEquals("tcp:127.0.0.1:81: not checked yet", heard.getFirst().unmet());
     }
 
     @Test

@@ -126,27 +126,6 @@ class LogTest {
         }
     }
 
-    /** The kernel side of a router whose addresses need nothing here. */
-    private static final class NoAddresses implements RouterInstance.Addresses {
-        @Override
-        public void up() {
-        }
-
-        @Override
-        public void down() {
-        }
-
-        @Override
-        public int announce() {
-            return 0;
-        }
-
-        @Override
-        public String vnic() {
-            return "vr4-51-2";
-        }
-    }
-
     @Test
     @org.junit.jupiter.api.DisplayName("issue 13: the level filters before the queue: warning drops info and debug,"
             + " debug writes all; errors always")

@@ -19,6 +19,10 @@ import io.vrrpd.protocol.RouterConfig;
  * @param peer                     the router whose advertisement we last accepted, or null
  * @param masterReleased           a Backup's Master_Down_Timer runs on Skew_Time because the Master sent
  *                                 priority 0
+ * @param preempting               a Backup discarded the last advertisement it heard ({@link #peer}): a
+ *                                 priority below its own while Preempt_Mode is in force, so its
+ *                                 Master_Down_Timer runs out to preempt that Master (the reason says so,
+ *                                 not "no advertisement")
  * @param previousState            the state before the last transition
  * @param lastTransitionAt         when the last transition happened, or {@link #NOT_ARMED} if never
  * @param lastReason               why the last transition happened
@@ -33,6 +37,7 @@ public record RouterState(
         long lastReassertAt,
         Peer peer,
         boolean masterReleased,
+        boolean preempting,
         State previousState,
         long lastTransitionAt,
         String lastReason) {
@@ -54,7 +59,7 @@ public record RouterState(
     /** A router that has not started: Initialize, configured priority, no timers. */
     public static RouterState initial(final RouterConfig config) {
         return new RouterState(State.INITIALIZE, config.priority(), config.advertisementIntervalNanos(),
-                NOT_ARMED, NOT_ARMED, NOT_ARMED, NOT_ARMED, null, false, State.INITIALIZE, NOT_ARMED, "created");
+                NOT_ARMED, NOT_ARMED, NOT_ARMED, NOT_ARMED, null, false, false, State.INITIALIZE, NOT_ARMED, "created");
     }
 
     /** The deadline of {@code timer}, or {@link #NOT_ARMED}. */
@@ -66,41 +71,47 @@ public record RouterState(
 
     RouterState withTimers(final long adver, final long masterDown) {
         return new RouterState(state, priority, masterAdverIntervalNanos, adver, masterDown, preemptAllowedAt,
-                lastReassertAt, peer, masterReleased, previousState, lastTransitionAt, lastReason);
+                lastReassertAt, peer, masterReleased, preempting, previousState, lastTransitionAt, lastReason);
     }
 
     RouterState withPriority(final int value) {
         return new RouterState(state, value, masterAdverIntervalNanos, adverTimer, masterDownTimer,
-                preemptAllowedAt, lastReassertAt, peer, masterReleased, previousState, lastTransitionAt, lastReason);
+                preemptAllowedAt, lastReassertAt, peer, masterReleased, preempting, previousState, lastTransitionAt, lastReason);
     }
 
     RouterState withMasterAdverInterval(final long value) {
         return new RouterState(state, priority, value, adverTimer, masterDownTimer, preemptAllowedAt,
-                lastReassertAt, peer, masterReleased, previousState, lastTransitionAt, lastReason);
+                lastReassertAt, peer, masterReleased, preempting, previousState, lastTransitionAt, lastReason);
     }
 
     RouterState withPeer(final Peer value) {
         return new RouterState(state, priority, masterAdverIntervalNanos, adverTimer, masterDownTimer,
-                preemptAllowedAt, lastReassertAt, value, masterReleased, previousState, lastTransitionAt, lastReason);
+                preemptAllowedAt, lastReassertAt, value, masterReleased, preempting, previousState, lastTransitionAt, lastReason);
     }
 
     RouterState withMasterReleased(final boolean value) {
         return new RouterState(state, priority, masterAdverIntervalNanos, adverTimer, masterDownTimer,
-                preemptAllowedAt, lastReassertAt, peer, value, previousState, lastTransitionAt, lastReason);
+                preemptAllowedAt, lastReassertAt, peer, value, preempting, previousState, lastTransitionAt, lastReason);
+    }
+
+    RouterState withPreempting(final boolean value) {
+        return new RouterState(state, priority, masterAdverIntervalNanos, adverTimer, masterDownTimer,
+                preemptAllowedAt, lastReassertAt, peer, masterReleased, value, previousState, lastTransitionAt,
+                lastReason);
     }
 
     RouterState withPreemptAllowedAt(final long value) {
         return new RouterState(state, priority, masterAdverIntervalNanos, adverTimer, masterDownTimer, value,
-                lastReassertAt, peer, masterReleased, previousState, lastTransitionAt, lastReason);
+                lastReassertAt, peer, masterReleased, preempting, previousState, lastTransitionAt, lastReason);
     }
 
     RouterState withLastReassertAt(final long value) {
         return new RouterState(state, priority, masterAdverIntervalNanos, adverTimer, masterDownTimer,
-                preemptAllowedAt, value, peer, masterReleased, previousState, lastTransitionAt, lastReason);
+                preemptAllowedAt, value, peer, masterReleased, preempting, previousState, lastTransitionAt, lastReason);
     }
 
     RouterState movedTo(final State next, final long now, final String reason) {
         return new RouterState(next, priority, masterAdverIntervalNanos, adverTimer, masterDownTimer,
-                preemptAllowedAt, lastReassertAt, peer, masterReleased, state, now, reason);
+                preemptAllowedAt, lastReassertAt, peer, masterReleased, preempting, state, now, reason);
     }
 }

@@ -102,6 +102,7 @@ public final class RouterStateMachine {
                 .withTimers(NOT_ARMED, now + masterDownInterval)
                 .withPreemptAllowedAt(preemptAllowedAt)
                 .withMasterReleased(false)
+                .withPreempting(false)
                 .movedTo(State.BACKUP, now, "startup: " + startup.reason());
         return new Transition(next, List.of(
                 new ArmTimer(TimerKind.MASTER_DOWN_TIMER, now + masterDownInterval),
@@ -126,7 +127,7 @@ public final class RouterStateMachine {
             // "If the Master_Down_Timer fires: Send an ADVERTISEMENT; announce; Set the Adver_Timer;
             // Transition to the {Master} state".
             case TimerFired fired when fired.timer() == TimerKind.MASTER_DOWN_TIMER ->
-                    becomeMaster(config, state, now, masterDownReason(config, state));
+                    becomeMaster(config, state, now, masterDownReason(config, state, now));
             case AdvertisementReceived adv -> backupReceives(config, state, adv, now);
             default -> Transition.unchanged(state);
         };
@@ -140,7 +141,8 @@ public final class RouterStateMachine {
         if (adv.priority() == 0) {
             final long deadline = now + Timing.skewTime(config.version(), state.priority(),
                     state.masterAdverIntervalNanos());
-            return new Transition(heard.withTimers(NOT_ARMED, deadline).withMasterReleased(true),
+            return new Transition(heard.withTimers(NOT_ARMED, deadline).withMasterReleased(true)
+                            .withPreempting(false),
                     List.of(new ArmTimer(TimerKind.MASTER_DOWN_TIMER, deadline)));
         }
         // "If Preempt_Mode is False, or if the Priority in the ADVERTISEMENT is greater than or equal to the
@@ -154,11 +156,12 @@ public final class RouterStateMachine {
                     masterAdverInterval);
             return new Transition(
                     heard.withMasterAdverInterval(masterAdverInterval).withTimers(NOT_ARMED, deadline)
-                            .withMasterReleased(false),
+                            .withMasterReleased(false).withPreempting(false),
                     List.of(new ArmTimer(TimerKind.MASTER_DOWN_TIMER, deadline)));
         }
-        // "else: Discard the ADVERTISEMENT". Preemption happens by letting the Master_Down_Timer run out.
-        return Transition.unchanged(heard);
+        // "else: Discard the ADVERTISEMENT". Preemption happens by letting the Master_Down_Timer run out; the
+        // state remembers why, so the transition says "preempting X", not "no advertisement from X".
+        return Transition.unchanged(heard.withPreempting(true));
     }
 
     /** Preempt_Mode, unless the preempt delay after startup has not passed yet. */
@@ -166,14 +169,30 @@ public final class RouterStateMachine {
         return config.preempt() && (state.preemptAllowedAt() == NOT_ARMED || now - state.preemptAllowedAt() >= 0);
     }
 
-    private static String masterDownReason(final RouterConfig config, final RouterState state) {
-        if (state.masterReleased()) {
-            return "Master " + peerAddress(state) + " released the router (priority 0); Skew_Time "
+    /**
+     * Why the Master_Down_Timer ran out, from what this Backup heard since it became Backup: a Master that
+     * released the router, a lower-priority Master it preempts (whose advertisements it discarded, so "no
+     * advertisement" would be false), a Master that went silent, or nobody at all. Times are measured (now
+     * minus when the advertisement was heard or the Backup started), so a late timer shows.
+     */
+    private static String masterDownReason(final RouterConfig config, final RouterState state, final long now) {
+        final RouterState.Peer peer = state.peer();
+        final boolean heard = peer != null && peer.receivedAt() - state.lastTransitionAt() >= 0;
+        if (heard && state.preempting()) {
+            return "Master_Down_Timer fired: preempting " + peer.address() + ", which advertises priority "
+                    + peer.priority() + ", lower than our " + state.priority() + " (last heard "
+                    + millis(now - peer.receivedAt()) + " ago)";
+        }
+        if (heard && state.masterReleased()) {
+            return "Master " + peer.address() + " released the router (priority 0); Skew_Time "
                     + millis(Timing.skewTime(config.version(), state.priority(), state.masterAdverIntervalNanos()))
                     + " elapsed";
         }
-        return "Master_Down_Timer fired: no advertisement from " + peerAddress(state) + " for "
-                + millis(Timing.masterDownInterval(config.version(), state.priority(), state.masterAdverIntervalNanos()));
+        if (heard) {
+            return "Master_Down_Timer fired: no advertisement from " + peer.address() + " (priority "
+                    + peer.priority() + ") for " + millis(now - peer.receivedAt());
+        }
+        return "Master_Down_Timer fired: no advertisement from any Master for " + millis(now - state.lastTransitionAt());
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -227,7 +246,7 @@ public final class RouterStateMachine {
                             + state.priority() + ")"
                     : "Master " + adv.source() + " has equal priority " + adv.priority() + " and a higher address";
             final RouterState next = heard.withMasterAdverInterval(masterAdverInterval)
-                    .withTimers(NOT_ARMED, deadline).withMasterReleased(false)
+                    .withTimers(NOT_ARMED, deadline).withMasterReleased(false).withPreempting(false)
                     .movedTo(State.BACKUP, now, reason);
             return new Transition(next, List.of(
                     new CancelTimer(TimerKind.ADVER_TIMER),
@@ -268,7 +287,7 @@ public final class RouterStateMachine {
     private static Transition becomeMaster(final RouterConfig config, final RouterState state, final long now,
                                            final String reason) {
         final long deadline = now + config.advertisementIntervalNanos();
-        final RouterState next = state.withTimers(deadline, NOT_ARMED).withMasterReleased(false)
+        final RouterState next = state.withTimers(deadline, NOT_ARMED).withMasterReleased(false).withPreempting(false)
                 .withLastReassertAt(NOT_ARMED).movedTo(State.MASTER, now, reason);
         final List<Action> actions = new ArrayList<>(6);
         actions.add(new SendAdvertisement(state.priority()));
@@ -311,12 +330,8 @@ public final class RouterStateMachine {
         return new RouterState.Peer(adv.source(), adv.priority(), adv.intervalNanos(), now);
     }
 
-    private static String peerAddress(final RouterState state) {
-        return state.peer() == null ? "any Master" : String.valueOf(state.peer().address());
-    }
-
     /** Milliseconds with microsecond precision, for reasons an operator reads. */
-    static String millis(final long nanos) {
+    public static String millis(final long nanos) {
         final long micros = nanos / 1_000;
         return micros % 1000 == 0 ? (micros / 1000) + " ms" : String.format(java.util.Locale.ROOT, "%.3f ms", micros / 1000.0);
     }

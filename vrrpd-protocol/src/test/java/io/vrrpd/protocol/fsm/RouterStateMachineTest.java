@@ -229,6 +229,89 @@ class RouterStateMachineTest {
     }
 
     @Nested
+    @DisplayName("transition reasons say what was heard last and why it lost (issue 12)")
+    class Reasons {
+        @Test
+        @DisplayName("a lower-priority Master advertising all along is preempted, not 'no advertisement'")
+        void preemptingALowerPriorityMasterSaysSo() {
+            final RouterHarness r = router(100).backup();
+            for (long t = 1; t <= 3; t++) {
+                r.at(t * S);
+                assertTrue(r.advert("192.0.2.1", 90, S).isEmpty(), "discarded: Preempt_Mode, lower priority");
+            }
+            r.fireWhenDue(MASTER_DOWN_TIMER);
+            r.assertState(State.MASTER);
+            assertEquals("Master_Down_Timer fired: preempting 192.0.2.1, which advertises priority 90, lower than"
+                    + " our 100 (last heard 609.375 ms ago)", r.state().lastReason());
+        }
+
+        @Test
+        @DisplayName("a Master that went silent: its address, its priority and the measured silence (a late timer shows)")
+        void silentMasterMeasuresTheSilence() {
+            final RouterHarness r = router(100).backup().at(S);
+            r.advert("192.0.2.1", 200, S);
+            r.at(S + MDI_100 + 2 * MS).fire(MASTER_DOWN_TIMER);
+            r.assertState(State.MASTER);
+            assertEquals("Master_Down_Timer fired: no advertisement from 192.0.2.1 (priority 200) for 3611.375 ms",
+                    r.state().lastReason());
+        }
+
+        @Test
+        @DisplayName("nothing heard since becoming Backup: 'any Master', even if a Master was heard before a restart")
+        void nothingHeardSinceStartup() {
+            final RouterHarness r = router(100).backup().at(S);
+            r.advert("192.0.2.1", 90, S); // discarded, then the router is restarted
+            r.at(2 * S).on(new Event.Shutdown("disabled"));
+            r.at(10 * S).start();
+            r.fireWhenDue(MASTER_DOWN_TIMER);
+            assertEquals("Master_Down_Timer fired: no advertisement from any Master for 3609.375 ms",
+                    r.state().lastReason());
+        }
+
+        @Test
+        @DisplayName("priority 0 then a lower-priority Master: the last thing heard, the lower Master, is the reason")
+        void releasedThenLowerMasterHeard() {
+            final RouterHarness r = router(100).backup().at(S);
+            r.advert("192.0.2.1", 0, S);
+            r.at(S + 100 * MS).advert("192.0.2.3", 50, S);
+            r.fireWhenDue(MASTER_DOWN_TIMER);
+            assertEquals("Master_Down_Timer fired: preempting 192.0.2.3, which advertises priority 50, lower than"
+                    + " our 100 (last heard 509.375 ms ago)", r.state().lastReason());
+        }
+
+        @Test
+        @DisplayName("a lower Master, then a higher one that goes silent: the higher one's silence is the reason")
+        void higherMasterAfterLowerOne() {
+            final RouterHarness r = router(100).backup().at(S);
+            r.advert("192.0.2.1", 90, S);
+            r.at(2 * S).advert("192.0.2.9", 200, S);
+            r.fireWhenDue(MASTER_DOWN_TIMER);
+            assertEquals("Master_Down_Timer fired: no advertisement from 192.0.2.9 (priority 200) for 3609.375 ms",
+                    r.state().lastReason());
+        }
+
+        @Test
+        @DisplayName("two hosts: h1 (200) restarts while h2 (100) is Master; h1 preempts and says why, h2 says why it yields")
+        void twoHostsRestartedHigherPriorityPreempts() {
+            final RouterHarness h2 = RouterHarness.of(v4(100).primaryAddress("192.0.2.2").build()).master();
+            final RouterHarness h1 = RouterHarness.of(v4(200).primaryAddress("192.0.2.1").build());
+            h1.at(h2.now()).start();
+            // h2 advertises every second; h1 hears each one and discards it (lower priority, Preempt_Mode).
+            for (int i = 0; i < 10 && h2.state().adverTimer() - h1.state().masterDownTimer() < 0; i++) {
+                h2.fireWhenDue(ADVER_TIMER);
+                h1.at(h2.now()).advert("192.0.2.2", 100, S);
+            }
+            h1.fireWhenDue(MASTER_DOWN_TIMER);
+            h1.assertState(State.MASTER);
+            assertTrue(h1.state().lastReason().startsWith("Master_Down_Timer fired: preempting 192.0.2.2, which"
+                    + " advertises priority 100, lower than our 200 (last heard "), h1.state().lastReason());
+            h2.at(h1.now()).advert("192.0.2.1", 200, S);
+            h2.assertState(State.BACKUP);
+            assertEquals("higher-priority Master 192.0.2.1 (priority 200 > 100)", h2.state().lastReason());
+        }
+    }
+
+    @Nested
     @DisplayName("RFC 5798 §6.4.3 Master")
     class Master {
         @Test
