@@ -1,12 +1,14 @@
 package io.vrrpd.it;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,13 +50,23 @@ class DependencyKindsIT extends LabScenario {
         void run() throws Exception;
     }
 
-    private void create(final String host, final String name, final int vrid, final String... extra) {
-        final List<String> args = new ArrayList<>(List.of("-V", "" + vrid, "-l", "eth0", "-A", "inet", "-p",
-                host.equals("h1") ? "200" : "100", "-i", "" + INTERVAL, "-a", "192.0.2." + (100 + vrid) + "/24"));
-        if (host.equals("h1")) {
-            args.addAll(List.of(extra));
+    /**
+     * Creates router {@code name} on {@code host} over the control socket (vrrpadm create-router's request; a
+     * vrrpadm run costs a JVM start, and this class makes 14 routers): h1 at 200 with {@code depends} and
+     * {@code preemptDelayMs}, h2 at 100 with neither.
+     */
+    private void create(final String host, final String name, final int vrid, final List<String> depends,
+                        final int preemptDelayMs) {
+        final boolean h1 = host.equals("h1");
+        final ObjectNode args = JsonNodeFactory.instance.objectNode().put("name", name).put("vrid", vrid)
+                .put("link", "eth0").put("address_family", "inet").put("priority", h1 ? 200 : 100)
+                .put("adv_interval", INTERVAL).put("preempt_delay", h1 ? preemptDelayMs : 0);
+        args.putArray("addresses").add("192.0.2." + (100 + vrid) + "/24");
+        final ArrayNode specs = args.putArray("depends");
+        if (h1) {
+            depends.forEach(specs::add);
         }
-        createRouter(host, name, args.toArray(String[]::new));
+        d(host).control().call("create-router", args);
     }
 
     @Test
@@ -91,11 +103,11 @@ class DependencyKindsIT extends LabScenario {
         lab.startDaemons("h1", "h2");
         final Capture capture = lab.capture(Lab.CLIENT);
         for (final String host : HOSTS) {
-            create(host, "http", 11, "--depends", "http://127.0.0.1:8081/health" + OPTIONS);
-            create(host, "exec", 12, "--depends", "exec:" + script + OPTIONS);
-            create(host, "pidfile", 13, "--depends", "pid:" + pidFile + OPTIONS);
-            create(host, "pidname", 14, "--depends", "pid:" + processName + OPTIONS);
-            create(host, "link", 15, "--depends", "link:uplink" + OPTIONS, "--depends", "link:ifb-up" + OPTIONS);
+            create(host, "http", 11, List.of("http://127.0.0.1:8081/health" + OPTIONS), 0);
+            create(host, "exec", 12, List.of("exec:" + script + OPTIONS), 0);
+            create(host, "pidfile", 13, List.of("pid:" + pidFile + OPTIONS), 0);
+            create(host, "pidname", 14, List.of("pid:" + processName + OPTIONS), 0);
+            create(host, "link", 15, List.of("link:uplink" + OPTIONS, "link:ifb-up" + OPTIONS), 0);
         }
         final List<String> routers = List.of("http", "exec", "pidfile", "pidname", "link");
         for (final String router : routers) {
@@ -184,54 +196,95 @@ class DependencyKindsIT extends LabScenario {
         }
     }
 
+    /**
+     * Preempt delay (keepalived's {@code preempt_delay}), measured on the wire against a router without it that
+     * returns at the same moment: {@code delayed} (VRID 21) and {@code prompt} (22) come back with h1's restarted
+     * daemon; {@code delayed-dep} (23) and {@code prompt-dep} (24) come back when their dependency (a pid file)
+     * recovers. Each returning router is a Backup that hears h2 at priority 100: the prompt one preempts when its
+     * Master_Down_Timer runs out; the delayed one keeps resetting that timer on h2's advertisements until the delay
+     * has passed, then lets it run out. So its first advertisement comes the delay later, less up to one
+     * advertisement interval of phase (and, for a dependency, up to one check interval: each router has its own).
+     */
     @Test
-    void preemptDelay_aReturningHigherPriorityRouterWaitsTheDelayBeforePreempting_onTheWire() {
+    void preemptDelay_aReturningHigherPriorityRouterWaitsTheDelayBeforePreempting_onTheWire() throws Exception {
+        final Path dir = lab.work().resolve("delay");
+        Files.createDirectories(dir);
+        final Path pidFile = dir.resolve("service.pid");
+        Process service = startService(Path.of("/usr/bin/sleep"), pidFile);
+        final String pid = "pid:" + pidFile + OPTIONS;
         lab.startDaemons("h1", "h2");
         for (final String host : HOSTS) {
-            create(host, "delayed", 21, "--preempt-delay", "" + PREEMPT_DELAY_MS);
-            create(host, "prompt", 22);
+            create(host, "delayed", 21, List.of(), PREEMPT_DELAY_MS);
+            create(host, "prompt", 22, List.of(), 0);
+            create(host, "delayed-dep", 23, List.of(pid), PREEMPT_DELAY_MS);
+            create(host, "prompt-dep", 24, List.of(pid), 0);
         }
-        awaitOnlyMaster("delayed", "h1", HOSTS, Duration.ofSeconds(10));
-        awaitOnlyMaster("prompt", "h1", HOSTS, Duration.ofSeconds(10));
+        final List<String> routers = List.of("delayed", "prompt", "delayed-dep", "prompt-dep");
+        for (final String router : routers) {
+            awaitOnlyMaster(router, "h1", HOSTS, Duration.ofSeconds(10));
+        }
         assertEquals(0, d("h1").stop());
         final Duration takeover = Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK);
-        awaitOnlyMaster("delayed", "h2", List.of("h2"), takeover);
-        awaitOnlyMaster("prompt", "h2", List.of("h2"), takeover);
+        for (final String router : routers) {
+            awaitOnlyMaster(router, "h2", List.of("h2"), takeover);
+        }
 
         final Capture capture = lab.capture(Lab.CLIENT);
         final double starting = epochSeconds();
         final long restarting = System.nanoTime();
         d("h1").start();
-        awaitOnlyMaster("prompt", "h1", HOSTS, Duration.ofSeconds(5));
-        awaitOnlyMaster("delayed", "h1", HOSTS, Duration.ofMillis(PREEMPT_DELAY_MS).plusSeconds(5));
-        System.out.println("[observation] h1's log after its restart:\n" + d("h1").timeline(restarting));
-        final Capture.Vrrp prompt = capture.await("h1's first advertisement of VRID 22",
-                p -> p.epochSeconds() >= starting && p.source().equals(H1) && p.vrid() == 22 && p.priority() == 200,
-                Duration.ofSeconds(3));
-        final Capture.Vrrp delayed = capture.await("h1's first advertisement of VRID 21",
-                p -> p.epochSeconds() >= starting && p.source().equals(H1) && p.vrid() == 21 && p.priority() == 200,
-                Duration.ofSeconds(3));
-        capture.stop();
-        // h2 kept VRID 21 all along: its advertisements go on until h1's first one.
-        final List<Capture.Vrrp> h2Meanwhile = capture.seen().stream().filter(p -> p.source().equals(H2)
-                && p.vrid() == 21 && p.epochSeconds() > prompt.epochSeconds() && p.epochSeconds() < delayed.epochSeconds())
-                .toList();
-        // Both routers started with the daemon. The prompt one preempts when its Master_Down_Timer runs out; the
-        // delayed one keeps resetting its timer on h2's advertisements until the delay has passed, then lets it run
-        // out: its first advertisement comes the delay later, less up to one advertisement interval of phase.
-        final long afterStart = Math.round((delayed.epochSeconds() - starting) * 1000);
-        final long gap = Math.round((delayed.epochSeconds() - prompt.epochSeconds()) * 1000);
-        System.out.println(String.format(Locale.ROOT, "[measure] preempt delay %d ms: h1's first VRID 21 advertisement"
-                        + " %d ms after the restart began, %d ms after its first VRID 22 one (expected %d-%d ms);"
-                        + " h2 advertised VRID 21 %d times in between", PREEMPT_DELAY_MS, afterStart, gap,
-                PREEMPT_DELAY_MS - INTERVAL, PREEMPT_DELAY_MS, h2Meanwhile.size()));
+        for (final String router : routers) {
+            awaitOnlyMaster(router, "h1", HOSTS, Duration.ofMillis(PREEMPT_DELAY_MS).plusSeconds(5));
+        }
+        final long afterStart = preemptedLater(capture, starting, 21, 22, 0, "the daemon's restart");
         assertTrue(afterStart >= PREEMPT_DELAY_MS, "preempted only " + afterStart + " ms after the restart began");
-        assertTrue(gap >= PREEMPT_DELAY_MS - INTERVAL - 50 && gap <= PREEMPT_DELAY_MS + SLACK.toMillis(),
-                "the delayed router preempted " + gap + " ms after the prompt one");
-        assertTrue(h2Meanwhile.size() >= (PREEMPT_DELAY_MS - INTERVAL) / INTERVAL - 2,
-                "h2 advertised VRID 21 while h1 waited: " + h2Meanwhile.size());
-        assertEquals(List.of("delayed MASTER->BACKUP", "prompt MASTER->BACKUP").stream().sorted().toList(),
+        assertEquals(routers.stream().map(r -> r + " MASTER->BACKUP").sorted().toList(),
                 d("h2").transitionsSince(restarting).stream().sorted().toList(), "h2 stepped down once each");
+
+        stop(service);
+        for (final String router : List.of("delayed-dep", "prompt-dep")) {
+            d("h1").awaitState(router, "INIT", Duration.ofSeconds(5));
+            d("h2").awaitState(router, "MASTER", Duration.ofSeconds(5));
+        }
+        final double repairing = epochSeconds();
+        service = startService(Path.of("/usr/bin/sleep"), pidFile);
+        for (final String router : List.of("delayed-dep", "prompt-dep")) {
+            awaitOnlyMaster(router, "h1", HOSTS, Duration.ofMillis(PREEMPT_DELAY_MS).plusSeconds(5));
+        }
+        preemptedLater(capture, repairing, 23, 24, CHECK_MS, "the dependency's recovery");
+        capture.stop();
+        stop(service);
+    }
+
+    /**
+     * From the capture: h1's first advertisement (priority 200) of {@code delayedVrid} since {@code since} comes
+     * the preempt delay after its first one of {@code promptVrid} (− one advertisement interval − {@code spread},
+     * + {@code spread} + SLACK), and h2 advertised {@code delayedVrid} meanwhile. Returns ms from {@code since}
+     * to the delayed router's first advertisement.
+     */
+    private long preemptedLater(final Capture capture, final double since, final int delayedVrid,
+                                final int promptVrid, final int spread, final String what) {
+        final Capture.Vrrp prompt = capture.await("h1's first advertisement of VRID " + promptVrid + " after " + what,
+                p -> p.epochSeconds() >= since && p.source().equals(H1) && p.vrid() == promptVrid
+                        && p.priority() == 200, Duration.ofSeconds(3));
+        final Capture.Vrrp delayed = capture.await("h1's first advertisement of VRID " + delayedVrid + " after " + what,
+                p -> p.epochSeconds() >= since && p.source().equals(H1) && p.vrid() == delayedVrid
+                        && p.priority() == 200, Duration.ofSeconds(3));
+        final long h2Meanwhile = capture.seen().stream().filter(p -> p.source().equals(H2) && p.vrid() == delayedVrid
+                && p.epochSeconds() > prompt.epochSeconds() && p.epochSeconds() < delayed.epochSeconds()).count();
+        final long fromSince = Math.round((delayed.epochSeconds() - since) * 1000);
+        final long gap = Math.round((delayed.epochSeconds() - prompt.epochSeconds()) * 1000);
+        final long low = PREEMPT_DELAY_MS - INTERVAL - spread;
+        final long high = PREEMPT_DELAY_MS + spread;
+        System.out.println(String.format(Locale.ROOT, "[measure] preempt delay %d ms after %s: h1's first VRID %d"
+                        + " advertisement %d ms after its first VRID %d one (expected %d-%d ms), %d ms after the"
+                        + " test began it; h2 advertised VRID %d %d times in between", PREEMPT_DELAY_MS, what,
+                delayedVrid, gap, promptVrid, low, high, fromSince, delayedVrid, h2Meanwhile));
+        assertTrue(gap >= low - 50 && gap <= high + SLACK.toMillis(),
+                "after " + what + " the delayed router preempted " + gap + " ms after the prompt one");
+        assertTrue(h2Meanwhile >= (PREEMPT_DELAY_MS - INTERVAL - spread) / INTERVAL - 2,
+                "h2 advertised VRID " + delayedVrid + " while h1 waited: " + h2Meanwhile);
+        return fromSince;
     }
 
     private static double epochSeconds() {
