@@ -27,8 +27,8 @@ import java.util.function.Function;
  * <p><b>Timing</b> (per dependency, from its SPEC, {@link Dependency}): a run starts every
  * {@code interval}, the first one as soon as the router is watched. A run still going at {@code timeout}
  * counts as a failure, {@code timed out after N ms}, and its thread is interrupted (an {@code exec} program
- * is killed with its process group). One overrun is one failure: a run interrupted at its timeout gets one more
- * timeout to end (an exec program's session being killed on a loaded host) before the next run is due, and
+ * is killed with its process group). One overrun is one failure: a run interrupted at its timeout gets one
+ * interval from then to end (an exec program's session being killed on a loaded host) before it counts again, and
  * the next run starts as soon as it has ended. A run that does not stop within that is never run twice: while
  * it hangs, every interval counts another failure and no new run starts, so a stuck check costs one thread.
  *
@@ -401,11 +401,13 @@ public final class HealthMonitor implements AutoCloseable {
         final long now = scheduler.nanoTime();
         probe.awaitingStuck = false;
         if (probe.stuck != null && !probe.stuck.finished) {
-            final long graceEnd = probe.stuckAt + TimeUnit.MILLISECONDS.toNanos(probe.dependency().timeoutMillis());
+            final long graceEnd = probe.stuckAt + TimeUnit.MILLISECONDS.toNanos(probe.dependency().intervalMillis());
             if (now - graceEnd < 0) {
-                // Interrupted at its timeout (one failure, counted then), it may still be ending. With a timeout
-                // of more than half the interval the next run fell due before it could: counting that as a
-                // second failure made one slow check a failover (fall 2). Its end starts the next run (onResult).
+                // Interrupted at its timeout (one failure, counted then), it may still be ending (an exec
+                // program's session being killed on a loaded host). The next run fell due interval - timeout
+                // after the interrupt, at once with timeout = interval: counting the run then as a second
+                // failure made one slow check a failover (fall 2). It gets one interval from its interrupt, when
+                // a fresh run would have timed out again; its end starts the next run (onResult).
                 probe.awaitingStuck = true;
                 probe.next = scheduler.schedule(() -> tick(probe), graceEnd - now);
                 return;

@@ -299,6 +299,31 @@ class HealthMonitorTest {
         assertTrue(last().hardOk());
     }
 
+    /**
+     * The same with the default timeout (half the interval): a run that needs more than the other half of the
+     * interval to end after its interrupt (issue 12: exec checks at 200/100 ms on the loaded 2-core machine) was
+     * counted again at the next run's time.
+     */
+    @Test
+    void shouldCountOneSlowRunAsOneFailure_withTheDefaultTimeout() {
+        final Scripted tcp = check("tcp:127.0.0.1:80");
+        tcp.next = UP;
+        watch("tcp:127.0.0.1:80@interval=200");
+        clock.advanceMillis(200);
+        assertTrue(last().hardOk(), "risen");
+        final int heardBefore = heard.size();
+        runner = parked::add;
+        clock.advanceMillis(200); // the third run starts (400), times out at 500
+        clock.advanceMillis(200); // 600: the next run is due, the slow one still ending
+        assertEquals(heardBefore, heard.size(), "one failure of fall 2: nothing changed");
+        runner = Runnable::run;
+        clock.advanceMillis(50);
+        parked.removeFirst().run(); // it ends at 650 (abandoned: no result)
+        clock.advanceMillis(50); // 700: one interval after its interrupt, the next run
+        assertEquals(3, tcp.runs);
+        assertEquals(heardBefore, heard.size(), "healthy throughout");
+    }
+
     /** A run that stays hung after its grace still fails the dependency (fall 2), whatever its timeout. */
     @Test
     void shouldFailAHungCheckOneTimeoutAfterItsOverrun_whenTheTimeoutIsTheWholeInterval() {
