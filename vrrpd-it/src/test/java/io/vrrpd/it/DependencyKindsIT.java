@@ -26,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DependencyKindsIT extends LabScenario {
     static final int INTERVAL = 200;
     /**
-     * Every check runs every 300 ms with a timeout of 300 ms. The default timeout (half the interval) was too
-     * short on the loaded 2-core machine: at 200/100 ms the exec and http checks timed out while healthy, the
-     * routers flapped and went to maintenance.
+     * Every check runs every 300 ms with a timeout of 300 ms. At 200 ms with the default timeout (100 ms) healthy
+     * exec and http checks overran on the loaded 2-core machine; and with timeout = interval one overrun counted
+     * twice (fall 2: a needless failover) until the monitor gave a timed-out run time to end — this timing keeps
+     * that fix exercised.
      */
     static final int CHECK_MS = 300;
     static final int RISE = 2;
