@@ -58,8 +58,8 @@ final class CreateRouterCommand implements Callable<Integer> {
 
     @Option(names = "--depends", paramLabel = "SPEC[,SPEC...]",
             description = "Dependencies (repeatable): systemd:UNIT, tcp:ADDR:PORT (IPv6 in brackets), http://URL,"
-                    + " https://URL, exec:/PATH, pid:/FILE. A failing one takes the router offline; with"
-                    + " @weight=-N (N 1-254) it lowers the priority by N instead. Check timing:"
+                    + " https://URL, exec:/PATH, pid:/FILE, pid:NAME, link:IFNAME. A failing one takes the router"
+                    + " offline; with @weight=-N (N 1-254) it lowers the priority by N instead. Check timing:"
                     + " @interval=MS,timeout=MS,fall=N,rise=N (defaults 1000, interval/2, 2, 2), e.g."
                     + " tcp:127.0.0.1:80@weight=-20,interval=500.")
     private List<String> depends;

@@ -26,9 +26,14 @@ final class HttpService {
         this.port = port;
     }
 
+    /** The directory it serves (index.html, and whatever a test puts there). */
+    Path dir() {
+        return lab.work().resolve("www-" + host + "-" + port);
+    }
+
     /** Starts it and waits until it listens. */
     HttpService start() throws IOException {
-        final Path dir = lab.work().resolve("www-" + host + "-" + port);
+        final Path dir = dir();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("index.html"), "served by " + host + "\n");
         process = new ProcessBuilder("ip", "netns", "exec", lab.ns(host), "python3", "-m", "http.server", "-b",

@@ -26,8 +26,10 @@ import java.util.function.Function;
  * <p><b>Timing</b> (per dependency, from its SPEC, {@link Dependency}): a run starts every
  * {@code interval}, the first one as soon as the router is watched. A run still going at {@code timeout}
  * counts as a failure, {@code timed out after N ms}, and its thread is interrupted (an {@code exec} program
- * is killed with its process group). A run that does not stop when interrupted is never run twice: while it
- * hangs, every interval counts another failure and no new run starts, so a stuck check costs one thread.
+ * is killed with its process group). One overrun is one failure: a run interrupted at its timeout gets one
+ * interval from then to end (an exec program's session being killed on a loaded host) before it counts again, and
+ * the next run starts as soon as it has ended. A run that does not stop within that is never run twice: while
+ * it hangs, every interval counts another failure and no new run starts, so a stuck check costs one thread.
  *
  * <p><b>Verdicts</b> ({@link CheckState}): {@code fall} failures in a row make a dependency failing,
  * {@code rise} successes in a row make it healthy; before that it is unknown, which counts as unmet.
@@ -270,6 +272,10 @@ public final class HealthMonitor implements AutoCloseable {
         Run running;
         /** A run that timed out and did not stop when interrupted. */
         Run stuck;
+        /** When {@link #stuck} was interrupted (its timeout). */
+        long stuckAt;
+        /** The next run waits for {@link #stuck} to end (within its grace), not for the interval. */
+        boolean awaitingStuck;
         long startedAt;
         Scheduler.Cancellable next;
         Scheduler.Cancellable timeout;
@@ -406,13 +412,26 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         final long now = scheduler.nanoTime();
-        probe.startedAt = now;
+        probe.awaitingStuck = false;
         if (probe.stuck != null && !probe.stuck.finished) {
+            final long graceEnd = probe.stuckAt + TimeUnit.MILLISECONDS.toNanos(probe.dependency().intervalMillis());
+            if (now - graceEnd < 0) {
+                // Interrupted at its timeout (one failure, counted then), it may still be ending (an exec
+                // program's session being killed on a loaded host). The next run fell due interval - timeout
+                // after the interrupt, at once with timeout = interval: counting the run then as a second
+                // failure made one slow check a failover (fall 2). It gets one interval from its interrupt, when
+                // a fresh run would have timed out again; its end starts the next run (onResult).
+                probe.awaitingStuck = true;
+                probe.next = scheduler.schedule(() -> tick(probe), graceEnd - now);
+                return;
+            }
+            probe.startedAt = now;
             record(probe, CheckResult.failing(CheckResult.timedOutReason(probe.dependency().timeoutMillis())
                     + " (the check does not stop)"), now);
             scheduleNext(probe);
             return;
         }
+        probe.startedAt = now;
         probe.stuck = null;
         final Run run = new Run(probe);
         probe.running = run;
@@ -422,6 +441,11 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void onResult(final Probe probe, final Run run, final CheckResult result) {
+        if (probe.owner != null && probe.stuck == run && probe.awaitingStuck) {
+            cancel(probe.next); // the late run ended within its grace: its result is void, the next run starts now
+            tick(probe);
+            return;
+        }
         if (probe.owner == null || probe.running != run) {
             return; // timed out already, or the router is no longer watched
         }
@@ -441,6 +465,7 @@ public final class HealthMonitor implements AutoCloseable {
         run.abandon();
         if (!run.finished) {
             probe.stuck = run;
+            probe.stuckAt = scheduler.nanoTime();
         }
         record(probe, CheckResult.timedOut(probe.dependency().timeoutMillis()), scheduler.nanoTime());
         scheduleNext(probe);

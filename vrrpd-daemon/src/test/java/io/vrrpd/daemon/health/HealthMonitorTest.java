@@ -273,6 +273,116 @@ class HealthMonitorTest {
         assertEquals(2, tcp.runs, "the late run's result was ignored, two new runs");
     }
 
+    /**
+     * Issue 12 (DependencyKindsIT): with a timeout as long as the interval, the next run fell due the moment a slow
+     * run timed out, before it could end; that counted as a second failure ("the check does not stop"), so one
+     * slow check on a loaded host (fall 2) took a healthy Master offline. One overrun is one failure.
+     */
+    @Test
+    void shouldCountOneSlowRunAsOneFailure_whenTheTimeoutIsTheWholeInterval() {
+        final Scripted tcp = check("tcp:127.0.0.1:80");
+        tcp.next = UP;
+        watch("tcp:127.0.0.1:80@interval=300,timeout=300");
+        clock.advanceMillis(300);
+        assertTrue(last().hardOk(), "risen");
+        final int heardBefore = heard.size();
+        runner = parked::add; // the third run is slow: it does not start before its timeout
+        clock.advanceMillis(300);
+        clock.advanceMillis(300); // its timeout, and the next run due
+        assertEquals(heardBefore, heard.size(), "one failure of fall 2: nothing changed");
+        runner = Runnable::run;
+        clock.advanceMillis(10);
+        parked.removeFirst().run(); // it ends (abandoned: no result)
+        clock.advanceMillis(290); // one timeout after its interrupt: the next run
+        assertEquals(3, tcp.runs);
+        assertEquals(heardBefore, heard.size(), "healthy throughout");
+        assertTrue(last().hardOk());
+    }
+
+    /**
+     * The same with the default timeout (half the interval): a run that needs more than the other half of the
+     * interval to end after its interrupt (issue 12: exec checks at 200/100 ms on the loaded 2-core machine) was
+     * counted again at the next run's time.
+     */
+    @Test
+    void shouldCountOneSlowRunAsOneFailure_withTheDefaultTimeout() {
+        final Scripted tcp = check("tcp:127.0.0.1:80");
+        tcp.next = UP;
+        watch("tcp:127.0.0.1:80@interval=200");
+        clock.advanceMillis(200);
+        assertTrue(last().hardOk(), "risen");
+        final int heardBefore = heard.size();
+        runner = parked::add;
+        clock.advanceMillis(200); // the third run starts (400), times out at 500
+        clock.advanceMillis(200); // 600: the next run is due, the slow one still ending
+        assertEquals(heardBefore, heard.size(), "one failure of fall 2: nothing changed");
+        runner = Runnable::run;
+        clock.advanceMillis(50);
+        parked.removeFirst().run(); // it ends at 650 (abandoned: no result)
+        clock.advanceMillis(50); // 700: one interval after its interrupt, the next run
+        assertEquals(3, tcp.runs);
+        assertEquals(heardBefore, heard.size(), "healthy throughout");
+    }
+
+    /** A run that stays hung after its grace still fails the dependency (fall 2), whatever its timeout. */
+    @Test
+    void shouldFailAHungCheckOneTimeoutAfterItsOverrun_whenTheTimeoutIsTheWholeInterval() {
+        final Scripted tcp = check("tcp:127.0.0.1:80");
+        tcp.next = UP;
+        watch("tcp:127.0.0.1:80@interval=300,timeout=300");
+        clock.advanceMillis(300);
+        assertTrue(last().hardOk());
+        runner = parked::add; // hangs for good
+        clock.advanceMillis(600); // started at 600, timed out at 900
+        assertTrue(last().hardOk());
+        clock.advanceMillis(299);
+        assertTrue(last().hardOk(), "within the grace");
+        clock.advanceMillis(1);
+        assertEquals("tcp:127.0.0.1:80: timed out after 300 ms (the check does not stop)", last().unmet());
+        assertEquals(1, parked.size(), "never run twice while it hangs");
+    }
+
+    /** A timed-out run that ends within its grace starts the next run at once, not an interval later. */
+    @Test
+    void shouldStartTheNextRunAsSoonAsALateRunEnds() throws Exception {
+        final List<Thread> workers = new ArrayList<>();
+        runner = task -> {
+            final Thread worker = Thread.ofVirtual().unstarted(task);
+            workers.add(worker);
+            worker.start();
+        };
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final int[] runs = {0};
+        checks.put("exec:/x", timeoutMillis -> {
+            if (++runs[0] > 1) {
+                return UP;
+            }
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // slow to stop: it ends when the test says
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+                throw e;
+            }
+            return UP;
+        });
+        watch("exec:/x@interval=300,timeout=300");
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        clock.advanceMillis(300); // timed out (interrupted), the next run waits for it
+        assertEquals("exec:/x: timed out after 300 ms", last().unmet());
+        clock.advanceMillis(50);
+        release.countDown();
+        workers.getFirst().join(10_000);
+        clock.runDue(); // its end starts the next run (at 350 ms, not 600 ms)
+        assertEquals(2, workers.size(), "the next run started as the late one ended");
+        workers.get(1).join(10_000);
+        clock.runDue();
+        assertEquals(2, runs[0]);
+        assertEquals("exec:/x: recovering: 1 of 2 successful checks", last().unmet());
+    }
+
     @Test
     void shouldInterruptARunThatTimesOut() throws Exception {
         final Thread[] worker = new Thread[1];
