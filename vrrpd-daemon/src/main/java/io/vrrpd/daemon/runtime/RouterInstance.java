@@ -75,6 +75,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final LogLimit kernelErrorLog = new LogLimit();
     private final LogLimit transitionLog = new LogLimit(TRANSITION_LINES_PER_SECOND);
     private final List<IpAddress> unicastPeers;
+    private final IpAddress unicastSource;
     /** Announcement bursts on becoming Master and the time between them: switches and hosts that missed
      * the first burst re-learn. */
     private volatile int announceCount = 3;
@@ -84,6 +85,16 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     RouterInstance(final RouterConfig config, final VrrpLoop loop, final Sender channel,
                    final Addresses plumbing, final List<IpAddress> unicastPeers, final Listener listener) {
+        this(config, loop, channel, plumbing, unicastPeers, null, listener);
+    }
+
+    /**
+     * @param unicastSource IPv6 only: the source for unicast peers named by a global address
+     *                      ({@link LinkView#unicastSource}); null: every advertisement from the primary address
+     */
+    RouterInstance(final RouterConfig config, final VrrpLoop loop, final Sender channel,
+                   final Addresses plumbing, final List<IpAddress> unicastPeers, final IpAddress unicastSource,
+                   final Listener listener) {
         this.config = config;
         this.state = RouterState.initial(config);
         this.loop = loop;
@@ -91,6 +102,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.plumbing = plumbing;
         this.listener = listener;
         this.unicastPeers = List.copyOf(unicastPeers);
+        this.unicastSource = unicastSource;
         this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
         this.timerSlot = loop.register(this);
         this.announceSlot = loop.register(this::repeatAnnouncement);
@@ -102,6 +114,17 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
      */
     boolean acceptsSource(final IpAddress source) {
         return unicastPeers.isEmpty() || unicastPeers.contains(source);
+    }
+
+    /** The source for global IPv6 unicast peers, or null (see the constructor). */
+    IpAddress unicastSource() {
+        return unicastSource;
+    }
+
+    /** A link-local or group destination gets the primary (link-local) address, a global one the global source. */
+    private IpAddress sourceFor(final IpAddress destination) {
+        return unicastSource != null && !destination.isLinkLocal() && !destination.isMulticast()
+                ? unicastSource : config.primaryAddress();
     }
 
     public RouterConfig config() {
@@ -260,7 +283,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         if (priority != advertPriority) {
             advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                     priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                    config.primaryAddress(), destinations.getFirst(), config.authPass());
+                    sourceFor(destinations.getFirst()), destinations.getFirst(), config.authPass());
             advertPriority = priority;
         }
         for (final IpAddress destination : destinations) {
@@ -268,7 +291,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                 if (destination != destinations.getFirst()) {
                     encodeFor(priority, destination);
                 }
-                channel.send(advert, advertLength, config.primaryAddress(), destination);
+                channel.send(advert, advertLength, sourceFor(destination), destination);
                 counters.advertisementsSent++;
             } catch (ErrnoException e) {
                 counters.sendErrors++;
@@ -287,7 +310,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private void encodeFor(final int priority, final IpAddress destination) {
         advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                 priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                config.primaryAddress(), destination, config.authPass());
+                sourceFor(destination), destination, config.authPass());
     }
 
     private interface KernelStep {
