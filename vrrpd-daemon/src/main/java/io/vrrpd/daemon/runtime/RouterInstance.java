@@ -116,6 +116,21 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         return unicastPeers.isEmpty() || unicastPeers.contains(source);
     }
 
+    /**
+     * Why a lower-priority Master may go on advertising over an address owner: when the owner advertises from the
+     * address it owns and the peer, having taken over, holds that address itself, the peer's Linux kernel drops
+     * the owner's advertisements as a martian source (a packet from one of its own addresses) before its VRRP
+     * daemon sees them, so it never returns to Backup (KeepalivedInteropIT, FrrInteropIT: both Masters).
+     */
+    static String ownerHint(final RouterConfig config) {
+        if (!config.owner() || config.family() != io.vrrpd.protocol.AddressFamily.IPV4
+                || !config.addresses().contains(config.primaryAddress())) {
+            return "";
+        }
+        return " (it does not hear us if it holds " + config.primaryAddress() + " itself: a Linux peer drops packets"
+                + " from an address it holds unless net.ipv4.conf.all.accept_local=1 there)";
+    }
+
     /** The source for global IPv6 unicast peers, or null (see the constructor). */
     IpAddress unicastSource() {
         return unicastSource;
@@ -262,7 +277,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                 final String suffix = conflictLog.admit(now);
                 if (suffix != null) {
                     Log.warn(config.logPrefix() + " another Master " + conflict.peer() + " (priority "
-                            + conflict.peerPriority() + ") is advertising; we stay Master and re-assert" + suffix);
+                            + conflict.peerPriority() + ") is advertising; we stay Master and re-assert"
+                            + ownerHint(config) + suffix);
                 }
             }
         }
