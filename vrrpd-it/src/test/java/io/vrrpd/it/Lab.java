@@ -438,7 +438,8 @@ final class Lab implements AutoCloseable {
 
     // ------------------------------------------------------------------ commands
 
-    private void sysctl(final String host, final String key, final String value) {
+    /** {@code sysctl -w KEY=VALUE} inside {@code host} (a lab namespace; never the root one). */
+    void sysctl(final String host, final String key, final String value) {
         Cmd.run("ip", "netns", "exec", ns(host), "sysctl", "-q", "-w", key + "=" + value);
     }
 
