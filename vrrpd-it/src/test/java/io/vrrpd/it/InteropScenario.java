@@ -275,7 +275,8 @@ abstract class InteropScenario extends LabScenario {
      * <p>h2 runs with {@code net.ipv4.conf.all.accept_local=1}, what a Linux Backup of an owner that advertises from
      * the owned address needs (docs/CONFIG.md): a peer holding 192.0.2.1 itself (keepalived once it took over, FRR
      * on its macvlan from the start) otherwise has its kernel drop every advertisement from 192.0.2.1 as a martian
-     * source — keepalived stayed Master after the owner's return (both Masters). And {@code arp_ignore=1} (what
+     * source — keepalived stayed Master after the owner's return, FRR's Master_Down_Timer expired ~1 s after it
+     * started (both Masters, each time). And {@code arp_ignore=1} (what
      * vrrpd sets on its own parent links): FRR keeps 192.0.2.1 on its macvlan while Backup, and with the default 0
      * h2's eth0 answered the client's ARP for it with h2's own MAC.
      */
