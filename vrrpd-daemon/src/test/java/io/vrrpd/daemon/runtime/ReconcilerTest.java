@@ -124,9 +124,16 @@ class ReconcilerTest {
     private static final class CountingLinks extends LinkView {
         int linkReads;
         int addressReads;
+        private final List<LinkAddress> present;
 
         CountingLinks() {
+            this(List.of());
+        }
+
+        /** eth0 with {@code present} as its addresses. */
+        CountingLinks(final List<LinkAddress> present) {
             super(null);
+            this.present = present;
         }
 
         @Override
@@ -138,7 +145,28 @@ class ReconcilerTest {
         @Override
         List<LinkAddress> readAddresses(final int index) {
             addressReads++;
-            return List.of();
+            return present;
+        }
+    }
+
+    /** A global IPv6 unicast peer and only a link-local address on the link: offline, saying what is missing. */
+    @Test
+    void shouldKeepAnIpv6RouterWithAGlobalUnicastPeerOfflineWhileItsLinkHasNoGlobalAddress() {
+        final Map<String, Managed> routers = new TreeMap<>();
+        final CountingLinks links = new CountingLinks(List.of(address("fe80::1/64")));
+        try (VrrpLoop loop = new VrrpLoop()) {
+            final Reconciler reconciler = new Reconciler(routers, new RouterChannels(loop), links, null, loop,
+                    (router, from, to, reason) -> { });
+            final RouterSpec spec = RouterSpec.builder("u6", 61, "eth0", AddressFamily.IPV6)
+                    .addresses(List.of(IpPrefix.parse("2001:db8::161/64"))).mac(MacMode.REAL)
+                    .unicastPeers(List.of(IpAddress.parse("2001:db8::2"))).build();
+            final Managed managed = new Managed(spec);
+            managed.plumbing = new RouterPlumbing(null, spec.toConfig(IpAddress.parse("fe80::1")), "eth0", 2, true);
+            routers.put("u6", managed);
+            reconciler.reconcile(managed);
+            assertEquals(AdminState.OFFLINE, managed.admin);
+            assertEquals("link eth0 has no global IPv6 address to send to unicast peer 2001:db8::2 from", managed.reason);
+            assertNull(managed.instance);
         }
     }
 
