@@ -6,6 +6,7 @@ import org.junit.jupiter.api.function.Executable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -107,10 +108,21 @@ class BindReadyIT extends LabScenario {
         final HttpService backupService = new HttpService(lab, "h2", VIP6, 8080).start();
         assertFalse(lab.linkUp("h2", d("h2").router("r6").vnic()), "the Backup's VNIC is down");
         assertOneNeighbourAdvertisement("h1 Master, h2 Backup serving the address");
+        final String virtual = Lab.virtualMac(51, true);
+        lab.flushNeighbour(Lab.CLIENT, VIP6);
+        lab.awaitPing(Lab.CLIENT, VIP6, Duration.ofSeconds(3));
+        assertEquals(virtual, lab.neighbourMac(Lab.CLIENT, VIP6).orElse("none"), lab.neighbour(Lab.CLIENT, VIP6));
+        assertEquals(Optional.of(lab.port("h1")), lab.bridgePort(virtual), "the switch sees the virtual MAC at h1");
 
-        // Failover: h1's daemon stops (priority 0); h2 is Master, and now only h2 answers, with the same MAC.
+        // Failover: h1's daemon stops (priority 0); h2 is Master, and now only h2 answers, with the same MAC. What
+        // moves is the switch's entry for the virtual MAC (h2's announcements and advertisements come from it):
+        // the client's neighbour entry stays, and its traffic reaches h2 with no resolution of its own.
         d("h1").stop();
         d("h2").awaitState("r6", "MASTER", Duration.ofSeconds(5));
+        Wait.until(Duration.ofSeconds(2), "the switch to see the virtual MAC at h2's port", () -> lab.bridgePort(virtual),
+                Optional.of(lab.port("h2"))::equals);
+        assertEquals(virtual, lab.neighbourMac(Lab.CLIENT, VIP6).orElse("none"), lab.neighbour(Lab.CLIENT, VIP6));
+        lab.awaitPing(Lab.CLIENT, VIP6, Duration.ofSeconds(3));
         assertOneNeighbourAdvertisement("h2 Master, h1 stopped");
         backupService.stop();
     }

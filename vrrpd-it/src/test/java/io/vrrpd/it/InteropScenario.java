@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,8 +81,13 @@ abstract class InteropScenario extends LabScenario {
 
     /** As {@link #peer(Variant, int, int)}, with a VRRPv2 simple text password ({@code null}: none). */
     Peer peer(final Variant variant, final int priority, final int intervalMs, final String authPass) {
-        final Peer peer = newPeer(lab.work().resolve("peer" + (++peerDirs)), new Peer.Settings(variant.version,
-                variant.ipv6, VRID, priority, intervalMs, List.of(variant.address()), authPass));
+        return peer(new Peer.Settings(variant.version, variant.ipv6, VRID, priority, intervalMs,
+                List.of(variant.address()), authPass));
+    }
+
+    /** A peer (not started) with exactly {@code settings}; closed after the test. */
+    Peer peer(final Peer.Settings settings) {
+        final Peer peer = newPeer(lab.work().resolve("peer" + (++peerDirs)), settings);
         peers.add(peer);
         return peer;
     }
@@ -256,6 +262,114 @@ abstract class InteropScenario extends LabScenario {
                 + " since vrrpd started; its lines about vrrpd's advertisements: "
                 + peer.linesSince(vrrpdStarted).stream().map(Peer.Line::text)
                 .filter(t -> t.toLowerCase().contains("interval")).distinct().limit(3).toList());
+    }
+
+    /**
+     * RFC 5798 §6.4.1/§6.4.3, the address owner: vrrpd on h1 with priority 255 protecting h1's own 192.0.2.1, in
+     * {@code mac} mode, and the peer a Backup (100) of the same address. vrrpd is Master at once and advertises
+     * 255 from the address it owns; the peer stays Backup (it accepts them) for longer than its
+     * Master_Down_Interval. vrrpd's SIGTERM: priority 0 from 192.0.2.1, the peer takes over (RFC 5798 §6.4.2: after
+     * Skew_Time, not Master_Down_Interval), h1 keeps its address. vrrpd starts again: Master at once, and the peer
+     * gives the address back (BACKUP) on its first advertisement; the client reaches 192.0.2.1 at the owner's MAC.
+     *
+     * <p>h2 runs with {@code net.ipv4.conf.all.accept_local=1}, what a Linux Backup of an owner that advertises from
+     * the owned address needs (docs/CONFIG.md): a peer holding 192.0.2.1 itself (keepalived once it took over, FRR
+     * on its macvlan from the start) otherwise has its kernel drop every advertisement from 192.0.2.1 as a martian
+     * source — keepalived stayed Master after the owner's return, FRR's Master_Down_Timer expired ~1 s after it
+     * started (both Masters, each time). And {@code arp_ignore=1} (what
+     * vrrpd sets on its own parent links): FRR keeps 192.0.2.1 on its macvlan while Backup, and with the default 0
+     * h2's eth0 answered the client's ARP for it with h2's own MAC.
+     */
+    @ParameterizedTest(name = "mac {0}")
+    @ValueSource(strings = {"virtual", "real"})
+    void addressOwner_masterAtOnce_peerStaysBackup_takesOverOnSigterm_andGivesBack(final String mac) {
+        final String own = Lab.ipv4(VRRPD);
+        final Variant v = Variant.V3_IPV4;
+        final Capture capture = lab.capture(Lab.CLIENT);
+        lab.startDaemons(VRRPD);
+        final long created = System.nanoTime();
+        createRouter(VRRPD, ROUTER, "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "255", "-i", "" + v.intervalMs,
+                "-a", own + "/24", "--mac", mac);
+        d(VRRPD).awaitState(ROUTER, "MASTER", Duration.ofSeconds(1)); // at once: no Master_Down_Interval
+        assertEquals(List.of(ROUTER + " INIT->MASTER"), d(VRRPD).transitionsSince(created),
+                "the owner goes straight to Master (RFC 5798 §6.4.1), never through Backup");
+        System.out.println("[measure] " + getClass().getSimpleName() + " owner (" + mac + " MAC) Master "
+                + Wait.millisSince(created) + " ms after create-router began (vrrpadm's JVM start included)");
+
+        final long peerStarted = System.nanoTime();
+        lab.sysctl(PEER, "net.ipv4.conf.all.accept_local", "1");
+        lab.sysctl(PEER, "net.ipv4.conf.all.arp_ignore", "1");
+        try {
+            final Peer peer = peer(new Peer.Settings(v.version, false, VRID, 100, v.intervalMs, List.of(own + "/24")))
+                    .start();
+            ownerScenario(peer, own, mac, v, capture, peerStarted);
+        } finally {
+            lab.sysctl(PEER, "net.ipv4.conf.all.accept_local", "0");
+            lab.sysctl(PEER, "net.ipv4.conf.all.arp_ignore", "0");
+        }
+    }
+
+    private void ownerScenario(final Peer peer, final String own, final String mac, final Variant v,
+                               final Capture capture, final long peerStarted) {
+        peer.awaitState("BACKUP", Duration.ofSeconds(10));
+        holdAgreement(peer, "MASTER", "BACKUP", holdTime(v));
+        assertEquals(List.of("BACKUP"), peer.transitionsSince(peerStarted), peer + " entered only BACKUP");
+        assertEquals(ROUTER + ":MASTER:255:", lab.vrrpadmOk(VRRPD, "show-router", "-p", "-o", "name,state,prio,drops",
+                ROUTER).strip(), "vrrpd's view: the owner is Master, no drops");
+        assertTrue(lab.addresses(VRRPD, "eth0").contains(own + "/24"), "h1 holds its own address");
+
+        final long stopped = System.nanoTime();
+        assertEquals(0, d(VRRPD).stop(), "vrrpd exits 0 on SIGTERM");
+        peer.awaitState("MASTER", Duration.ofMillis(masterDownMillis(v, 100)).plus(SLACK).plusSeconds(2));
+        System.out.println("[measure] " + getClass().getSimpleName() + " owner (" + mac + " MAC): " + peer.name()
+                + " Master " + Wait.millisSince(stopped) + " ms after vrrpd's SIGTERM");
+        assertTrue(lab.addresses(VRRPD, "eth0").contains(own + "/24"), "SIGTERM left h1 its own address: "
+                + lab.addresses(VRRPD, "eth0"));
+        capture.await(peer + "'s first advertisement", p -> !p.source().equals(own) && p.priority() == 100,
+                Duration.ofSeconds(3));
+
+        final long returned = System.nanoTime();
+        final double returnedEpoch = System.currentTimeMillis() / 1000.0;
+        d(VRRPD).start();
+        d(VRRPD).awaitState(ROUTER, "MASTER", Duration.ofSeconds(3));
+        final long master = System.nanoTime();
+        peer.awaitState("BACKUP", Duration.ofSeconds(3));
+        System.out.println("[measure] " + getClass().getSimpleName() + " owner (" + mac + " MAC): " + peer.name()
+                + " Backup again " + Wait.millisSince(master) + " ms after vrrpd showed Master (its start: "
+                + Wait.millisSince(returned) + " ms)");
+        assertEquals(List.of("BACKUP"), peer.transitionsSince(returned), peer + " gave the address back once");
+        assertEquals(List.of(ROUTER + " INIT->MASTER"), d(VRRPD).transitionsSince(returned),
+                "the owner returns straight to Master");
+        capture.await("the owner's advertisement after its return", p -> p.source().equals(own) && p.priority() == 255
+                && p.epochSeconds() >= returnedEpoch, Duration.ofSeconds(2));
+        holdAgreement(peer, "MASTER", "BACKUP", holdTime(v));
+        // With a virtual MAC both of h1's links answer ARP for its own address: the VNIC with the virtual MAC and
+        // eth0 (arp_ignore=1 answers for an address of the receiving link) with h1's own; both reach the owner.
+        final List<String> ownerMacs = mac.equals("real") ? List.of(lab.mac(VRRPD))
+                : List.of(Lab.virtualMac(VRID, false), lab.mac(VRRPD));
+        lab.flushNeighbour(Lab.CLIENT, own);
+        lab.awaitPing(Lab.CLIENT, own, Duration.ofSeconds(3));
+        final String reached = lab.neighbourMac(Lab.CLIENT, own).orElse("none");
+        assertTrue(ownerMacs.contains(reached), "the client reaches " + own + " at the owner's MAC " + ownerMacs
+                + ", not " + peer + "'s host's " + lab.mac(PEER) + ": " + lab.neighbour(Lab.CLIENT, own));
+        System.out.println("[observation] " + getClass().getSimpleName() + " owner (" + mac + " MAC): the client's"
+                + " entry for " + own + " after the return: " + reached);
+
+        final List<Adv> packets = decode(capture.stop().file());
+        assertChecksumsGood(packets);
+        assertTrue(packets.stream().filter(p -> p.source().equals(own)).allMatch(p -> p.priority() == 255
+                        || p.priority() == 0), "vrrpd advertises 255 (and 0 on SIGTERM) from " + own + ": "
+                + summary(packets));
+        final Adv zero = packets.stream().filter(p -> p.source().equals(own) && p.priority() == 0).findFirst()
+                .orElseThrow(() -> new AssertionError("no priority-0 advertisement from the owner: " + summary(packets)));
+        final Adv first = packets.stream()
+                .filter(p -> !p.source().equals(own) && p.epochSeconds() >= zero.epochSeconds()).findFirst()
+                .orElseThrow(() -> new AssertionError("no advertisement from " + peer + " after the priority 0: "
+                        + summary(packets)));
+        assertTrue(packets.stream().noneMatch(p -> !p.source().equals(own) && p.epochSeconds() < zero.epochSeconds()),
+                peer + " advertised while the owner was Master: " + summary(packets));
+        assertTakeoverAfterSkew(v, zero, first, peer.name() + " (100)", false);
+        observeAddresses(v, packets, own);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -85,6 +85,17 @@ final class Keepalived extends Peer {
             conf.append("    authentication {\n        auth_type PASS\n        auth_pass ").append(settings.authPass())
                     .append("\n    }\n");
         }
+        if (!settings.unicastPeers().isEmpty()) {
+            // From the host's own global/primary address (keepalived's default for IPv6 is the link-local one,
+            // which a vrrpd listing this host's global address would drop as unknown_peer).
+            conf.append("    unicast_src_ip ").append(settings.ipv6() ? Lab.ipv6(host) : Lab.ipv4(host)).append('\n')
+                    // RFC 5798 §5.1.2.3: hop limit 255. keepalived's IPv6 unicast default is the kernel's 64, which
+                    // vrrpd drops as bad_ttl (§7.1), as it does any off-link advertisement.
+                    .append("    unicast_ttl 255\n")
+                    .append("    unicast_peer {\n");
+            settings.unicastPeers().forEach(p -> conf.append("        ").append(p).append('\n'));
+            conf.append("    }\n");
+        }
         conf.append("    virtual_ipaddress {\n");
         addresses.forEach(a -> conf.append("        ").append(a).append('\n'));
         conf.append("    }\n}\n");

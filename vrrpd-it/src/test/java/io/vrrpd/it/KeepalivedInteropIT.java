@@ -142,4 +142,49 @@ class KeepalivedInteropIT extends InteropScenario {
                 "vrrpd's transitions");
         assertEquals(Map.of(), d(VRRPD).router("VI_51").drops(), "no drop after the handovers either");
     }
+
+    /**
+     * IPv6 unicast peers against keepalived's {@code unicast_peer} (VRRPv3, 200 ms): keepalived (200, peer
+     * 2001:db8::1, {@code unicast_src_ip 2001:db8::2}) is Master and vrrpd (100, {@code --unicast-peer
+     * 2001:db8::2}) accepts its unicast advertisements (no drops, P_PRIO 200 from 2001:db8::2) and stays Backup;
+     * raised to 250 it preempts and keepalived enters BACKUP (it accepted vrrpd's, sent from vrrpd's global address
+     * with the checksum over it); vrrpd's SIGTERM (priority 0, unicast) hands Master back to keepalived.
+     */
+    @Test
+    void ipv6UnicastPeers_interoperateWithKeepalivedUnicastPeer() {
+        final Variant v = Variant.V3_IPV6;
+        final Peer peer = peer(new Peer.Settings(v.version, true, VRID, 200, v.intervalMs, List.of(v.address()), null,
+                List.of(Lab.ipv6(VRRPD)))).start();
+        peer.awaitState("MASTER", Duration.ofSeconds(15));
+
+        final long vrrpdStarted = System.nanoTime();
+        lab.startDaemons(VRRPD);
+        final List<String> args = new java.util.ArrayList<>(List.of(routerArgs(v, 100, v.intervalMs)));
+        args.addAll(List.of("--unicast-peer", Lab.ipv6(PEER)));
+        createRouter(VRRPD, ROUTER, args.toArray(String[]::new));
+        d(VRRPD).awaitState(ROUTER, "BACKUP", Duration.ofSeconds(10));
+        Wait.until(Duration.ofSeconds(5), "vrrpd to accept 3 unicast advertisements from " + peer
+                        + " (last seen: accepted, drops)", () -> {
+                    final Control.Router r = d(VRRPD).router(ROUTER);
+                    return List.of(r.counter("adv_rcvd"), r.drops());
+                }, seen -> (Long) seen.getFirst() >= 3);
+        holdAgreement(peer, "BACKUP", "MASTER", holdTime(v));
+        assertEquals(Map.of(), d(VRRPD).router(ROUTER).drops(), "vrrpd dropped none of " + peer + "'s advertisements");
+        assertEquals(ROUTER + ":BACKUP:" + Lab.ipv6(PEER).replace(":", "\\:") + ":200", lab.vrrpadmOk(VRRPD,
+                "show-router", "-p", "-o", "name,state,peer,p_prio", ROUTER).strip(), "vrrpd hears keepalived");
+        assertEquals(List.of(), peer.transitionsSince(vrrpdStarted), peer + " stayed Master once vrrpd ran");
+
+        final long raised = System.nanoTime();
+        lab.vrrpadmOk(VRRPD, "modify-router", "-p", "250", ROUTER);
+        d(VRRPD).awaitState(ROUTER, "MASTER", Duration.ofMillis(masterDownMillis(v, 250)).plus(SLACK).plusSeconds(1));
+        peer.awaitState("BACKUP", Duration.ofSeconds(3));
+        assertEquals(List.of("BACKUP"), peer.transitionsSince(raised), peer + " went to BACKUP once");
+        holdAgreement(peer, "MASTER", "BACKUP", holdTime(v));
+
+        final long stopped = System.nanoTime();
+        assertEquals(0, d(VRRPD).stop(), "vrrpd exits 0 on SIGTERM");
+        peer.awaitState("MASTER", Duration.ofMillis(masterDownMillis(v, 200)).plus(SLACK).plusSeconds(1));
+        System.out.println("[measure] " + getClass().getSimpleName() + " IPv6 unicast: " + peer.name() + " Master "
+                + Wait.millisSince(stopped) + " ms after vrrpd's SIGTERM");
+    }
 }

@@ -392,6 +392,17 @@ final class Lab implements AutoCloseable {
         return m.find() ? Optional.of(m.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
+    /** The bridge port ({@code pK}, {@code pc}) on which the switch last saw {@code mac}; empty if none. */
+    Optional<String> bridgePort(final String mac) {
+        for (final String line : Cmd.run("bridge", "-n", ns(SWITCH), "fdb", "show", "br", BRIDGE).lines().toList()) {
+            final String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equalsIgnoreCase(mac) && f[1].equals("dev")) {
+                return Optional.of(f[2]);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The whole neighbour line for {@code address} in {@code host}. */
     String neighbour(final String host, final String address) {
         return Cmd.run("ip", "-n", ns(host), "neigh", "show", address).strip();
@@ -438,7 +449,8 @@ final class Lab implements AutoCloseable {
 
     // ------------------------------------------------------------------ commands
 
-    private void sysctl(final String host, final String key, final String value) {
+    /** {@code sysctl -w KEY=VALUE} inside {@code host} (a lab namespace; never the root one). */
+    void sysctl(final String host, final String key, final String value) {
         Cmd.run("ip", "netns", "exec", ns(host), "sysctl", "-q", "-w", key + "=" + value);
     }
 

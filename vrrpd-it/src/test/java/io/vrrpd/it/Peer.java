@@ -39,10 +39,17 @@ abstract class Peer implements AutoCloseable {
      * IPv6 link-local address, if at all, is its own business).
      */
     /** {@code authPass}: a VRRPv2 simple text password (keepalived's {@code auth_type PASS}), null for none. */
+    /** {@code unicastPeers}: advertise to these addresses only (keepalived's {@code unicast_peer}); empty: multicast. */
     record Settings(int version, boolean ipv6, int vrid, int priority, int intervalMs, List<String> addresses,
-                    String authPass) {
+                    String authPass, List<String> unicastPeers) {
         Settings {
             addresses = List.copyOf(addresses);
+            unicastPeers = List.copyOf(unicastPeers);
+        }
+
+        Settings(final int version, final boolean ipv6, final int vrid, final int priority, final int intervalMs,
+                 final List<String> addresses, final String authPass) {
+            this(version, ipv6, vrid, priority, intervalMs, addresses, authPass, List.of());
         }
 
         Settings(final int version, final boolean ipv6, final int vrid, final int priority, final int intervalMs,

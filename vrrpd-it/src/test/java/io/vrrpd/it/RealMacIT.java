@@ -1,10 +1,13 @@
 package io.vrrpd.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +48,59 @@ class RealMacIT extends LabScenario {
         Wait.until(Duration.ofSeconds(3), "the client's entry to follow the new Master",
                 () -> lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"), lab.mac("h2")::equals);
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+    }
+
+    /**
+     * ND from the client's side in real-MAC mode (the virtual-MAC half is BindReadyIT's): the client multicasts
+     * Neighbor Solicitations for 2001:db8::100 (nd_probe.py): exactly one solicited Neighbor Advertisement each
+     * time, the Master's (h1), target link-layer address and Ethernet source h1's own MAC; the Backup (h2) never
+     * answers. The client's neighbour entry is h1's MAC. After h1's SIGTERM, with the client sending nothing, its
+     * entry moves to h2's MAC (h2's unsolicited NAs carry the Override flag, RFC 4861 §7.2.6), and from then on
+     * only h2 answers.
+     */
+    @Test
+    void ipv6_onlyTheMasterAnswersNeighbourSolicitations_andTheClientsEntryFollowsTheUnsolicitedNa() {
+        final String vip6 = "2001:db8::100";
+        lab.startDaemons("h1", "h2");
+        for (final String host : HOSTS) {
+            createRouter(host, "r6", "-V", "51", "-l", "eth0", "-A", "inet6", "-p", host.equals("h1") ? "200" : "100",
+                    "-i", "200", "-a", vip6 + "/64", "--mac", "real");
+        }
+        awaitOnlyMaster("r6", "h1", HOSTS, Duration.ofSeconds(10));
+        assertFalse(lab.addresses("h2", "eth0").contains(vip6 + "/64"), "the Backup does not hold " + vip6);
+        assertOnlyAnswer(vip6, lab.mac("h1"), "h1 Master, h2 Backup");
+        lab.flushNeighbour(Lab.CLIENT, vip6);
+        lab.awaitPing(Lab.CLIENT, vip6, Duration.ofSeconds(3));
+        assertEquals(lab.mac("h1"), lab.neighbourMac(Lab.CLIENT, vip6).orElse("none"), lab.neighbour(Lab.CLIENT, vip6));
+
+        final long stopped = System.nanoTime();
+        assertEquals(0, d("h1").stop(), "SIGTERM");
+        d("h2").awaitState("r6", "MASTER", Duration.ofMillis(masterDownMillis(200, 100)).plus(SLACK));
+        // No ping, no probe from the client: only h2's unsolicited NAs can move the entry.
+        Wait.until(Duration.ofSeconds(2), "the client's entry for " + vip6 + " to move to h2's MAC",
+                () -> lab.neighbourMac(Lab.CLIENT, vip6).orElse("none"), lab.mac("h2")::equals);
+        System.out.println("[measure] real-MAC IPv6: the client's entry at h2's MAC " + Wait.millisSince(stopped)
+                + " ms after h1's SIGTERM: " + lab.neighbour(Lab.CLIENT, vip6));
+        assertFalse(lab.addresses("h1", "eth0").contains(vip6 + "/64"), "the old Master released " + vip6);
+        assertOnlyAnswer(vip6, lab.mac("h2"), "h2 Master, h1 stopped");
+        lab.awaitPing(Lab.CLIENT, vip6, Duration.ofSeconds(3));
+    }
+
+    /** Three NS for {@code vip6} from the client: each gets exactly one solicited NA, from {@code mac} for {@code mac}. */
+    private void assertOnlyAnswer(final String vip6, final String mac, final String situation) {
+        final List<Executable> checks = new ArrayList<>();
+        for (int probe = 0; probe < 3; probe++) {
+            final Cmd.Result nd = lab.python(Lab.CLIENT, Lab.resource("nd_probe.py"), vip6, Lab.ipv6(Lab.CLIENT), "0.4");
+            assertTrue(nd.ok(), nd.toString());
+            final List<String> answers = nd.out().lines().filter(line -> line.split(" ")[2].contains("S"))
+                    .map(line -> line.split(" ")[0] + " " + line.split(" ")[1]).toList();
+            checks.add(() -> assertEquals(List.of(mac + " " + mac), answers, situation + ": NS for " + vip6
+                    + " gets exactly one answer, target link-layer address and Ethernet source " + mac + " (h1 "
+                    + lab.mac("h1") + ", h2 " + lab.mac("h2") + "); every NA seen: " + nd.out().lines().toList()));
+            checks.add(() -> assertTrue(nd.out().lines().allMatch(line -> line.startsWith(mac + " " + mac)),
+                    situation + ": every NA for " + vip6 + " is " + mac + "'s: " + nd.out().lines().toList()));
+        }
+        assertAll(checks);
     }
 
     /**

@@ -128,4 +128,40 @@ class LinkView {
         }
         return owned;
     }
+
+    /**
+     * The source for IPv6 advertisements to unicast peers named by a global address: the link's first global
+     * IPv6 address (not a virtual one, not tentative, none vrrpd added). Null when the router needs none (IPv4,
+     * multicast, or only link-local peers) or the link has none.
+     *
+     * <p>Why not the link-local address of RFC 5798 §5.1.2.1, as to the group: a receiver identifies a unicast
+     * peer by the address it was configured with, and an operator names a peer on a routed network by its global
+     * address. Sent from fe80::X, every advertisement was dropped as {@code unknown_peer} by a vrrpd peer listing
+     * 2001:db8::1, and both became Master (UnicastIT). A global destination gets a global source, as the
+     * kernel's own choice would be (RFC 6724 rule 2); a link-local peer still gets the link-local source.
+     */
+    IpAddress unicastSource(final Link link, final RouterSpec spec) {
+        return needsGlobalSource(spec) ? unicastSource(addresses(link.index()), spec) : null;
+    }
+
+    /** True for an IPv6 router with a unicast peer named by a non-link-local address. */
+    static boolean needsGlobalSource(final RouterSpec spec) {
+        return spec.family() == AddressFamily.IPV6 && spec.unicastPeers().stream().anyMatch(p -> !p.isLinkLocal());
+    }
+
+    static IpAddress unicastSource(final List<LinkAddress> present, final RouterSpec spec) {
+        if (!needsGlobalSource(spec)) {
+            return null;
+        }
+        for (final LinkAddress address : present) {
+            final IpAddress ip = address.prefix().address();
+            if (ip.family() != AddressFamily.IPV6 || address.isTentative() || address.proto() == RealMacAddresses.PROTO
+                    || ip.isLinkLocal() || ip.isLoopback()
+                    || spec.addresses().stream().anyMatch(p -> p.address().equals(ip))) {
+                continue;
+            }
+            return ip;
+        }
+        return null;
+    }
 }

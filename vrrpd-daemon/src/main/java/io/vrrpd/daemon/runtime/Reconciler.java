@@ -152,6 +152,14 @@ final class Reconciler {
             setAdmin(managed, AdminState.OFFLINE, why);
             return;
         }
+        final IpAddress unicastSource = links.unicastSource(link, spec);
+        if (unicastSource == null && LinkView.needsGlobalSource(spec)) {
+            final String why = "link " + spec.link() + " has no global IPv6 address to send to unicast peer "
+                    + spec.unicastPeers().stream().filter(p -> !p.isLinkLocal()).findFirst().orElseThrow() + " from";
+            stopInstance(managed, AdminState.OFFLINE, why);
+            setAdmin(managed, AdminState.OFFLINE, why);
+            return;
+        }
         final Optional<String> hold = SyncGroup.holdReason(managed.asMember(), groupOf(managed));
         if (hold.isPresent()) {
             // keepalived's sync group FAULT: a Master leaves with priority 0, so the other host takes every
@@ -166,6 +174,10 @@ final class Reconciler {
             destroyInstance(managed, "primary address changed to " + primary);
             instance = null;
         }
+        if (instance != null && !java.util.Objects.equals(instance.unicastSource(), unicastSource)) {
+            destroyInstance(managed, "unicast source address changed to " + unicastSource);
+            instance = null;
+        }
         final RouterConfig config = spec.toConfig(primary).withPriority(managed.effectivePriority());
         final String startReason = managed.admin == AdminState.DISABLED ? "enabled by the operator"
                 : managed.reason == null || "starting".equals(managed.reason) ? "router started"
@@ -175,7 +187,8 @@ final class Reconciler {
             if (channel == null) {
                 return;
             }
-            instance = new RouterInstance(config, loop, channel, managed.plumbing, spec.unicastPeers(), transitions);
+            instance = new RouterInstance(config, loop, channel, managed.plumbing, spec.unicastPeers(), unicastSource,
+                    transitions);
             channel.attach(instance);
             managed.attach(instance, channel);
         } else if (!instance.config().equals(config)) {

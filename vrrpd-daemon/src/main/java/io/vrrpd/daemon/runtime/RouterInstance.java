@@ -86,6 +86,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final LogLimit kernelErrorLog = new LogLimit();
     private final LogLimit transitionLog = new LogLimit(TRANSITION_LINES_PER_SECOND);
     private final List<IpAddress> unicastPeers;
+    private final IpAddress unicastSource;
     /** Announcement bursts on becoming Master and the time between them: switches and hosts that missed
      * the first burst re-learn. */
     private volatile int announceCount = 3;
@@ -95,6 +96,16 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     RouterInstance(final RouterConfig config, final VrrpLoop loop, final Sender channel,
                    final Addresses plumbing, final List<IpAddress> unicastPeers, final Listener listener) {
+        this(config, loop, channel, plumbing, unicastPeers, null, listener);
+    }
+
+    /**
+     * @param unicastSource IPv6 only: the source for unicast peers named by a global address
+     *                      ({@link LinkView#unicastSource}); null: every advertisement from the primary address
+     */
+    RouterInstance(final RouterConfig config, final VrrpLoop loop, final Sender channel,
+                   final Addresses plumbing, final List<IpAddress> unicastPeers, final IpAddress unicastSource,
+                   final Listener listener) {
         this.config = config;
         this.state = RouterState.initial(config);
         this.loop = loop;
@@ -102,6 +113,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.plumbing = plumbing;
         this.listener = listener;
         this.unicastPeers = List.copyOf(unicastPeers);
+        this.unicastSource = unicastSource;
         this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
         this.timerSlot = loop.register(this);
         this.announceSlot = loop.register(this::repeatAnnouncement);
@@ -113,6 +125,32 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
      */
     boolean acceptsSource(final IpAddress source) {
         return unicastPeers.isEmpty() || unicastPeers.contains(source);
+    }
+
+    /**
+     * Why a lower-priority Master may go on advertising over an address owner: when the owner advertises from the
+     * address it owns and the peer, having taken over, holds that address itself, the peer's Linux kernel drops
+     * the owner's advertisements as a martian source (a packet from one of its own addresses) before its VRRP
+     * daemon sees them, so it never returns to Backup (KeepalivedInteropIT, FrrInteropIT: both Masters).
+     */
+    static String ownerHint(final RouterConfig config) {
+        if (!config.owner() || config.family() != io.vrrpd.protocol.AddressFamily.IPV4
+                || !config.addresses().contains(config.primaryAddress())) {
+            return "";
+        }
+        return " (it does not hear us if it holds " + config.primaryAddress() + " itself: a Linux peer drops packets"
+                + " from an address it holds unless net.ipv4.conf.all.accept_local=1 there)";
+    }
+
+    /** The source for global IPv6 unicast peers, or null (see the constructor). */
+    IpAddress unicastSource() {
+        return unicastSource;
+    }
+
+    /** A link-local or group destination gets the primary (link-local) address, a global one the global source. */
+    private IpAddress sourceFor(final IpAddress destination) {
+        return unicastSource != null && !destination.isLinkLocal() && !destination.isMulticast()
+                ? unicastSource : config.primaryAddress();
     }
 
     public RouterConfig config() {
@@ -281,7 +319,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                 final String suffix = conflictLog.admit(now);
                 if (suffix != null) {
                     Log.warn(config.logPrefix() + " another Master " + conflict.peer() + " (priority "
-                            + conflict.peerPriority() + ") is advertising; we stay Master and re-assert" + suffix);
+                            + conflict.peerPriority() + ") is advertising; we stay Master and re-assert"
+                            + ownerHint(config) + suffix);
                 }
             }
         }
@@ -327,7 +366,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         if (priority != advertPriority) {
             advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                     priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                    config.primaryAddress(), destinations.getFirst(), config.authPass());
+                    sourceFor(destinations.getFirst()), destinations.getFirst(), config.authPass());
             advertPriority = priority;
         }
         for (final IpAddress destination : destinations) {
@@ -335,7 +374,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                 if (destination != destinations.getFirst()) {
                     encodeFor(priority, destination);
                 }
-                channel.send(advert, advertLength, config.primaryAddress(), destination);
+                channel.send(advert, advertLength, sourceFor(destination), destination);
                 counters.advertisementsSent++;
                 if (Log.debugEnabled()) {
                     Log.debug(config.logPrefix() + " advertisement sent to " + destination + " priority " + priority);
@@ -357,7 +396,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private void encodeFor(final int priority, final IpAddress destination) {
         advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                 priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                config.primaryAddress(), destination, config.authPass());
+                sourceFor(destination), destination, config.authPass());
     }
 
     private interface KernelStep {

@@ -94,13 +94,46 @@ class ReconcilerTest {
                 LinkAddress.IFA_F_PERMANENT, 0, "eth0", RealMacAddresses.PROTO)), db), "only another router's address");
     }
 
+    /**
+     * IPv6 unicast peers named by a global address get advertisements from the link's global address (a vrrpd
+     * peer listing 2001:db8::1 dropped fe80::X as unknown_peer); group and link-local peers need none.
+     */
+    @Test
+    void shouldSendToGlobalIpv6UnicastPeersFromTheLinksGlobalAddress() {
+        final List<LinkAddress> present = List.of(
+                new LinkAddress(2, IpPrefix.parse("2001:db8::161/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0",
+                        RealMacAddresses.PROTO), // another real-MAC router's, added by vrrpd
+                new LinkAddress(2, IpPrefix.parse("2001:db8::7/64"), LinkAddress.IFA_F_TENTATIVE, 0, "eth0", 0),
+                new LinkAddress(2, IpPrefix.parse("fe80::1/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0", 0),
+                new LinkAddress(2, IpPrefix.parse("2001:db8::1/64"), LinkAddress.IFA_F_PERMANENT, 0, "eth0", 0));
+        final RouterSpec global = RouterSpec.builder("u6", 61, "eth0", AddressFamily.IPV6)
+                .addresses(List.of(IpPrefix.parse("2001:db8::100/64")))
+                .unicastPeers(List.of(IpAddress.parse("fe80::2"), IpAddress.parse("2001:db8::2"))).build();
+        assertEquals(IpAddress.parse("2001:db8::1"), LinkView.unicastSource(present, global));
+        assertNull(LinkView.unicastSource(present.subList(0, 3), global), "no usable global address: none");
+        final RouterSpec linkLocal = RouterSpec.builder("u6", 61, "eth0", AddressFamily.IPV6)
+                .addresses(List.of(IpPrefix.parse("2001:db8::100/64")))
+                .unicastPeers(List.of(IpAddress.parse("fe80::2"))).build();
+        assertNull(LinkView.unicastSource(present, linkLocal), "link-local peers: the link-local source");
+        final RouterSpec multicast = RouterSpec.builder("m6", 61, "eth0", AddressFamily.IPV6)
+                .addresses(List.of(IpPrefix.parse("2001:db8::100/64"))).build();
+        assertNull(LinkView.unicastSource(present, multicast), "the group: the link-local source");
+    }
+
     /** eth0 (index 2): up, with carrier, no address at all; counts what it is asked of the kernel. */
     private static final class CountingLinks extends LinkView {
         int linkReads;
         int addressReads;
+        private final List<LinkAddress> present;
 
         CountingLinks() {
+            this(List.of());
+        }
+
+        /** eth0 with {@code present} as its addresses. */
+        CountingLinks(final List<LinkAddress> present) {
             super(null);
+            this.present = present;
         }
 
         @Override
@@ -112,7 +145,28 @@ class ReconcilerTest {
         @Override
         List<LinkAddress> readAddresses(final int index) {
             addressReads++;
-            return List.of();
+            return present;
+        }
+    }
+
+    /** A global IPv6 unicast peer and only a link-local address on the link: offline, saying what is missing. */
+    @Test
+    void shouldKeepAnIpv6RouterWithAGlobalUnicastPeerOfflineWhileItsLinkHasNoGlobalAddress() {
+        final Map<String, Managed> routers = new TreeMap<>();
+        final CountingLinks links = new CountingLinks(List.of(address("fe80::1/64")));
+        try (VrrpLoop loop = new VrrpLoop()) {
+            final Reconciler reconciler = new Reconciler(routers, new RouterChannels(loop), links, null, loop,
+                    (router, from, to, reason) -> { });
+            final RouterSpec spec = RouterSpec.builder("u6", 61, "eth0", AddressFamily.IPV6)
+                    .addresses(List.of(IpPrefix.parse("2001:db8::161/64"))).mac(MacMode.REAL)
+                    .unicastPeers(List.of(IpAddress.parse("2001:db8::2"))).build();
+            final Managed managed = new Managed(spec);
+            managed.plumbing = new RouterPlumbing(null, spec.toConfig(IpAddress.parse("fe80::1")), "eth0", 2, true);
+            routers.put("u6", managed);
+            reconciler.reconcile(managed);
+            assertEquals(AdminState.OFFLINE, managed.admin);
+            assertEquals("link eth0 has no global IPv6 address to send to unicast peer 2001:db8::2 from", managed.reason);
+            assertNull(managed.instance);
         }
     }
 
