@@ -153,7 +153,7 @@ final class Daemon {
         final WebStartup webStartup = new WebStartup(web);
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
-            runtime.removeLeftovers();
+            runtime.removeLeftovers(control.brokenFiles());
             // Started from this (ordinary) thread: the primitives' threads and programs must not inherit the
             // router loop's real-time scheduling.
             services = ClusterStartup.start(node, configDir, stateDir, webStartup.timing(primitives), primitives,
