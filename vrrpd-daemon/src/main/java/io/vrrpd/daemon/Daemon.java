@@ -15,6 +15,7 @@ import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.control.ServiceControl;
+import io.vrrpd.daemon.control.ServiceReload;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.HookRunner;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
@@ -151,6 +152,9 @@ final class Daemon {
         ServiceCluster services = null;
         // /metrics' registry, made before the cluster starts so the primitives' durations are recorded from the first.
         final WebStartup webStartup = new WebStartup(web);
+        // [defaults] check_interval, which a SIGHUP may change while create-service reads it
+        final java.util.concurrent.atomic.AtomicLong checkInterval = new java.util.concurrent.atomic.AtomicLong(
+                node.checkIntervalMillis());
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
             runtime.removeLeftovers(control.brokenFiles());
@@ -159,7 +163,7 @@ final class Daemon {
             services = ClusterStartup.start(node, configDir, stateDir, webStartup.timing(primitives), primitives,
                     guard);
             final ControlVerbs verbs = ControlVerbs.of(control,
-                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
+                    new ServiceControl(services, checkInterval::get, System::currentTimeMillis),
                     new ClusterQueries(services.exchange(), services, primitives, control,
                             primitives.timeouts().other()));
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
@@ -181,7 +185,9 @@ final class Daemon {
             hooks.close();
             return 1;
         }
-        SignalHandling.handleReload(control, store);
+        final ServiceCluster cluster = services;
+        SignalHandling.handleReload(new ConfigReload(configDir, httpListen, node, web, checkInterval, control,
+                new ServiceReload(configDir, services, cluster::records), webStartup));
         Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
                 + store.directory() + "; control socket " + server.path() + "; " + ConfigCheck.describe(node)
                 + webStartup.describe());

@@ -166,6 +166,19 @@ public final class WebServer implements AutoCloseable {
         return tls;
     }
 
+    /**
+     * Serves new connections with {@code context} (SIGHUP re-read tls_cert and tls_key: a renewed certificate needs no
+     * restart); open connections keep theirs. The JDK's server reads its SSL context for each accepted connection.
+     *
+     * @throws IllegalStateException on a plain-HTTP server (turning TLS on or off needs a restart)
+     */
+    public void tls(final SSLContext context) {
+        if (!(server instanceof HttpsServer https)) {
+            throw new IllegalStateException("a plain HTTP server cannot take a TLS context");
+        }
+        https.setHttpsConfigurator(new HttpsConfigurator(context));
+    }
+
     public Stats stats() {
         return new Stats(requests.sum(), overloaded.sum(), dropped.sum(), failures.sum());
     }
