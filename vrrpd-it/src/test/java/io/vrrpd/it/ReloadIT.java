@@ -144,7 +144,8 @@ class ReloadIT extends LabScenario {
         assertEquals("c:130", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,prio", "c").strip());
         assertTrue(curl(NEW_TOKEN, "/routers/c").startsWith("200 "), "the new token works");
         assertTrue(curl(OLD_TOKEN, "/routers/c").startsWith("401 "), "the old one no longer");
-        final JsonNode web = JSON.readTree(lab.vrrpadmOk("h1", "show-service", "--json", "web")).get(0);
+        final JsonNode web = JSON.readTree(lab.vrrpadmOk("h1", "show-service", "--json", "-o", "name,check_intv",
+                "web")).get(0);
         assertEquals(2000, web.get("check_intv").intValue(), web.toString());
 
         // 6. At the next start b's file still does not load: b is a maintenance row, its VNIC stays (down, with its
@@ -164,7 +165,7 @@ class ReloadIT extends LabScenario {
 
     /** show-router --json NAME on h1: the row. */
     private JsonNode shown(final String name) throws IOException {
-        return JSON.readTree(lab.vrrpadmOk("h1", "show-router", "--json", name)).get(0);
+        return JSON.readTree(lab.vrrpadmOk("h1", "show-router", "--json", "-o", "all", name)).get(0);
     }
 
     /** GET /api/v1PATH on h1's web server: {@code STATUS BODY}. */
