@@ -8,6 +8,7 @@ import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.control.ServiceReload;
 import io.vrrpd.daemon.runtime.Log;
 import io.vrrpd.daemon.web.WebSetup;
+import io.vrrpd.daemon.web.metrics.ConfigMetrics;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ final class ConfigReload {
     private final RouterControl routers;
     private final ServiceReload services;
     private final WebStartup web;
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
     /**
      * @param started       vrrpd.toml as the daemon started with it
@@ -103,9 +106,16 @@ final class ConfigReload {
             Log.error("reload: cannot read the router files: " + e.getMessage() + " (routers keep running as they are)");
         }
         Log.info(services.reload(now.checkIntervalMillis(), Log::info, Log::error));
+        reloads.incrementAndGet();
+    }
+
+    /** For /metrics: the broken router files, the reloads done and refused. */
+    ConfigMetrics.Counts counts() {
+        return new ConfigMetrics.Counts(routers.brokenCount(), reloads.get(), refused.get());
     }
 
     private void refuse(final String error) {
+        refused.incrementAndGet();
         Log.error("reload: " + error + ": nothing reloaded (vrrpd.toml, routers and services keep their running"
                 + " configuration; vrrpd --check-config lists every error)");
     }

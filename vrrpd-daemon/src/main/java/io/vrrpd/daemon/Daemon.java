@@ -139,6 +139,7 @@ final class Daemon {
         final SignalHandling signals = SignalHandling.handleStop(runtime);
         final RouterControl control;
         final ControlServer server;
+        final ConfigReload reload;
         WebServer webServer = null;
         // A cgroup per service where cgroup2 is writable (else process groups, logged): the handle the self-fence, the
         // fence guard and a crash clean-up kill a service's processes with.
@@ -166,8 +167,11 @@ final class Daemon {
                     new ServiceControl(services, checkInterval::get, System::currentTimeMillis),
                     new ClusterQueries(services.exchange(), services, primitives, control,
                             primitives.timeouts().other()));
+            final ServiceCluster cluster = services;
+            reload = new ConfigReload(configDir, httpListen, node, web, checkInterval, control,
+                    new ServiceReload(configDir, services, cluster::records), webStartup);
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
-            webServer = webStartup.start(verbs, runtime, health, services);
+            webServer = webStartup.start(verbs, runtime, health, services, reload::counts);
             server = ControlServer.start(socket, verbs);
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
@@ -185,9 +189,7 @@ final class Daemon {
             hooks.close();
             return 1;
         }
-        final ServiceCluster cluster = services;
-        SignalHandling.handleReload(new ConfigReload(configDir, httpListen, node, web, checkInterval, control,
-                new ServiceReload(configDir, services, cluster::records), webStartup));
+        SignalHandling.handleReload(reload);
         Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
                 + store.directory() + "; control socket " + server.path() + "; " + ConfigCheck.describe(node)
                 + webStartup.describe());

@@ -50,10 +50,13 @@ final class WebStartup {
      * off. Call from an ordinary thread: the web server's threads must not inherit the loop's real-time scheduling.
      */
     WebServer start(final ControlHandler verbs, final LinuxRouterRuntime runtime, final HealthMonitor health,
-                    final ServiceCluster services) throws IOException {
+                    final ServiceCluster services,
+                    final java.util.function.Supplier<io.vrrpd.daemon.web.metrics.ConfigMetrics.Counts> config)
+            throws IOException {
         if (web == null) {
             return null;
         }
+        metrics.register(new io.vrrpd.daemon.web.metrics.ConfigMetrics(config));
         api = web.api(verbs);
         final WebServer.Builder builder = web.server(api);
         builder.mount("/metrics", MetricsEndpoint.of(metrics, runtime, health, services, this::stats));

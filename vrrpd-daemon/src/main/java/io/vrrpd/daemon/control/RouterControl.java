@@ -46,6 +46,8 @@ public final class RouterControl implements ControlHandler {
      * after the router was loaded, and it keeps running as it was.
      */
     private final Map<String, BrokenRouterFile> broken = new TreeMap<>();
+    /** {@code broken.size()}, published for /metrics (a scrape must not wait for a reload's lock). */
+    private volatile int brokenCount;
 
     private RouterControl(final RouterStore store, final RouterRuntime runtime, final Clock clock) {
         this.store = store;
@@ -85,7 +87,13 @@ public final class RouterControl implements ControlHandler {
     private BrokenRouterFile markBroken(final ConfigError error) {
         final BrokenRouterFile file = BrokenRouterFile.of(error);
         broken.put(file.name(), file);
+        brokenCount = broken.size();
         return file;
+    }
+
+    /** How many router files do not load now; never waits (for /metrics). */
+    public int brokenCount() {
+        return brokenCount;
     }
 
     /** The files {@link #open} skipped, as {@code FILE:LINE: message}. */
@@ -112,6 +120,7 @@ public final class RouterControl implements ControlHandler {
         final RouterStore.Loaded loaded = store.loadAll();
         loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
         broken.clear();
+        brokenCount = 0;
         for (final ConfigError error : loaded.errors()) {
             LOG.log(System.Logger.Level.ERROR, error + (routers.containsKey(markBroken(error).name())
                     ? " (router keeps its running configuration)" : " (shown in show-router as maintenance)"));
@@ -241,6 +250,7 @@ public final class RouterControl implements ControlHandler {
             throw new ControlException(ControlException.Kind.INTERNAL, "cannot delete " + store.fileOf(name) + ": " + e.getMessage(), e);
         }
         broken.remove(name);
+        brokenCount = broken.size();
         if (routers.remove(name) != null) {
             runtime.remove(name);
         }

@@ -262,6 +262,7 @@ class RouterControlTest {
         Files.writeString(store.directory().resolve("db.toml"),
                 "vrid = 52\nlink = 'eth0'\naddress_family = 'inet'\naddresses = ['192.0.2.7/24']\npriority = 0\n");
         assertEquals("reload: 0 added, 0 changed, 0 removed, 1 unchanged, 2 file(s) refused", control.reload());
+        assertEquals(2, control.brokenCount(), "for /metrics");
         assertEquals(List.of(), runtime.calls, "web keeps running as it was; db does not start");
         final JsonNode rows = call("show-router", "{}");
         assertEquals(List.of("db", "web"), List.of(rows.get(0).get("name").textValue(), rows.get(1).get("name").textValue()));
@@ -291,6 +292,7 @@ class RouterControlTest {
         Files.writeString(store.fileOf("db"), Files.readString(store.fileOf("db")).replace("priority = 0", "priority = 90"));
         store.save(runtime.running.get("web").toBuilder().priority(120).build());
         assertEquals("reload: 1 added, 1 changed, 0 removed, 0 unchanged", control.reload());
+        assertEquals(0, control.brokenCount());
         final JsonNode fixed = call("show-router", "{}");
         assertEquals("online", fixed.get(0).get("admin").textValue());
         assertEquals("started", fixed.get(0).get("reason").textValue());
