@@ -127,6 +127,10 @@ class ReloadIT extends LabScenario {
         assertEquals("c:120", lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,prio", "c").strip());
         assertTrue(curl(OLD_TOKEN, "/routers/c").startsWith("200 "), "the old token still works");
         assertTrue(curl(NEW_TOKEN, "/routers/c").startsWith("401 "), "the new token does not yet");
+        final String metrics = Cmd.exec("ip", "netns", "exec", lab.ns("h1"), "curl", "-sS", "--max-time", "10",
+                "http://127.0.0.1:8080/metrics").out();
+        assertTrue(metrics.contains("\nvrrpd_router_files_broken 2.0\n"), "b and d do not load:\n" + metrics);
+        assertTrue(metrics.contains("\nvrrpd_reloads_total{result=\"refused\"} 1.0\n"), metrics);
 
         // 5. Fixed, with a new node name and check interval, and a new service file: the router file, the token file,
         // the check interval and the service apply; the node name needs a restart.
