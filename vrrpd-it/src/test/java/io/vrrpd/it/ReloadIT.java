@@ -151,6 +151,22 @@ class ReloadIT extends LabScenario {
         final JsonNode web = JSON.readTree(lab.vrrpadmOk("h1", "show-service", "--json", "-o", "name,check_intv",
                 "web")).get(0);
         assertEquals(2000, web.get("check_intv").intValue(), web.toString());
+        // The cluster wrote the file back in its form, at revision 1: an edit of it goes through the cluster.
+        Wait.until(Duration.ofSeconds(10), "services/web.toml written back at revision 1", () -> {
+            try {
+                return Files.readString(config.resolve("services/web.toml")).contains("revision = 1");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        edit(config.resolve("services/web.toml"), "properties.command = '/bin/true'",
+                "properties.command = '/bin/true'\nproperties.greeting = 'hello'");
+        final long hup5b = System.nanoTime();
+        hangUp();
+        d("h1").awaitLog(Pattern.compile("service web changed: greeting"), hup5b, Duration.ofSeconds(15));
+        final JsonNode edited = JSON.readTree(lab.vrrpadmOk("h1", "show-service", "--json", "-o", "name,properties",
+                "web")).get(0);
+        assertEquals("hello", edited.path("properties").path("greeting").asText(), edited.toString());
 
         // 6. At the next start b's file still does not load: b is a maintenance row, its VNIC stays (down, with its
         // address: bind-ready), and h2 takes b over.
