@@ -129,4 +129,31 @@ class VrrpadmAgainstRouterControlTest {
                 + " '.', starting with a letter)\n", vrrpadm(1, "enable-router", "web router"));
         assertEquals("vrrpadm: router 'web' does not exist\n", vrrpadm(1, "clear-router", "web"));
     }
+
+    @Test
+    @DisplayName("issue 12: a router file that does not load is a row of every view (-- where it says nothing), and"
+            + " the verbs that would overwrite it say what to do")
+    void shouldShowABrokenFileInEveryView() throws IOException {
+        server.close();
+        Files.createDirectories(store.directory());
+        final Path bad = store.directory().resolve("db.toml");
+        Files.writeString(bad, "vrid = 52\nlink = 'eth0'\naddress_family = 'inet'\npriority = 0\n");
+        server = ControlServer.start(dir.resolve("vrrpd.sock"),
+                RouterControl.open(store, new MemoryRuntime(), new ManualClock(0)));
+        assertEquals("""
+                NAME  VRID  LINK  AF    PRIO  ADV_INTV  MODE  STATE  VNIC
+                db    52    eth0  IPv4  --    --        --    INIT   --
+                """, vrrpadm(0, "show-router"));
+        final String reason = bad + ":4: priority: 0 is out of range (allowed: 1-255, 255 only for the address owner)";
+        assertTrue(vrrpadm(0, "show-router", "-x").contains("maintenance  INIT   --        --         --    --"
+                + "          --           " + reason), vrrpadm(0, "show-router", "-x"));
+        assertEquals("db:maintenance:" + reason.replace(":", "\\:") + "\n",
+                vrrpadm(0, "show-router", "-p", "-o", "name,admin,reason", "db"));
+        assertTrue(vrrpadm(0, "show-router", "-P").startsWith("NAME  PEER  P_PRIO"), "-P lists it too");
+        assertTrue(vrrpadm(0, "show-router", "-P").contains("\ndb "), vrrpadm(0, "show-router", "-P"));
+        assertEquals("vrrpadm: cannot clear router 'db': " + reason + " (fix the file and send vrrpd SIGHUP, or"
+                + " delete-router db)\n", vrrpadm(1, "clear-router", "db"));
+        vrrpadm(0, "delete-router", "db");
+        assertFalse(Files.exists(bad));
+    }
 }

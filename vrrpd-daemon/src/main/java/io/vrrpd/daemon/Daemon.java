@@ -17,6 +17,7 @@ import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.control.ServiceControl;
+import io.vrrpd.daemon.control.ServiceReload;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.HookRunner;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
@@ -63,6 +64,26 @@ final class Daemon {
         this.err = err;
     }
 
+    private static boolean timestamps(final NodeConfig.LogConfig log) {
+        return switch (log.timestamps()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> !Log.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
+        };
+    }
+
+    /** SIGHUP with a changed {@code [log]}: its timestamps, and its level unless {@code --log-level} set one. */
+    private String applyLog(final NodeConfig.LogConfig log) {
+        Log.setTimestamps(timestamps(log));
+        if (logLevel != null) {
+            return "[log] timestamps: " + log.timestamps().name().toLowerCase(java.util.Locale.ROOT) + " ([log] level "
+                    + log.level().keyword() + " not applied: --log-level " + logLevel.keyword() + " wins)";
+        }
+        final LogLevel before = DaemonLogging.setLevel(log.level());
+        return "[log] level: " + before.keyword() + " -> " + log.level().keyword() + ", timestamps: "
+                + log.timestamps().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Runs the daemon until a stop signal; the exit status (1 when it cannot start). */
     int run() {
         // vrrpd.toml first: a broken one refuses the start before anything is touched (FILE:LINE: message).
@@ -85,11 +106,7 @@ final class Daemon {
         DaemonLogging.install();
         final LogLevel level = logLevel != null ? logLevel : node.log().level();
         DaemonLogging.setLevel(level);
-        Log.setTimestamps(switch (node.log().timestamps()) {
-            case ALWAYS -> true;
-            case NEVER -> false;
-            case AUTO -> !Log.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
-        });
+        Log.setTimestamps(timestamps(node.log()));
         SignalHandling.handleLogToggle(level);
         FatalErrors.install();
         SignalHandling.restoreIgnored();
@@ -151,6 +168,7 @@ final class Daemon {
         final SignalHandling signals = SignalHandling.handleStop(runtime);
         final RouterControl control;
         final ControlServer server;
+        final ConfigReload reload;
         WebServer webServer = null;
         // A cgroup per service where cgroup2 is writable (else process groups, logged): the handle the self-fence, the
         // fence guard and a crash clean-up kill a service's processes with.
@@ -164,24 +182,30 @@ final class Daemon {
         ServiceCluster services = null;
         // /metrics' registry, made before the cluster starts so the primitives' durations are recorded from the first.
         final WebStartup webStartup = new WebStartup(web);
+        // [defaults] check_interval, which a SIGHUP may change while create-service reads it
+        final java.util.concurrent.atomic.AtomicLong checkInterval = new java.util.concurrent.atomic.AtomicLong(
+                node.checkIntervalMillis());
         try {
             control = RouterControl.open(store, runtime, System::nanoTime);
-            runtime.removeLeftovers();
+            runtime.removeLeftovers(control.brokenFiles());
             // Started from this (ordinary) thread: the primitives' threads and programs must not inherit the
             // router loop's real-time scheduling.
             services = ClusterStartup.start(node, configDir, stateDir, webStartup.timing(primitives), primitives,
                     guard);
             final ControlVerbs verbs = ControlVerbs.of(control,
-                    new ServiceControl(services, node.checkIntervalMillis(), System::currentTimeMillis),
+                    new ServiceControl(services, checkInterval::get, System::currentTimeMillis),
                     new ClusterQueries(services.exchange(), services, primitives, control,
                             primitives.timeouts().other()))
                     .plus(LogControl.VERBS, new LogControl(level -> {
                         final LogLevel before = DaemonLogging.setLevel(level);
                         Log.warn("log level " + level.keyword() + " (was " + before.keyword() + ": vrrpadm set-log-level)");
                         return before;
-                    }, Log::level));
+                    }, Log::level));;
+            final ServiceCluster cluster = services;
+            reload = new ConfigReload(configDir, httpListen, node, web, checkInterval, control,
+                    new ServiceReload(configDir, services, cluster::records), webStartup).withLog(this::applyLog);
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
-            webServer = webStartup.start(verbs, runtime, health, services);
+            webServer = webStartup.start(verbs, runtime, health, services, reload::counts);
             server = ControlServer.start(socket, verbs);
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
@@ -199,7 +223,7 @@ final class Daemon {
             hooks.close();
             return 1;
         }
-        SignalHandling.handleReload(control, store);
+        SignalHandling.handleReload(reload);
         Log.info("vrrpd " + version() + " running " + runtime.names().size() + " router(s) from "
                 + store.directory() + "; control socket " + server.path() + "; " + ConfigCheck.describe(node)
                 + webStartup.describe());

@@ -1,8 +1,6 @@
 package io.vrrpd.daemon;
 
 import io.vrrpd.daemon.config.LogLevel;
-import io.vrrpd.daemon.config.RouterStore;
-import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
 import io.vrrpd.daemon.runtime.Log;
 import io.vrrpd.linux.ErrnoException;
@@ -10,13 +8,12 @@ import io.vrrpd.linux.Signals;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The daemon's signals: TERM/INT stop (every Master sends priority 0 first), HUP reloads the router files. Apart from
+ * The daemon's signals: TERM/INT stop (every Master sends priority 0 first), HUP reloads the configuration files. Apart from
  * VrrpdMain because their timing is the point: the stop handler is installed as soon as the routers run and does the
  * urgent part of the shutdown on the signal thread itself; the rest of the shutdown waits in {@link #awaitStop()}.
  */
@@ -88,16 +85,17 @@ final class SignalHandling {
     }
 
     /**
-     * Handles SIGHUP from now on: reloads the router files on a thread of its own (a reload reads files and may
-     * add or remove routers: not on the signal thread, which a stop must find free).
+     * Handles SIGHUP from now on: reloads the configuration files ({@link ConfigReload}) on a thread of its own (a
+     * reload reads files, may add or remove routers and waits for cluster commits: not on the signal thread, which a
+     * stop must find free, and never on the router loop).
      */
-    static void handleReload(final RouterControl control, final RouterStore store) {
+    static void handleReload(final ConfigReload reload) {
         Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("vrrpd-reload").start(() -> {
             try {
-                Log.info(control.reload());
-            } catch (IOException e) {
-                Log.error("reload: cannot read " + store.directory() + ": " + e.getMessage()
-                        + " (routers keep running as they are)");
+                reload.run();
+            } catch (RuntimeException e) {
+                Log.error("reload: " + e + " (what was applied before it stays; the rest keeps its running"
+                        + " configuration)");
             }
         }));
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * The {@code vrrpd} command (DESIGN.md §2): reads vrrpd.toml (refusing to start on an error in it), loads the
  * router files, runs the routers on Linux
  * ({@link io.vrrpd.daemon.runtime.LinuxRouterRuntime}), serves the control socket, and handles signals — SIGTERM/SIGINT: every Master
- * sends priority 0 and releases its addresses, then exit 0; SIGHUP: reload the router files.
+ * sends priority 0 and releases its addresses, then exit 0; SIGHUP: reload the configuration files (ConfigReload).
  *
  * <p>This class is the command line only (options, their parsing, the choice of mode): the running daemon is
  * {@link Daemon}, {@code --check-config} is {@link ConfigCheck}, {@code --release-addresses} is {@link AddressRelease}.
@@ -30,8 +30,8 @@ import java.util.concurrent.Callable;
                 "protected services and service clusters.",
                 "",
                 "Runs in the foreground and logs to stderr (journald priority prefixes).",
-                "Signals: TERM/INT stop (Masters send priority 0 first), HUP reloads the router files, USR1 switches the"
-                        + " log between debug and its level.",
+                "Signals: TERM/INT stop (Masters send priority 0 first), HUP reloads the configuration files (vrrpd.toml"
+                        + " first: a broken one reloads nothing), USR1 switches the log between debug and its level.",
                 ""})
 public final class VrrpdMain implements Callable<Integer> {
 

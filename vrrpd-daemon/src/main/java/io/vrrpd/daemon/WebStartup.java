@@ -12,6 +12,8 @@ import io.vrrpd.daemon.web.WebServer;
 import io.vrrpd.daemon.web.WebSetup;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,6 +30,8 @@ final class WebStartup {
     private final io.vrrpd.daemon.web.metrics.PrimitiveDurations durations;
     /** The running server, for /metrics' web counters (zeros until it runs). */
     private final AtomicReference<WebServer> running = new AtomicReference<>();
+    /** The REST API, whose tokens a SIGHUP replaces; null until the server runs. */
+    private volatile io.vrrpd.daemon.web.RestApi api;
 
     /** Step one, before the service cluster starts. */
     WebStartup(final WebSetup web) {
@@ -46,11 +50,15 @@ final class WebStartup {
      * off. Call from an ordinary thread: the web server's threads must not inherit the loop's real-time scheduling.
      */
     WebServer start(final ControlHandler verbs, final LinuxRouterRuntime runtime, final HealthMonitor health,
-                    final ServiceCluster services) throws IOException {
+                    final ServiceCluster services,
+                    final java.util.function.Supplier<io.vrrpd.daemon.web.metrics.ConfigMetrics.Counts> config)
+            throws IOException {
         if (web == null) {
             return null;
         }
-        final WebServer.Builder builder = web.server(verbs);
+        metrics.register(new io.vrrpd.daemon.web.metrics.ConfigMetrics(config));
+        api = web.api(verbs);
+        final WebServer.Builder builder = web.server(api);
         builder.mount("/metrics", MetricsEndpoint.of(metrics, runtime, health, services, this::stats));
         builder.mount("/", new DashboardFiles());
         final WebServer server;
@@ -67,6 +75,34 @@ final class WebStartup {
     private WebServer.Stats stats() {
         final WebServer server = running.get();
         return server == null ? new WebServer.Stats(0, 0, 0, 0) : server.stats();
+    }
+
+    /** Whether the web server runs (SIGHUP: only a running server takes new tokens or a new certificate). */
+    boolean running() {
+        return running.get() != null;
+    }
+
+    /**
+     * SIGHUP: the running server takes {@code now}'s tokens (the token file re-read; none: read-only) and, when it
+     * speaks TLS and still should, its certificate and key for new connections. What needs a restart (listen, TLS on
+     * or off) the caller has logged.
+     *
+     * @return what was applied, for the log; empty when nothing runs
+     */
+    List<String> reload(final WebSetup now) {
+        final WebServer server = running.get();
+        if (server == null || now == null) {
+            return List.of();
+        }
+        final List<String> applied = new ArrayList<>();
+        api.tokens(now.tokens());
+        applied.add("[web] token_file: " + (now.tokens() == null ? "none: the API is read-only"
+                : now.tokens().size() + " token(s)"));
+        if (server.tls() && now.tls() != null) {
+            server.tls(now.tls());
+            applied.add("[web] tls_cert, tls_key: re-read (new connections)");
+        }
+        return applied;
     }
 
     /** For the start-up log line: empty when off. */

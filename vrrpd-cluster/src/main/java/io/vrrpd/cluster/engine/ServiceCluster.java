@@ -1228,6 +1228,14 @@ public final class ServiceCluster implements ServiceAdmin, AutoCloseable {
                 rows);
     }
 
+    /**
+     * This host's copy of the service table, by name (a SIGHUP compares services/*.toml with it: a file edited by hand
+     * carries the revision it was written at).
+     */
+    public Map<String, StoredService> records() {
+        return onActorQuietly(() -> Map.copyOf(table));
+    }
+
     /** Questions to members and this node's answers (routers, cgi panels): see {@link MemberExchange}. */
     public MemberExchange exchange() {
         return exchange;

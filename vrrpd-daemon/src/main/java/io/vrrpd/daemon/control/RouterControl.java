@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vrrpd.daemon.config.BrokenRouterFile;
 import io.vrrpd.daemon.config.ConfigError;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterSpecTree;
@@ -39,6 +40,14 @@ public final class RouterControl implements ControlHandler {
     private final Clock clock;
     private final Map<String, RouterSpec> routers = new TreeMap<>();
     private final List<ConfigError> loadErrors = new ArrayList<>();
+    /**
+     * The router files that do not load, by router name (issue 12): shown by show-router (ADMIN maintenance, REASON
+     * {@code FILE:LINE: message}) instead of only logged. A name may be in {@link #routers} too: its file broke
+     * after the router was loaded, and it keeps running as it was.
+     */
+    private final Map<String, BrokenRouterFile> broken = new TreeMap<>();
+    /** {@code broken.size()}, published for /metrics (a scrape must not wait for a reload's lock). */
+    private volatile int brokenCount;
 
     private RouterControl(final RouterStore store, final RouterRuntime runtime, final Clock clock) {
         this.store = store;
@@ -66,7 +75,25 @@ public final class RouterControl implements ControlHandler {
                 control.loadError(new ConfigError(store.fileOf(spec.name()), 1, e.getMessage()));
             }
         }
+        control.loadErrors.forEach(control::markBroken);
         return control;
+    }
+
+    /** The router files that do not load now (start-up: their VNICs are not leftovers to remove). */
+    public synchronized List<BrokenRouterFile> brokenFiles() {
+        return List.copyOf(broken.values());
+    }
+
+    private BrokenRouterFile markBroken(final ConfigError error) {
+        final BrokenRouterFile file = BrokenRouterFile.of(error);
+        broken.put(file.name(), file);
+        brokenCount = broken.size();
+        return file;
+    }
+
+    /** How many router files do not load now; never waits (for /metrics). */
+    public int brokenCount() {
+        return brokenCount;
     }
 
     /** The files {@link #open} skipped, as {@code FILE:LINE: message}. */
@@ -83,7 +110,8 @@ public final class RouterControl implements ControlHandler {
      * SIGHUP: re-reads the router files and applies the differences. An unchanged router is not touched; a
      * new file starts a router, a changed one is applied in place, a removed one is deleted. A file that
      * no longer parses is reported as {@code FILE:LINE: message} and its router keeps running as it was:
-     * a typo must not take an address down.
+     * a typo must not take an address down. Every file that does not load is shown by show-router until a reload
+     * finds it loading (or gone).
      *
      * @return one line saying what changed, for the log
      * @throws IOException when the routers directory cannot be listed (nothing is changed then)
@@ -91,11 +119,11 @@ public final class RouterControl implements ControlHandler {
     public synchronized String reload() throws IOException {
         final RouterStore.Loaded loaded = store.loadAll();
         loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
-        final java.util.Set<String> broken = new java.util.HashSet<>();
+        broken.clear();
+        brokenCount = 0;
         for (final ConfigError error : loaded.errors()) {
-            LOG.log(System.Logger.Level.ERROR, error + " (router keeps its running configuration)");
-            final String file = error.file().getFileName().toString();
-            broken.add(file.endsWith(".toml") ? file.substring(0, file.length() - ".toml".length()) : file);
+            LOG.log(System.Logger.Level.ERROR, error + (routers.containsKey(markBroken(error).name())
+                    ? " (router keeps its running configuration)" : " (shown in show-router as maintenance)"));
         }
         final Map<String, RouterSpec> wanted = new TreeMap<>();
         loaded.routers().forEach(spec -> wanted.put(spec.name(), spec));
@@ -103,7 +131,7 @@ public final class RouterControl implements ControlHandler {
         int changed = 0;
         int removed = 0;
         for (final String name : List.copyOf(routers.keySet())) {
-            if (!wanted.containsKey(name) && !broken.contains(name)) {
+            if (!wanted.containsKey(name) && !broken.containsKey(name)) {
                 runtime.remove(name);
                 routers.remove(name);
                 removed++;
@@ -118,7 +146,9 @@ public final class RouterControl implements ControlHandler {
             final String conflict = routers.values().stream().map(spec::conflictWith).flatMap(java.util.Optional::stream)
                     .findFirst().orElse(null);
             if (conflict != null) {
-                LOG.log(System.Logger.Level.ERROR, store.fileOf(spec.name()) + ":1: " + conflict);
+                final ConfigError error = new ConfigError(store.fileOf(spec.name()), 1, conflict);
+                LOG.log(System.Logger.Level.ERROR, error.toString());
+                markBroken(error);
                 refused++;
                 continue;
             }
@@ -131,13 +161,15 @@ public final class RouterControl implements ControlHandler {
                     changed++;
                 }
             } catch (ControlException e) {
-                LOG.log(System.Logger.Level.ERROR, store.fileOf(spec.name()) + ":1: " + e.getMessage());
+                final ConfigError error = new ConfigError(store.fileOf(spec.name()), 1, e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, error.toString());
+                markBroken(error);
                 refused++;
             }
         }
         return "reload: " + added + " added, " + changed + " changed, " + removed + " removed, "
                 + (routers.size() - added - changed) + " unchanged"
-                + (broken.isEmpty() && refused == 0 ? "" : ", " + (broken.size() + refused) + " file(s) refused");
+                + (broken.isEmpty() ? "" : ", " + broken.size() + " file(s) refused");
     }
 
     @Override
@@ -160,6 +192,11 @@ public final class RouterControl implements ControlHandler {
         if (routers.containsKey(name)) {
             throw new ControlException(ControlException.Kind.CONFLICT, "router '" + name + "' already exists");
         }
+        if (broken.containsKey(name)) {
+            throw new ControlException(ControlException.Kind.CONFLICT, "router '" + name + "' already exists: "
+                    + broken.get(name).error() + " (fix the file and send vrrpd SIGHUP, or delete-router " + name
+                    + ")");
+        }
         final RouterSpec spec = validated(() -> RouterSpecTree.read(name, withoutName(args)));
         refuseConflicts(spec);
         runtime.check(spec);
@@ -168,7 +205,7 @@ public final class RouterControl implements ControlHandler {
     }
 
     private JsonNode modify(final JsonNode args) throws ControlException {
-        final RouterSpec old = existing(name(args));
+        final RouterSpec old = existingWithGoodFile(name(args), "modify");
         final RouterSpec spec = validated(() -> RouterSpecTree.modify(old, withoutName(args)));
         refuseConflicts(spec);
         runtime.check(spec);
@@ -195,27 +232,33 @@ public final class RouterControl implements ControlHandler {
     }
 
     private JsonNode setEnabled(final String name, final boolean enabled) throws ControlException {
-        final RouterSpec old = existing(name);
+        final RouterSpec old = existingWithGoodFile(name, enabled ? "enable" : "disable");
         if (old.enabled() != enabled) {
             change(old, old.toBuilder().enabled(enabled).build());
         }
         return null;
     }
 
+    /** Deletes the router and its file; a broken file's router too (its file is what is deleted). */
     private JsonNode delete(final String name) throws ControlException {
-        existing(name);
+        if (!broken.containsKey(name)) {
+            existing(name);
+        }
         try {
             store.delete(name);
         } catch (IOException e) {
             throw new ControlException(ControlException.Kind.INTERNAL, "cannot delete " + store.fileOf(name) + ": " + e.getMessage(), e);
         }
-        runtime.remove(name);
-        routers.remove(name);
+        broken.remove(name);
+        brokenCount = broken.size();
+        if (routers.remove(name) != null) {
+            runtime.remove(name);
+        }
         return null;
     }
 
     private JsonNode clear(final String name) throws ControlException {
-        existing(name);
+        existingWithGoodFile(name, "clear");
         runtime.clear(name);
         return null;
     }
@@ -223,10 +266,23 @@ public final class RouterControl implements ControlHandler {
     private JsonNode show(final JsonNode args) throws ControlException {
         final long now = clock.nanoTime();
         final ArrayNode views = JsonNodeFactory.instance.arrayNode();
-        final List<RouterSpec> selected = args.isEmpty() ? List.copyOf(routers.values())
-                : List.of(existing(onlyName(args)));
-        for (final RouterSpec spec : selected) {
-            views.add(RouterView.of(spec, runtime.status(spec.name()), now));
+        final java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        if (args.isEmpty()) {
+            names.addAll(routers.keySet());
+            names.addAll(broken.keySet());
+        } else {
+            final String name = onlyName(args);
+            if (!broken.containsKey(name)) {
+                existing(name);
+            }
+            names.add(name);
+        }
+        for (final String name : names) {
+            final RouterSpec spec = routers.get(name);
+            final BrokenRouterFile file = broken.get(name);
+            views.add(spec == null ? RouterView.broken(file) : file == null
+                    ? RouterView.of(spec, runtime.status(name), now)
+                    : RouterView.ofWithBrokenFile(spec, runtime.status(name), now, file));
         }
         return views;
     }
@@ -269,6 +325,19 @@ public final class RouterControl implements ControlHandler {
             throw new ControlException(ControlException.Kind.NOT_FOUND, "router '" + name + "' does not exist");
         }
         return spec;
+    }
+
+    /**
+     * A running router whose file loads: a verb that rewrites the file (modify, enable, disable) would overwrite the
+     * operator's unfinished edit, and clear cannot make a file load.
+     */
+    private RouterSpec existingWithGoodFile(final String name, final String verb) throws ControlException {
+        final BrokenRouterFile file = broken.get(name);
+        if (file != null) {
+            throw new ControlException(ControlException.Kind.CONFLICT, "cannot " + verb + " router '" + name + "': "
+                    + file.error() + " (fix the file and send vrrpd SIGHUP, or delete-router " + name + ")");
+        }
+        return existing(name);
     }
 
     private static ObjectNode described(final RouterSpec spec) {

@@ -3,9 +3,11 @@ package io.vrrpd.daemon.control;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vrrpd.daemon.config.BrokenRouterFile;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.fsm.State;
 
 import java.util.Locale;
 
@@ -51,6 +53,50 @@ public final class RouterView {
         view.put("eff_prio", status.effectivePriority() > 0 ? status.effectivePriority() : null);
         // VRRPv2 authentication: whether a password is set, never the password (v3 has none: null).
         view.put("auth", spec.version() != VrrpVersion.V2 ? null : spec.authPass() == null ? "none" : "pass");
+        return view;
+    }
+
+    /**
+     * A router file that does not load (issue 12): ADMIN {@code maintenance}, STATE {@code INIT}, REASON
+     * {@code FILE:LINE: message}; the VRID, link and family the text still gives, every other field null (nothing
+     * runs). The same fields as {@link #of}, so every view, --json, REST and the dashboard show it.
+     */
+    public static ObjectNode broken(final BrokenRouterFile file) {
+        final ObjectNode view = JsonNodeFactory.instance.objectNode();
+        view.put("name", file.name());
+        view.put("vrid", file.vrid());
+        view.put("link", file.link());
+        view.put("af", file.family() == null ? null : file.family().display());
+        view.putNull("prio");
+        view.putNull("adv_intv");
+        view.putNull("mode");
+        view.put("state", State.INITIALIZE.display());
+        view.putNull("vnic");
+        view.put("admin", AdminState.MAINTENANCE.keyword());
+        view.putNull("prv_stat");
+        view.putNull("stat_last");
+        view.putNull("primary_ip");
+        view.putArray("virtual_ips");
+        view.putNull("sync_group");
+        view.put("reason", file.error().toString());
+        peer(view, null, 0);
+        view.putNull("m_down_intv");
+        view.putNull("p_cksum");
+        statistics(view, null);
+        view.putNull("eff_prio");
+        view.putNull("auth");
+        return view;
+    }
+
+    /**
+     * A running router whose file broke since it was loaded (SIGHUP): it keeps running as it was, and REASON says
+     * the file does not load, before the runtime's own reason.
+     */
+    public static ObjectNode ofWithBrokenFile(final RouterSpec spec, final RouterStatus status, final long nowNanos,
+                                              final BrokenRouterFile file) {
+        final ObjectNode view = of(spec, status, nowNanos);
+        view.put("reason", file.error() + " (running the configuration loaded before"
+                + (status.reason() == null || status.reason().isEmpty() ? ")" : "; " + status.reason() + ")"));
         return view;
     }
 

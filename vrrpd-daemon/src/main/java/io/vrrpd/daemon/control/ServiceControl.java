@@ -57,7 +57,8 @@ public final class ServiceControl implements ControlHandler {
     }
 
     private final ServiceAdmin admin;
-    private final long defaultCheckMillis;
+    /** {@code [defaults] check_interval}: asked at each create, since a SIGHUP may change it. */
+    private final LongSupplier defaultCheckMillis;
     private final LongSupplier wallClockMillis;
 
     /**
@@ -67,6 +68,12 @@ public final class ServiceControl implements ControlHandler {
      * @param wallClockMillis    the wall clock (epoch ms) the per-node times are shown against
      */
     public ServiceControl(final ServiceAdmin admin, final long defaultCheckMillis, final LongSupplier wallClockMillis) {
+        this(admin, () -> defaultCheckMillis, wallClockMillis);
+    }
+
+    /** With the default check interval asked at each create-service ({@code [defaults] check_interval} reloads). */
+    public ServiceControl(final ServiceAdmin admin, final LongSupplier defaultCheckMillis,
+                          final LongSupplier wallClockMillis) {
         this.admin = admin;
         this.defaultCheckMillis = defaultCheckMillis;
         this.wallClockMillis = wallClockMillis;
@@ -132,7 +139,7 @@ public final class ServiceControl implements ControlHandler {
         final String name = name(args, CREATE_KEYS.toArray(String[]::new));
         final ObjectNode keys = ((ObjectNode) args).deepCopy();
         keys.remove("name");
-        final ServiceSpec spec = ServiceSpecTree.read(name, keys, ServiceSpecTree.KEYS, defaultCheckMillis);
+        final ServiceSpec spec = ServiceSpecTree.read(name, keys, ServiceSpecTree.KEYS, defaultCheckMillis.getAsLong());
         admin.create(spec);
         final ObjectNode described = JsonNodeFactory.instance.objectNode().put("name", spec.name());
         described.setAll(ServiceSpecTree.write(spec));

@@ -1,5 +1,6 @@
 package io.vrrpd.daemon.runtime;
 
+import io.vrrpd.daemon.config.BrokenRouterFile;
 import io.vrrpd.daemon.config.Dependency;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.control.AdminState;
@@ -14,6 +15,7 @@ import io.vrrpd.linux.LinkAddress;
 import io.vrrpd.linux.Rtnetlink;
 import io.vrrpd.linux.RtnetlinkEvent;
 import io.vrrpd.linux.RtnetlinkMonitor;
+import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.fsm.State;
 
@@ -288,22 +290,40 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     /**
      * Removes VNICs a previous run left that no configured router claims (its router was deleted while the
      * daemon was down): an address nobody runs VRRP for must not stay plumbed. Call after the routers were
-     * applied; VNICs of configured routers were adopted (and set down) by their plumbing.
+     * applied; VNICs of configured routers were adopted (and set down) by their plumbing. A VNIC that a broken
+     * router file could own ({@link BrokenRouterFile#couldOwn}) is kept, set down, with its addresses: services
+     * stay bound to them while the operator fixes the file (issue 12), and the router adopts it once it loads.
      */
-    public List<String> removeLeftovers() {
+    public List<String> removeLeftovers(final List<BrokenRouterFile> broken) {
         try {
             return onLoop(() -> {
                 syncAcceptMode(); // with no router in accept_mode = false: a previous run's table goes
                 final List<String> removed = new ArrayList<>();
                 final List<String> ours = routers.values().stream().filter(m -> m.plumbing != null)
                         .map(m -> m.plumbing.vnic()).toList();
-                for (final Link link : netlink.links()) {
-                    if (RouterPlumbing.isVnicName(link.name()) && "macvlan".equals(link.kind())
-                            && !ours.contains(link.name())) {
-                        netlink.deleteLink(link.index());
-                        removed.add(link.name());
-                        Log.info("removed " + link.name() + ", a VNIC of a previous run that no router uses");
+                final List<Link> links = netlink.links();
+                for (final Link link : links) {
+                    if (!RouterPlumbing.isVnicName(link.name()) || !"macvlan".equals(link.kind())
+                            || ours.contains(link.name())) {
+                        continue;
                     }
+                    final String[] parts = link.name().split("-");
+                    final AddressFamily family = parts[0].equals("vr4") ? AddressFamily.IPV4 : AddressFamily.IPV6;
+                    final int vrid = Integer.parseInt(parts[1]);
+                    final int parentIndex = Integer.parseInt(parts[2]);
+                    final String parent = links.stream().filter(l -> l.index() == parentIndex).map(Link::name)
+                            .findFirst().orElse(null);
+                    final BrokenRouterFile owner = broken.stream().filter(b -> b.couldOwn(family, vrid, parent))
+                            .findFirst().orElse(null);
+                    if (owner != null) {
+                        netlink.setLinkUp(link.index(), false); // never two hosts answering: no router runs it
+                        Log.warn("kept " + link.name() + " (down, addresses bind-ready): a VNIC of a previous run that"
+                                + " " + owner.error().file() + " may own, which does not load");
+                        continue;
+                    }
+                    netlink.deleteLink(link.index());
+                    removed.add(link.name());
+                    Log.info("removed " + link.name() + ", a VNIC of a previous run that no router uses");
                 }
                 return removed;
             });

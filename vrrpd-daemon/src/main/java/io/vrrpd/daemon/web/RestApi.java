@@ -41,7 +41,8 @@ public final class RestApi implements HttpHandler {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private final Tokens tokens;
+    /** The token file's tokens, null: read-only; replaced by a SIGHUP that re-read the token file. */
+    private volatile Tokens current;
     private final int maxBodyBytes;
     private final ReadCache cache;
     private final List<Route> routes;
@@ -53,13 +54,21 @@ public final class RestApi implements HttpHandler {
      * @param maxBodyBytes the largest request body (413 above)
      */
     public RestApi(final ControlHandler verbs, final Tokens tokens, final int maxBodyBytes) {
-        this.tokens = tokens;
+        this.current = tokens;
         this.maxBodyBytes = maxBodyBytes;
         this.cache = new ReadCache(ReadCache.MAX_AGE_NANOS, System::nanoTime);
         final JsonNode[] document = new JsonNode[1];
         this.routes = ApiRoutes.table(verbs, () -> document[0]);
         document[0] = OpenApi.document(routes);
         this.openApi = document[0];
+    }
+
+    /**
+     * From the next request on, {@code tokens} authenticate (null: the API becomes read-only): SIGHUP re-reads
+     * {@code [web] token_file}. A request already past authentication finishes with the role it had.
+     */
+    public void tokens(final Tokens tokens) {
+        this.current = tokens;
     }
 
     /** The route table: what is served, what the OpenAPI document lists. */
@@ -75,6 +84,7 @@ public final class RestApi implements HttpHandler {
     @Override
     public void handle(final HttpExchange exchange) throws IOException {
         final String method = exchange.getRequestMethod();
+        final Tokens tokens = current; // one request, one token set, even across a reload
         final Role role;
         if (tokens == null) {
             final String host = exchange.getRequestHeaders().getFirst("Host");
@@ -86,7 +96,7 @@ public final class RestApi implements HttpHandler {
             }
             role = Role.READ;
         } else {
-            final Optional<Role> presented = authenticate(exchange);
+            final Optional<Role> presented = authenticate(exchange, tokens);
             if (presented.isEmpty()) {
                 return; // answered 401
             }
@@ -160,7 +170,7 @@ public final class RestApi implements HttpHandler {
     }
 
     /** The role of the request's bearer token; answers 401 and returns empty when there is none. */
-    private Optional<Role> authenticate(final HttpExchange exchange) throws IOException {
+    private Optional<Role> authenticate(final HttpExchange exchange, final Tokens tokens) throws IOException {
         final String header = exchange.getRequestHeaders().getFirst("Authorization");
         final String detail;
         if (header == null) {

@@ -77,6 +77,8 @@ public final class WebServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor spare;
     private final boolean tls;
+    /** The HTTPS server's context, whose certificate a SIGHUP replaces; null for plain HTTP. */
+    private final SwappableSslContext tlsContext;
     private final LongAdder requests = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -86,10 +88,12 @@ public final class WebServer implements AutoCloseable {
         configureJdkLimits(builder.limits);
         this.tls = builder.tls != null;
         if (builder.tls != null) {
+            tlsContext = SwappableSslContext.of(builder.tls);
             final HttpsServer https = HttpsServer.create(builder.address, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(builder.tls));
+            https.setHttpsConfigurator(new HttpsConfigurator(tlsContext));
             server = https;
         } else {
+            tlsContext = null;
             server = HttpServer.create(builder.address, 64);
         }
         spare = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(builder.limits.queue()),
@@ -164,6 +168,20 @@ public final class WebServer implements AutoCloseable {
     /** Whether the server speaks HTTPS. */
     public boolean tls() {
         return tls;
+    }
+
+    /**
+     * Serves new connections with {@code context} (SIGHUP re-read tls_cert and tls_key: a renewed certificate needs no
+     * restart); open connections keep theirs ({@link SwappableSslContext}: the JDK's server takes its context only
+     * before it starts).
+     *
+     * @throws IllegalStateException on a plain-HTTP server (turning TLS on or off needs a restart)
+     */
+    public void tls(final SSLContext context) {
+        if (tlsContext == null) {
+            throw new IllegalStateException("a plain HTTP server cannot take a TLS context");
+        }
+        tlsContext.swap(context);
     }
 
     public Stats stats() {

@@ -68,9 +68,13 @@ public record WebSetup(WebConfig config, Tokens tokens, SSLContext tls) {
                 + (tokens == null ? "read-only API (no token_file)" : tokens.size() + " token(s)");
     }
 
-    /** The server with the REST API mounted (the caller adds the other mounts, then starts it). */
-    public WebServer.Builder server(final io.vrrpd.daemon.control.ControlHandler verbs) {
-        return WebServer.builder(address()).tls(tls)
-                .mount(ApiRoutes.PREFIX + "/", new RestApi(verbs, tokens, WebServer.Limits.DEFAULTS.maxBodyBytes()));
+    /** The REST API on {@code verbs}, with these tokens (a SIGHUP may replace them: {@link RestApi#tokens}). */
+    public RestApi api(final io.vrrpd.daemon.control.ControlHandler verbs) {
+        return new RestApi(verbs, tokens, WebServer.Limits.DEFAULTS.maxBodyBytes());
+    }
+
+    /** The server with {@code api} mounted (the caller adds the other mounts, then starts it). */
+    public WebServer.Builder server(final RestApi api) {
+        return WebServer.builder(address()).tls(tls).mount(ApiRoutes.PREFIX + "/", api);
     }
 }

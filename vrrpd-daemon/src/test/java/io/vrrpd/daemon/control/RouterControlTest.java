@@ -206,6 +206,108 @@ class RouterControlTest {
         assertEquals(List.of("apply web"), fresh.calls);
         assertEquals(List.of(store.directory().resolve("bad.toml") + ":1: vrid: 300 is out of range (allowed: 1-255)"),
                 reopened.loadErrors().stream().map(Object::toString).toList());
-        assertEquals(1, reopened.handle("show-router", json("{}")).size());
+        assertEquals(2, reopened.handle("show-router", json("{}")).size(), "the broken file is shown too");
+    }
+
+    @Test
+    @DisplayName("issue 12: a broken file at start is a show-router row: ADMIN maintenance, REASON FILE:LINE: message,"
+            + " the VRID, link and family its text gives; its VNIC is not a leftover")
+    void shouldShowABrokenFileAtStart() throws Exception {
+        Files.createDirectories(store.directory());
+        Files.writeString(store.directory().resolve("bad.toml"),
+                "vrid = 60\nlink = 'eth1'\naddress_family = 'inet6'\npriority = 300\n");
+        final RouterControl opened = RouterControl.open(store, runtime, clock);
+        final String reason = store.directory().resolve("bad.toml")
+                + ":4: priority: 300 is out of range (allowed: 1-255, 255 only for the address owner)";
+        final JsonNode row = opened.handle("show-router", json("{'name':'bad'}")).get(0);
+        assertEquals("bad", row.get("name").textValue());
+        assertEquals("maintenance", row.get("admin").textValue());
+        assertEquals("INIT", row.get("state").textValue());
+        assertEquals(reason, row.get("reason").textValue());
+        assertEquals(60, row.get("vrid").intValue());
+        assertEquals("eth1", row.get("link").textValue());
+        assertEquals("IPv6", row.get("af").textValue());
+        assertTrue(row.get("prio").isNull());
+        assertEquals(List.of(), runtime.calls, "nothing of it runs");
+        final List<io.vrrpd.daemon.config.BrokenRouterFile> files = opened.brokenFiles();
+        assertEquals(1, files.size());
+        assertTrue(files.getFirst().couldOwn(io.vrrpd.protocol.AddressFamily.IPV6, 60, "eth1"));
+        assertFalse(files.getFirst().couldOwn(io.vrrpd.protocol.AddressFamily.IPV4, 60, "eth1"));
+        assertFalse(files.getFirst().couldOwn(io.vrrpd.protocol.AddressFamily.IPV6, 61, "eth1"));
+        assertFalse(files.getFirst().couldOwn(io.vrrpd.protocol.AddressFamily.IPV6, 60, "eth0"));
+    }
+
+    @Test
+    @DisplayName("issue 12: a file that does not even parse could own any VNIC; it still has a row")
+    void shouldShowAFileThatDoesNotParse() throws Exception {
+        Files.createDirectories(store.directory());
+        Files.writeString(store.directory().resolve("junk.toml"), "vrid = \n[[[\n");
+        final RouterControl opened = RouterControl.open(store, runtime, clock);
+        final JsonNode row = opened.handle("show-router", json("{}")).get(0);
+        assertEquals("junk", row.get("name").textValue());
+        assertEquals("maintenance", row.get("admin").textValue());
+        assertTrue(row.get("reason").textValue().startsWith(store.directory().resolve("junk.toml") + ":1: "),
+                row.toString());
+        assertTrue(row.get("vrid").isNull());
+        assertTrue(opened.brokenFiles().getFirst().couldOwn(io.vrrpd.protocol.AddressFamily.IPV4, 7, "eth3"));
+    }
+
+    @Test
+    @DisplayName("issue 12: on SIGHUP a running router whose file broke keeps running and its REASON names the file;"
+            + " a new broken file is a maintenance row; fixing either applies it")
+    void shouldShowFilesThatBrokeOnReload() throws Exception {
+        call("create-router", WEB);
+        runtime.calls.clear();
+        Files.writeString(store.fileOf("web"), "vrid = 51\npriority = \n");
+        Files.writeString(store.directory().resolve("db.toml"),
+                "vrid = 52\nlink = 'eth0'\naddress_family = 'inet'\naddresses = ['192.0.2.7/24']\npriority = 0\n");
+        assertEquals("reload: 0 added, 0 changed, 0 removed, 1 unchanged, 2 file(s) refused", control.reload());
+        assertEquals(2, control.brokenCount(), "for /metrics");
+        assertEquals(List.of(), runtime.calls, "web keeps running as it was; db does not start");
+        final JsonNode rows = call("show-router", "{}");
+        assertEquals(List.of("db", "web"), List.of(rows.get(0).get("name").textValue(), rows.get(1).get("name").textValue()));
+        assertEquals("maintenance", rows.get(0).get("admin").textValue());
+        assertEquals(store.fileOf("db") + ":5: priority: 0 is out of range (allowed: 1-255, 255 only for the address"
+                + " owner)", rows.get(0).get("reason").textValue());
+        assertEquals("online", rows.get(1).get("admin").textValue(), "web runs");
+        assertEquals("BACKUP", rows.get(1).get("state").textValue());
+        assertTrue(rows.get(1).get("reason").textValue().startsWith(store.fileOf("web") + ":2: "), rows.toString());
+        assertTrue(rows.get(1).get("reason").textValue().endsWith("(running the configuration loaded before; started)"),
+                rows.toString());
+        // Verbs that would rewrite the file (or cannot make it load) are refused, saying what to do.
+        final ControlException modify = assertThrows(ControlException.class,
+                () -> call("modify-router", "{'name':'web','priority':50}"));
+        assertEquals(ControlException.Kind.CONFLICT, modify.kind());
+        assertTrue(modify.getMessage().startsWith("cannot modify router 'web': " + store.fileOf("web") + ":2: "),
+                modify.getMessage());
+        assertTrue(modify.getMessage().endsWith("(fix the file and send vrrpd SIGHUP, or delete-router web)"));
+        assertEquals(ControlException.Kind.CONFLICT, assertThrows(ControlException.class,
+                () -> call("clear-router", "{'name':'db'}")).kind());
+        assertEquals(ControlException.Kind.CONFLICT, assertThrows(ControlException.class,
+                () -> call("disable-router", "{'name':'db'}")).kind());
+        assertTrue(assertThrows(ControlException.class, () -> call("create-router", WEB.replace("'web'", "'db'")))
+                .getMessage().startsWith("router 'db' already exists: " + store.fileOf("db") + ":5: "));
+        assertEquals(List.of(), runtime.calls);
+        // Fixed: both are applied and the rows are ordinary again.
+        Files.writeString(store.fileOf("db"), Files.readString(store.fileOf("db")).replace("priority = 0", "priority = 90"));
+        store.save(runtime.running.get("web").toBuilder().priority(120).build());
+        assertEquals("reload: 1 added, 1 changed, 0 removed, 0 unchanged", control.reload());
+        assertEquals(0, control.brokenCount());
+        final JsonNode fixed = call("show-router", "{}");
+        assertEquals("online", fixed.get(0).get("admin").textValue());
+        assertEquals("started", fixed.get(0).get("reason").textValue());
+        assertEquals("started", fixed.get(1).get("reason").textValue());
+    }
+
+    @Test
+    @DisplayName("issue 12: delete-router removes a broken file and its row")
+    void shouldDeleteABrokenFile() throws Exception {
+        Files.createDirectories(store.directory());
+        Files.writeString(store.directory().resolve("bad.toml"), "vrid = 300\n");
+        final RouterControl opened = RouterControl.open(store, runtime, clock);
+        opened.handle("delete-router", json("{'name':'bad'}"));
+        assertFalse(Files.exists(store.directory().resolve("bad.toml")));
+        assertEquals(json("[]"), opened.handle("show-router", json("{}")));
+        assertEquals(List.of(), runtime.calls);
     }
 }

@@ -172,4 +172,17 @@ class MetricsEndpointTest {
         m.text().lines().filter(l -> l.startsWith("# TYPE ")).forEach(l -> names.add(l.split(" ")[2]));
         return names;
     }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("issue 12: the router files that do not load and the SIGHUP reloads, done and"
+            + " refused")
+    void theConfigurationFilesBecomeSeries() throws Exception {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new io.vrrpd.daemon.web.metrics.ConfigMetrics(
+                () -> new io.vrrpd.daemon.web.metrics.ConfigMetrics.Counts(2, 5, 1)));
+        final Exposition m = scrape(serve(new MetricsEndpoint(registry)));
+        assertEquals(2, m.value("vrrpd_router_files_broken"));
+        assertEquals(5, m.value("vrrpd_reloads_total", "result", "done"));
+        assertEquals(1, m.value("vrrpd_reloads_total", "result", "refused"));
+    }
 }

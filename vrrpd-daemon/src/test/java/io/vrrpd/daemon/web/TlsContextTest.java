@@ -64,6 +64,30 @@ class TlsContextTest {
         }
     }
 
+    @Test
+    @DisplayName("issue 12, SIGHUP: a renewed certificate serves the next connection; a client trusting only the old"
+            + " one is refused from then on")
+    void shouldServeARenewedCertificate() throws Exception {
+        selfSigned("old.key", "old.pem", "ec:" + ec());
+        selfSigned("new.key", "new.pem", "ec:" + ec());
+        try (WebServer server = WebServer.builder(new InetSocketAddress("127.0.0.1", 0))
+                .tls(TlsContext.load(dir.resolve("old.pem"), dir.resolve("old.key")))
+                .mount("/api/v1/", new RestApi(new WebApiTest.Verbs(), null, 1024)).start()) {
+            final URI uri = URI.create("https://127.0.0.1:" + server.address().getPort() + "/api/v1/routers");
+            assertEquals(200, get(uri, "old.pem"));
+            server.tls(TlsContext.load(dir.resolve("new.pem"), dir.resolve("new.key")));
+            assertEquals(200, get(uri, "new.pem"));
+            assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> get(uri, "old.pem"));
+        }
+    }
+
+    /** A GET on a new client (a new connection) trusting only {@code certificate}. */
+    private int get(final URI uri, final String certificate) throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(trusting(dir.resolve(certificate))).build()) {
+            return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+    }
+
     private String ec() throws IOException {
         // openssl takes the curve from a parameter file
         try {

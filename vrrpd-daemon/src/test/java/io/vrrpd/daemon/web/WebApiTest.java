@@ -62,9 +62,11 @@ class WebApiTest {
         }
     }
 
+    private RestApi api;
+
     private void start(final Tokens tokens) throws IOException {
-        server = WebServer.builder(new java.net.InetSocketAddress("127.0.0.1", 0))
-                .mount("/api/v1/", new RestApi(verbs, tokens, 1024)).start();
+        api = new RestApi(verbs, tokens, 1024);
+        server = WebServer.builder(new java.net.InetSocketAddress("127.0.0.1", 0)).mount("/api/v1/", api).start();
     }
 
     private void startWithTokens() throws Exception {
@@ -117,6 +119,22 @@ class WebApiTest {
         assertEquals(1, verbs.calls.size());
         assertEquals(204, call("POST", "/api/v1/routers/r1/disable", ADMIN, null).statusCode());
         assertEquals("disable-router {\"name\":\"r1\"}", verbs.calls.get(1));
+    }
+
+    @Test
+    @DisplayName("issue 12, SIGHUP: new tokens apply from the next request; a removed token is refused; no token file"
+            + " makes the API read-only")
+    void shouldTakeReloadedTokens() throws Exception {
+        startWithTokens();
+        final String renewed = "renewed-admin-token-0123456789";
+        api.tokens(Tokens.parse(Path.of("tokens"), renewed + " admin\n" + READ + " read\n"));
+        assertEquals("the bearer token is not in [web] token_file",
+                problem(call("POST", "/api/v1/routers/r1/disable", ADMIN, null), 401).get("detail").textValue());
+        assertEquals(204, call("POST", "/api/v1/routers/r1/disable", renewed, null).statusCode());
+        assertEquals(200, call("GET", "/api/v1/routers", READ, null).statusCode());
+        api.tokens(null);
+        assertEquals(200, call("GET", "/api/v1/routers", null, null).statusCode());
+        problem(call("POST", "/api/v1/routers/r1/disable", renewed, null), 403);
     }
 
     @Test

@@ -239,7 +239,7 @@ function renderCluster(rows, error) {
 // ---------------------------------------------------------------- routers
 
 function groupKey(r) {
-  return 'VRID ' + r.vrid + ' ' + dash(r.af);
+  return 'VRID ' + dash(r.vrid) + ' ' + dash(r.af); // a router file that does not load may not say its VRID
 }
 
 function secondsAgo(text) {
