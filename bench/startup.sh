@@ -9,7 +9,7 @@
 #   aot      this checkout, with the AOT caches of ./scripts/build (target/*.aot)
 #   no-aot   this checkout, VRRPD_NO_AOT=1
 #   base     --baseline DIR: another checkout's bin/vrrpd (e.g. the commit before), built there
-# Prints median, p90, min and max per variant, and the machine's load (uptime) before and after: on a shared
+# Prints wall median, p90, min and max and the median CPU used by the socket per variant, and the machine's load (uptime) before and after: on a shared
 # machine wall times are noisy, so compare medians of one run. Needs root (network namespace).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,7 +62,8 @@ NSS+=("$NS")
 ip -n "$NS" link set lo up
 exec {tick}<> <(:)   # a fd that never has data: read -t on it sleeps without a fork
 
-# one VARIANT: prints the ms from exec to the socket.
+# one VARIANT: prints "WALL_MS CPU_MS": exec -> socket, and the CPU the process had used by then (user + system, from
+# /proc/PID/stat in clock ticks: `env`, `ip netns exec`, bin/vrrpd and the JVM are one process, each execs the next).
 one() {
     local variant=$1 dir="$WORK/run" launcher="$HERE/bin/vrrpd" t0 t1 pid i
     local -a env=(VRRPD_NO_GUARD=1)
@@ -84,8 +85,10 @@ one() {
     done
     t1=$EPOCHREALTIME
     [[ -S $dir/sock ]] || die "vrrpd ($variant): no control socket after 60 s"
+    local cpu
+    cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1000 / hz }' "/proc/$pid/stat")
     stop_pid "$pid"
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
+    awk -v a="$t0" -v b="$t1" -v c="$cpu" 'BEGIN { printf "%.1f %s\n", (b - a) * 1000, c }'
 }
 
 LOAD_BEFORE=$(uptime)
@@ -93,7 +96,7 @@ for ((r = 1; r <= RUNS; r++)); do
     for v in "${VARIANT_LIST[@]}"; do
         one "$v" >>"$WORK/$v.ms"
     done
-    log "run $r/$RUNS: $(for v in "${VARIANT_LIST[@]}"; do printf '%s %s ms  ' "$v" "$(tail -n 1 "$WORK/$v.ms")"; done)"
+    log "run $r/$RUNS: $(for v in "${VARIANT_LIST[@]}"; do printf '%s %s ms  ' "$v" "$(tail -n 1 "$WORK/$v.ms" | cut -d' ' -f1)"; done)"
 done
 LOAD_AFTER=$(uptime)
 
@@ -101,10 +104,12 @@ echo
 echo "exec -> control socket, vrrpd with no routers, $RUNS runs per variant (interleaved), $(date -u '+%Y-%m-%d %H:%M UTC'),"
 echo "$(nproc) cores; load before:${LOAD_BEFORE##*load average:}; after:${LOAD_AFTER##*load average:}."
 echo
-echo "| variant | median | p90 | min | max |"
-echo "|---|---|---|---|---|"
+echo "| variant | wall median | wall p90 | wall min | wall max | CPU used by the socket, median |"
+echo "|---|---|---|---|---|---|"
 for v in "${VARIANT_LIST[@]}"; do
-    sort -g "$WORK/$v.ms" | awk -v v="$v" '{ x[NR] = $1 } END {
-        p90 = x[int(NR * 0.9 + 0.999)]; m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
-        printf "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |\n", v, m, p90, x[1], x[NR] }'
+    awk -v v="$v" '{ x[NR] = $1; c[NR] = $2 } END {
+        n = asort(x); asort(c)
+        m = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+        cm = (n % 2) ? c[(n + 1) / 2] : (c[n / 2] + c[n / 2 + 1]) / 2
+        printf "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms |\n", v, m, x[int(n * 0.9 + 0.999)], x[1], x[n], cm }' "$WORK/$v.ms"
 done
