@@ -165,7 +165,6 @@ final class Daemon {
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
             webServer = webStartup.start(verbs, runtime, health, services);
             server = ControlServer.start(socket, verbs);
-            runtime.warmUp(); // after the socket (LinuxRouterRuntime.warmUp says why)
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
             if (webServer != null) {

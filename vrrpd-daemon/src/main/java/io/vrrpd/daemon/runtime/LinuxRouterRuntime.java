@@ -116,6 +116,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
         final VrrpLoop loop = new VrrpLoop();
         loop.start();
+        loop.post(Warmup::run);
         final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener, health, hooks);
         runtime.monitorThread.start();
         return runtime;
@@ -123,18 +124,6 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
     public VrrpLoop loop() {
         return loop;
-    }
-
-    /**
-     * Runs the {@link Warmup} on the loop (queued behind what is already posted). The daemon calls this once its
-     * control socket is open, not at {@link #start}: the warm-up's classes and downcall links (~100 ms of CPU, on
-     * the real-time loop, which takes a core from the start path on a busy 2-core host) are for the first
-     * takeover and the SIGTERM priority 0, which do not come that early — a Backup waits Master_Down_Interval
-     * (at least 3 advertisement intervals; an address owner's immediate Master is its start, not a takeover) —
-     * while the socket is what a service manager and vrrpadm wait for.
-     */
-    public void warmUp() {
-        loop.post(Warmup::run);
     }
 
     // -------------------------------------------------------------------------------------------------
