@@ -56,8 +56,9 @@ final class SignalHandling {
     /**
      * Handles SIGTERM and SIGINT from now on. Installed as soon as the routers run, before the slow part of the start
      * (joining the service cluster can take seconds): a SIGTERM meanwhile must still make every Master send priority
-     * 0, not kill the JVM. Signal handlers run on the JVM's signal thread: the shutdown itself (priority 0 from every
-     * Master) starts right there, so the advertisement leaves within a loop hop of the signal.
+     * 0, not kill the JVM. The shutdown itself (priority 0 from every Master) starts on the thread that got the
+     * signal — our signalfd reader, or the JVM's handler thread — so the advertisement leaves within a loop hop of it.
+     * The reader does nothing else (no thread it could start inherits its real-time class).
      */
     static SignalHandling handleStop(final LinuxRouterRuntime runtime) {
         final SignalHandling signals = new SignalHandling();
