@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -21,14 +23,6 @@ import java.util.concurrent.Callable;
  * itself. Any failure ends with exactly one line on stderr and a non-zero status.
  */
 @Command(name = "vrrpadm", mixinStandardHelpOptions = true, versionProvider = VrrpadmMain.Version.class,
-        subcommands = {CreateRouterCommand.class, RouterVerbCommands.Delete.class, RouterVerbCommands.Enable.class,
-                RouterVerbCommands.Disable.class, ModifyRouterCommand.class, RouterVerbCommands.Clear.class,
-                ShowRouterCommand.class, CreateServiceCommand.class, ServiceVerbCommands.Delete.class,
-                ServiceVerbCommands.Activate.class, ServiceVerbCommands.Deactivate.class,
-                ServiceVerbCommands.Start.class, ServiceVerbCommands.Stop.class, ServiceVerbCommands.Restart.class,
-                ServiceVerbCommands.Reload.class, ServiceVerbCommands.Update.class, ServiceVerbCommands.Check.class,
-                ServiceVerbCommands.Clear.class, ShowServiceCommand.class, ShowClusterCommand.class,
-                ImportKeepalivedCommand.class, DoctorCommand.class, SetLogLevelCommand.class},
         description = {"Administer vrrpd's virtual routers and service clusters. 'vrrpadm SUBCOMMAND --help'"
                 + " describes each."},
         exitCodeListHeading = "%nExit status:%n",
@@ -38,6 +32,26 @@ import java.util.concurrent.Callable;
                 "2:wrong command line (nothing was sent)",
                 "3:vrrpd could not be reached, or its answer could not be read"})
 public final class VrrpadmMain implements Callable<Integer> {
+
+    /**
+     * The subcommands by name, in the order of {@code vrrpadm --help}. Registered in code, not in the annotation, so
+     * a one-shot command builds picocli's model (reflection over every option of the class) of its own subcommand
+     * only: building all twenty was a large part of a {@code vrrpadm show-router}'s start (issue 13). The names are
+     * the classes' own {@code @Command(name)}s (VrrpadmMainTest checks they agree).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            CreateRouterCommand.class, "create-router", RouterVerbCommands.Delete.class, "delete-router",
+            RouterVerbCommands.Enable.class, "enable-router", RouterVerbCommands.Disable.class, "disable-router",
+            ModifyRouterCommand.class, "modify-router", RouterVerbCommands.Clear.class, "clear-router",
+            ShowRouterCommand.class, "show-router", CreateServiceCommand.class, "create-service",
+            ServiceVerbCommands.Delete.class, "delete-service", ServiceVerbCommands.Activate.class, "activate-service",
+            ServiceVerbCommands.Deactivate.class, "deactivate-service", ServiceVerbCommands.Start.class,
+            "start-service", ServiceVerbCommands.Stop.class, "stop-service", ServiceVerbCommands.Restart.class,
+            "restart-service", ServiceVerbCommands.Reload.class, "reload-service", ServiceVerbCommands.Update.class,
+            "update-service", ServiceVerbCommands.Check.class, "check-service", ServiceVerbCommands.Clear.class,
+            "clear-service", ShowServiceCommand.class, "show-service", ShowClusterCommand.class, "show-cluster",
+            ImportKeepalivedCommand.class, "import-keepalived", DoctorCommand.class, "doctor", SetLogLevelCommand.class,
+            "set-log-level");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /**
@@ -94,12 +108,50 @@ public final class VrrpadmMain implements Callable<Integer> {
         main.env = Map.copyOf(env);
         main.out = out;
         main.err = err;
-        final CommandLine commandLine = new CommandLine(main).setOut(out).setErr(err);
+        final CommandLine commandLine = commandLine(main, args).setOut(out).setErr(err);
         commandLine.setParameterExceptionHandler((e, ignored) -> fail(err, UsageMessages.of(e), CliException.USAGE));
         commandLine.setExecutionExceptionHandler((e, ignored, parsed) -> e instanceof CliException cli
                 ? fail(err, cli.getMessage(), cli.exitCode())
                 : fail(err, "internal error: " + e, CliException.REFUSED));
         return commandLine.execute(args);
+    }
+
+    /**
+     * vrrpadm's picocli model for {@code args}: with only the subcommand they name when they name one (the first
+     * word after the top-level {@code --socket PATH}), else with every subcommand — {@code --help}, {@code
+     * --version}, no subcommand, a mistyped one: picocli then lists them or suggests the nearest, as before.
+     * Options and messages of the subcommand are its own either way.
+     */
+    static CommandLine commandLine(final VrrpadmMain main, final String[] args) {
+        final CommandLine commandLine = new CommandLine(main);
+        final String named = subcommandNamed(args);
+        for (final Map.Entry<String, Class<?>> subcommand : SUBCOMMANDS.entrySet()) {
+            if (named == null || named.equals(subcommand.getKey())) {
+                commandLine.addSubcommand(subcommand.getKey(), subcommand.getValue());
+            }
+        }
+        return commandLine;
+    }
+
+    /** The subcommand {@code args} name, if one of vrrpadm's; null for anything else at the top level. */
+    private static String subcommandNamed(final String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            final String arg = args[i];
+            if (arg.equals("--socket")) {
+                i++;
+            } else if (!arg.startsWith("--socket=")) {
+                return SUBCOMMANDS.containsKey(arg) ? arg : null;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Class<?>> subcommands(final Object... classesAndNames) {
+        final Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < classesAndNames.length; i += 2) {
+            byName.put((String) classesAndNames[i + 1], (Class<?>) classesAndNames[i]);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     private static int fail(final PrintWriter err, final String message, final int status) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.vrrpd.cli.FakeDaemon.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -247,5 +248,34 @@ class VrrpadmMainTest {
         final Run run = run(Map.of(), "--version");
         assertEquals(0, run.status());
         assertTrue(run.out().startsWith("vrrpadm "), run.out());
+    }
+
+    @Test
+    @DisplayName("a one-shot command builds the model of its own subcommand only; --help, no or a wrong one: all")
+    void shouldBuildOnlyTheNamedSubcommand() {
+        assertEquals(Set.of("show-router"), subcommandsBuilt("show-router", "-x"));
+        assertEquals(Set.of("show-router"), subcommandsBuilt("--socket", "/x.sock", "show-router", "web"));
+        assertEquals(Set.of("enable-router"), subcommandsBuilt("--socket=/x.sock", "enable-router", "web"));
+        for (final String[] args : List.of(new String[] {"--help"}, new String[] {"--version"}, new String[] {},
+                new String[] {"show-routers"}, new String[] {"--socket", "/x.sock"}, new String[] {"-z", "show-router"})) {
+            assertEquals(VrrpadmMain.SUBCOMMANDS.keySet(), subcommandsBuilt(args), String.join(" ", args));
+        }
+        // Each is still told by its own name and options, and the full list still names every subcommand.
+        final Run top = run(Map.of(), "--help");
+        for (final String name : VrrpadmMain.SUBCOMMANDS.keySet()) {
+            assertTrue(top.out().contains("  " + name + " "), name);
+        }
+    }
+
+    @Test
+    @DisplayName("the registry's names are the subcommand classes' own @Command names")
+    void shouldRegisterEachSubcommandUnderItsOwnName() {
+        assertEquals(20, VrrpadmMain.SUBCOMMANDS.size());
+        VrrpadmMain.SUBCOMMANDS.forEach((name, type) ->
+                assertEquals(name, type.getAnnotation(picocli.CommandLine.Command.class).name(), type.getName()));
+    }
+
+    private static Set<String> subcommandsBuilt(final String... args) {
+        return VrrpadmMain.commandLine(new VrrpadmMain(), args).getSubcommands().keySet();
     }
 }

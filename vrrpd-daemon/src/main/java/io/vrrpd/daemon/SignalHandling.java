@@ -3,7 +3,9 @@ package io.vrrpd.daemon;
 import io.vrrpd.daemon.config.LogLevel;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
 import io.vrrpd.daemon.runtime.Log;
+import io.vrrpd.daemon.runtime.VrrpLoop;
 import io.vrrpd.linux.ErrnoException;
+import io.vrrpd.linux.SignalFd;
 import io.vrrpd.linux.Signals;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -16,6 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * The daemon's signals: TERM/INT stop (every Master sends priority 0 first), HUP reloads the configuration files. Apart from
  * VrrpdMain because their timing is the point: the stop handler is installed as soon as the routers run and does the
  * urgent part of the shutdown on the signal thread itself; the rest of the shutdown waits in {@link #awaitStop()}.
+ *
+ * <p>Two ways in. Started by bin/vrrpd, the three signals arrive blocked in every thread (the launcher's {@code env
+ * --block-signal} and {@code -Xrs}; {@link SignalFd} says why): a real-time thread of ours reads SIGTERM/SIGINT from
+ * a signalfd and starts the shutdown at once, without the JVM's relay (its dispatcher thread, then a new thread per
+ * signal), and another reads SIGHUP. A signal sent before its reader exists stays pending until then. Started any
+ * other way (in-process tests, a plain {@code java} command), the JVM's handlers as before.
  */
 final class SignalHandling {
 
@@ -46,26 +54,57 @@ final class SignalHandling {
     /**
      * Handles SIGTERM and SIGINT from now on. Installed as soon as the routers run, before the slow part of the start
      * (joining the service cluster can take seconds): a SIGTERM meanwhile must still make every Master send priority
-     * 0, not kill the JVM. Signal handlers run on the JVM's signal thread: the shutdown itself (priority 0 from every
-     * Master) starts right there, so the advertisement leaves within a loop hop of the signal.
+     * 0, not kill the JVM. The shutdown itself (priority 0 from every Master) starts on the thread that got the
+     * signal — our signalfd reader, or the JVM's handler thread — so the advertisement leaves within a loop hop of it.
+     * The reader does nothing else (no thread it could start inherits its real-time class).
      */
     static SignalHandling handleStop(final LinuxRouterRuntime runtime) {
         final SignalHandling signals = new SignalHandling();
-        final SignalHandler stop = signal -> {
-            if (signals.stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal.getName() + ")")) {
-                final long handled = System.nanoTime();
-                try {
-                    runtime.shutdown(signals.stopReason.get());
-                    Log.info("SIG" + signal.getName() + ": every router left the group "
-                            + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
-                } finally {
-                    signals.stopped.countDown(); // whatever happened above, the daemon goes on to exit: never a hang
-                }
+        if (viaSignalFd()) {
+            final SignalFd stops;
+            try {
+                stops = SignalFd.open(Signals.SIGTERM, Signals.SIGINT);
+            } catch (ErrnoException e) {
+                // Blocked, unread: the daemon could not be stopped but by SIGKILL. Refuse to run so.
+                throw new IllegalStateException("SIGTERM/SIGINT are blocked but cannot be read: " + e.getMessage(), e);
             }
-        };
-        Signal.handle(new Signal("TERM"), stop);
-        Signal.handle(new Signal("INT"), stop);
+            Log.info("signals: read from a signalfd (the launcher blocked SIGTERM, SIGINT, SIGHUP)");
+            Thread.ofPlatform().name("vrrpd-signals").daemon(true).start(() -> {
+                // Real-time like the router loop: the signal's way to the wire should not queue behind busy threads.
+                VrrpLoop.tuneThisThread("signal reader");
+                try (stops) {
+                    final SignalFd.Received received = stops.read();
+                    signals.stop(runtime, received.signal() == Signals.SIGINT ? "INT" : "TERM");
+                } catch (ErrnoException e) {
+                    Log.error("signals: " + e.getMessage() + "; stopping");
+                    signals.stop(runtime, "TERM");
+                }
+            });
+        } else {
+            final SignalHandler stop = signal -> signals.stop(runtime, signal.getName());
+            Signal.handle(new Signal("TERM"), stop);
+            Signal.handle(new Signal("INT"), stop);
+        }
         return signals;
+    }
+
+    /** The stop, from a signal: the first one only; every Master sends priority 0 before this returns. */
+    private void stop(final LinuxRouterRuntime runtime, final String signal) {
+        if (stopReason.compareAndSet(null, "vrrpd stopping (SIG" + signal + ")")) {
+            final long handled = System.nanoTime();
+            try {
+                runtime.shutdown(stopReason.get());
+                Log.info("SIG" + signal + ": every router left the group "
+                        + (System.nanoTime() - handled) / 1_000 + " µs after the handler started");
+            } finally {
+                stopped.countDown(); // whatever happened above, the daemon goes on to exit: never a hang
+            }
+        }
+    }
+
+    /** Whether the launcher blocked the three signals (then they can only be read from a signalfd). */
+    private static boolean viaSignalFd() {
+        return SignalFd.blocked(Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP);
     }
 
     /**
@@ -89,15 +128,38 @@ final class SignalHandling {
      * reload reads files, may add or remove routers and waits for cluster commits: not on the signal thread, which a
      * stop must find free, and never on the router loop).
      */
-    static void handleReload(final ConfigReload reload) {
-        Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("vrrpd-reload").start(() -> {
+    static void handleReload(final ConfigReload config) {
+        final Runnable reload = () -> {
             try {
-                reload.run();
+                config.run();
             } catch (RuntimeException e) {
                 Log.error("reload: " + e + " (what was applied before it stays; the rest keeps its running"
                         + " configuration)");
             }
-        }));
+        };
+        if (!viaSignalFd()) {
+            Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("vrrpd-reload").start(reload));
+            return;
+        }
+        final SignalFd reloads;
+        try {
+            reloads = SignalFd.open(Signals.SIGHUP);
+        } catch (ErrnoException e) {
+            Log.error("signals: SIGHUP cannot be read (" + e.getMessage() + "): no reload on SIGHUP;"
+                    + " vrrpadm's verbs still work");
+            return;
+        }
+        // One reload after another on this thread (a SIGHUP during a reload: the next one, once it is done).
+        Thread.ofPlatform().name("vrrpd-reload").daemon(true).start(() -> {
+            try (reloads) {
+                while (!Thread.currentThread().isInterrupted()) { // until the process exits (a daemon thread)
+                    reloads.read();
+                    reload.run();
+                }
+            } catch (ErrnoException e) {
+                Log.error("signals: " + e.getMessage() + ": no reload on SIGHUP from now on");
+            }
+        });
     }
 
     /** Waits until a stop signal's handler has finished (the routers have left their groups). */

@@ -177,7 +177,7 @@ public final class VrrpLoop implements AutoCloseable {
      * receivers): see {@link io.vrrpd.linux.ThreadTuning}. Without the privilege the daemon still runs, with
      * a warning, on the normal scheduler.
      */
-    static void tuneThisThread(final String what) {
+    public static void tuneThisThread(final String what) {
         try {
             io.vrrpd.linux.ThreadTuning.setTimerSlackNanos(TIMER_SLACK_NANOS);
             io.vrrpd.linux.ThreadTuning.setRealtimePriority(REALTIME_PRIORITY);
