@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * locks, in the order events happened.
  *
  * <p>Timers: one {@link DeadlineHeap} slot per timer owner; the thread parks until the earliest deadline
- * ({@code LockSupport.parkNanos}) and is unparked by {@link #post}. Lateness (how long after its deadline a
+ * ({@code LockSupport.parkNanos}, no busy-wait) and is unparked by {@link #post}. Lateness (how long after its deadline a
  * timer ran) is recorded so an operator can see a stalled scheduler (keepalived #1955) as a number.
  */
 public final class VrrpLoop implements AutoCloseable {
@@ -30,8 +30,6 @@ public final class VrrpLoop implements AutoCloseable {
     static final long TIMER_SLACK_NANOS = 1_000L;
     /** SCHED_RR priority of the loop and receiver threads (keepalived's vrrp_rt_priority is similar). */
     static final int REALTIME_PRIORITY = 10;
-    /** How long before a deadline the loop stops parking and spins. */
-    static final long SPIN_NANOS = 200_000L;
 
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final DeadlineHeap timers = new DeadlineHeap();
@@ -132,15 +130,13 @@ public final class VrrpLoop implements AutoCloseable {
             final long now = System.nanoTime();
             final long wait = timers.isEmpty() ? MAX_PARK_NANOS
                     : Math.min(MAX_PARK_NANOS, timers.nextDeadline() - now);
-            if (wait > SPIN_NANOS) {
-                // Wake a little early and spin the rest: a futex wake-up on this (virtualised) kernel lands
-                // 50-200 µs late, the spin only costs that much CPU per timer.
-                LockSupport.parkNanos(this, wait - SPIN_NANOS);
-            } else if (wait > 0) {
-                final long deadline = now + wait;
-                while (System.nanoTime() - deadline < 0 && inbox.isEmpty()) {
-                    Thread.onSpinWait();
-                }
+            if (wait > 0) {
+                // Parks until the deadline itself, no spin before it: the wake-up lands some 10-200 µs late here,
+                // but a Master's next Adver_Timer is set from this one's deadline (RouterStateMachine), so only
+                // the difference between two wake-ups reaches the wire. Spinning the last 200 µs before each
+                // deadline had cost 80 % of the loop's CPU at 1000 routers (timers 100 µs apart spin back to
+                // back): docs/BENCHMARKS.md, "Scale".
+                LockSupport.parkNanos(this, wait);
             }
         }
         runPosted();
