@@ -132,11 +132,19 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     /** Feeds one event to the core and carries out its actions. Loop thread. */
     public void handle(final Event event) {
-        final long now = System.nanoTime();
+        handle(event, System.nanoTime());
+    }
+
+    /**
+     * {@link #handle} at {@code now}. Allocates only what the step makes (its new state and actions): this runs
+     * 10,000 times a second at 1000 routers x 100 ms, so the actions are walked by index, not by an iterator.
+     */
+    private void handle(final Event event, final long now) {
         final Transition transition = RouterStateMachine.step(config, state, event, now);
         state = transition.state();
-        for (final Action action : transition.actions()) {
-            apply(action, now);
+        final List<Action> actions = transition.actions();
+        for (int i = 0; i < actions.size(); i++) {
+            apply(actions.get(i), now);
         }
     }
 
@@ -160,7 +168,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             return;
         }
         loop.recordLateness(state.deadline(armed), now);
-        handle(new Event.TimerFired(armed));
+        handle(Event.TimerFired.of(armed), now);
     }
 
     /** Takes a new configuration (modify-router). The next advertisement carries it. Loop thread. */
@@ -263,7 +271,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                     config.primaryAddress(), destinations.getFirst(), config.authPass());
             advertPriority = priority;
         }
-        for (final IpAddress destination : destinations) {
+        for (int i = 0; i < destinations.size(); i++) {
+            final IpAddress destination = destinations.get(i);
             try {
                 if (destination != destinations.getFirst()) {
                     encodeFor(priority, destination);

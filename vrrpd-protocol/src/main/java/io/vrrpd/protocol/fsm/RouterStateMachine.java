@@ -286,7 +286,7 @@ public final class RouterStateMachine {
     private static Transition advertise(final RouterConfig config, final RouterState state, final long now) {
         final long deadline = now + config.advertisementIntervalNanos();
         return new Transition(state.withTimers(deadline, NOT_ARMED), List.of(
-                new SendAdvertisement(state.priority()),
+                SendAdvertisement.of(state.priority()),
                 new ArmTimer(TimerKind.ADVER_TIMER, deadline)));
     }
 
@@ -305,7 +305,7 @@ public final class RouterStateMachine {
             return advertise(config, state, now);
         }
         return new Transition(state.withTimers(onGrid, NOT_ARMED), List.of(
-                new SendAdvertisement(state.priority()),
+                SendAdvertisement.of(state.priority()),
                 new ArmTimer(TimerKind.ADVER_TIMER, onGrid)));
     }
 
