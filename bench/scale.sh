@@ -7,6 +7,7 @@
 # so that it too runs real-time). For each it prints
 #   start      seconds from exec to every router Master (from the daemon's log: "-> Master" / "Entering MASTER STATE")
 #   cpu        utime+stime of the daemon's processes over the WINDOW seconds after that (/proc/PID/stat), as % of one core
+#   threads    the daemon's busiest threads over the window (/proc/PID/task/*/stat; the first process only)
 #   memory     VmRSS and VmHWM of the daemon (the vrrpd JVM; keepalived's VRRP child, plus its parent)
 #   jitter     |gap - interval| over each router's consecutive advertisements, p50/p99/max, from a tshark capture
 #              of the window in the peer namespace (a router: link, VRID, family)
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
         --only) ONLY=$2; shift 2 ;;
         --start-timeout) START_TIMEOUT=$2; shift 2 ;;
         --jfr) JFR=$2; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "scale.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -111,6 +112,20 @@ ticks() {
     echo "$sum"
 }
 
+# thread_ticks PID: one line per thread: TID NAME utime+stime (names with spaces joined by _)
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+    done | sort
+}
+
+# top_threads BEFORE AFTER SECONDS: the threads that used the most CPU between two thread_ticks snapshots, % of one core
+top_threads() {
+    join "$1" "$2" | awk -v s="$3" -v hz="$(getconf CLK_TCK)" '{d = $5 - $3; if (d > 0) printf "%s %.1f%%\n", $2, 100 * d / hz / s}' \
+        | sort -k2 -rn | head -6 | tr '\n' ' '
+}
+
 # memory PIDS: VmRSS and VmHWM of each process, in MiB
 memory() {
     local p
@@ -171,16 +186,19 @@ measure() {
         "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.start name=scale settings=profile >/dev/null
     fi
     before_lines=$(grep -c -- "$transitions" "$log" || true)
+    thread_ticks "$1" >"$WORK/threads.before"
     before_ticks=$(ticks "$@")
     t1=$(date +%s.%N)
     sleep "$WINDOW"
     after_ticks=$(ticks "$@")
     t2=$(date +%s.%N)
+    thread_ticks "$1" >"$WORK/threads.after"
     if [ "$label" = vrrpd ] && [ -n "$JFR" ]; then
         "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.stop name=scale filename="$(realpath -m "$JFR")" >/dev/null
         echo "$label: JFR recording of the window in $JFR"
     fi
     echo "$label: cpu $(echo "scale=1; 100 * ($after_ticks - $before_ticks) / $(getconf CLK_TCK) / ($t2 - $t1)" | bc) % of one core over $WINDOW s"
+    echo "$label: busiest threads: $(top_threads "$WORK/threads.before" "$WORK/threads.after" "$WINDOW")"
     echo "$label: memory $(memory "$@")"
     echo "$label: spurious transitions in the window: $(($(grep -c -- "$transitions" "$log" || true) - before_lines))"
     kill -INT "$CAPTURE"
