@@ -150,8 +150,8 @@ for line in sys.stdin:
     if key in last:
         gap = t - last[key]
         # A gap of 1.5 intervals or more is a frame missing from the capture (tshark drops some on a busy host
-        # and says how many) or one the daemon did not send: counted apart, not as jitter, so that the capture's
-        # drops do not make the p99 (each would read as a 100 ms deviation).
+        # and says how many) or one the daemon did not send: counted apart, not as jitter, so that drops in the
+        # capture do not make the p99 (each would read as a 100 ms deviation).
         if gap >= 1.5 * interval:
             holes += 1
         else:
