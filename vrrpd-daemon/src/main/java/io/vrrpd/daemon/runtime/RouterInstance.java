@@ -167,7 +167,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         if (armed == null) {
             return;
         }
-        loop.recordLateness(state.deadline(armed), now);
+        final long deadline = state.deadline(armed);
+        loop.recordLateness(armed == TimerKind.ADVER_TIMER ? VrrpLoop.grouped(deadline) : deadline, now);
         handle(Event.TimerFired.of(armed), now);
     }
 
@@ -228,6 +229,9 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private void apply(final Action action, final long now) {
         switch (action) {
             case Action.SendAdvertisement send -> sendAdvertisement(send.priority());
+            // Adver_Timers are grouped (VrrpLoop.armGrouped): periodic, re-armed from their deadline. A
+            // Master_Down_Timer is not: a takeover must not wait for the grid.
+            case Action.ArmTimer arm when arm.timer() == TimerKind.ADVER_TIMER -> loop.armGrouped(timerSlot, arm.deadlineNanos());
             case Action.ArmTimer arm -> loop.arm(timerSlot, arm.deadlineNanos());
             case Action.CancelTimer cancel -> loop.disarm(timerSlot);
             case Action.ClaimAddresses claim -> kernel("bring " + plumbing.vnic() + " up", plumbing::up);

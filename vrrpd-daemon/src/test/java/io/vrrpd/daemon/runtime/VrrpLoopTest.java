@@ -74,4 +74,34 @@ class VrrpLoopTest {
             loop.close();
         }
     }
+
+    /**
+     * 1000 Masters whose Adver_Timers fall due 100 µs apart (they became Master at scattered moments): grouped on
+     * the 1 ms grid the loop wakes about 100 times for them, not 1000 (at 1000 routers x 100 ms: ~1000 wake-ups a
+     * second instead of up to 10,000; each costs a futex wait and a context switch).
+     */
+    @Test
+    void groupedTimersComeDueTogether() throws Exception {
+        final int timers = 1000;
+        final VrrpLoop loop = new VrrpLoop();
+        loop.start();
+        try {
+            final CountDownLatch fired = new CountDownLatch(timers);
+            final long before = loop.call(() -> {
+                final long start = System.nanoTime() + 20_000_000L;
+                for (int i = 0; i < timers; i++) {
+                    loop.armGrouped(loop.register(now -> fired.countDown()), start + i * 100_000L);
+                }
+                return loop.wakeUps();
+            }, 5_000);
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "every timer fired");
+            final long wakeUps = loop.call(loop::wakeUps, 5_000) - before;
+            assertTrue(wakeUps <= 150, wakeUps + " wake-ups for 1000 timers over 100 ms");
+        } finally {
+            loop.close();
+        }
+        assertEquals(3_000_000L, VrrpLoop.grouped(2_000_001L));
+        assertEquals(2_000_000L, VrrpLoop.grouped(2_000_000L));
+        assertEquals(-1_000_000L, VrrpLoop.grouped(-1_999_999L));
+    }
 }
