@@ -7,9 +7,11 @@
 # so that it too runs real-time). For each it prints
 #   start      seconds from exec to every router Master (from the daemon's log: "-> Master" / "Entering MASTER STATE")
 #   cpu        utime+stime of the daemon's processes over the WINDOW seconds after that (/proc/PID/stat), as % of one core
+#   threads    the daemon's busiest threads over the window (/proc/PID/task/*/stat; the first process only)
 #   memory     VmRSS and VmHWM of the daemon (the vrrpd JVM; keepalived's VRRP child, plus its parent)
-#   jitter     |gap - interval| over each router's consecutive advertisements, p50/p99/max, from a tshark capture
-#              of the window in the peer namespace (a router: link, VRID, family)
+#   jitter     |gap - interval| over each router's consecutive advertisements, p50/p99/p99.9/max, from a tshark
+#              capture of the window in the peer namespace (a router: link, VRID, family); gaps of 1.5 intervals
+#              or more are counted apart as missing frames (tshark's drops, printed beside)
 #   spurious   state transitions logged during the window (each router is alone: any transition is spurious)
 #   show       wall time of `vrrpadm show-router` with every router (vrrpd only; three runs)
 #
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
         --only) ONLY=$2; shift 2 ;;
         --start-timeout) START_TIMEOUT=$2; shift 2 ;;
         --jfr) JFR=$2; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "scale.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -111,6 +113,20 @@ ticks() {
     echo "$sum"
 }
 
+# thread_ticks PID: one line per thread: TID NAME utime+stime (names with spaces joined by _)
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+    done | sort
+}
+
+# top_threads BEFORE AFTER SECONDS: the threads that used the most CPU between two thread_ticks snapshots, % of one core
+top_threads() {
+    join "$1" "$2" | awk -v s="$3" -v hz="$(getconf CLK_TCK)" '{d = $5 - $3; if (d > 0) printf "%s %.1f%%\n", $2, 100 * d / hz / s}' \
+        | sort -k2 -rn | head -6 | tr '\n' ' '
+}
+
 # memory PIDS: VmRSS and VmHWM of each process, in MiB
 memory() {
     local p
@@ -126,21 +142,29 @@ jitter() {
         python3 -c '
 import sys
 interval = float(sys.argv[1]) / 1000
-last, dev, routers = {}, [], set()
+last, dev, routers, holes = {}, [], set(), 0
 for line in sys.stdin:
     t, key = line.split(",", 1)
     t = float(t)
     routers.add(key)
     if key in last:
-        dev.append(abs(t - last[key] - interval))
+        gap = t - last[key]
+        # A gap of 1.5 intervals or more is a frame missing from the capture (tshark drops some on a busy host
+        # and says how many) or one the daemon did not send: counted apart, not as jitter, so that drops in the
+        # capture do not make the p99 (each would read as a 100 ms deviation).
+        if gap >= 1.5 * interval:
+            holes += 1
+        else:
+            dev.append(abs(gap - interval))
     last[key] = t
 if not dev:
     print("jitter: no advertisements captured")
     sys.exit()
 dev.sort()
 q = lambda p: dev[min(len(dev) - 1, int(p * len(dev)))] * 1e3
-print("jitter: %d routers heard, %d gaps, |gap - %s ms| p50 %.3f ms, p99 %.3f ms, max %.3f ms"
-      % (len(routers), len(dev), sys.argv[1], q(0.5), q(0.99), dev[-1] * 1e3))
+print("jitter: %d routers heard, %d gaps, |gap - %s ms| p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms;"
+      " %d gaps of 1.5 intervals or more left out (missing frames)"
+      % (len(routers), len(dev), sys.argv[1], q(0.5), q(0.99), q(0.999), dev[-1] * 1e3, holes))
 ' "$INTERVAL"
 }
 
@@ -171,16 +195,19 @@ measure() {
         "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.start name=scale settings=profile >/dev/null
     fi
     before_lines=$(grep -c -- "$transitions" "$log" || true)
+    thread_ticks "$1" >"$WORK/threads.before"
     before_ticks=$(ticks "$@")
     t1=$(date +%s.%N)
     sleep "$WINDOW"
     after_ticks=$(ticks "$@")
     t2=$(date +%s.%N)
+    thread_ticks "$1" >"$WORK/threads.after"
     if [ "$label" = vrrpd ] && [ -n "$JFR" ]; then
         "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$1" JFR.stop name=scale filename="$(realpath -m "$JFR")" >/dev/null
         echo "$label: JFR recording of the window in $JFR"
     fi
     echo "$label: cpu $(echo "scale=1; 100 * ($after_ticks - $before_ticks) / $(getconf CLK_TCK) / ($t2 - $t1)" | bc) % of one core over $WINDOW s"
+    echo "$label: busiest threads: $(top_threads "$WORK/threads.before" "$WORK/threads.after" "$WINDOW")"
     echo "$label: memory $(memory "$@")"
     echo "$label: spurious transitions in the window: $(($(grep -c -- "$transitions" "$log" || true) - before_lines))"
     kill -INT "$CAPTURE"

@@ -90,7 +90,7 @@ class ClusterPortFloodIT extends LabScenario {
                 s -> s.equals("probe:started:h1"));
 
         final String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
-        for (final String flag : List.of("-Xmx256m", "-XX:MaxDirectMemorySize=128m", "-XX:+ExitOnOutOfMemoryError")) {
+        for (final String flag : List.of("-Xmx64m", "-XX:MaxDirectMemorySize=128m", "-XX:+ExitOnOutOfMemoryError")) {
             assertTrue(cmdline.contains(flag), "h1's JVM runs with " + flag + ": " + cmdline);
         }
     }

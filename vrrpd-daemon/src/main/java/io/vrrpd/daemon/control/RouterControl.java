@@ -69,7 +69,7 @@ public final class RouterControl implements ControlHandler {
         loaded.errors().forEach(control::loadError);
         for (final RouterSpec spec : loaded.routers()) {
             try {
-                runtime.apply(spec);
+                applyOrQueue(runtime, spec, store);
                 control.routers.put(spec.name(), spec);
             } catch (ControlException e) {
                 control.loadError(new ConfigError(store.fileOf(spec.name()), 1, e.getMessage()));
@@ -94,6 +94,30 @@ public final class RouterControl implements ControlHandler {
     /** How many router files do not load now; never waits (for /metrics). */
     public int brokenCount() {
         return brokenCount;
+    }
+
+    /**
+     * Hands {@code spec} to the runtime. A busy runtime (the router loop did not answer in time: 1000 routers
+     * starting on a loaded host) has queued the change and carries it out when it gets to it, in order
+     * ({@link RouterRuntime#apply}): that is no refusal. The router is configured, so it is kept and listed
+     * (show-router's own question to the loop comes after the queued change); the log says it was late. It
+     * once was taken for a refusal: 5 of 1000 routers ran, unseen by show-router.
+     *
+     * @return false when the change was queued rather than done
+     */
+    private static boolean applyOrQueue(final RouterRuntime runtime, final RouterSpec spec, final RouterStore store)
+            throws ControlException {
+        try {
+            runtime.apply(spec);
+            return true;
+        } catch (ControlException e) {
+            if (e.kind() != ControlException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, store.fileOf(spec.name()) + ": " + e.getMessage()
+                    + "; the change is queued and takes effect when the loop gets to it");
+            return false;
+        }
     }
 
     /** The files {@link #open} skipped, as {@code FILE:LINE: message}. */
@@ -153,7 +177,7 @@ public final class RouterControl implements ControlHandler {
                 continue;
             }
             try {
-                runtime.apply(spec);
+                applyOrQueue(runtime, spec, store);
                 routers.put(spec.name(), spec);
                 if (old == null) {
                     added++;
@@ -287,16 +311,26 @@ public final class RouterControl implements ControlHandler {
         return views;
     }
 
-    /** Persists {@code spec}, then applies it; puts {@code old} back (or removes the file) if that fails. */
+    /**
+     * Persists {@code spec}, then applies it; puts {@code old} back (or removes the file) if that fails. A busy
+     * runtime that queued the change has not refused it: the file stays and the router is listed, and the
+     * client is told (UNAVAILABLE) that the change takes effect later.
+     */
     private void change(final RouterSpec old, final RouterSpec spec) throws ControlException {
         save(spec);
+        final boolean done;
         try {
-            runtime.apply(spec);
+            done = applyOrQueue(runtime, spec, store);
         } catch (ControlException | RuntimeException e) {
             restore(old, spec.name());
             throw e;
         }
         routers.put(spec.name(), spec);
+        if (!done) {
+            throw new ControlException(ControlException.Kind.UNAVAILABLE, "router '" + spec.name()
+                    + "': the router loop is busy; the change is saved and queued, and takes effect when the loop"
+                    + " gets to it (see show-router)");
+        }
     }
 
     private void restore(final RouterSpec old, final String name) {

@@ -25,7 +25,9 @@ public interface RouterRuntime {
      * a reason, as it would at boot.
      *
      * @throws ControlException when the runtime refuses the change; the control plane then restores the
-     *                          previous file
+     *                          previous file. Except {@link ControlException.Kind#UNAVAILABLE}: the runtime was too
+     *                          busy to answer in time, but has queued the change and carries it out later, in
+     *                          order with every other request (so a later {@link #status} sees it): no refusal
      */
     void apply(RouterSpec spec) throws ControlException;
 

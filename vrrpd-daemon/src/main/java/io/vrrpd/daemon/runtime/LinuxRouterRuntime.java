@@ -526,9 +526,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         }
     }
 
+    /** The routers on the link, in one pass with the link events that queue up meanwhile (see Reconciler). */
     private void reconcileLink(final String name, final int index) {
-        reconciler.reconcileWhere(managed -> managed.spec.link().equals(name)
-                || managed.plumbing != null && managed.plumbing.parentIndex() == index);
+        reconciler.reconcileLinkSoon(name, index);
     }
 
     // -------------------------------------------------------------------------------------------------

@@ -76,6 +76,41 @@ final class Reconciler {
         });
     }
 
+    /** Links named by events not yet taken (loop thread only). */
+    private final java.util.Set<String> pendingLinkNames = new java.util.HashSet<>();
+    /** Link indexes named by events not yet taken (loop thread only). */
+    private final java.util.Set<Integer> pendingLinkIndexes = new java.util.HashSet<>();
+    private boolean linkPassPosted;
+
+    /**
+     * A link or address event (link {@code name}, or null for an address event, and its index): re-evaluates the
+     * routers on that link after the work already queued on the loop, in one pass with every link event that
+     * queues up meanwhile. 1000 Masters coming up add 1000 addresses; when the loop is busy their events wait
+     * behind each other, and one pass per event re-read the link and dumped every address each time (2.3 GB of
+     * netlink garbage in the first 30 s at 1000 routers). A pass reads the kernel's state as it is then, so
+     * taking several events at once loses none. Loop thread.
+     */
+    void reconcileLinkSoon(final String name, final int index) {
+        if (name != null) {
+            pendingLinkNames.add(name);
+        }
+        pendingLinkIndexes.add(index);
+        if (!linkPassPosted) {
+            linkPassPosted = true;
+            loop.post(this::reconcilePendingLinks);
+        }
+    }
+
+    private void reconcilePendingLinks() {
+        linkPassPosted = false;
+        final java.util.Set<String> names = java.util.Set.copyOf(pendingLinkNames);
+        final java.util.Set<Integer> indexes = java.util.Set.copyOf(pendingLinkIndexes);
+        pendingLinkNames.clear();
+        pendingLinkIndexes.clear();
+        reconcileWhere(managed -> names.contains(managed.spec.link())
+                || managed.plumbing != null && indexes.contains(managed.plumbing.parentIndex()));
+    }
+
     /** Re-evaluates every member of {@code group} but {@code except}; nothing without a group. */
     void reconcileGroup(final String group, final String except) {
         if (group.isEmpty()) {

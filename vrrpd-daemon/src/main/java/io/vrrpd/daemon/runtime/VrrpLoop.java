@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * locks, in the order events happened.
  *
  * <p>Timers: one {@link DeadlineHeap} slot per timer owner; the thread parks until the earliest deadline
- * ({@code LockSupport.parkNanos}) and is unparked by {@link #post}. Lateness (how long after its deadline a
+ * ({@code LockSupport.parkNanos}, no busy-wait) and is unparked by {@link #post}. Lateness (how long after its deadline a
  * timer ran) is recorded so an operator can see a stalled scheduler (keepalived #1955) as a number.
  */
 public final class VrrpLoop implements AutoCloseable {
@@ -28,10 +28,14 @@ public final class VrrpLoop implements AutoCloseable {
     private static final long MAX_PARK_NANOS = 500_000_000L;
     /** The loop thread's timer slack: see {@link io.vrrpd.linux.ThreadTuning}. */
     static final long TIMER_SLACK_NANOS = 1_000L;
+    /**
+     * The grid periodic timers are grouped on ({@link #armGrouped}): 1000 routers that became Master at scattered
+     * moments would otherwise each need a wake-up of their own, 10,000 a second at 100 ms, and a wake-up (a futex
+     * wait ending, a context switch) costs more than the advertisement it sends.
+     */
+    static final long GROUP_NANOS = 1_000_000L;
     /** SCHED_RR priority of the loop and receiver threads (keepalived's vrrp_rt_priority is similar). */
     static final int REALTIME_PRIORITY = 10;
-    /** How long before a deadline the loop stops parking and spins. */
-    static final long SPIN_NANOS = 200_000L;
 
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final DeadlineHeap timers = new DeadlineHeap();
@@ -43,6 +47,7 @@ public final class VrrpLoop implements AutoCloseable {
     /** Loop thread only: a task that throws may do so per packet; its line at most once a second. */
     private final LogLimit taskErrorLog = new LogLimit();
     private final LogLimit timerErrorLog = new LogLimit();
+    private volatile long wakeUps;
 
     public VrrpLoop() {
         thread = Thread.ofPlatform().name("vrrp-loop").daemon(false).unstarted(this::run);
@@ -112,6 +117,26 @@ public final class VrrpLoop implements AutoCloseable {
         timers.set(slot, deadline);
     }
 
+    /**
+     * Arms {@code slot} for {@code deadline} rounded up to the next {@link #GROUP_NANOS} boundary, so that periodic
+     * timers of many owners come due together and the loop wakes once for them. For a timer re-armed from its
+     * own deadline (a Master's Adver_Timer) the delay is the same each time, so the period on the wire is kept.
+     * Loop thread only.
+     */
+    public void armGrouped(final int slot, final long deadline) {
+        timers.set(slot, grouped(deadline));
+    }
+
+    /** {@code deadline} rounded up to the next {@link #GROUP_NANOS} boundary (monotonic times may be negative). */
+    static long grouped(final long deadline) {
+        return -Math.floorDiv(-deadline, GROUP_NANOS) * GROUP_NANOS;
+    }
+
+    /** How many times the loop has parked to wait for a deadline or work (loop thread writes it; for tests). */
+    long wakeUps() {
+        return wakeUps;
+    }
+
     /** Disarms {@code slot}. Loop thread only. */
     public void disarm(final int slot) {
         timers.clear(slot);
@@ -132,15 +157,14 @@ public final class VrrpLoop implements AutoCloseable {
             final long now = System.nanoTime();
             final long wait = timers.isEmpty() ? MAX_PARK_NANOS
                     : Math.min(MAX_PARK_NANOS, timers.nextDeadline() - now);
-            if (wait > SPIN_NANOS) {
-                // Wake a little early and spin the rest: a futex wake-up on this (virtualised) kernel lands
-                // 50-200 µs late, the spin only costs that much CPU per timer.
-                LockSupport.parkNanos(this, wait - SPIN_NANOS);
-            } else if (wait > 0) {
-                final long deadline = now + wait;
-                while (System.nanoTime() - deadline < 0 && inbox.isEmpty()) {
-                    Thread.onSpinWait();
-                }
+            if (wait > 0) {
+                // Parks until the deadline itself, no spin before it: the wake-up lands some 10-200 µs late here,
+                // but a Master's next Adver_Timer is set from this one's deadline (RouterStateMachine), so only
+                // the difference between two wake-ups reaches the wire. Spinning the last 200 µs before each
+                // deadline had cost 80 % of the loop's CPU at 1000 routers (timers 100 µs apart spin back to
+                // back): docs/BENCHMARKS.md, "Scale".
+                wakeUps++; // the loop thread's own field: the volatile write only makes it readable elsewhere
+                LockSupport.parkNanos(this, wait);
             }
         }
         runPosted();

@@ -9,12 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Records what the control plane asks; refuses on request; reports every router as a Backup. */
+/**
+ * Records what the control plane asks; refuses on request; reports every router as a Backup. When {@link #busy},
+ * it behaves as the router loop under load: {@code apply} does not answer in time (UNAVAILABLE) but the change is
+ * queued, and carried out by {@link #catchUp} (the loop runs its posted work in order).
+ */
 final class FakeRuntime implements RouterRuntime {
 
     final Map<String, RouterSpec> running = new TreeMap<>();
     final List<String> calls = new ArrayList<>();
     String refuse;
+    boolean busy;
+    private final List<RouterSpec> queued = new ArrayList<>();
 
     @Override
     public void apply(final RouterSpec spec) throws ControlException {
@@ -22,7 +28,19 @@ final class FakeRuntime implements RouterRuntime {
         if (refuse != null) {
             throw new ControlException(refuse);
         }
+        if (busy) {
+            queued.add(spec);
+            throw new ControlException(ControlException.Kind.UNAVAILABLE,
+                    "the router loop did not answer within 10000 ms");
+        }
         running.put(spec.name(), spec);
+    }
+
+    /** The busy loop gets to the work queued meanwhile. */
+    void catchUp() {
+        busy = false;
+        queued.forEach(spec -> running.put(spec.name(), spec));
+        queued.clear();
     }
 
     @Override

@@ -11,6 +11,18 @@ public sealed interface Action {
 
     /** Send one ADVERTISEMENT with this priority (0 on shutdown, §6.4.3). */
     record SendAdvertisement(int priority) implements Action {
+        private static final SendAdvertisement[] BY_PRIORITY = new SendAdvertisement[256];
+
+        static {
+            for (int p = 0; p < BY_PRIORITY.length; p++) {
+                BY_PRIORITY[p] = new SendAdvertisement(p);
+            }
+        }
+
+        /** The one instance for {@code priority} (0-255): a Master sends one per Adver_Timer. */
+        public static SendAdvertisement of(final int priority) {
+            return priority >= 0 && priority < BY_PRIORITY.length ? BY_PRIORITY[priority] : new SendAdvertisement(priority);
+        }
     }
 
     /** Arm {@code timer} to fire at {@code deadlineNanos} (monotonic), replacing any earlier deadline. */

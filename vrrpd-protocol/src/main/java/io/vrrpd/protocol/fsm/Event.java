@@ -19,6 +19,13 @@ public sealed interface Event {
 
     /** A timer the driver armed (from an {@link Action.ArmTimer}) reached its deadline. */
     record TimerFired(TimerKind timer) implements Event {
+        private static final TimerFired ADVER = new TimerFired(TimerKind.ADVER_TIMER);
+        private static final TimerFired MASTER_DOWN = new TimerFired(TimerKind.MASTER_DOWN_TIMER);
+
+        /** The one instance for {@code timer}: a driver fires thousands a second and need not make each anew. */
+        public static TimerFired of(final TimerKind timer) {
+            return timer == TimerKind.ADVER_TIMER ? ADVER : MASTER_DOWN;
+        }
     }
 
     /**

@@ -215,7 +215,7 @@ public final class RouterStateMachine {
             }
             // "If the Adver_Timer fires: Send an ADVERTISEMENT; Reset the Adver_Timer to
             // Advertisement_Interval".
-            case TimerFired fired when fired.timer() == TimerKind.ADVER_TIMER -> advertise(config, state, now);
+            case TimerFired fired when fired.timer() == TimerKind.ADVER_TIMER -> advertiseOnTimer(config, state, now);
             case AdvertisementReceived adv -> masterReceives(config, state, adv, now);
             default -> Transition.unchanged(state);
         };
@@ -305,8 +305,27 @@ public final class RouterStateMachine {
     private static Transition advertise(final RouterConfig config, final RouterState state, final long now) {
         final long deadline = now + config.advertisementIntervalNanos();
         return new Transition(state.withTimers(deadline, NOT_ARMED), List.of(
-                new SendAdvertisement(state.priority()),
+                SendAdvertisement.of(state.priority()),
                 new ArmTimer(TimerKind.ADVER_TIMER, deadline)));
+    }
+
+    /**
+     * The Adver_Timer fired: advertise and reset it to one Advertisement_Interval after its deadline, not after
+     * {@code now}: the driver wakes some microseconds late (a futex wake-up, other timers due first), and counted
+     * from {@code now} every late wake-up would stretch the gap Backups see, lateness adding up from one
+     * advertisement to the next. From the deadline only the difference of two wake-ups shows. A timer that
+     * fired a whole interval late (a stalled host) restarts from {@code now}: one advertisement, not a burst to
+     * catch up.
+     */
+    private static Transition advertiseOnTimer(final RouterConfig config, final RouterState state, final long now) {
+        final long interval = config.advertisementIntervalNanos();
+        final long onGrid = state.adverTimer() + interval;
+        if (onGrid - now <= 0) {
+            return advertise(config, state, now);
+        }
+        return new Transition(state.withTimers(onGrid, NOT_ARMED), List.of(
+                SendAdvertisement.of(state.priority()),
+                new ArmTimer(TimerKind.ADVER_TIMER, onGrid)));
     }
 
     /**

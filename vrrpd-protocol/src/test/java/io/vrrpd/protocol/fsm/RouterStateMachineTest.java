@@ -324,6 +324,26 @@ class RouterStateMachineTest {
         }
 
         @Test
+        @DisplayName("Adver_Timer fired late: the next one keeps the interval's grid, so lateness does not add up")
+        void lateAdverTimerKeepsTheGrid() {
+            final RouterHarness r = router(100).master();
+            final long due = r.state().adverTimer();
+            r.at(due + 80 * MS / 1000);
+            assertEquals(List.of(new SendAdvertisement(100), new ArmTimer(ADVER_TIMER, due + S)),
+                    r.fire(ADVER_TIMER), "a late wake-up must not stretch the gap to the next advertisement");
+        }
+
+        @Test
+        @DisplayName("Adver_Timer fired after a whole interval (a stalled loop): restart from now, no burst")
+        void stalledAdverTimerRestartsFromNow() {
+            final RouterHarness r = router(100).master();
+            final long due = r.state().adverTimer();
+            r.at(due + S + 5 * MS);
+            assertEquals(List.of(new SendAdvertisement(100), new ArmTimer(ADVER_TIMER, r.now() + S)),
+                    r.fire(ADVER_TIMER), "one advertisement, not one per missed interval");
+        }
+
+        @Test
         @DisplayName("Shutdown: cancel Adver_Timer, send priority 0, release addresses, become Initialize")
         void shutdownSendsPriorityZero() {
             final RouterHarness r = router(100).master();
