@@ -270,7 +270,7 @@ class VrrpadmMainTest {
     @Test
     @DisplayName("the registry's names are the subcommand classes' own @Command names")
     void shouldRegisterEachSubcommandUnderItsOwnName() {
-        assertEquals(20, VrrpadmMain.SUBCOMMANDS.size());
+        assertEquals(23, VrrpadmMain.SUBCOMMANDS.size());
         VrrpadmMain.SUBCOMMANDS.forEach((name, type) ->
                 assertEquals(name, type.getAnnotation(picocli.CommandLine.Command.class).name(), type.getName()));
     }
