@@ -117,6 +117,14 @@ public final class VrrpadmMain implements Callable<Integer> {
     }
 
     /**
+     * vrrpadm's whole picocli model, every subcommand in it: what the Debian package's man pages and bash completion
+     * are generated from (packaging/VrrpadmDocs.java), so they cannot drift from the options.
+     */
+    public static CommandLine fullCommandLine() {
+        return commandLine(new VrrpadmMain(), new String[0]);
+    }
+
+    /**
      * vrrpadm's picocli model for {@code args}: with only the subcommand they name when they name one (the first
      * word after the top-level {@code --socket PATH}), else with every subcommand — {@code --help}, {@code
      * --version}, no subcommand, a mistyped one: picocli then lists them or suggests the nearest, as before.
