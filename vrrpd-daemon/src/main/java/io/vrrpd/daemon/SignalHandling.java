@@ -110,16 +110,39 @@ final class SignalHandling {
     /**
      * SIGUSR1 switches the log between {@code debug} and {@code configured} (the level vrrpd started with), for a
      * look at the per-packet detail without a restart; the switch itself is logged at warning (always written).
-     * On the signal thread: it only sets two levels.
+     * Read from a signalfd when the launcher blocked it (bin/vrrpd, the package's vrrpd: with -Xrs the JVM has no
+     * signal dispatcher, so a {@link Signal} handler would never run and SIGUSR1's default action, terminate,
+     * would stop the daemon), else with the JVM's handler.
      */
     static void handleLogToggle(final LogLevel configured) {
-        Signal.handle(new Signal("USR1"), signal -> {
-            // Started at debug: the switch is between debug and info.
-            final LogLevel base = configured == LogLevel.DEBUG ? LogLevel.INFO : configured;
+        // Started at debug: the switch is between debug and info.
+        final LogLevel base = configured == LogLevel.DEBUG ? LogLevel.INFO : configured;
+        final Runnable toggle = () -> {
             final LogLevel next = Log.level() == LogLevel.DEBUG ? base : LogLevel.DEBUG;
             final LogLevel before = DaemonLogging.setLevel(next);
             Log.warn("SIGUSR1: log level " + next.keyword() + " (was " + before.keyword() + "; SIGUSR1 again for "
                     + (next == LogLevel.DEBUG ? base.keyword() : "debug") + ")");
+        };
+        if (!SignalFd.blocked(Signals.SIGUSR1)) {
+            Signal.handle(new Signal("USR1"), signal -> toggle.run());
+            return;
+        }
+        final SignalFd toggles;
+        try {
+            toggles = SignalFd.open(Signals.SIGUSR1);
+        } catch (ErrnoException e) {
+            Log.error("signals: SIGUSR1 cannot be read (" + e.getMessage() + "): use vrrpadm set-log-level");
+            return;
+        }
+        Thread.ofPlatform().name("vrrpd-log-level").daemon(true).start(() -> {
+            try (toggles) {
+                while (!Thread.currentThread().isInterrupted()) { // until the process exits (a daemon thread)
+                    toggles.read();
+                    toggle.run();
+                }
+            } catch (ErrnoException e) {
+                Log.error("signals: " + e.getMessage() + ": SIGUSR1 is not read from now on");
+            }
         });
     }
 

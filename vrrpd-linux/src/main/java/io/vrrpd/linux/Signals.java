@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Signals {
     public static final int SIGHUP = 1;
+    public static final int SIGUSR1 = 10;
     public static final int SIGINT = 2;
     public static final int SIGTERM = 15;
 
