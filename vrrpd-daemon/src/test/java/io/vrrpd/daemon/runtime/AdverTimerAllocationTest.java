@@ -50,24 +50,4 @@ class AdverTimerAllocationTest {
             router.onTimer(router.state().adverTimer());
         }
     }
-
-    private static final class NoAddresses implements RouterInstance.Addresses {
-        @Override
-        public void up() {
-        }
-
-        @Override
-        public void down() {
-        }
-
-        @Override
-        public int announce() {
-            return 0;
-        }
-
-        @Override
-        public String vnic() {
-            return "eth0";
-        }
-    }
 }

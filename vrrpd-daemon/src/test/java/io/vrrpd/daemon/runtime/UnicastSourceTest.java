@@ -39,7 +39,7 @@ class UnicastSourceTest {
             final RouterInstance router = new RouterInstance(config, loop,
                     (message, length, source, destination) -> sent.add(new Sent(source, destination,
                             Arrays.copyOf(message, length))),
-                    new Nothing(), List.of(globalPeer, linkLocalPeer), global, (r, from, to, reason) -> { });
+                    new NoAddresses(), List.of(globalPeer, linkLocalPeer), global, (r, from, to, reason) -> { });
             router.handle(new Event.Startup("router started"));
             assertEquals(State.MASTER, router.state().state());
         }
@@ -50,26 +50,6 @@ class UnicastSourceTest {
             final Advertisement adv = new Advertisement().wrap(s.message(), 0, s.message().length);
             assertTrue(adv.checksumValid(ChecksumForm.PSEUDO_HEADER, s.source(), s.destination()),
                     "the checksum covers " + s.source() + " -> " + s.destination());
-        }
-    }
-
-    private static final class Nothing implements RouterInstance.Addresses {
-        @Override
-        public void up() {
-        }
-
-        @Override
-        public void down() {
-        }
-
-        @Override
-        public int announce() {
-            return 0;
-        }
-
-        @Override
-        public String vnic() {
-            return "vr6-61-2";
         }
     }
 }
