@@ -36,6 +36,10 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
     private final LogLimit receiveErrorLog = new LogLimit();
     /** A peer with another password sends one a second or faster: one line a second says so, counters say how many. */
     private final LogLimit authMismatchLog = new LogLimit();
+    /** Accepted advertisements waiting for the loop: bounded, so a flood cannot grow the heap (see LoopBacklog). */
+    private final LoopBacklog backlog = new LoopBacklog(LoopBacklog.DEFAULT_LIMIT);
+    /** The loop is behind: one line a second, the loop_behind counters say how many. */
+    private final LogLimit loopBehindLog = new LogLimit();
 
     public LinkChannel(final String link, final AddressFamily family, final VrrpLoop loop) throws ErrnoException {
         this.link = link;
@@ -145,11 +149,24 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
                         + authMismatchReason(view.authType(), router.config().authPass() != null) + ")" + suffix);
             }
         }
+        if (verdict.accepted() && !backlog.admit()) {
+            verdict = Verdict.LOOP_BEHIND;
+            router.verdicts().increment(Verdict.LOOP_BEHIND);
+            router.dropped(source, view.priority(), verdict, System.nanoTime());
+            final String suffix = loopBehindLog.admit(System.nanoTime());
+            if (suffix != null) {
+                Log.warn("[" + link + " " + family + "] the router loop is behind: " + backlog.limit()
+                        + " advertisements wait for it; dropped one from " + source + " (loop_behind)" + suffix);
+            }
+        }
         if (verdict.accepted()) {
             final int priority = view.priority();
             final long interval = view.intervalNanos();
             final var form = validator.lastChecksumForm();
-            loop.post(() -> router.received(source, priority, interval, form));
+            loop.post(() -> {
+                backlog.taken();
+                router.received(source, priority, interval, form);
+            });
         }
     }
 

@@ -42,6 +42,42 @@ class VrrpLoopTest {
     }
 
     /**
+     * Work that never stops arriving (a LAN flooding valid advertisements faster than the loop takes them in) does
+     * not hold back a due timer: a Master's Adver_Timer waited behind the flood, the Master went silent and its
+     * Backup took over (CI, HostilePacketsIT). Here a task that re-posts itself keeps the inbox from ever being
+     * empty; the loop used to run it forever and the timer never fired.
+     */
+    @Test
+    void aFloodOfPostedWorkDoesNotHoldBackADueTimer() throws Exception {
+        final VrrpLoop loop = new VrrpLoop();
+        loop.start();
+        final java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final java.util.concurrent.atomic.AtomicLong tasksRun = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            final CountDownLatch fired = new CountDownLatch(1);
+            loop.call(() -> {
+                final int slot = loop.register(now -> fired.countDown());
+                loop.arm(slot, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5));
+                final Runnable[] flood = new Runnable[1];
+                flood[0] = () -> {
+                    tasksRun.incrementAndGet();
+                    if (flooding.get()) {
+                        loop.post(flood[0]);
+                    }
+                };
+                loop.post(flood[0]);
+                return slot;
+            }, 5_000);
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "the timer fired while the inbox was never empty ("
+                    + tasksRun.get() + " tasks run)");
+            assertTrue(tasksRun.get() > 0, "the flood ran too");
+        } finally {
+            flooding.set(false);
+            loop.close();
+        }
+    }
+
+    /**
      * 1000 timers 100 µs apart (1000 routers' Adver_Timers as they fall due at 100 ms): the loop parks until each
      * deadline instead of spinning up to it. It spun the last 200 µs before every deadline, so with deadlines
      * closer than that it never slept: a core's worth of CPU while the timers ran (80 % of the loop's CPU at 1000

@@ -45,7 +45,12 @@ public enum Verdict {
 
     // Driver checks (not RFC 5798 §7.1): what the daemon knows beyond the protocol configuration.
     /** The router advertises by unicast to a peer list and the sender is not on it (keepalived does the same). */
-    UNKNOWN_PEER("unknown_peer", "the sender is not one of the router's unicast peers");
+    UNKNOWN_PEER("unknown_peer", "the sender is not one of the router's unicast peers"),
+    /**
+     * A valid advertisement arrived while the router loop still had thousands waiting (a flood, a stalled
+     * host): dropped rather than queued without bound. The ones already waiting are handled in order.
+     */
+    LOOP_BEHIND("loop_behind", "the router loop is behind (thousands of advertisements wait for it)");
 
     private final String counterName;
     private final String description;
