@@ -44,6 +44,32 @@ class AdminVerbsIT extends LabScenario {
         lab.awaitPing(Lab.CLIENT, "192.0.2.100", Duration.ofSeconds(3));
     }
 
+    /**
+     * {@code modify-router -a} adding an address re-creates the router (another address set is another router on
+     * the wire) and with it its VNIC, under the same name. The kernel's "link removed" of the old VNIC arrived
+     * after the new one was up and, matched by name, was taken for an operator deleting the new VNIC: the router
+     * was torn down and plumbed a second time ("was deleted under the router", seen in the package's systemd
+     * test). Now matched by interface index: one re-creation, and the new address answers on the Master.
+     */
+    @Test
+    void modifyRouterAddingAnAddress_recreatesTheRouterOnce_theNewAddressAnswers() {
+        electH1();
+        final long modified = System.nanoTime();
+        for (final String host : HOSTS) {
+            lab.vrrpadmOk(host, "modify-router", "-a", "192.0.2.100/24,192.0.2.101/24", "r1");
+        }
+        awaitOnlyMaster("r1", "h1", HOSTS, Duration.ofSeconds(10));
+        lab.awaitPing(Lab.CLIENT, "192.0.2.101", Duration.ofSeconds(5));
+        Wait.sleep(Duration.ofMillis(500)); // a late "link removed" would come within this
+        for (final String host : HOSTS) {
+            assertEquals(java.util.Optional.empty(), d(host).firstSince(
+                    java.util.regex.Pattern.compile("was deleted under the router"), modified).map(l -> l.text()),
+                    host + " took its own re-created VNIC for one deleted under it");
+        }
+        assertEquals("r1:MASTER:192.0.2.100/24,192.0.2.101/24",
+                lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,state,virtual_ips", "r1").strip().replace("\\:", ":"));
+    }
+
     @Test
     void secondVrrpdInTheSameNamespace_refusesBeforeTouchingAnything() throws Exception {
         electH1();

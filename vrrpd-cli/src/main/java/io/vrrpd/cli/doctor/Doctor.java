@@ -153,6 +153,9 @@ public final class Doctor {
         final Command nft = command("nft", "-j", "list", "ruleset");
         if (nft.missing()) {
             findings.add(Finding.ok("firewall", "nft is not installed: no nftables ruleset read"));
+        } else if (nft.hung()) {
+            findings.add(Finding.warn("firewall", nft.output() + " and was killed: the nftables ruleset was not read"
+                    + " (run `nft -j list ruleset` by hand to see why it hangs)"));
         } else if (nft.status() != 0) {
             findings.add(Finding.warn("firewall", "nft -j list ruleset failed (exit " + nft.status() + "): "
                     + nft.firstLine()));
@@ -169,13 +172,26 @@ public final class Doctor {
         return findings;
     }
 
-    private record Command(boolean missing, int status, String output) {
+    /** A command's outcome; {@code hung}: it did not exit within its bound and was killed ({@code output} says so). */
+    record Command(boolean missing, int status, String output, boolean hung) {
+        Command(final boolean missing, final int status, final String output) {
+            this(missing, status, output, false);
+        }
+
         String firstLine() {
             return output.lines().findFirst().orElse("");
         }
     }
 
     private static Command command(final String... argv) {
+        return command(COMMAND_TIMEOUT_MS, argv);
+    }
+
+    /**
+     * Runs {@code argv} with stdin closed and stderr in stdout, for at most {@code timeoutMillis}: a hung nft (a
+     * kernel busy with a huge ruleset, a stuck netlink) must not hang the doctor — it is killed and said.
+     */
+    static Command command(final long timeoutMillis, final String... argv) {
         final Process process;
         try {
             process = new ProcessBuilder(argv).redirectErrorStream(true).start();
@@ -192,10 +208,10 @@ public final class Doctor {
                             return "";
                         }
                     });
-            if (!process.waitFor(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return new Command(false, -1, String.join(" ", argv) + " did not answer within " + COMMAND_TIMEOUT_MS
-                        + " ms");
+                return new Command(false, -1, String.join(" ", argv) + " did not answer within " + timeoutMillis
+                        + " ms", true);
             }
             return new Command(false, process.exitValue(), output.get(1, TimeUnit.SECONDS));
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

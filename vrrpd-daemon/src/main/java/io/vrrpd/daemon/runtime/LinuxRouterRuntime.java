@@ -516,7 +516,10 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private void vnicRemoved(final Link link) {
         for (final Managed managed : List.copyOf(routers.values())) {
             final RouterPlumbing plumbing = managed.plumbing;
-            if (plumbing != null && plumbing.vnic().equals(link.name()) && !plumbing.vnic().equals(managed.spec.link())) {
+            // By index as well as name: re-creating a router (modify-router -a) deletes its VNIC and makes a new one
+            // under the same name, and the old one's removal can arrive after the new one is up.
+            if (plumbing != null && plumbing.vnic().equals(link.name()) && plumbing.vnicIndex() == link.index()
+                    && !plumbing.vnic().equals(managed.spec.link())) {
                 Log.warn("[" + managed.spec.name() + "] " + link.name() + " was deleted under the router; plumbing it"
                         + " again");
                 reconciler.destroyInstance(managed, link.name() + " was deleted");

@@ -86,6 +86,14 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
     }
 
     /**
+     * The VNIC's interface index once plumbed (-1 before): a VNIC deleted and created again under the same name
+     * is another interface, told apart by its index.
+     */
+    public int vnicIndex() {
+        return vnicIndex;
+    }
+
+    /**
      * Creates (or adopts) the VNIC, DOWN, with every virtual address: bind-ready before the router is
      * online. A leftover with the wrong MAC or parent is replaced; stale addresses are removed.
      */
