@@ -112,32 +112,10 @@ final class Daemon {
         DaemonLogging.setLevel(level);
         Log.setTimestamps(timestamps(node.log()));
         FatalErrors.install();
-        // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
-        // take down the first one's VNICs (and its removeLeftovers would delete the others).
-        final NamespaceLock lock;
-        try {
-            lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
-        } catch (ErrnoException e) {
-            err.println("vrrpd: cannot start: " + e.getMessage());
-            return 1;
-        }
-        if (lock == null) {
-            err.println("vrrpd: another vrrpd is running in this network namespace (abstract socket @vrrpd is"
-                    + " taken); nothing was changed");
-            return 1;
-        }
-        try (lock) {
-            return runLocked(level);
-        }
-    }
-
-    /**
-     * The control socket first (issue 12: exec -> socket in a few hundred milliseconds): bound once vrrpd.toml is
-     * read and the lock held, it answers a request that comes during the rest of the start once the daemon's verbs
-     * exist ({@link StartingHandler}), and a failed start's reason to those that waited. The signals' set-up comes
-     * after it: a signal sent meanwhile stays pending (blocked by the launcher) or is handled by the JVM as before.
-     */
-    private int runLocked(final LogLevel level) {
+        // The control socket first (issue 12: exec -> socket in a few hundred milliseconds): a request that comes
+        // during the rest of the start waits for the daemon's verbs and is answered by them (StartingHandler), a
+        // failed start's reason goes to those that waited. Before the namespace lock too: binding the socket touches
+        // no interface, and another daemon on the same socket path is refused by the socket itself (it answers).
         final StartingHandler starting = new StartingHandler(START_PATIENCE);
         final ControlServer server;
         try {
@@ -147,9 +125,7 @@ final class Daemon {
             return 1;
         }
         try {
-            SignalHandling.handleLogToggle(level);
-            SignalHandling.restoreIgnored();
-            return runServing(server, starting);
+            return runWithSocket(level, server, starting);
         } catch (RuntimeException | Error e) {
             starting.failed(e.toString());
             throw e;
@@ -159,6 +135,35 @@ final class Daemon {
             } catch (IOException e) {
                 Log.warn("closing the control socket: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The namespace lock, then the signals' set-up (a signal sent meanwhile stays pending, blocked by the launcher, or
+     * is handled by the JVM as before), then the rest.
+     */
+    private int runWithSocket(final LogLevel level, final ControlServer server, final StartingHandler starting) {
+        // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
+        // take down the first one's VNICs (and its removeLeftovers would delete the others).
+        final NamespaceLock lock;
+        try {
+            lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
+        } catch (ErrnoException e) {
+            err.println("vrrpd: cannot start: " + e.getMessage());
+            starting.failed(e.getMessage());
+            return 1;
+        }
+        if (lock == null) {
+            final String taken = "another vrrpd is running in this network namespace (abstract socket @vrrpd is"
+                    + " taken); nothing was changed";
+            err.println("vrrpd: " + taken);
+            starting.failed(taken);
+            return 1;
+        }
+        try (lock) {
+            SignalHandling.handleLogToggle(level);
+            SignalHandling.restoreIgnored();
+            return runServing(server, starting);
         }
     }
 
