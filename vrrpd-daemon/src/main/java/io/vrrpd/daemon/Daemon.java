@@ -35,8 +35,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The running daemon, from vrrpd.toml to exit: the start-up wiring (routers, service cluster, control verbs, control
- * socket, web server) and the shutdown sequence. Apart from VrrpdMain (the command line) because its order is the
+ * The running daemon, from vrrpd.toml to exit: the start-up wiring (control socket first, then the namespace lock,
+ * routers, service cluster, control verbs, web server) and the shutdown sequence. Apart from VrrpdMain (the command line) because its order is the
  * point and reads best on its own: each step says why it comes where it does. The parts live in
  * {@link SignalHandling}, {@link LeftoverServices}, {@link ClusterStartup} and {@link WebStartup}.
  */
