@@ -9,6 +9,8 @@
 #   aot      this checkout, with the AOT caches of ./scripts/build (target/*.aot)
 #   no-aot   this checkout, VRRPD_NO_AOT=1
 #   base     --baseline DIR: another checkout's bin/vrrpd (e.g. the commit before), built there
+# Also waits for the daemon's "running N router(s)" line (started: the verbs answer; a request sent to the socket
+# before waits until then) and reports exec -> started.
 # Prints wall median, p90, min and max and the median CPU used by the socket per variant, and the machine's load (uptime) before and after: on a shared
 # machine wall times are noisy, so compare medians of one run. Needs root (network namespace).
 set -euo pipefail
@@ -65,7 +67,7 @@ exec {tick}<> <(:)   # a fd that never has data: read -t on it sleeps without a 
 # one VARIANT: prints "WALL_MS CPU_MS": exec -> socket, and the CPU the process had used by then (user + system, from
 # /proc/PID/stat in clock ticks: `env`, `ip netns exec`, bin/vrrpd and the JVM are one process, each execs the next).
 one() {
-    local variant=$1 dir="$WORK/run" launcher="$HERE/bin/vrrpd" t0 t1 pid i
+    local variant=$1 dir="$WORK/run" launcher="$HERE/bin/vrrpd" t0 t1 t2 pid i
     local -a env=(VRRPD_NO_GUARD=1)
     rm -rf "$dir"
     mkdir -p "$dir/etc/routers" "$dir/state"
@@ -87,8 +89,15 @@ one() {
     [[ -S $dir/sock ]] || die "vrrpd ($variant): no control socket after 60 s"
     local cpu
     cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1000 / hz }' "/proc/$pid/stat")
+    # Started: the "vrrpd VERSION running N router(s)" line, logged when the control verbs answer (a request sent
+    # to the socket before it waits until then). Read with $(<file), no fork, every 1 ms.
+    for ((i = 0; i < 60000; i++)); do
+        [[ $(<"$dir/log") == *" running "*" router(s) "* ]] && break
+        read -r -t 0.001 -u "$tick" || true
+    done
+    t2=$EPOCHREALTIME
     stop_pid "$pid"
-    awk -v a="$t0" -v b="$t1" -v c="$cpu" 'BEGIN { printf "%.1f %s\n", (b - a) * 1000, c }'
+    awk -v a="$t0" -v b="$t1" -v c="$cpu" -v d="$t2" 'BEGIN { printf "%.1f %s %.1f\n", (b - a) * 1000, c, (d - a) * 1000 }'
 }
 
 LOAD_BEFORE=$(uptime)
@@ -104,12 +113,13 @@ echo
 echo "exec -> control socket, vrrpd with no routers, $RUNS runs per variant (interleaved), $(date -u '+%Y-%m-%d %H:%M UTC'),"
 echo "$(nproc) cores; load before:${LOAD_BEFORE##*load average:}; after:${LOAD_AFTER##*load average:}."
 echo
-echo "| variant | wall median | wall p90 | wall min | wall max | CPU used by the socket, median |"
-echo "|---|---|---|---|---|---|"
+echo "| variant | wall median | wall p90 | wall min | wall max | CPU used by the socket, median | exec -> started, median |"
+echo "|---|---|---|---|---|---|---|"
 for v in "${VARIANT_LIST[@]}"; do
-    awk -v v="$v" '{ x[NR] = $1; c[NR] = $2 } END {
-        n = asort(x); asort(c)
+    awk -v v="$v" '{ x[NR] = $1; c[NR] = $2; r[NR] = $3 } END {
+        n = asort(x); asort(c); asort(r)
         m = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
         cm = (n % 2) ? c[(n + 1) / 2] : (c[n / 2] + c[n / 2 + 1]) / 2
-        printf "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms |\n", v, m, x[int(n * 0.9 + 0.999)], x[1], x[n], cm }' "$WORK/$v.ms"
+        rm = (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+        printf "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms |\n", v, m, x[int(n * 0.9 + 0.999)], x[1], x[n], cm, rm }' "$WORK/$v.ms"
 done

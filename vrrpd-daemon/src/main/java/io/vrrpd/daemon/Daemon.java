@@ -18,6 +18,7 @@ import io.vrrpd.daemon.control.ControlVerbs;
 import io.vrrpd.daemon.control.RouterControl;
 import io.vrrpd.daemon.control.ServiceControl;
 import io.vrrpd.daemon.control.ServiceReload;
+import io.vrrpd.daemon.control.StartingHandler;
 import io.vrrpd.daemon.health.HealthMonitor;
 import io.vrrpd.daemon.runtime.HookRunner;
 import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
@@ -34,12 +35,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The running daemon, from vrrpd.toml to exit: the start-up wiring (routers, service cluster, control verbs, control
- * socket, web server) and the shutdown sequence. Apart from VrrpdMain (the command line) because its order is the
+ * The running daemon, from vrrpd.toml to exit: the start-up wiring (control socket first, then the namespace lock,
+ * routers, service cluster, control verbs, web server) and the shutdown sequence. Apart from VrrpdMain (the command line) because its order is the
  * point and reads best on its own: each step says why it comes where it does. The parts live in
  * {@link SignalHandling}, {@link LeftoverServices}, {@link ClusterStartup} and {@link WebStartup}.
  */
 final class Daemon {
+
+    /** How long a control request that comes during the start waits for it: under vrrpadm's 30 s. */
+    private static final java.time.Duration START_PATIENCE = java.time.Duration.ofSeconds(20);
 
     private final Path configDir;
     private final Path stateDir;
@@ -107,9 +111,38 @@ final class Daemon {
         final LogLevel level = logLevel != null ? logLevel : node.log().level();
         DaemonLogging.setLevel(level);
         Log.setTimestamps(timestamps(node.log()));
-        SignalHandling.handleLogToggle(level);
         FatalErrors.install();
-        SignalHandling.restoreIgnored();
+        // The control socket first (issue 12: exec -> socket in a few hundred milliseconds): a request that comes
+        // during the rest of the start waits for the daemon's verbs and is answered by them (StartingHandler), a
+        // failed start's reason goes to those that waited. Before the namespace lock too: binding the socket touches
+        // no interface, and another daemon on the same socket path is refused by the socket itself (it answers).
+        final StartingHandler starting = new StartingHandler(START_PATIENCE);
+        final ControlServer server;
+        try {
+            server = ControlServer.start(socket, starting);
+        } catch (IOException e) {
+            err.println("vrrpd: cannot start: " + e.getMessage());
+            return 1;
+        }
+        try {
+            return runWithSocket(level, server, starting);
+        } catch (RuntimeException | Error e) {
+            starting.failed(e.toString());
+            throw e;
+        } finally {
+            try {
+                server.close(); // a second close (after the shutdown's) finds nothing left to do
+            } catch (IOException e) {
+                Log.warn("closing the control socket: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The namespace lock, then the signals' set-up (a signal sent meanwhile stays pending, blocked by the launcher, or
+     * is handled by the JVM as before), then the rest.
+     */
+    private int runWithSocket(final LogLevel level, final ControlServer server, final StartingHandler starting) {
         // Before anything touches an interface: one vrrpd per network namespace. A second one would adopt and
         // take down the first one's VNICs (and its removeLeftovers would delete the others).
         final NamespaceLock lock;
@@ -117,23 +150,28 @@ final class Daemon {
             lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
         } catch (ErrnoException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
+            starting.failed(e.getMessage());
             return 1;
         }
         if (lock == null) {
-            err.println("vrrpd: another vrrpd is running in this network namespace (abstract socket @vrrpd is"
-                    + " taken); nothing was changed");
+            final String taken = "another vrrpd is running in this network namespace (abstract socket @vrrpd is"
+                    + " taken); nothing was changed";
+            err.println("vrrpd: " + taken);
+            starting.failed(taken);
             return 1;
         }
         try (lock) {
-            return runLocked();
+            SignalHandling.handleLogToggle(level);
+            SignalHandling.restoreIgnored();
+            return runServing(server, starting);
         }
     }
 
     /**
-     * Holds the namespace lock: the routers, the service cluster, the control socket and the web server, start to
-     * exit.
+     * Holds the namespace lock and serves the control socket: the routers, the service cluster, the control verbs
+     * and the web server, start to exit.
      */
-    private int runLocked() {
+    private int runServing(final ControlServer server, final StartingHandler starting) {
         final RouterStore store = new RouterStore(configDir);
         final LinuxRouterRuntime runtime;
         HealthMonitor health = null;
@@ -156,6 +194,7 @@ final class Daemon {
             runtime = LinuxRouterRuntime.start((router, from, to, reason) -> { }, health, hooks);
         } catch (IOException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
+            starting.failed(e.getMessage());
             if (health != null) {
                 health.close();
             }
@@ -167,7 +206,6 @@ final class Daemon {
         // As soon as the routers run, before the slow part of the start (SignalHandling says why).
         final SignalHandling signals = SignalHandling.handleStop(runtime);
         final RouterControl control;
-        final ControlServer server;
         final ConfigReload reload;
         WebServer webServer = null;
         // A cgroup per service where cgroup2 is writable (else process groups, logged): the handle the self-fence, the
@@ -206,9 +244,10 @@ final class Daemon {
                     new ServiceReload(configDir, services, cluster::records), webStartup).withLog(this::applyLog);
             // From this (ordinary) thread: the web server's threads must not inherit the loop's real-time scheduling.
             webServer = webStartup.start(verbs, runtime, health, services, reload::counts);
-            server = ControlServer.start(socket, verbs);
+            starting.ready(verbs); // the requests that came during the start are answered now
         } catch (IOException | IllegalArgumentException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
+            starting.failed(e.getMessage());
             if (webServer != null) {
                 webServer.close();
             }
@@ -254,7 +293,7 @@ final class Daemon {
 
     private static String version() {
         try {
-            return new VrrpdMain.Version().getVersion()[0].replaceFirst("^vrrpd ", "");
+            return VrrpdMain.version(); // not VrrpdMain.Version: it would load picocli's interface
         } catch (IOException e) {
             return "unknown";
         }

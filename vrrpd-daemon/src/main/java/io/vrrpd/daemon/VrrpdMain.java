@@ -35,16 +35,20 @@ import java.util.concurrent.Callable;
                 ""})
 public final class VrrpdMain implements Callable<Integer> {
 
-    @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "/etc/vrrpd",
+    static final String DEFAULT_CONFIG_DIR = "/etc/vrrpd";
+    static final String DEFAULT_STATE_DIR = "/var/lib/vrrpd";
+    static final String DEFAULT_SOCKET = "/run/vrrpd/vrrpd.sock";
+
+    @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = DEFAULT_CONFIG_DIR,
             description = "Configuration: vrrpd.toml, routers/NAME.toml and services/NAME.toml"
                     + " (default: ${DEFAULT-VALUE}).")
     private Path configDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/vrrpd",
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DEFAULT_STATE_DIR,
             description = "Run-time state kept across restarts (default: ${DEFAULT-VALUE}).")
     private Path stateDir;
 
-    @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/vrrpd/vrrpd.sock",
+    @Option(names = "--socket", paramLabel = "PATH", defaultValue = DEFAULT_SOCKET,
             description = "The control socket vrrpadm talks to (default: ${DEFAULT-VALUE}).")
     private Path socket;
 
@@ -110,6 +114,12 @@ public final class VrrpdMain implements Callable<Integer> {
         final VrrpdMain main = new VrrpdMain();
         main.out = out;
         main.err = err;
+        if (main.daemonOptions(args)) {
+            final int status = main.call();
+            out.flush();
+            err.flush();
+            return status;
+        }
         final CommandLine commandLine = new CommandLine(main).setOut(out).setErr(err);
         commandLine.setParameterExceptionHandler((e, ignored) -> {
             err.println("vrrpd: " + e.getMessage());
@@ -121,22 +131,72 @@ public final class VrrpdMain implements Callable<Integer> {
         return status;
     }
 
+    /**
+     * The daemon's own command line, read without picocli (issue 12): building picocli's model of this command loads
+     * and verifies ~170 classes the JVM will not archive (Java 5 class files), about a third of the start's main
+     * thread before the control socket. Only the plain form is read here — each of --config-dir, --state-dir,
+     * --socket, --http, --log-level at most once, as {@code --opt VALUE} or {@code --opt=VALUE}; anything else (help,
+     * version, --check-config, --release-addresses, an unknown or repeated option, a missing value, an @file)
+     * returns false without setting a field, and picocli reads it, with its own messages. The defaults are the
+     * options' (the same constants). Returns whether the command line was read.
+     */
+    boolean daemonOptions(final String[] args) {
+        final java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            final String arg = args[i];
+            final int equals = arg.indexOf('=');
+            final String name = equals < 0 ? arg : arg.substring(0, equals);
+            if (!java.util.List.of("--config-dir", "--state-dir", "--socket", "--http", "--log-level").contains(name)
+                    || values.containsKey(name)) {
+                return false;
+            }
+            final String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return false;
+            }
+            if (value.startsWith("-") || value.startsWith("@") || arg.startsWith("@")) {
+                return false; // picocli: a missing value, an option, or an @file to expand
+            }
+            values.put(name, value);
+        }
+        configDir = Path.of(values.getOrDefault("--config-dir", DEFAULT_CONFIG_DIR));
+        stateDir = Path.of(values.getOrDefault("--state-dir", DEFAULT_STATE_DIR));
+        socket = Path.of(values.getOrDefault("--socket", DEFAULT_SOCKET));
+        http = values.get("--http");
+        logLevel = values.get("--log-level");
+        return true;
+    }
+
+    /** The options as read, for tests: config dir, state dir, socket, --http, --log-level. */
+    java.util.List<Object> options() {
+        return java.util.Arrays.asList(configDir, stateDir, socket, http, logLevel);
+    }
+
     public static void main(final String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
 
-    /** Reads the version Maven wrote into version.properties at build time. */
+    /** The version Maven wrote into version.properties at build time ("unknown" without it). */
+    static String version() throws IOException {
+        final Properties properties = new Properties();
+        try (InputStream in = VrrpdMain.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    /** {@code --version}'s text. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            final Properties properties = new Properties();
-            try (InputStream in = VrrpdMain.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    properties.load(in);
-                }
-            }
-            return new String[] {"vrrpd " + properties.getProperty("version", "unknown")};
+            return new String[] {"vrrpd " + version()};
         }
     }
 }

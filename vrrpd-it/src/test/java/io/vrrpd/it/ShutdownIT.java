@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,15 @@ class ShutdownIT extends LabScenario {
 
     @Test
     void sigtermWithManyMasters_sendsEveryPriorityZeroFirst() {
+        final long started = System.nanoTime();
         lab.startDaemons("h1");
+        // Issue 12: the control socket is bound before the routers' loop starts (its warm-up is logged after), and the
+        // request Daemon.start sent as soon as it could was answered by the started daemon (StartingHandler).
+        final Daemon.Line socket = d("h1").awaitLog(Pattern.compile("control socket listening"), started,
+                Duration.ofSeconds(5));
+        final Daemon.Line warmUp = d("h1").awaitLog(Pattern.compile("warm-up: "), started, Duration.ofSeconds(10));
+        assertTrue(socket.nanos() <= warmUp.nanos() && d("h1").lines().indexOf(socket) < d("h1").lines().indexOf(warmUp),
+                "the socket before the loop: " + d("h1").log());
         for (int vrid = 51; vrid < 51 + ROUTERS; vrid++) {
             createRouter("h1", "r" + vrid, "-V", "" + vrid, "-l", "eth0", "-A", "inet", "-i", "100",
                     "-a", "198.51.100." + vrid + "/24");

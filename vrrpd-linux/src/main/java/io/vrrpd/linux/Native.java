@@ -16,6 +16,13 @@ import java.lang.invoke.VarHandle;
  * <p>Why capture: errno is thread-local C state that the JVM itself may overwrite between two downcalls
  * (GC, JIT, class loading all call libc). {@link Linker.Option#captureCallState} copies it into a segment
  * the caller owns as part of the very call that set it, so the value read afterwards is that call's.
+ *
+ * <p>Why each handle sits in a holder class of its own ({@code Sockets.Socket.HANDLE}, …), not in a static field of
+ * the class that uses it: linking a downcall spins classes for its descriptor at run time (the AOT cache does not
+ * keep them), a few milliseconds each, so a class that linked all its handles in its static initialiser made the
+ * first caller pay for every one — vrrpd's start paid ~a third of its main thread's time before the control socket
+ * for handles it used only later or never (issue 12, docs/BENCHMARKS.md). A holder is initialised, and its handle
+ * linked, on first use; its field is still static final, a constant to the JIT on the hot paths (send, receive).
  */
 final class Native {
     static final Linker LINKER = Linker.nativeLinker();

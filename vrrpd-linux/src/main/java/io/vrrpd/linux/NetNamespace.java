@@ -32,14 +32,29 @@ public final class NetNamespace {
     private static final Path NETNS_DIR = Path.of("/run/netns");
 
     /** {@code int open(const char *pathname, int flags)} (fcntl.h). */
-    private static final MethodHandle OPEN = Native.fallible("open",
-            FunctionDescriptor.of(Native.C_INT, Native.C_POINTER, Native.C_INT));
+    private static final class Open {
+        static final MethodHandle HANDLE = Native.fallible("open",
+                FunctionDescriptor.of(Native.C_INT, Native.C_POINTER, Native.C_INT));
+
+        private Open() {
+        }
+    }
     /** {@code int setns(int fd, int nstype)} (sched.h). */
-    private static final MethodHandle SETNS = Native.fallible("setns",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_INT));
+    private static final class Setns {
+        static final MethodHandle HANDLE = Native.fallible("setns",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_INT));
+
+        private Setns() {
+        }
+    }
     /** {@code int close(int fd)} (unistd.h). */
-    private static final MethodHandle CLOSE = Native.fallible("close",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT));
+    private static final class Close {
+        static final MethodHandle HANDLE = Native.fallible("close",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT));
+
+        private Close() {
+        }
+    }
 
     private NetNamespace() {
     }
@@ -112,17 +127,17 @@ public final class NetNamespace {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
             final MemorySegment path = arena.allocateFrom(nsFile.toString());
-            final int fd = (int) OPEN.invokeExact(capture, path, O_RDONLY_CLOEXEC);
+            final int fd = (int) Open.HANDLE.invokeExact(capture, path, O_RDONLY_CLOEXEC);
             if (fd < 0) {
                 throw Native.failure("open(" + nsFile + ")", capture);
             }
             try {
-                final int rc = (int) SETNS.invokeExact(capture, fd, CLONE_NEWNET);
+                final int rc = (int) Setns.HANDLE.invokeExact(capture, fd, CLONE_NEWNET);
                 if (rc < 0) {
                     throw Native.failure("setns(" + nsFile + ", CLONE_NEWNET)", capture);
                 }
             } finally {
-                final int ignored = (int) CLOSE.invokeExact(capture, fd);
+                final int ignored = (int) Close.HANDLE.invokeExact(capture, fd);
             }
         } catch (ErrnoException e) {
             throw e;

@@ -124,7 +124,7 @@ final class NetlinkSocket implements AutoCloseable {
             final MemorySegment data = arena.allocateFrom(JAVA_BYTE, message);
             final MemorySegment kernel = arena.allocate(SOCKADDR_NL);
             kernel.set(JAVA_SHORT, NL_FAMILY, (short) Sockets.AF_NETLINK);
-            final long sent = (long) Sockets.SENDTO.invokeExact(capture, fd, data, (long) message.length, 0,
+            final long sent = (long) Sockets.Sendto.HANDLE.invokeExact(capture, fd, data, (long) message.length, 0,
                     kernel, (int) kernel.byteSize());
             if (sent < 0) {
                 throw Native.failure("sendto(netlink " + what + ")", capture);

@@ -83,7 +83,7 @@ public final class PacketSocket implements AutoCloseable {
             address.set(JAVA_INT, SLL_IFINDEX, ifindex);
             address.set(JAVA_BYTE, SLL_HALEN, (byte) 6);
             MemorySegment.copy(data, 0, address, SLL_ADDR, 6);
-            final long sent = (long) Sockets.SENDTO.invokeExact(capture, fd, data, (long) length, 0, address,
+            final long sent = (long) Sockets.Sendto.HANDLE.invokeExact(capture, fd, data, (long) length, 0, address,
                     (int) address.byteSize());
             if (sent < 0) {
                 throw Native.failure("sendto(AF_PACKET on " + linkName + ")", capture);

@@ -58,7 +58,7 @@ public final class SdNotify implements AutoCloseable {
             final MemorySegment capture = Native.captureSegment(arena);
             // Abstract names are not NUL-terminated: the length is family + the name's bytes exactly.
             final int length = 2 + address.length + (address[0] == 0 ? 0 : 1);
-            final long sent = (long) Sockets.SENDTO.invokeExact(capture, fd, buffer, (long) message.length, 0,
+            final long sent = (long) Sockets.Sendto.HANDLE.invokeExact(capture, fd, buffer, (long) message.length, 0,
                     sockaddr, length);
             if (sent < 0) {
                 throw Native.failure("sendto(" + socketName + ")", capture);

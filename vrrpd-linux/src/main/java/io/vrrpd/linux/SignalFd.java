@@ -41,14 +41,29 @@ public final class SignalFd implements AutoCloseable {
     private static final long SSI_PID = 12;
 
     // int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset): returns the error number, not -1.
-    private static final MethodHandle PTHREAD_SIGMASK = Native.infallible("pthread_sigmask",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+    private static final class PthreadSigmask {
+        static final MethodHandle HANDLE = Native.infallible("pthread_sigmask",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+
+        private PthreadSigmask() {
+        }
+    }
     // int signalfd(int fd, const sigset_t *mask, int flags)
-    private static final MethodHandle SIGNALFD = Native.fallible("signalfd",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_INT));
+    private static final class Signalfd {
+        static final MethodHandle HANDLE = Native.fallible("signalfd",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_INT));
+
+        private Signalfd() {
+        }
+    }
     // ssize_t read(int fd, void *buf, size_t count)
-    private static final MethodHandle READ = Native.fallible("read",
-            FunctionDescriptor.of(Native.C_LONG, Native.C_INT, Native.C_POINTER, Native.C_SIZE_T));
+    private static final class Read {
+        static final MethodHandle HANDLE = Native.fallible("read",
+                FunctionDescriptor.of(Native.C_LONG, Native.C_INT, Native.C_POINTER, Native.C_SIZE_T));
+
+        private Read() {
+        }
+    }
 
     private final int fd;
     private final String name;
@@ -80,7 +95,7 @@ public final class SignalFd implements AutoCloseable {
     public static SignalFd open(final int... signals) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int fd = (int) SIGNALFD.invokeExact(capture, -1, set(arena, signals), SFD_CLOEXEC);
+            final int fd = (int) Signalfd.HANDLE.invokeExact(capture, -1, set(arena, signals), SFD_CLOEXEC);
             if (fd == -1) {
                 throw Native.failure("signalfd", capture);
             }
@@ -98,7 +113,7 @@ public final class SignalFd implements AutoCloseable {
             final MemorySegment capture = Native.captureSegment(arena);
             final MemorySegment info = arena.allocate(SIGINFO_BYTES, 8);
             for (int attempt = 0; ; attempt++) {
-                final long n = (long) READ.invokeExact(capture, fd, info, SIGINFO_BYTES);
+                final long n = (long) Read.HANDLE.invokeExact(capture, fd, info, SIGINFO_BYTES);
                 if (n == SIGINFO_BYTES) {
                     return new Received(info.get(ValueLayout.JAVA_INT, 0), info.get(ValueLayout.JAVA_INT, SSI_PID));
                 }
@@ -138,7 +153,7 @@ public final class SignalFd implements AutoCloseable {
     private static void sigmask(final int how, final MemorySegment set, final MemorySegment old) {
         final int error;
         try {
-            error = (int) PTHREAD_SIGMASK.invokeExact(how, set, old);
+            error = (int) PthreadSigmask.HANDLE.invokeExact(how, set, old);
         } catch (Throwable t) {
             throw Native.bug("pthread_sigmask", t);
         }

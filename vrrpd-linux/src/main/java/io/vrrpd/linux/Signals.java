@@ -24,11 +24,21 @@ public final class Signals {
     private static final long SIGACTION_BYTES = 256;
 
     // int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact)
-    private static final MethodHandle SIGACTION = Native.fallible("sigaction",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+    private static final class Sigaction {
+        static final MethodHandle HANDLE = Native.fallible("sigaction",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+
+        private Sigaction() {
+        }
+    }
     // sighandler_t signal(int signum, sighandler_t handler)
-    private static final MethodHandle SIGNAL = Native.fallible("signal",
-            FunctionDescriptor.of(Native.C_POINTER, Native.C_INT, Native.C_POINTER));
+    private static final class Signal {
+        static final MethodHandle HANDLE = Native.fallible("signal",
+                FunctionDescriptor.of(Native.C_POINTER, Native.C_INT, Native.C_POINTER));
+
+        private Signal() {
+        }
+    }
 
     private Signals() {
     }
@@ -38,7 +48,7 @@ public final class Signals {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
             final MemorySegment old = arena.allocate(SIGACTION_BYTES, 8);
-            final int rc = (int) SIGACTION.invokeExact(capture, signal, MemorySegment.NULL, old);
+            final int rc = (int) Sigaction.HANDLE.invokeExact(capture, signal, MemorySegment.NULL, old);
             if (rc == -1) {
                 throw Native.failure("sigaction(" + signal + ")", capture);
             }
@@ -70,7 +80,7 @@ public final class Signals {
     private static void setDisposition(final int signal, final MemorySegment handler) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(capture, signal, handler);
+            final MemorySegment previous = (MemorySegment) Signal.HANDLE.invokeExact(capture, signal, handler);
             if (previous.address() == -1L) { // SIG_ERR
                 throw Native.failure("signal(" + signal + ")", capture);
             }

@@ -112,34 +112,84 @@ final class Sockets {
     static final long SIN6_SCOPE_ID = SOCKADDR_IN6.byteOffset(groupElement("sin6_scope_id"));
 
     /** {@code int socket(int domain, int type, int protocol)}. */
-    static final MethodHandle SOCKET = Native.fallible("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final class Socket {
+        static final MethodHandle HANDLE = Native.fallible("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+
+        private Socket() {
+        }
+    }
     /** {@code int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)}. */
-    static final MethodHandle SETSOCKOPT = Native.fallible("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final class Setsockopt {
+        static final MethodHandle HANDLE = Native.fallible("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Setsockopt() {
+        }
+    }
     /** {@code int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)}. */
-    static final MethodHandle GETSOCKOPT = Native.fallible("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    static final class Getsockopt {
+        static final MethodHandle HANDLE = Native.fallible("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+        private Getsockopt() {
+        }
+    }
     /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)}. */
-    static final MethodHandle BIND = Native.fallible("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    static final class Bind {
+        static final MethodHandle HANDLE = Native.fallible("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Bind() {
+        }
+    }
     /** {@code int close(int fd)}. */
-    static final MethodHandle CLOSE = Native.fallible("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final class Close {
+        static final MethodHandle HANDLE = Native.fallible("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+        private Close() {
+        }
+    }
     /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)}. */
-    static final MethodHandle SENDMSG = Native.fallible("sendmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final class Sendmsg {
+        static final MethodHandle HANDLE = Native.fallible("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Sendmsg() {
+        }
+    }
     /** {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)}. */
-    static final MethodHandle RECVMSG = Native.fallible("recvmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final class Recvmsg {
+        static final MethodHandle HANDLE = Native.fallible("recvmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Recvmsg() {
+        }
+    }
     /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *, socklen_t)}. */
-    static final MethodHandle SENDTO = Native.fallible("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    static final class Sendto {
+        static final MethodHandle HANDLE = Native.fallible("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Sendto() {
+        }
+    }
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}. */
-    static final MethodHandle POLL = Native.fallible("poll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    static final class Poll {
+        static final MethodHandle HANDLE = Native.fallible("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+        private Poll() {
+        }
+    }
     /** net/if.h {@code unsigned int if_nametoindex(const char *ifname)}: 0 and errno on failure. */
-    static final MethodHandle IF_NAMETOINDEX = Native.fallible("if_nametoindex",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final class IfNametoindex {
+        static final MethodHandle HANDLE = Native.fallible("if_nametoindex",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+        private IfNametoindex() {
+        }
+    }
 
     private Sockets() {
     }
@@ -158,7 +208,7 @@ final class Sockets {
             throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int fd = (int) SOCKET.invokeExact(capture, domain, type | SOCK_CLOEXEC, protocol);
+            final int fd = (int) Socket.HANDLE.invokeExact(capture, domain, type | SOCK_CLOEXEC, protocol);
             if (fd < 0) {
                 throw Native.failure("socket(" + what + ")", capture);
             }
@@ -181,7 +231,7 @@ final class Sockets {
                           final String what) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int rc = (int) SETSOCKOPT.invokeExact(capture, fd, level, option, value, (int) value.byteSize());
+            final int rc = (int) Setsockopt.HANDLE.invokeExact(capture, fd, level, option, value, (int) value.byteSize());
             if (rc < 0) {
                 throw Native.failure("setsockopt(" + what + ")", capture);
             }
@@ -197,7 +247,7 @@ final class Sockets {
             final MemorySegment capture = Native.captureSegment(arena);
             final MemorySegment value = arena.allocate(JAVA_INT);
             final MemorySegment length = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
-            final int rc = (int) GETSOCKOPT.invokeExact(capture, fd, level, option, value, length);
+            final int rc = (int) Getsockopt.HANDLE.invokeExact(capture, fd, level, option, value, length);
             if (rc < 0) {
                 throw Native.failure("getsockopt(" + what + ")", capture);
             }
@@ -219,7 +269,7 @@ final class Sockets {
     static void bind(final int fd, final MemorySegment sockaddr, final String what) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int rc = (int) BIND.invokeExact(capture, fd, sockaddr, (int) sockaddr.byteSize());
+            final int rc = (int) Bind.HANDLE.invokeExact(capture, fd, sockaddr, (int) sockaddr.byteSize());
             if (rc < 0) {
                 throw Native.failure("bind(" + what + ")", capture);
             }
@@ -233,7 +283,7 @@ final class Sockets {
     /** Closes {@code fd}; errors are ignored (Linux frees the descriptor even when close reports one). */
     static void close(final int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            final int ignored = (int) CLOSE.invokeExact(Native.captureSegment(arena), fd);
+            final int ignored = (int) Close.HANDLE.invokeExact(Native.captureSegment(arena), fd);
         } catch (Throwable t) {
             throw Native.bug("close", t);
         }
@@ -251,7 +301,7 @@ final class Sockets {
         pollfd.set(JAVA_SHORT, POLL_REVENTS, (short) 0);
         final int rc;
         try {
-            rc = (int) POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
+            rc = (int) Poll.HANDLE.invokeExact(capture, pollfd, 1L, timeoutMillis);
         } catch (Throwable t) {
             throw Native.bug("poll", t);
         }
@@ -268,7 +318,7 @@ final class Sockets {
     static int ifNameToIndex(final String name) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int index = (int) IF_NAMETOINDEX.invokeExact(capture, arena.allocateFrom(name));
+            final int index = (int) IfNametoindex.HANDLE.invokeExact(capture, arena.allocateFrom(name));
             if (index == 0) {
                 throw Native.failure("if_nametoindex(" + name + ")", capture);
             }

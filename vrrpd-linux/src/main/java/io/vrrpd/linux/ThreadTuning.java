@@ -20,17 +20,32 @@ public final class ThreadTuning {
     private static final int PR_GET_TIMERSLACK = 30;
 
     // int prctl(int option, ...): variadic after the first argument; unsigned long in each slot.
-    private static final MethodHandle PRCTL = Native.variadic("prctl",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_LONG, Native.C_LONG, Native.C_LONG,
-                    Native.C_LONG), 1);
+    private static final class Prctl {
+        static final MethodHandle HANDLE = Native.variadic("prctl",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_LONG, Native.C_LONG, Native.C_LONG,
+                        Native.C_LONG), 1);
+
+        private Prctl() {
+        }
+    }
 
     private static final int SCHED_RR = 2;
     // int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param); pid 0: the calling thread
-    private static final MethodHandle SCHED_SETSCHEDULER = Native.fallible("sched_setscheduler",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_INT, Native.C_POINTER));
+    private static final class SchedSetscheduler {
+        static final MethodHandle HANDLE = Native.fallible("sched_setscheduler",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_INT, Native.C_POINTER));
+
+        private SchedSetscheduler() {
+        }
+    }
     // int sched_getscheduler(pid_t pid)
-    private static final MethodHandle SCHED_GETSCHEDULER = Native.fallible("sched_getscheduler",
-            FunctionDescriptor.of(Native.C_INT, Native.C_INT));
+    private static final class SchedGetscheduler {
+        static final MethodHandle HANDLE = Native.fallible("sched_getscheduler",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT));
+
+        private SchedGetscheduler() {
+        }
+    }
 
     private ThreadTuning() {
     }
@@ -51,7 +66,7 @@ public final class ThreadTuning {
             final MemorySegment capture = Native.captureSegment(arena);
             final MemorySegment param = arena.allocate(Native.C_INT); // struct sched_param { int sched_priority; }
             param.set(Native.C_INT, 0, priority);
-            final int rc = (int) SCHED_SETSCHEDULER.invokeExact(capture, 0, SCHED_RR, param);
+            final int rc = (int) SchedSetscheduler.HANDLE.invokeExact(capture, 0, SCHED_RR, param);
             if (rc == -1) {
                 throw Native.failure("sched_setscheduler(SCHED_RR, " + priority + ")", capture);
             }
@@ -66,7 +81,7 @@ public final class ThreadTuning {
     public static boolean isRealtime() throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int rc = (int) SCHED_GETSCHEDULER.invokeExact(capture, 0);
+            final int rc = (int) SchedGetscheduler.HANDLE.invokeExact(capture, 0);
             if (rc == -1) {
                 throw Native.failure("sched_getscheduler", capture);
             }
@@ -85,7 +100,7 @@ public final class ThreadTuning {
         }
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int rc = (int) PRCTL.invokeExact(capture, PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L);
+            final int rc = (int) Prctl.HANDLE.invokeExact(capture, PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L);
             if (rc == -1) {
                 throw Native.failure("prctl(PR_SET_TIMERSLACK)", capture);
             }
@@ -100,7 +115,7 @@ public final class ThreadTuning {
     public static long timerSlackNanos() throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment capture = Native.captureSegment(arena);
-            final int rc = (int) PRCTL.invokeExact(capture, PR_GET_TIMERSLACK, 0L, 0L, 0L, 0L);
+            final int rc = (int) Prctl.HANDLE.invokeExact(capture, PR_GET_TIMERSLACK, 0L, 0L, 0L, 0L);
             if (rc == -1) {
                 throw Native.failure("prctl(PR_GET_TIMERSLACK)", capture);
             }

@@ -261,7 +261,7 @@ public final class VrrpSocket implements AutoCloseable {
         rxMsg.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
         final long received;
         try {
-            received = (long) Sockets.RECVMSG.invokeExact(rxCapture, fd, rxMsg, Sockets.MSG_DONTWAIT);
+            received = (long) Sockets.Recvmsg.HANDLE.invokeExact(rxCapture, fd, rxMsg, Sockets.MSG_DONTWAIT);
         } catch (Throwable t) {
             throw Native.bug("recvmsg", t);
         }
@@ -366,7 +366,7 @@ public final class VrrpSocket implements AutoCloseable {
         }
         final long sent;
         try {
-            sent = (long) Sockets.SENDMSG.invokeExact(txCapture, fd, txMsg, 0);
+            sent = (long) Sockets.Sendmsg.HANDLE.invokeExact(txCapture, fd, txMsg, 0);
         } catch (Throwable t) {
             throw Native.bug("sendmsg", t);
         }

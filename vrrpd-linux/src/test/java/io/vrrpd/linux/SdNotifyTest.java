@@ -63,7 +63,7 @@ class SdNotifyTest {
                 final MemorySegment pollfd = arena.allocate(Sockets.POLLFD);
                 pollfd.set(ValueLayout.JAVA_INT, Sockets.POLL_FD, fd);
                 pollfd.set(ValueLayout.JAVA_SHORT, Sockets.POLL_EVENTS, (short) 1);
-                final int ready = (int) Sockets.POLL.invokeExact(Native.captureSegment(arena), pollfd, 1L, 5_000);
+                final int ready = (int) Sockets.Poll.HANDLE.invokeExact(Native.captureSegment(arena), pollfd, 1L, 5_000);
                 assertTrue(ready > 0, "a datagram arrived");
                 final MemorySegment buffer = arena.allocate(512);
                 final MemorySegment iov = arena.allocate(Sockets.IOVEC);
@@ -72,7 +72,7 @@ class SdNotifyTest {
                 final MemorySegment msg = arena.allocate(Sockets.MSGHDR);
                 msg.set(ValueLayout.ADDRESS, Sockets.MSG_IOV, iov);
                 msg.set(ValueLayout.JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
-                final long n = (long) Sockets.RECVMSG.invokeExact(Native.captureSegment(arena), fd, msg, 0);
+                final long n = (long) Sockets.Recvmsg.HANDLE.invokeExact(Native.captureSegment(arena), fd, msg, 0);
                 assertTrue(n > 0);
                 return new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
             }

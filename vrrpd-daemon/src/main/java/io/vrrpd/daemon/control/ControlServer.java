@@ -55,8 +55,16 @@ public final class ControlServer implements AutoCloseable {
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * The request parser, made on the first request, not when the socket is bound: ObjectMapper's static set-up
+     * (dates, locales) is measurable on the daemon's start path before the socket (issue 12).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+        private Json() {
+        }
+    }
 
     private final Path path;
     private final ServerSocketChannel channel;
@@ -209,7 +217,7 @@ public final class ControlServer implements AutoCloseable {
                 final JsonNode response = line.tooLong()
                         ? error("request larger than " + MAX_REQUEST_BYTES + " bytes")
                         : respond(handler, line.bytes());
-                out.write(JSON.writeValueAsBytes(response));
+                out.write(Json.MAPPER.writeValueAsBytes(response));
                 out.write('\n');
                 out.flush();
             }
@@ -249,7 +257,7 @@ public final class ControlServer implements AutoCloseable {
     static JsonNode respond(final ControlHandler handler, final byte[] line) {
         final JsonNode request;
         try {
-            request = JSON.readTree(line);
+            request = Json.MAPPER.readTree(line);
         } catch (JacksonException e) {
             return error("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
