@@ -123,15 +123,29 @@ final class NfTablesCodec {
      */
     static List<byte[]> replaceTable(final List<IpAddress> refused, final int firstSeq) {
         final List<byte[]> batch = new ArrayList<>();
-        int seq = firstSeq;
-        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
-        batch.add(table(NFPROTO_INET, TABLE, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
-        batch.add(table(NFPROTO_INET, TABLE, NFT_MSG_DELTABLE, 0, seq++));
+        int seq = emptyTable(batch, NFPROTO_INET, TABLE, firstSeq);
         if (!refused.isEmpty()) {
             batch.add(table(NFPROTO_INET, TABLE, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
             batch.add(chain(NFPROTO_INET, TABLE, CHAIN, NF_INET_LOCAL_IN, seq++));
             seq = addRules(batch, refused, seq);
         }
+        return end(batch, seq);
+    }
+
+    /**
+     * Starts a batch that removes table {@code name} whether it exists or not (NEWTABLE then DELTABLE: {@code nft}'s
+     * idiom); returns the next sequence number.
+     */
+    private static int emptyTable(final List<byte[]> batch, final int nfproto, final String name, final int firstSeq) {
+        int seq = firstSeq;
+        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
+        batch.add(table(nfproto, name, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
+        batch.add(table(nfproto, name, NFT_MSG_DELTABLE, 0, seq++));
+        return seq;
+    }
+
+    /** The ACK asked for on the last message, then the end marker numbered {@code seq}. */
+    private static List<byte[]> end(final List<byte[]> batch, final int seq) {
         askAck(batch.getLast());
         batch.add(marker(NFNL_MSG_BATCH_END, seq));
         return batch;
@@ -147,10 +161,7 @@ final class NfTablesCodec {
         }
         final List<byte[]> batch = new ArrayList<>();
         batch.add(marker(NFNL_MSG_BATCH_BEGIN, firstSeq));
-        final int seq = addRules(batch, added, firstSeq + 1);
-        askAck(batch.getLast());
-        batch.add(marker(NFNL_MSG_BATCH_END, seq));
-        return batch;
+        return end(batch, addRules(batch, added, firstSeq + 1));
     }
 
     /** Appends each address's rules (IPv6: the ND accept first), numbered from {@code seq}; returns the next. */
@@ -251,10 +262,7 @@ final class NfTablesCodec {
                                       final List<IpAddress> owned, final int firstSeq) {
         final int nfproto = family == AddressFamily.IPV4 ? NFPROTO_ARP : NFPROTO_IPV6;
         final List<byte[]> batch = new ArrayList<>();
-        int seq = firstSeq;
-        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
-        batch.add(table(nfproto, name, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
-        batch.add(table(nfproto, name, NFT_MSG_DELTABLE, 0, seq++));
+        int seq = emptyTable(batch, nfproto, name, firstSeq);
         if (!owned.isEmpty()) {
             batch.add(table(nfproto, name, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
             batch.add(chain(nfproto, name, OUTPUT, family == AddressFamily.IPV4 ? NF_ARP_OUT : NF_INET_LOCAL_OUT,
@@ -266,9 +274,7 @@ final class NfTablesCodec {
                 batch.add(parentAnswerDrop(nfproto, name, seq++, parentIndex, address));
             }
         }
-        askAck(batch.getLast());
-        batch.add(marker(NFNL_MSG_BATCH_END, seq));
-        return batch;
+        return end(batch, seq);
     }
 
     private static byte[] parentAnswerDrop(final int nfproto, final String table, final int seq,
