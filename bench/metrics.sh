@@ -25,28 +25,15 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "metrics.sh: must run as root (network namespaces)" >&2; exit 1; }
 [ "$ROUTERS" -ge 1 ] && [ "$ROUTERS" -le 1000 ] || { echo "metrics.sh: --routers 1-1000" >&2; exit 2; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-P="vm$$-"
-WORK=$(mktemp -d /tmp/vrrpd-metrics.XXXXXX)
+# shellcheck source=bench/lib.sh
+. "$HERE/bench/lib.sh"
 URL=http://127.0.0.1:8080/metrics
 PID=
-cleanup() {
-    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
-    ip netns del "${P}h" 2>/dev/null || true
-    ip netns del "${P}peer" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "${P}h"
-ip netns add "${P}peer"
+bench_lab vm metrics PID
 for ns in "${P}h" "${P}peer"; do
-    ip -n "$ns" link set lo up
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 done
-for l in 0 1 2 3; do
-    ip -n "${P}h" link add "eth$l" type veth peer name "eth$l" netns "${P}peer"
-    ip -n "${P}h" link set "eth$l" up
-    ip -n "${P}peer" link set "eth$l" up
-done
+bench_links 4
 ip -n "${P}h" addr add 192.0.2.1/26 dev eth0
 ip -n "${P}h" addr add 192.0.2.65/26 dev eth1
 # 250 routers per link: two IPv4 links (a /24 of virtual addresses each, none of them a host's own), two IPv6 links.

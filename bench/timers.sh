@@ -20,28 +20,16 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "timers.sh: must run as root (network namespaces)" >&2; exit 1; }
 [ "$ROUTERS" -ge 1 ] && [ "$ROUTERS" -le 255 ] || { echo "timers.sh: --routers 1-255" >&2; exit 2; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-P="vt$$-"
-WORK=$(mktemp -d /tmp/vrrpd-timers.XXXXXX)
+# shellcheck source=bench/lib.sh
+. "$HERE/bench/lib.sh"
 PID=
-cleanup() {
-    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
-    ip netns del "${P}h" 2>/dev/null || true
-    ip netns del "${P}peer" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "${P}h"
-ip netns add "${P}peer"
-ip -n "${P}h" link add eth0 type veth peer name eth0 netns "${P}peer"
-for ns in "${P}h" "${P}peer"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+bench_lab vt timers PID
+bench_links 1
 ip -n "${P}h" addr add 192.0.2.1/24 dev eth0
 ip netns exec "${P}h" "$HERE/bin/vrrpd" --config-dir "$WORK/etc" --state-dir "$WORK/state" \
     --socket "$WORK/sock" 2>"$WORK/log" &
 PID=$!
-for _ in $(seq 100); do
-    "$HERE/bin/vrrpadm" --socket "$WORK/sock" show-router >/dev/null 2>&1 && break
-    sleep 0.1
-done
+bench_await_socket
 for i in $(seq "$ROUTERS"); do
     "$HERE/bin/vrrpadm" --socket "$WORK/sock" create-router -V "$i" -l eth0 -A inet -i "$INTERVAL" \
         -a "198.51.100.$i/24" "r$i" >/dev/null

@@ -34,22 +34,11 @@ done
 [ "$CLIENTS" -ge 1 ] && [ "$CLIENTS" -le 1000 ] || { echo "web-load.sh: --clients 1-1000" >&2; exit 2; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-P="vw$$-"
-WORK=$(mktemp -d /tmp/vrrpd-web-load.XXXXXX)
+# shellcheck source=bench/lib.sh
+. "$HERE/bench/lib.sh"
 PID= LOAD= CAPTURE=
-cleanup() {
-    [ -n "$LOAD" ] && kill -KILL "$LOAD" 2>/dev/null || true
-    [ -n "$CAPTURE" ] && kill -KILL "$CAPTURE" 2>/dev/null || true
-    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
-    ip netns del "${P}h" 2>/dev/null || true
-    ip netns del "${P}peer" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "${P}h"
-ip netns add "${P}peer"
-ip -n "${P}h" link add eth0 type veth peer name eth0 netns "${P}peer"
-for ns in "${P}h" "${P}peer"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+bench_lab vw web-load LOAD CAPTURE PID
+bench_links 1
 ip -n "${P}h" addr add 192.0.2.1/24 dev eth0
 
 # memory PID: the daemon JVM's resident set now and at its peak (the JVM under bin/vrrpd's launcher, not the fence guard)
@@ -98,10 +87,7 @@ run() {
     ip netns exec "${P}h" "$HERE/bin/vrrpd" --config-dir "$WORK/etc" --state-dir "$WORK/state" \
         --socket "$WORK/sock" --http 127.0.0.1:8080 2>"$WORK/log.$label" &
     PID=$!
-    for _ in $(seq 100); do
-        "$HERE/bin/vrrpadm" --socket "$WORK/sock" show-router >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    bench_await_socket
     for i in $(seq "$ROUTERS"); do
         "$HERE/bin/vrrpadm" --socket "$WORK/sock" create-router -V "$i" -l eth0 -A inet -i "$INTERVAL" \
             -a "198.51.100.$i/24" "r$i" >/dev/null

@@ -1,15 +1,7 @@
 package io.vrrpd.cli;
 
-import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
-import io.vrrpd.daemon.control.AdminState;
-import io.vrrpd.daemon.control.ControlException;
 import io.vrrpd.daemon.control.ControlServer;
-import io.vrrpd.daemon.control.RouterControl;
-import io.vrrpd.daemon.control.RouterRuntime;
-import io.vrrpd.daemon.control.RouterStatus;
-import io.vrrpd.protocol.ManualClock;
-import io.vrrpd.protocol.fsm.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,7 +13,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,38 +36,13 @@ class ImportKeepalivedCommandTest {
 
     private final List<ControlServer> servers = new ArrayList<>();
 
-    private static final class MemoryRuntime implements RouterRuntime {
-        private final Map<String, RouterSpec> routers = new HashMap<>();
-
-        @Override
-        public void apply(final RouterSpec spec) {
-            routers.put(spec.name(), spec);
-        }
-
-        @Override
-        public void remove(final String name) {
-            routers.remove(name);
-        }
-
-        @Override
-        public void clear(final String name) throws ControlException {
-            throw new ControlException("router '" + name + "' is not in maintenance");
-        }
-
-        @Override
-        public RouterStatus status(final String name) {
-            return new RouterStatus(AdminState.OFFLINE, State.INITIALIZE, null, 0, null, null, null, null, 0, null);
-        }
-    }
-
     private record Daemon(ControlServer server, RouterStore store, Path etc) {
     }
 
     private Daemon daemon(final String name) throws IOException {
         final Path etc = dir.resolve(name);
         final RouterStore store = new RouterStore(etc);
-        final ControlServer server = ControlServer.start(dir.resolve(name + ".sock"),
-                RouterControl.open(store, new MemoryRuntime(), new ManualClock(0)));
+        final ControlServer server = MemoryRuntime.serve(dir.resolve(name + ".sock"), store);
         servers.add(server);
         return new Daemon(server, store, etc);
     }

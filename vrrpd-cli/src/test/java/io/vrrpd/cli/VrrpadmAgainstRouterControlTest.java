@@ -1,15 +1,8 @@
 package io.vrrpd.cli;
 
-import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
-import io.vrrpd.daemon.control.AdminState;
-import io.vrrpd.daemon.control.ControlException;
 import io.vrrpd.daemon.control.ControlServer;
 import io.vrrpd.daemon.control.RouterControl;
-import io.vrrpd.daemon.control.RouterRuntime;
-import io.vrrpd.daemon.control.RouterStatus;
-import io.vrrpd.protocol.ManualClock;
-import io.vrrpd.protocol.fsm.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -21,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,37 +33,10 @@ class VrrpadmAgainstRouterControlTest {
     private ControlServer server;
     private RouterStore store;
 
-    /** Every router is an INIT/offline one whose status depends only on its spec. */
-    private static final class MemoryRuntime implements RouterRuntime {
-        private final Map<String, RouterSpec> routers = new HashMap<>();
-
-        @Override
-        public void apply(final RouterSpec spec) {
-            routers.put(spec.name(), spec);
-        }
-
-        @Override
-        public void remove(final String name) {
-            routers.remove(name);
-        }
-
-        @Override
-        public void clear(final String name) throws ControlException {
-            throw new ControlException("router '" + name + "' is not in maintenance");
-        }
-
-        @Override
-        public RouterStatus status(final String name) {
-            final AdminState admin = routers.get(name).enabled() ? AdminState.OFFLINE : AdminState.DISABLED;
-            return new RouterStatus(admin, State.INITIALIZE, null, 0, null, null, null, null, 0, null);
-        }
-    }
-
     @BeforeEach
     void start() throws IOException {
         store = new RouterStore(dir.resolve("etc"));
-        server = ControlServer.start(dir.resolve("vrrpd.sock"),
-                RouterControl.open(store, new MemoryRuntime(), new ManualClock(0)));
+        server = MemoryRuntime.serve(dir.resolve("vrrpd.sock"), store);
     }
 
     @AfterEach
@@ -138,8 +103,7 @@ class VrrpadmAgainstRouterControlTest {
         Files.createDirectories(store.directory());
         final Path bad = store.directory().resolve("db.toml");
         Files.writeString(bad, "vrid = 52\nlink = 'eth0'\naddress_family = 'inet'\npriority = 0\n");
-        server = ControlServer.start(dir.resolve("vrrpd.sock"),
-                RouterControl.open(store, new MemoryRuntime(), new ManualClock(0)));
+        server = MemoryRuntime.serve(dir.resolve("vrrpd.sock"), store);
         assertEquals("""
                 NAME  VRID  LINK  AF    PRIO  ADV_INTV  MODE  STATE  VNIC
                 db    52    eth0  IPv4  --    --        --    INIT   --

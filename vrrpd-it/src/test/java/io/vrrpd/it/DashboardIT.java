@@ -129,6 +129,16 @@ class DashboardIT extends LabScenario {
         await("the full status text of " + startedOn, d -> text(serviceRow(startedOn))
                 .contains("second line of the status"));
         assertTrue(text(By.id("cluster-summary")).startsWith("3 of 3 members up"), text(By.id("cluster-summary")));
+        // h3's broken router file: no button (Clear, Disable: the API refuses them with 409 until the file loads), but
+        // what to do instead.
+        final By bad = By.cssSelector("tr[data-node='h3'][data-router='bad']");
+        await("h3's broken router file on the page", d -> !d.findElements(bad).isEmpty());
+        assertTrue(driver.findElement(bad).findElements(By.tagName("button")).isEmpty(),
+                "no button on a broken file's row: " + text(bad));
+        assertEquals("Fix bad.toml line 5 on h3, then systemctl reload vrrpd (SIGHUP)",
+                text(By.cssSelector("tr[data-node='h3'][data-router='bad'] .file-fix")));
+        assertTrue(text(bad).contains(d("h3").configDir().resolve("routers/bad.toml") + ":5: priority: 300"),
+                "the reason beside it names the file, the line and the error: " + text(bad));
         System.out.printf("[measure] page open -> 3 hosts' routers and service rows rendered after %d ms%n",
                 Wait.millisSince(opened));
 
@@ -276,6 +286,10 @@ class DashboardIT extends LabScenario {
                     + "\"\ntoken_file = \"" + tokens + "\"\n");
             d(host).noGuard();
         }
+        // A router file on h3 that does not load (priority 300, line 5): a maintenance row whose verbs are refused.
+        Files.createDirectories(d("h3").configDir().resolve("routers"));
+        Files.writeString(d("h3").configDir().resolve("routers/bad.toml"), "vrid = 11\nlink = 'eth0'\n"
+                + "address_family = 'inet'\naddresses = ['192.0.2.111/24']\npriority = 300\n");
         lab.startDaemons(HOSTS.toArray(String[]::new));
         Wait.until(FORM, "one view of three with quorum on every host", () -> {
             final Set<String> seen = new TreeSet<>();

@@ -146,8 +146,43 @@ class RealMacIT extends LabScenario {
         System.out.println("[measure] virtual-MAC owner Master " + Wait.millisSince(virtual) + " ms after create-router returned");
         assertEquals("online", d("h1").router("own").admin());
         assertOwnAddressStays(own, "after create (virtual MAC)");
+        // RFC 5798 §8.1.2: the owner's address answers with the virtual MAC only, once — eth0 (arp_ignore=1 answers
+        // for an address of the receiving link) used to answer too, with h1's own MAC.
+        final String v4Virtual = Lab.virtualMac(62, false);
+        assertOnlyArpAnswer(Lab.ipv4("h1"), v4Virtual, "virtual-MAC owner Master");
+        // The IPv6 counterpart: NS for h1's own 2001:db8::1 answered by the VNIC only.
+        final String own6 = Lab.ipv6("h1");
+        createRouter("h1", "own6", "-V", "63", "-l", "eth0", "-A", "inet6", "-p", "255", "-i", "200", "-a",
+                own6 + "/64");
+        d("h1").awaitState("own6", "MASTER", Duration.ofSeconds(2));
+        assertOnlyAnswer(own6, Lab.virtualMac(63, true), "virtual-MAC IPv6 owner Master");
+        lab.vrrpadmOk("h1", "disable-router", "own");
+        lab.vrrpadmOk("h1", "disable-router", "own6");
+        Wait.until(Duration.ofSeconds(3), "own disabled", () -> d("h1").router("own").admin(), "disabled"::equals);
+        Wait.until(Duration.ofSeconds(3), "own6 disabled", () -> d("h1").router("own6").admin(), "disabled"::equals);
+        assertOnlyArpAnswer(Lab.ipv4("h1"), lab.mac("h1"), "virtual-MAC owner disabled: eth0 answers again");
+        assertOnlyAnswer(own6, lab.mac("h1"), "virtual-MAC IPv6 owner disabled: eth0 answers again");
+        lab.vrrpadmOk("h1", "enable-router", "own");
+        d("h1").awaitState("own", "MASTER", Duration.ofSeconds(2));
+        assertOnlyArpAnswer(Lab.ipv4("h1"), v4Virtual, "virtual-MAC owner enabled again");
+        lab.vrrpadmOk("h1", "delete-router", "own6");
         lab.vrrpadmOk("h1", "delete-router", "own");
         assertOwnAddressStays(own, "after delete-router (virtual MAC)");
+        assertOnlyArpAnswer(Lab.ipv4("h1"), lab.mac("h1"), "virtual-MAC owner deleted");
+    }
+
+    /** Three ARP requests for {@code target} from the client: each gets exactly one reply, from {@code mac}. */
+    private void assertOnlyArpAnswer(final String target, final String mac, final String situation) {
+        final List<Executable> checks = new ArrayList<>();
+        for (int probe = 0; probe < 3; probe++) {
+            final Cmd.Result arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), target, Lab.ipv4(Lab.CLIENT),
+                    "0.4");
+            assertTrue(arp.ok(), arp.toString());
+            checks.add(() -> assertEquals(List.of(mac + " " + mac), arp.out().lines().toList(), situation
+                    + ": ARP for " + target + " gets exactly one reply, sender MAC and Ethernet source " + mac
+                    + " (h1's eth0 is " + lab.mac("h1") + ")"));
+        }
+        assertAll(checks);
     }
 
     private void assertOwnAddressStays(final String own, final String when) {

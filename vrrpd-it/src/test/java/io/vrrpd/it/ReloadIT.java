@@ -169,6 +169,16 @@ class ReloadIT extends LabScenario {
         final JsonNode edited = JSON.readTree(lab.vrrpadmOk("h1", "show-service", "--json", "-o", "name,properties",
                 "web")).get(0);
         assertEquals("hello", edited.path("properties").path("greeting").asText(), edited.toString());
+        // A removed service file deletes the service through the cluster, as delete-service would (routers alike).
+        Files.delete(config.resolve("services/web.toml"));
+        final long hup5c = System.nanoTime();
+        hangUp();
+        d("h1").awaitLog(Pattern.compile("reload: services: 0 created, 0 changed, 0 unchanged, 1 deleted"), hup5c,
+                Duration.ofSeconds(15));
+        assertTrue(d("h1").firstSince(Pattern.compile(Pattern.quote(config.resolve("services/web.toml").toString())
+                + ": removed: service web deleted"), hup5c).isPresent(), d("h1").log());
+        assertEquals("[]", JSON.readTree(lab.vrrpadmOk("h1", "show-service", "--json")).toString(), "web is gone");
+        assertFalse(Files.exists(config.resolve("services/web.toml")), "and its file is not written back");
 
         // 6. At the next start b's file still does not load: b is a maintenance row, its VNIC stays (down, with its
         // address: bind-ready), and h2 takes b over.

@@ -1,5 +1,6 @@
 package io.vrrpd.linux;
 
+import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpAddress;
 
 import java.io.IOException;
@@ -46,6 +47,25 @@ public final class NfTables {
         final int firstSeq = (int) (System.nanoTime() & 0x3FFF_FFFF);
         run(NfTablesCodec.appendRules(added, firstSeq), firstSeq,
                 "nf_tables batch adding " + added.size() + " addresses to table " + table());
+    }
+
+    /**
+     * Makes the calling thread's namespace keep link {@code parentIndex} from answering ARP (IPv4) or ND (IPv6) for
+     * {@code owned} (the address owner's addresses, answered by its VNIC), in table {@code family name} (family
+     * {@code arp} or {@code ip6}); an empty list removes that table. All or nothing.
+     *
+     * @throws NetlinkException the kernel refused the batch
+     */
+    public static void silenceParent(final AddressFamily family, final String name, final int parentIndex,
+                                     final List<IpAddress> owned) throws IOException {
+        final int firstSeq = (int) (System.nanoTime() & 0x3FFF_FFFF);
+        run(NfTablesCodec.silenceParent(family, name, parentIndex, owned, firstSeq), firstSeq,
+                "nf_tables batch for table " + parentTable(family, name));
+    }
+
+    /** The {@code nft} name of a {@link #silenceParent} table: {@code arp NAME} or {@code ip6 NAME}. */
+    public static String parentTable(final AddressFamily family, final String name) {
+        return (family == AddressFamily.IPV4 ? "arp " : "ip6 ") + name;
     }
 
     private static void run(final List<byte[]> batch, final int firstSeq, final String what) throws IOException {

@@ -51,8 +51,12 @@ final class NfTablesCodec {
     static final int NFPROTO_UNSPEC = 0;
     static final int NFPROTO_INET = 1;
     static final int NFPROTO_IPV4 = 2;
+    static final int NFPROTO_ARP = 3;
     static final int NFPROTO_IPV6 = 10;
     static final int NF_INET_LOCAL_IN = 1;
+    static final int NF_INET_LOCAL_OUT = 3;
+    static final int NF_ARP_OUT = 1;
+    static final String OUTPUT = "output";
     static final int NF_DROP = 0;
     static final int NF_ACCEPT = 1;
     // attributes
@@ -89,6 +93,7 @@ final class NfTablesCodec {
     /** The first 16-byte register: an IPv6 address fits. */
     static final int NFT_REG_1 = 1;
     static final int NFT_META_IIF = 4;
+    static final int NFT_META_OIF = 5;
     static final int NFT_META_NFPROTO = 15;
     static final int NFT_META_L4PROTO = 16;
     static final int NFT_CMP_EQ = 0;
@@ -100,6 +105,7 @@ final class NfTablesCodec {
     static final int IPPROTO_ICMPV6 = 58;
     static final int ND_NEIGHBOR_SOLICIT = 135;
     static final int ND_NEIGHBOR_ADVERT = 136;
+    static final int ARPOP_REPLY = 2;
     /** The loopback link's index: the kernel creates it first in every namespace. */
     static final int LOOPBACK_INDEX = 1;
 
@@ -117,15 +123,29 @@ final class NfTablesCodec {
      */
     static List<byte[]> replaceTable(final List<IpAddress> refused, final int firstSeq) {
         final List<byte[]> batch = new ArrayList<>();
-        int seq = firstSeq;
-        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
-        batch.add(table(NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
-        batch.add(table(NFT_MSG_DELTABLE, 0, seq++));
+        int seq = emptyTable(batch, NFPROTO_INET, TABLE, firstSeq);
         if (!refused.isEmpty()) {
-            batch.add(table(NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
-            batch.add(chain(seq++));
+            batch.add(table(NFPROTO_INET, TABLE, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
+            batch.add(chain(NFPROTO_INET, TABLE, CHAIN, NF_INET_LOCAL_IN, seq++));
             seq = addRules(batch, refused, seq);
         }
+        return end(batch, seq);
+    }
+
+    /**
+     * Starts a batch that removes table {@code name} whether it exists or not (NEWTABLE then DELTABLE: {@code nft}'s
+     * idiom); returns the next sequence number.
+     */
+    private static int emptyTable(final List<byte[]> batch, final int nfproto, final String name, final int firstSeq) {
+        int seq = firstSeq;
+        batch.add(marker(NFNL_MSG_BATCH_BEGIN, seq++));
+        batch.add(table(nfproto, name, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
+        batch.add(table(nfproto, name, NFT_MSG_DELTABLE, 0, seq++));
+        return seq;
+    }
+
+    /** The ACK asked for on the last message, then the end marker numbered {@code seq}. */
+    private static List<byte[]> end(final List<byte[]> batch, final int seq) {
         askAck(batch.getLast());
         batch.add(marker(NFNL_MSG_BATCH_END, seq));
         return batch;
@@ -141,10 +161,7 @@ final class NfTablesCodec {
         }
         final List<byte[]> batch = new ArrayList<>();
         batch.add(marker(NFNL_MSG_BATCH_BEGIN, firstSeq));
-        final int seq = addRules(batch, added, firstSeq + 1);
-        askAck(batch.getLast());
-        batch.add(marker(NFNL_MSG_BATCH_END, seq));
-        return batch;
+        return end(batch, addRules(batch, added, firstSeq + 1));
     }
 
     /** Appends each address's rules (IPv6: the ND accept first), numbered from {@code seq}; returns the next. */
@@ -169,17 +186,19 @@ final class NfTablesCodec {
         return new RtnetlinkCodec.Request(type, 0).nfgenmsg(NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES).build(seq);
     }
 
-    private static byte[] table(final int message, final int flags, final int seq) {
+    private static byte[] table(final int family, final String name, final int message, final int flags,
+                                final int seq) {
         return new RtnetlinkCodec.Request(type(message), flags)
-                .nfgenmsg(NFPROTO_INET, 0).string(NFTA_TABLE_NAME, TABLE).build(seq);
+                .nfgenmsg(family, 0).string(NFTA_TABLE_NAME, name).build(seq);
     }
 
-    private static byte[] chain(final int seq) {
+    private static byte[] chain(final int family, final String table, final String name, final int hooknum,
+                                final int seq) {
         final RtnetlinkCodec.Request request = new RtnetlinkCodec.Request(type(NFT_MSG_NEWCHAIN),
-                RtnetlinkCodec.NLM_F_CREATE).nfgenmsg(NFPROTO_INET, 0)
-                .string(NFTA_CHAIN_TABLE, TABLE).string(NFTA_CHAIN_NAME, CHAIN);
+                RtnetlinkCodec.NLM_F_CREATE).nfgenmsg(family, 0)
+                .string(NFTA_CHAIN_TABLE, table).string(NFTA_CHAIN_NAME, name);
         final int hook = request.beginNested(NFTA_CHAIN_HOOK);
-        request.u32be(NFTA_HOOK_HOOKNUM, NF_INET_LOCAL_IN).u32be(NFTA_HOOK_PRIORITY, 0).end(hook);
+        request.u32be(NFTA_HOOK_HOOKNUM, hooknum).u32be(NFTA_HOOK_PRIORITY, 0).end(hook);
         return request.u32be(NFTA_CHAIN_POLICY, NF_ACCEPT).string(NFTA_CHAIN_TYPE, "filter").build(seq);
     }
 
@@ -210,6 +229,75 @@ final class NfTablesCodec {
             cmp(request, NFT_CMP_NEQ, hostOrderInt(LOOPBACK_INDEX)); // the kernel compares its own u32 bytes
             verdict(request, NF_DROP);
         }
+        return request.end(expressions).build(seq);
+    }
+
+    /**
+     * The batch that keeps the parent link {@code parentIndex} from answering ARP/ND for the address owner's
+     * {@code owned} addresses while its VNIC answers them with the virtual MAC (RFC 5798 §8.1.2): table
+     * {@code name} of family {@code arp} (IPv4) or {@code ip6}, replaced as a whole; none: the table is removed.
+     * What {@code nft} shows for it:
+     *
+     * <pre>
+     * table arp vrrpd-vr4-62-2 {
+     *   chain output {
+     *     type filter hook output priority 0; policy accept;
+     *     oif 2 arp operation reply arp saddr ip 192.0.2.1 drop
+     *   }
+     * }
+     * table ip6 vrrpd-vr6-63-2 {
+     *   chain output {
+     *     type filter hook output priority 0; policy accept;
+     *     oif 2 icmpv6 type nd-neighbor-advert @th,64,128 0x20010db8000000000000000000000001 drop
+     *   }
+     * }
+     * </pre>
+     *
+     * <p>Why the answers going out and not the requests coming in: the host's own ARP requests from that link carry
+     * the owned address as sender, and their replies (target: the owned address) must still come in; only the
+     * kernel's answers leave through the output hook (vrrpd's own announcements go through a packet socket, which
+     * no hook sees).
+     */
+    static List<byte[]> silenceParent(final AddressFamily family, final String name, final int parentIndex,
+                                      final List<IpAddress> owned, final int firstSeq) {
+        final int nfproto = family == AddressFamily.IPV4 ? NFPROTO_ARP : NFPROTO_IPV6;
+        final List<byte[]> batch = new ArrayList<>();
+        int seq = emptyTable(batch, nfproto, name, firstSeq);
+        if (!owned.isEmpty()) {
+            batch.add(table(nfproto, name, NFT_MSG_NEWTABLE, RtnetlinkCodec.NLM_F_CREATE, seq++));
+            batch.add(chain(nfproto, name, OUTPUT, family == AddressFamily.IPV4 ? NF_ARP_OUT : NF_INET_LOCAL_OUT,
+                    seq++));
+            for (final IpAddress address : owned) {
+                if (address.family() != family) {
+                    throw new IllegalArgumentException(address + " is not " + family);
+                }
+                batch.add(parentAnswerDrop(nfproto, name, seq++, parentIndex, address));
+            }
+        }
+        return end(batch, seq);
+    }
+
+    private static byte[] parentAnswerDrop(final int nfproto, final String table, final int seq,
+                                           final int parentIndex, final IpAddress address) {
+        final RtnetlinkCodec.Request request = new RtnetlinkCodec.Request(type(NFT_MSG_NEWRULE),
+                RtnetlinkCodec.NLM_F_CREATE | NLM_F_APPEND).nfgenmsg(nfproto, 0)
+                .string(NFTA_RULE_TABLE, table).string(NFTA_RULE_CHAIN, OUTPUT);
+        final int expressions = request.beginNested(NFTA_RULE_EXPRESSIONS);
+        meta(request, NFT_META_OIF);
+        cmp(request, NFT_CMP_EQ, hostOrderInt(parentIndex));
+        if (nfproto == NFPROTO_ARP) {
+            payload(request, NFT_PAYLOAD_NETWORK_HEADER, 6, 2); // ar_op
+            cmp(request, NFT_CMP_EQ, new byte[] {0, ARPOP_REPLY});
+            payload(request, NFT_PAYLOAD_NETWORK_HEADER, 14, 4); // the sender's IPv4 address (after 8 + 6 bytes)
+        } else {
+            meta(request, NFT_META_L4PROTO);
+            cmp(request, NFT_CMP_EQ, new byte[] {(byte) IPPROTO_ICMPV6});
+            payload(request, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1); // the ICMPv6 type
+            cmp(request, NFT_CMP_EQ, new byte[] {(byte) ND_NEIGHBOR_ADVERT});
+            payload(request, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 16); // the NA's target address
+        }
+        cmp(request, NFT_CMP_EQ, address.toBytes());
+        verdict(request, NF_DROP);
         return request.end(expressions).build(seq);
     }
 

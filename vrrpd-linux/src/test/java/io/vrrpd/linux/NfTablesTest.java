@@ -101,9 +101,14 @@ class NfTablesTest {
 
     /** The expressions of a rule as "name:hex of its data attributes' values", in order. */
     private static List<String> expressions(final RtnetlinkCodec.Message rule) {
+        final int[] attrs = RtnetlinkCodec.attributes(rule.buf(), rule.payload() + 4, rule.end(), 5);
+        assertEquals("input", RtnetlinkCodec.string(rule.buf(), attrs[NfTablesCodec.NFTA_RULE_CHAIN]));
+        return expressionsOf(rule);
+    }
+
+    private static List<String> expressionsOf(final RtnetlinkCodec.Message rule) {
         final ByteBuffer buf = rule.buf();
         final int[] attrs = RtnetlinkCodec.attributes(buf, rule.payload() + 4, rule.end(), 5);
-        assertEquals("input", RtnetlinkCodec.string(buf, attrs[NfTablesCodec.NFTA_RULE_CHAIN]));
         final int list = attrs[NfTablesCodec.NFTA_RULE_EXPRESSIONS];
         final List<String> out = new ArrayList<>();
         int at = list;
@@ -184,6 +189,118 @@ class NfTablesTest {
         final List<String> drop = expressions(messages.get(6));
         assertEquals(daddr, drop.get(3));
         assertEquals("immediate 1=00000000 2{ 2{ 1=00000000 } }", drop.getLast());
+    }
+
+    /** The expressions of a rule in chain {@code output}. */
+    private static List<String> outputExpressions(final RtnetlinkCodec.Message rule) {
+        final int[] attrs = RtnetlinkCodec.attributes(rule.buf(), rule.payload() + 4, rule.end(), 5);
+        assertEquals("output", RtnetlinkCodec.string(rule.buf(), attrs[NfTablesCodec.NFTA_RULE_CHAIN]));
+        return expressionsOf(rule);
+    }
+
+    private static String hostOrder(final int value) {
+        final byte[] bytes = new byte[4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).putInt(value);
+        final StringBuilder hex = new StringBuilder();
+        for (final byte b : bytes) {
+            hex.append(String.format("%02x", b));
+        }
+        return hex.toString();
+    }
+
+    /**
+     * The owner with a virtual MAC: its parent link's ARP replies / NAs for the owned address are dropped on their
+     * way out (family arp, hook output; family ip6, hook output), so only the VNIC answers.
+     */
+    @Test
+    void shouldDropTheParentsArpRepliesAndNeighbourAdvertisementsForTheOwnedAddress() {
+        final IpAddress own4 = IpAddress.parse("192.0.2.1");
+        final List<RtnetlinkCodec.Message> v4 = parse(NfTablesCodec.silenceParent(
+                io.vrrpd.protocol.AddressFamily.IPV4, "vrrpd-vr4-62-2", 2, List.of(own4), 1));
+        final int nft = NfTablesCodec.NFNL_SUBSYS_NFTABLES << 8;
+        assertEquals(List.of(0x10, nft, nft | 2, nft, nft | 3, nft | 6, 0x11),
+                v4.stream().map(RtnetlinkCodec.Message::type).toList());
+        assertEquals(NfTablesCodec.NFPROTO_ARP, v4.get(1).buf().get(v4.get(1).payload()), "family arp");
+        final RtnetlinkCodec.Message chain = v4.get(4);
+        final int[] chainAttrs = RtnetlinkCodec.attributes(chain.buf(), chain.payload() + 4, chain.end(), 8);
+        assertEquals("vrrpd-vr4-62-2", RtnetlinkCodec.string(chain.buf(), chainAttrs[NfTablesCodec.NFTA_CHAIN_TABLE]));
+        final int hook = chainAttrs[NfTablesCodec.NFTA_CHAIN_HOOK];
+        final int[] hookAttrs = RtnetlinkCodec.attributes(chain.buf(), hook,
+                hook + RtnetlinkCodec.attributeLength(chain.buf(), hook), 3);
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, RtnetlinkCodec.bytes(chain.buf(),
+                hookAttrs[NfTablesCodec.NFTA_HOOK_HOOKNUM]), "NF_ARP_OUT");
+        // meta oif 2; arp operation (offset 6) reply; arp saddr ip (offset 14) 192.0.2.1; drop
+        assertEquals(List.of(
+                "meta 1=00000001 2=00000005",
+                "cmp 1=00000001 2=00000000 3{ 1=" + hostOrder(2) + " }",
+                "payload 1=00000001 2=00000001 3=00000006 4=00000002",
+                "cmp 1=00000001 2=00000000 3{ 1=0002 }",
+                "payload 1=00000001 2=00000001 3=0000000e 4=00000004",
+                "cmp 1=00000001 2=00000000 3{ 1=c0000201 }",
+                "immediate 1=00000000 2{ 2{ 1=00000000 } }"), outputExpressions(v4.get(5)));
+
+        final List<RtnetlinkCodec.Message> v6 = parse(NfTablesCodec.silenceParent(
+                io.vrrpd.protocol.AddressFamily.IPV6, "vrrpd-vr6-63-2", 2, List.of(IpAddress.parse("2001:db8::1")), 1));
+        assertEquals(NfTablesCodec.NFPROTO_IPV6, v6.get(1).buf().get(v6.get(1).payload()), "family ip6");
+        // meta oif 2; meta l4proto 58; icmpv6 type 136; the target (transport offset 8, 16 bytes); drop
+        assertEquals(List.of(
+                "meta 1=00000001 2=00000005",
+                "cmp 1=00000001 2=00000000 3{ 1=" + hostOrder(2) + " }",
+                "meta 1=00000001 2=00000010",
+                "cmp 1=00000001 2=00000000 3{ 1=3a }",
+                "payload 1=00000001 2=00000002 3=00000000 4=00000001",
+                "cmp 1=00000001 2=00000000 3{ 1=88 }",
+                "payload 1=00000001 2=00000002 3=00000008 4=00000010",
+                "cmp 1=00000001 2=00000000 3{ 1=20010db8000000000000000000000001 }",
+                "immediate 1=00000000 2{ 2{ 1=00000000 } }"), outputExpressions(v6.get(5)));
+
+        assertEquals(List.of(0x10, nft, nft | 2, 0x11), parse(NfTablesCodec.silenceParent(
+                io.vrrpd.protocol.AddressFamily.IPV4, "vrrpd-vr4-62-2", 2, List.of(), 1)).stream()
+                .map(RtnetlinkCodec.Message::type).toList(), "none: the table is removed only");
+    }
+
+    /**
+     * In a lab: with the table, a's eth0 no longer answers ARP / NS for its own address (b's neighbour entry stays
+     * unresolved), a's other address still answers, a still resolves b (the replies to its own requests come in),
+     * and removing the table lets eth0 answer again.
+     */
+    @Test
+    void shouldKeepTheParentFromAnsweringForTheOwnedAddressUntilTheTableGoes() throws Exception {
+        NetnsLab.assumeRoot();
+        try (NetnsLab lab = NetnsLab.create()) {
+            lab.addHost("a");
+            lab.addHost("b");
+            lab.connect("a", "eth0", "192.0.2.1/24", "192.0.2.5/24", "2001:db8::1/64");
+            lab.connect("b", "eth0", "192.0.2.2/24", "2001:db8::2/64");
+            final Duration inNs = Duration.ofSeconds(10);
+            final int eth0 = Integer.parseInt(lab.inNs(lab.ns("a"), "cat", "/sys/class/net/eth0/ifindex").strip());
+            lab.in("a", inNs, () -> {
+                NfTables.silenceParent(io.vrrpd.protocol.AddressFamily.IPV4, "vrrpd-t4", eth0,
+                        List.of(IpAddress.parse("192.0.2.1")));
+                NfTables.silenceParent(io.vrrpd.protocol.AddressFamily.IPV6, "vrrpd-t6", eth0,
+                        List.of(IpAddress.parse("2001:db8::1")));
+                return null;
+            });
+            assertFalse(pings(lab, "b", "192.0.2.1"), "ARP for the owned address unanswered");
+            assertFalse(pings(lab, "b", "2001:db8::1"), "NS for the owned address unanswered");
+            assertTrue(pings(lab, "b", "192.0.2.5"), "another address of the link still answers");
+            NetnsLab.run("ip", "-n", lab.ns("a"), "neigh", "flush", "dev", "eth0");
+            // a resolves b: a's ARP request carries 192.0.2.1 as sender and b's reply, addressed to it, must come in
+            // (only a's own answers going out are dropped). The ping only triggers the resolution: b's echo reply
+            // may itself need an answer for 192.0.2.1 from a's eth0, which the table drops (no VNIC here to give it).
+            pings(lab, "a", "192.0.2.2");
+            assertTrue(NetnsLab.run("ip", "-n", lab.ns("a"), "neigh", "show", "192.0.2.2", "dev", "eth0")
+                    .contains("lladdr"), "a has b's MAC");
+            lab.in("a", inNs, () -> {
+                NfTables.silenceParent(io.vrrpd.protocol.AddressFamily.IPV4, "vrrpd-t4", eth0, List.of());
+                NfTables.silenceParent(io.vrrpd.protocol.AddressFamily.IPV6, "vrrpd-t6", eth0, List.of());
+                NfTables.silenceParent(io.vrrpd.protocol.AddressFamily.IPV6, "vrrpd-t6", eth0, List.of());
+                return null;
+            });
+            NetnsLab.run("ip", "-n", lab.ns("b"), "neigh", "flush", "dev", "eth0");
+            assertTrue(pings(lab, "b", "192.0.2.1"), "table removed: ARP answered again");
+            assertTrue(pings(lab, "b", "2001:db8::1"), "table removed: NS answered again");
+        }
     }
 
     // --------------------------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ public final class RouterView {
         view.put("eff_prio", status.effectivePriority() > 0 ? status.effectivePriority() : null);
         // VRRPv2 authentication: whether a password is set, never the password (v3 has none: null).
         view.put("auth", spec.version() != VrrpVersion.V2 ? null : spec.authPass() == null ? "none" : "pass");
+        // The router's file does not load (FILE:LINE: message), null when it does: every verb on the router is
+        // refused until the file is fixed and reloaded, so the dashboard shows that instead of its buttons.
+        view.putNull("file_error");
         return view;
     }
 
@@ -85,6 +88,7 @@ public final class RouterView {
         statistics(view, null);
         view.putNull("eff_prio");
         view.putNull("auth");
+        view.put("file_error", file.error().toString());
         return view;
     }
 
@@ -97,6 +101,7 @@ public final class RouterView {
         final ObjectNode view = of(spec, status, nowNanos);
         view.put("reason", file.error() + " (running the configuration loaded before"
                 + (status.reason() == null || status.reason().isEmpty() ? ")" : "; " + status.reason() + ")"));
+        view.put("file_error", file.error().toString());
         return view;
     }
 

@@ -31,7 +31,11 @@ import java.util.stream.Collectors;
  *     <li>the cluster's own facts ({@code active_on}, {@code wanted}, {@code preferred}): not by a reload; the
  *     line says which verb changes them;</li>
  *     <li>a file at another revision than the table's is stale (a commit rewrote the service since it was read):
- *     nothing, and a line says so; a removed file deletes nothing (delete-service does).</li>
+ *     nothing, and a line says so;</li>
+ *     <li>a removed file: {@code delete-service} — stopped where it runs, deactivated everywhere, removed from every
+ *     host (its file there too), as the operator who removed the file expects; routers' files work the same way. A
+ *     missing {@code services} directory deletes nothing (a wrong or unmounted config directory, not a decision).
+ *     </li>
  * </ul>
  * A file that does not load is {@code FILE:LINE: message}, and its service keeps running as it is.
  */
@@ -61,6 +65,9 @@ public final class ServiceReload {
      */
     public String reload(final long defaultCheckMillis, final Consumer<String> info, final Consumer<String> error) {
         final TomlServiceStore store = new TomlServiceStore(configDir, defaultCheckMillis);
+        // The table before the files: a service in it has its file on disk (the cluster writes the file before the
+        // record is seen), so one whose file is missing afterwards was removed — not created while the files were read.
+        final Map<String, StoredService> before = records.get();
         final TomlServiceStore.Loaded loaded;
         try {
             loaded = store.read();
@@ -134,15 +141,36 @@ public final class ServiceReload {
                 refused++;
             }
         }
+        int deleted = 0;
+        final boolean directory = java.nio.file.Files.isDirectory(store.directory());
         for (final String name : table.keySet()) {
-            if (!inFiles.contains(name) && loaded.errors().stream().noneMatch(e -> e.file().equals(store.fileOf(name)))) {
-                error.accept(store.fileOf(name) + ": removed, but service " + name + " stays in the cluster (a reload"
-                        + " deletes nothing: delete-service " + name + "); the file is written again at its next"
-                        + " change");
+            final Path path = store.fileOf(name);
+            if (inFiles.contains(name) || !before.containsKey(name)
+                    || loaded.errors().stream().anyMatch(e -> e.file().equals(path))) {
+                continue;
+            }
+            if (!directory) {
+                error.accept(path + ": missing with the whole directory " + store.directory() + ": service " + name
+                        + " stays in the cluster (remove single files to delete services, or delete-service "
+                        + name + ")");
+                refused++;
+                continue;
+            }
+            try {
+                admin.delete(name);
+                info.accept("reload: " + path + ": removed: service " + name + " deleted (stopped where it ran,"
+                        + " deactivated and removed on every host, as delete-service " + name + ")");
+                deleted++;
+            } catch (ServiceException e) {
+                error.accept(path + ": removed, but service " + name + " not deleted: " + e.getMessage() + " (it stays"
+                        + " in the cluster and its file is written again at its next change; delete-service " + name
+                        + ")");
+                refused++;
             }
         }
         return "reload: services: " + created + " created, " + changed + " changed, " + unchanged + " unchanged"
-                + (refused == 0 ? "" : ", " + refused + " file(s) refused");
+                + (deleted == 0 ? "" : ", " + deleted + " deleted") + (refused == 0 ? "" : ", " + refused
+                + " file(s) refused");
     }
 
     /**

@@ -317,11 +317,13 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                             .findFirst().orElse(null);
                     if (owner != null) {
                         netlink.setLinkUp(link.index(), false); // never two hosts answering: no router runs it
+                        RouterPlumbing.releaseParent(link.name());
                         Log.warn("kept " + link.name() + " (down, addresses bind-ready): a VNIC of a previous run that"
                                 + " " + owner.error().file() + " may own, which does not load");
                         continue;
                     }
                     netlink.deleteLink(link.index());
+                    RouterPlumbing.releaseParent(link.name()); // an owner's: its parent answers again
                     removed.add(link.name());
                     Log.info("removed " + link.name() + ", a VNIC of a previous run that no router uses");
                 }
@@ -394,6 +396,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             for (final Link link : netlink.links()) {
                 if (RouterPlumbing.isVnicName(link.name()) && "macvlan".equals(link.kind()) && link.isUp()) {
                     netlink.setLinkUp(link.index(), false);
+                    RouterPlumbing.releaseParent(link.name()); // an owner's: its parent answers again
                     released.add(link.name());
                 }
             }

@@ -7,10 +7,12 @@ import io.vrrpd.linux.LinkAddress;
 import io.vrrpd.linux.MacAddress;
 import io.vrrpd.linux.MacvlanMode;
 import io.vrrpd.linux.NdFrames;
+import io.vrrpd.linux.NfTables;
 import io.vrrpd.linux.PacketSocket;
 import io.vrrpd.linux.Rtnetlink;
 import io.vrrpd.linux.Sysctl;
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.RouterConfig;
 
@@ -34,6 +36,12 @@ import java.util.Optional;
  * own MAC, and a Backup removes them: only those vrrpd added, never the host's own ({@link RealMacAddresses}:
  * the address owner's addresses are the host's). Addresses are then not bind-ready on Backups unless the host sets
  * {@code net.ipv4.ip_nonlocal_bind=1} / {@code net.ipv6.ip_nonlocal_bind=1} (docs/RUNNING.md).
+ *
+ * <p>The address owner with a virtual MAC: its addresses are also the parent link's own, and {@code arp_ignore=1}
+ * answers for an address of the receiving link, so every ARP request / NS for them got two answers, the VNIC's
+ * (virtual MAC) and the parent's (its own MAC). While the VNIC is up an nf_tables table per router
+ * ({@link #parentTable}: {@code arp vrrpd-vr4-…} / {@code ip6 vrrpd-vr6-…}) drops the parent's answers for them,
+ * so only the virtual MAC answers (RFC 5798 §8.1.2); it goes with the VNIC going down, and the parent answers again.
  */
 public final class RouterPlumbing implements RouterInstance.Addresses {
     private final Rtnetlink netlink;
@@ -109,6 +117,9 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
         if (found.isPresent() && adoptable(found.get())) {
             vnicIndex = found.get().index();
             netlink.setLinkUp(vnicIndex, false); // never two hosts answering: down until elected
+            if (config.owner()) {
+                silenceParent(List.of()); // a crashed run's: the parent answers until the VNIC is up again
+            }
         } else {
             if (found.isPresent()) {
                 netlink.deleteLink(found.get().index());
@@ -149,6 +160,47 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
             return;
         }
         netlink.setLinkUp(vnicIndex, true);
+        if (config.owner()) {
+            silenceParent(config.virtualAddresses().stream().map(IpPrefix::address).toList());
+        }
+    }
+
+    /**
+     * The owner's parent link answers for its addresses ({@code owned} empty) or not. After the VNIC came up, before
+     * it goes down: for a moment two answers rather than none. A kernel without nf_tables keeps both answering
+     * (logged; the router runs on).
+     */
+    private void silenceParent(final List<IpAddress> owned) {
+        silenceParent(config.family(), vnic, parentIndex, owned);
+    }
+
+    private static void silenceParent(final AddressFamily family, final String vnic, final int parentIndex,
+                                      final List<IpAddress> owned) {
+        try {
+            NfTables.silenceParent(family, parentTable(vnic), parentIndex, owned);
+        } catch (IOException e) {
+            final String table = NfTables.parentTable(family, parentTable(vnic));
+            if (owned.isEmpty()) {
+                // Only a kernel without nf_tables (or without the right) refuses a removal: nothing was set there.
+                Log.warn("[" + vnic + "] could not remove nf_tables table " + table + ": " + e.getMessage());
+            } else {
+                Log.error("[" + vnic + "] could not set nf_tables table " + table + ": the parent link answers"
+                        + " ARP/ND for the owner's addresses too, with its own MAC: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The table that silences the parent of VNIC {@code vnic} for the owner's addresses: {@code vrrpd-VNIC}. */
+    static String parentTable(final String vnic) {
+        return "vrrpd-" + vnic;
+    }
+
+    /**
+     * Removes the parent-silencing table of a VNIC that was up when the daemon it belonged to stopped (a crash:
+     * {@code --release-addresses}, a leftover at start); none is no error.
+     */
+    static void releaseParent(final String vnic) {
+        silenceParent(vnic.startsWith("vr4") ? AddressFamily.IPV4 : AddressFamily.IPV6, vnic, 0, List.of());
     }
 
     /** Not Master: the VNIC down; the addresses stay plumbed and bind-ready. */
@@ -157,6 +209,9 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
         if (realMac) {
             parentAddresses.remove();
             return;
+        }
+        if (config.owner()) {
+            silenceParent(List.of());
         }
         netlink.setLinkUp(vnicIndex, false);
         if (config.owner()) {
@@ -209,6 +264,9 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
             vnicIndex = -1;
             return;
         }
+        if (config.owner()) {
+            silenceParent(List.of());
+        }
         final Optional<Link> existing = netlink.findLink(vnic);
         if (existing.isPresent()) {
             netlink.deleteLink(existing.get().index());
@@ -222,6 +280,9 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
      */
     public void forget() {
         closePackets();
+        if (config.owner() && !realMac) {
+            silenceParent(List.of()); // its rule names a link index that is gone
+        }
         vnicIndex = -1;
     }
 

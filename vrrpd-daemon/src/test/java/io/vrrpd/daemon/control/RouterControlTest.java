@@ -191,7 +191,7 @@ class RouterControlTest {
                   'primary_ip':'192.0.2.1','virtual_ips':['192.0.2.100/24'],'sync_group':null,'reason':'started','peer':'192.0.2.2',
                   'p_prio':200,'p_intv':1000,'p_adv_last':'10.845s','m_down_intv':3609,'p_cksum':'message-only',
                   'adv_sent':10,'adv_rcvd':20,'transitions':1,'drops':{'bad_ttl':3},'hooks_run':2,'hook_failures':1,'hooks_superseded':0,
-                  'rcvd_pseudo_header':15,'rcvd_message_only':5,'eff_prio':null,'auth':null}]""").toString(),
+                  'rcvd_pseudo_header':15,'rcvd_message_only':5,'eff_prio':null,'auth':null,'file_error':null}]""").toString(),
                 call("show-router", "{'name':'web'}").toString(), "the same JSON text (number node types differ)");
         assertRefused("router 'x' does not exist", "show-router", "{'name':'x'}");
     }
@@ -224,6 +224,7 @@ class RouterControlTest {
         assertEquals("maintenance", row.get("admin").textValue());
         assertEquals("INIT", row.get("state").textValue());
         assertEquals(reason, row.get("reason").textValue());
+        assertEquals(reason, row.get("file_error").textValue(), "the dashboard shows this instead of its buttons");
         assertEquals(60, row.get("vrid").intValue());
         assertEquals("eth1", row.get("link").textValue());
         assertEquals("IPv6", row.get("af").textValue());
@@ -274,6 +275,8 @@ class RouterControlTest {
         assertTrue(rows.get(1).get("reason").textValue().startsWith(store.fileOf("web") + ":2: "), rows.toString());
         assertTrue(rows.get(1).get("reason").textValue().endsWith("(running the configuration loaded before; started)"),
                 rows.toString());
+        assertEquals(rows.get(0).get("reason").textValue(), rows.get(0).get("file_error").textValue());
+        assertTrue(rows.get(1).get("file_error").textValue().startsWith(store.fileOf("web") + ":2: "), rows.toString());
         // Verbs that would rewrite the file (or cannot make it load) are refused, saying what to do.
         final ControlException modify = assertThrows(ControlException.class,
                 () -> call("modify-router", "{'name':'web','priority':50}"));
@@ -297,6 +300,7 @@ class RouterControlTest {
         assertEquals("online", fixed.get(0).get("admin").textValue());
         assertEquals("started", fixed.get(0).get("reason").textValue());
         assertEquals("started", fixed.get(1).get("reason").textValue());
+        assertTrue(fixed.get(0).get("file_error").isNull() && fixed.get(1).get("file_error").isNull(), fixed.toString());
     }
 
     @Test

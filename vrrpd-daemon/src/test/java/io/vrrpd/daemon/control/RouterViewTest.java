@@ -30,7 +30,7 @@ class RouterViewTest {
                 + "\"sync_group\":null,\"reason\":null,\"peer\":null,\"p_prio\":null,\"p_intv\":null,\"p_adv_last\":null,"
                 + "\"m_down_intv\":null,\"p_cksum\":null,\"adv_sent\":null,\"adv_rcvd\":null,\"transitions\":null,\"drops\":null,"
                 + "\"hooks_run\":null,\"hook_failures\":null,\"hooks_superseded\":null,\"rcvd_pseudo_header\":null,"
-                + "\"rcvd_message_only\":null,\"eff_prio\":null,\"auth\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
+                + "\"rcvd_message_only\":null,\"eff_prio\":null,\"auth\":null,\"file_error\":null}", RouterView.of(spec, fresh, 1_500_000_000L).toString());
     }
 
     @Test

@@ -97,8 +97,7 @@ class ServiceReloadTest {
     }
 
     @Test
-    @DisplayName("a stale file, a broken file, a file of a deleted service and a removed file change nothing, each"
-            + " with its line")
+    @DisplayName("a stale file, a broken file and a file of a deleted service change nothing, each with its line")
     void shouldRefuseWhatItCannotTake() throws Exception {
         table.put("redis", REDIS);
         store().save(new StoredService(REDIS.spec().withProperties(Map.of("port", "1")), REDIS.activeOn(), true, null,
@@ -106,19 +105,62 @@ class ServiceReloadTest {
         store().save(new StoredService(new ServiceSpec("gone", "exec", List.of(), null, 2500,
                 new TreeMap<>(Map.of("command", "/bin/true"))), new TreeSet<>(), false, null, 3));
         Files.writeString(store().fileOf("bad"), "type = 'exec'\ncheck_interval = 5\n");
-        table.put("old", new StoredService(new ServiceSpec("old", "exec", List.of(), null, 5000,
-                new TreeMap<>(Map.of("command", "/bin/true"))),
-                new TreeSet<>(), false, null, 2));
         assertEquals("reload: services: 0 created, 0 changed, 0 unchanged, 3 file(s) refused", reload());
-        assertEquals(List.of(), admin.calls);
-        assertEquals(4, errors.size(), errors.toString());
+        assertEquals(List.of(), admin.calls, "a broken file's service is not deleted: its file is there");
+        assertEquals(3, errors.size(), errors.toString());
         assertTrue(errors.get(0).startsWith(store().fileOf("bad") + ":2: check_interval: "), errors.get(0));
         assertTrue(errors.get(0).endsWith("(service keeps its running configuration)"), errors.get(0));
         assertEquals(store().fileOf("gone") + ": not loaded: it holds revision 3 of a service the cluster does not have"
                 + " (deleted?): remove the file, or drop its revision line to create the service", errors.get(1));
         assertEquals(store().fileOf("redis") + ": not applied: the file holds revision 6, this host has revision 7"
                 + " (changed since the file was read: edit it again)", errors.get(2));
-        assertEquals(store().fileOf("old") + ": removed, but service old stays in the cluster (a reload deletes nothing:"
-                + " delete-service old); the file is written again at its next change", errors.get(3));
+    }
+
+    private static final StoredService OLD = new StoredService(new ServiceSpec("old", "exec", List.of(), null, 5000,
+            new TreeMap<>(Map.of("command", "/bin/true"))), new TreeSet<>(List.of("h1")), true, null, 2);
+
+    @Test
+    @DisplayName("a removed file deletes its service through the cluster, as delete-service (stopped, deactivated,"
+            + " removed on every host); the others stay")
+    void shouldDeleteTheServiceOfARemovedFile() throws Exception {
+        table.put("redis", REDIS);
+        table.put("old", OLD);
+        store().save(REDIS);
+        assertEquals("reload: services: 0 created, 0 changed, 1 unchanged, 1 deleted", reload());
+        assertEquals(List.of("delete old"), admin.calls);
+        assertEquals(List.of("reload: " + store().fileOf("old") + ": removed: service old deleted (stopped where it"
+                + " ran, deactivated and removed on every host, as delete-service old)"), info);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    @DisplayName("a removed file whose delete the cluster refuses (no quorum) is one line; the service stays")
+    void shouldSayWhenTheDeleteIsRefused() throws Exception {
+        table.put("old", OLD);
+        Files.createDirectories(store().directory());
+        admin.refusal = new ServiceException(ServiceException.Kind.UNAVAILABLE, "no quorum: 1 of 3 members");
+        assertEquals("reload: services: 0 created, 0 changed, 0 unchanged, 1 file(s) refused", reload());
+        assertEquals(List.of(store().fileOf("old") + ": removed, but service old not deleted: no quorum: 1 of 3"
+                + " members (it stays in the cluster and its file is written again at its next change; delete-service"
+                + " old)"), errors);
+    }
+
+    @Test
+    @DisplayName("a missing services directory deletes nothing; a service the cluster created while the files were"
+            + " read (in the table only after) is not deleted")
+    void shouldNotDeleteWhatWasNotRemoved() throws Exception {
+        table.put("old", OLD);
+        assertEquals("reload: services: 0 created, 0 changed, 0 unchanged, 1 file(s) refused", reload());
+        assertEquals(List.of(), admin.calls);
+        assertEquals(List.of(store().fileOf("old") + ": missing with the whole directory " + store().directory()
+                + ": service old stays in the cluster (remove single files to delete services, or delete-service old)"),
+                errors);
+
+        Files.createDirectories(store().directory());
+        final int[] calls = {0};
+        final String summary = new ServiceReload(configDir, admin, () -> calls[0]++ == 0 ? Map.of() : Map.of("old", OLD))
+                .reload(5000, info::add, errors::add);
+        assertEquals("reload: services: 0 created, 0 changed, 0 unchanged", summary);
+        assertEquals(List.of(), admin.calls, "new since the reload began: its file may not be written yet");
     }
 }

@@ -303,7 +303,18 @@ function effective(r) {
 
 // The router verbs on every member's routers: another member's go with ?node=, and that member runs them itself (its
 // own checks; a refusal comes back as its problem detail). The confirmation names the node.
+// A router whose file does not load (file_error "FILE:LINE: message"): every verb on it is refused (409) until the file
+// is fixed and vrrpd reloads it, so the row says that instead of offering buttons (Clear cannot make a file load).
+function fileFix(node, r) {
+  const at = /^(.*):([0-9]+): /.exec(r.file_error);
+  const file = at ? at[1].slice(at[1].lastIndexOf('/') + 1) : 'the router file';
+  return el('span', {class: 'file-fix', title: r.file_error},
+    'Fix ', el('code', {text: file}), at ? ' line ' + at[2] : null, ' on ' + node + ', then ',
+    el('code', {text: 'systemctl reload vrrpd'}), ' (SIGHUP)');
+}
+
 function routerActions(node, r) {
+  if (r.file_error) return fileFix(node, r);
   const base = '/api/v1/routers/' + enc(r.name) + '/';
   const button = (verb, label) => el('button', {type: 'button', class: 'small', 'data-verb': verb,
     'data-key': 'router/' + node + '/' + r.name + '/' + verb, 'aria-label': label + ' router ' + r.name + ' on ' + node,
