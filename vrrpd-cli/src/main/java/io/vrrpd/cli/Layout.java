@@ -21,10 +21,19 @@ final class Layout {
      * left-aligned and separated by at least two spaces, an empty cell shown as {@link #NONE}.
      */
     static String human(final List<? extends Column> fields, final List<List<String>> cells) {
+        // Loops, not streams: the lean show-router path loads no stream classes (issue 13).
         final List<List<String>> rows = new ArrayList<>(cells.size() + 1);
-        rows.add(fields.stream().map(Column::name).toList());
+        final List<String> header = new ArrayList<>(fields.size());
+        for (final Column field : fields) {
+            header.add(field.name());
+        }
+        rows.add(header);
         for (final List<String> row : cells) {
-            rows.add(row.stream().map(text -> text.isEmpty() ? NONE : text).toList());
+            final List<String> shown = new ArrayList<>(row.size());
+            for (final String text : row) {
+                shown.add(text.isEmpty() ? NONE : text);
+            }
+            rows.add(shown);
         }
         final int[] widths = new int[fields.size()];
         for (final List<String> row : rows) {

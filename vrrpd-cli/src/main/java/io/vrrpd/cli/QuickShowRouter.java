@@ -54,10 +54,15 @@ final class QuickShowRouter {
             final SocketOption inner = new SocketOption();
             inner.path = parsed.socket();
             final Path socket = inner.resolve(outer, env);
-            final String request = "{\"verb\":\"" + VERB + "\",\"args\":{"
-                    + (parsed.name() == null ? "" : "\"name\":" + ReplyJson.quote(parsed.name())) + "}}\n";
+            // A StringBuilder, not '+': javac compiles '+' to an invokedynamic whose first call spins classes.
+            final StringBuilder request = new StringBuilder("{\"verb\":\"show-router\",\"args\":{");
+            if (parsed.name() != null) {
+                request.append("\"name\":").append(ReplyJson.quote(parsed.name()));
+            }
+            request.append("}}\n");
             final List<?> routers = routers(socket,
-                    ControlSocket.exchange(socket, ControlSocket.TIMEOUT, request.getBytes(StandardCharsets.UTF_8)));
+                    ControlSocket.exchange(socket, ControlSocket.TIMEOUT,
+                            request.toString().getBytes(StandardCharsets.UTF_8)));
             final List<List<String>> cells = new ArrayList<>(routers.size());
             for (final Object router : routers) {
                 final List<String> row = new ArrayList<>(fields.size());

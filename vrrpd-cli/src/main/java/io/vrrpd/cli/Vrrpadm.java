@@ -26,6 +26,8 @@ public final class Vrrpadm {
         }
         out.flush();
         err.flush();
-        System.exit(status);
+        // halt, not exit: everything is written, no shutdown hook has work, and System.exit looks up a System.Logger
+        // to log the exit (JDK 17+) — a service-loader scan of the class path, ~10 % of a show-router's CPU.
+        Runtime.getRuntime().halt(status);
     }
 }
