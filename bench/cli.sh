@@ -44,7 +44,7 @@ done
 install_packages iproute2 frr time
 find_jdk
 [[ -f $HERE/vrrpd-cli/target/vrrpd-cli.jar ]] || "$HERE/scripts/build"
-[[ -f $HERE/vrrpd-cli/target/vrrpd-cli.aot ]] || "$HERE/scripts/aot-caches"
+[[ -f $HERE/vrrpd-cli/target/vrrpd-cli-show.aot ]] || "$HERE/scripts/aot-caches"
 
 PFX="vc$$-"
 LAN="${PFX}lan"

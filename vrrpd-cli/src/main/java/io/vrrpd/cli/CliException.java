@@ -29,4 +29,11 @@ final class CliException extends RuntimeException {
     int exitCode() {
         return exitCode;
     }
+
+    /** Prints {@code message} as vrrpadm's one line on stderr; returns {@code status}. */
+    static int report(final java.io.PrintWriter err, final String message, final int status) {
+        err.println("vrrpadm: " + message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
+        err.flush();
+        return status;
+    }
 }

@@ -25,6 +25,12 @@ final class OutputOptions {
 
     /** The columns: {@code -o}'s, else {@code defaults}; refuses {@code -p} without {@code -o} and with --json. */
     <C extends Enum<C> & Column> List<C> fields(final String verb, final Class<C> type, final List<C> defaults) {
+        return fields(verb, type, defaults, parsable, output, json);
+    }
+
+    /** The same from the options' values (the lean show-router path has no picocli to fill in an instance). */
+    static <C extends Enum<C> & Column> List<C> fields(final String verb, final Class<C> type, final List<C> defaults,
+                                                      final boolean parsable, final String output, final boolean json) {
         if (parsable && output == null) {
             throw CliException.usage(verb + ": -p/--parsable requires -o/--output FIELD[,FIELD...]");
         }

@@ -65,11 +65,17 @@ final class ShowRouterCommand implements Callable<Integer> {
 
     /** Checks the option combination before anything is sent, and picks the columns. */
     private List<Field> fields() {
+        return fields(extended, peer, statistics, format.parsable, format.output, format.json);
+    }
+
+    /** The same from the options' values: picocli's instance above, or {@link QuickShowRouter}'s own parse. */
+    static List<Field> fields(final boolean extended, final boolean peer, final boolean statistics,
+                              final boolean parsable, final String output, final boolean json) {
         if ((peer ? 1 : 0) + (extended ? 1 : 0) + (statistics ? 1 : 0) > 1) {
             throw CliException.usage("show-router: choose one view of -x/--extended, -P/--peer, -S/--statistics");
         }
-        return format.fields("show-router", Field.class,
+        return OutputOptions.fields("show-router", Field.class,
                 (extended ? View.EXTENDED : peer ? View.PEER_INFO : statistics ? View.STATISTICS : View.PLAIN)
-                        .fields());
+                        .fields(), parsable, output, json);
     }
 }

@@ -21,7 +21,7 @@ import java.util.stream.StreamSupport;
 final class Table {
 
     /** What a human sees for a value the daemon does not have (illumos' ofmt convention). */
-    static final String NONE = "--";
+    static final String NONE = Layout.NONE;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -30,26 +30,7 @@ final class Table {
 
     /** A header, then one row per router (service, …), columns left-aligned and separated by at least two spaces. */
     static String human(final List<? extends Column> fields, final List<JsonNode> routers) {
-        final List<List<String>> rows = new ArrayList<>();
-        rows.add(fields.stream().map(Column::name).toList());
-        for (final JsonNode router : routers) {
-            rows.add(fields.stream().map(field -> orNone(text(router.get(field.key())))).toList());
-        }
-        final int[] widths = new int[fields.size()];
-        for (final List<String> row : rows) {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        final StringBuilder out = new StringBuilder();
-        for (final List<String> row : rows) {
-            final StringBuilder line = new StringBuilder();
-            for (int i = 0; i < widths.length; i++) {
-                line.append(i == 0 ? "" : "  ").append(row.get(i)).repeat(' ', widths[i] - row.get(i).length());
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return Layout.human(fields, cells(fields, routers));
     }
 
     /**
@@ -57,12 +38,15 @@ final class Table {
      * {@code \} inside a value is escaped with {@code \}, so a script can split IPv6 addresses safely.
      */
     static String parsable(final List<? extends Column> fields, final List<JsonNode> routers) {
-        final StringBuilder out = new StringBuilder();
+        return Layout.parsable(cells(fields, routers));
+    }
+
+    private static List<List<String>> cells(final List<? extends Column> fields, final List<JsonNode> routers) {
+        final List<List<String>> cells = new ArrayList<>(routers.size());
         for (final JsonNode router : routers) {
-            out.append(fields.stream().map(field -> escape(text(router.get(field.key()))))
-                    .collect(Collectors.joining(":"))).append('\n');
+            cells.add(fields.stream().map(field -> text(router.get(field.key()))).toList());
         }
-        return out.toString();
+        return cells;
     }
 
     /** {@code --json}: an array of objects holding the selected fields under their lower-case names. */
@@ -82,10 +66,6 @@ final class Table {
         }
     }
 
-    static String escape(final String value) {
-        return value.replace("\\", "\\\\").replace(":", "\\:");
-    }
-
     /** A field's text: empty for none, list elements joined by commas, objects as {@code key=value,…}. */
     static String text(final JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
@@ -101,9 +81,5 @@ final class Table {
             return String.join(",", pairs);
         }
         return value.isValueNode() ? value.asText() : value.toString();
-    }
-
-    private static String orNone(final String text) {
-        return text.isEmpty() ? NONE : text;
     }
 }

@@ -53,7 +53,7 @@ public final class VrrpadmMain implements Callable<Integer> {
             ImportKeepalivedCommand.class, "import-keepalived", DoctorCommand.class, "doctor", SetLogLevelCommand.class,
             "set-log-level");
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = ControlSocket.TIMEOUT;
     /**
      * Service verbs that change something wait for the cluster: a majority to commit (5 s at most), then primitives
      * on the hosts (the daemon gives up after 120 s and says where it stands). Longer, so the daemon's answer wins.
@@ -104,6 +104,12 @@ public final class VrrpadmMain implements Callable<Integer> {
     /** Runs vrrpadm; returns the exit status. */
     public static int run(final String[] args, final PrintWriter out, final PrintWriter err,
                           final Map<String, String> env) {
+        // The common show-router command lines without picocli or Jackson's databind (issue 13); anything else as
+        // before.
+        final int quick = QuickShowRouter.run(args, out, err, env);
+        if (quick != QuickShowRouter.NOT_MINE) {
+            return quick;
+        }
         final VrrpadmMain main = new VrrpadmMain();
         main.env = Map.copyOf(env);
         main.out = out;
@@ -163,9 +169,7 @@ public final class VrrpadmMain implements Callable<Integer> {
     }
 
     private static int fail(final PrintWriter err, final String message, final int status) {
-        err.println("vrrpadm: " + message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
-        err.flush();
-        return status;
+        return CliException.report(err, message, status);
     }
 
     public static void main(final String[] args) {
