@@ -128,6 +128,15 @@ final class Sockets {
     /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)}. */
     static final MethodHandle SENDMSG = Native.fallible("sendmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    /** sys/socket.h {@code struct mmsghdr}: a msghdr and the bytes sendmmsg sent of it. */
+    static final StructLayout MMSGHDR = MemoryLayout.structLayout(
+            MSGHDR.withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"),
+            MemoryLayout.paddingLayout(4));
+    static final long MMSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
+    /** {@code int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags)}. */
+    static final MethodHandle SENDMMSG = Native.fallible("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     /** {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)}. */
     static final MethodHandle RECVMSG = Native.fallible("recvmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));

@@ -19,7 +19,7 @@ import java.util.Map;
  * socket per instance). The receiver runs both stages of receive validation without allocating, counts
  * every verdict, and posts only accepted advertisements to the router loop.
  */
-public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
+public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flushable, AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MS = 250;
 
     private final String link;
@@ -34,6 +34,21 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
     private volatile boolean running = true;
     /** Receiver thread only: a socket error repeats per packet, its line at most once a second. */
     private final LogLimit receiveErrorLog = new LogLimit();
+    /** Loop thread: the routers' outcomes and destinations of the queued sends, by batch slot. */
+    private final RouterInstance.SendOutcome[] batchOutcomes = new RouterInstance.SendOutcome[VrrpSocket.BATCH_SLOTS];
+    private final IpAddress[] batchDestinations = new IpAddress[VrrpSocket.BATCH_SLOTS];
+    /** Tells each router what became of its queued advertisement (one object: a flush allocates nothing). */
+    private final VrrpSocket.BatchOutcome batchOutcome = new VrrpSocket.BatchOutcome() {
+        @Override
+        public void sent(final int slot) {
+            batchOutcomes[slot].sent(batchDestinations[slot]);
+        }
+
+        @Override
+        public void failed(final int slot, final ErrnoException e) {
+            batchOutcomes[slot].failed(batchDestinations[slot], e);
+        }
+    };
     /** A peer with another password sends one a second or faster: one line a second says so, counters say how many. */
     private final LogLimit authMismatchLog = new LogLimit();
 
@@ -86,11 +101,48 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
         return routers.isEmpty();
     }
 
-    /** Sends an encoded advertisement. Loop thread (the socket's only sender). */
+    /**
+     * Queues an encoded advertisement for the loop's next {@link VrrpLoop#flushSends} (one {@code sendmmsg} for
+     * every Master of this link due in the same tick); one too long for a batch slot, or without a source, is
+     * sent at once, after what was queued. Loop thread (the socket's only sender).
+     */
     @Override
-    public void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination)
-            throws ErrnoException {
-        socket.send(message, 0, length, source, destination);
+    public void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination,
+                     final RouterInstance.SendOutcome outcome) {
+        if (length > VrrpSocket.BATCH_MESSAGE_MAX || source == null) {
+            flush();
+            try {
+                socket.send(message, 0, length, source, destination);
+                outcome.sent(destination);
+            } catch (ErrnoException e) {
+                outcome.failed(destination, e);
+            }
+            return;
+        }
+        if (socket.batchFull()) {
+            flush();
+        }
+        final int slot = socket.queue(message, 0, length, source, destination);
+        batchOutcomes[slot] = outcome;
+        batchDestinations[slot] = destination;
+        if (slot == 0) {
+            loop.flushLater(this);
+        }
+    }
+
+    /** Sends what {@link #send} queued: one {@code sendmmsg(2)}, each router told its outcome. Loop thread. */
+    @Override
+    public void flush() {
+        final int count = socket.queued();
+        if (count == 0) {
+            return;
+        }
+        try {
+            socket.flush(batchOutcome);
+        } finally {
+            java.util.Arrays.fill(batchOutcomes, 0, count, null);
+            java.util.Arrays.fill(batchDestinations, 0, count, null);
+        }
     }
 
     private void receive() {
@@ -178,8 +230,10 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
         }
     }
 
+    /** Closes the socket after sending what is queued (a deleted last router's priority 0). Loop thread. */
     @Override
     public void close() {
+        flush();
         running = false;
         try {
             receiver.join(RECEIVE_TIMEOUT_MS * 4L);

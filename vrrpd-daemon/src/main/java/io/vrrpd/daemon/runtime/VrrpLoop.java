@@ -25,6 +25,11 @@ public final class VrrpLoop implements AutoCloseable {
         void onTimer(long now);
     }
 
+    /** Holds sends queued during a timer round or a posted task ({@link LinkChannel}): sent by {@link #flushSends}. */
+    public interface Flushable {
+        void flush();
+    }
+
     private static final long MAX_PARK_NANOS = 500_000_000L;
     /** The loop thread's timer slack: see {@link io.vrrpd.linux.ThreadTuning}. */
     static final long TIMER_SLACK_NANOS = 1_000L;
@@ -48,6 +53,10 @@ public final class VrrpLoop implements AutoCloseable {
     private final LogLimit taskErrorLog = new LogLimit();
     private final LogLimit timerErrorLog = new LogLimit();
     private volatile long wakeUps;
+    /** Loop thread only: what holds queued sends, each once (registered by its first queued send). */
+    private Flushable[] toFlush = new Flushable[8];
+    private int toFlushCount;
+    private final LogLimit flushErrorLog = new LogLimit();
 
     public VrrpLoop() {
         thread = Thread.ofPlatform().name("vrrp-loop").daemon(false).unstarted(this::run);
@@ -132,6 +141,35 @@ public final class VrrpLoop implements AutoCloseable {
         return -Math.floorDiv(-deadline, GROUP_NANOS) * GROUP_NANOS;
     }
 
+    /**
+     * {@code batch} holds sends to be made by the next {@link #flushSends}: at the end of the current timer round
+     * or posted task at the latest. Call once per batch (on its first queued send). Loop thread only.
+     */
+    public void flushLater(final Flushable batch) {
+        if (toFlushCount == toFlush.length) {
+            toFlush = java.util.Arrays.copyOf(toFlush, toFlushCount * 2);
+        }
+        toFlush[toFlushCount++] = batch;
+    }
+
+    /**
+     * Sends what {@link #flushLater} registered, now: one {@code sendmmsg} per link with queued advertisements.
+     * The loop calls it after each timer round and each posted task; a router calls it before kernel work, so an
+     * advertisement still leaves before the addresses change. Loop thread only.
+     */
+    public void flushSends() {
+        for (int i = 0; i < toFlushCount; i++) {
+            final Flushable batch = toFlush[i];
+            toFlush[i] = null;
+            try {
+                batch.flush();
+            } catch (RuntimeException e) {
+                flushErrorLog.error("router loop: sending queued advertisements: " + e);
+            }
+        }
+        toFlushCount = 0;
+    }
+
     /** How many times the loop has parked to wait for a deadline or work (loop thread writes it; for tests). */
     long wakeUps() {
         return wakeUps;
@@ -177,6 +215,7 @@ public final class VrrpLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 taskErrorLog.error("router loop: " + e);
             }
+            flushSends(); // a task's sends leave when it ends (a control request's priority 0, a preemption)
         }
     }
 
@@ -194,6 +233,7 @@ public final class VrrpLoop implements AutoCloseable {
             }
             now = System.nanoTime();
         }
+        flushSends(); // the round's advertisements: one sendmmsg per link for the Masters due in this tick
     }
 
     /**
