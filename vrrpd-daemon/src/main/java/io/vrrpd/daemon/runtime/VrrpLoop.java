@@ -30,6 +30,18 @@ public final class VrrpLoop implements AutoCloseable {
         void flush();
     }
 
+    /**
+     * Work another thread hands the loop without allocating (a receiver's accepted advertisements, in a ring of
+     * its own): {@link #wake} marks it and unparks the loop, which calls {@link #drain} once for any number of
+     * wakes. {@link #post} allocates a task and a queue node each time.
+     */
+    public abstract static class Mailbox {
+        private volatile boolean pending;
+
+        /** Takes everything handed over so far. Loop thread. */
+        abstract void drain();
+    }
+
     private static final long MAX_PARK_NANOS = 500_000_000L;
     /** The loop thread's timer slack: see {@link io.vrrpd.linux.ThreadTuning}. */
     static final long TIMER_SLACK_NANOS = 1_000L;
@@ -53,6 +65,9 @@ public final class VrrpLoop implements AutoCloseable {
     private final LogLimit taskErrorLog = new LogLimit();
     private final LogLimit timerErrorLog = new LogLimit();
     private volatile long wakeUps;
+    /** Registered mailboxes, replaced whole by the loop thread (the only reader too). */
+    private Mailbox[] mailboxes = new Mailbox[0];
+    private final LogLimit mailboxErrorLog = new LogLimit();
     /** Loop thread only: what holds queued sends, each once (registered by its first queued send). */
     private Flushable[] toFlush = new Flushable[8];
     private int toFlushCount;
@@ -65,6 +80,26 @@ public final class VrrpLoop implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Drains {@code mailbox} whenever it is woken, from now on. Loop thread only. */
+    void registerMailbox(final Mailbox mailbox) {
+        final Mailbox[] next = java.util.Arrays.copyOf(mailboxes, mailboxes.length + 1);
+        next[mailboxes.length] = mailbox;
+        mailboxes = next;
+    }
+
+    /** Stops draining {@code mailbox} (what is still in it stays there). Loop thread only. */
+    void unregisterMailbox(final Mailbox mailbox) {
+        mailboxes = java.util.Arrays.stream(mailboxes).filter(m -> m != mailbox).toArray(Mailbox[]::new);
+    }
+
+    /** {@code mailbox} has work: the loop drains it soon. Any thread; allocates nothing. */
+    void wake(final Mailbox mailbox) {
+        if (!mailbox.pending) {
+            mailbox.pending = true;
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Runs {@code task} on the loop thread, after the work posted before it. Any thread. */
@@ -188,8 +223,9 @@ public final class VrrpLoop implements AutoCloseable {
         tuneThisThread("router loop");
         while (running) {
             runPosted();
+            drainMailboxes();
             fireDue();
-            if (!inbox.isEmpty()) {
+            if (!inbox.isEmpty() || anyMailboxPending()) {
                 continue;
             }
             final long now = System.nanoTime();
@@ -217,6 +253,30 @@ public final class VrrpLoop implements AutoCloseable {
             }
             flushSends(); // a task's sends leave when it ends (a control request's priority 0, a preemption)
         }
+    }
+
+    private void drainMailboxes() {
+        final Mailbox[] all = mailboxes;
+        for (final Mailbox mailbox : all) {
+            if (mailbox.pending) {
+                mailbox.pending = false; // before draining: a wake during the drain is seen next time round
+                try {
+                    mailbox.drain();
+                } catch (RuntimeException e) {
+                    mailboxErrorLog.error("router loop: " + e);
+                }
+                flushSends(); // what the drained work sent (a preempting Master's advertisement)
+            }
+        }
+    }
+
+    private boolean anyMailboxPending() {
+        for (final Mailbox mailbox : mailboxes) {
+            if (mailbox.pending) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void fireDue() {
