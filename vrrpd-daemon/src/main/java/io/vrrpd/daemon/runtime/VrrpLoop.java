@@ -68,6 +68,9 @@ public final class VrrpLoop implements AutoCloseable {
     /** Registered mailboxes, replaced whole by the loop thread (the only reader too). */
     private Mailbox[] mailboxes = new Mailbox[0];
     private final LogLimit mailboxErrorLog = new LogLimit();
+    /** Loop thread only: what is dropped when the round ends ({@link #atRoundEnd}). */
+    private Flushable[] atRoundEnd = new Flushable[4];
+    private int atRoundEndCount;
     /** Loop thread only: what holds queued sends, each once (registered by its first queued send). */
     private Flushable[] toFlush = new Flushable[8];
     private int toFlushCount;
@@ -205,6 +208,33 @@ public final class VrrpLoop implements AutoCloseable {
         toFlushCount = 0;
     }
 
+    /**
+     * {@code state} (a snapshot of kernel state) is flushed when this timer round, posted task or mailbox drain
+     * ends, after its sends: what the next round sees comes from the kernel again. Call once per snapshot.
+     * Loop thread only.
+     */
+    public void atRoundEnd(final Flushable state) {
+        if (atRoundEndCount == atRoundEnd.length) {
+            atRoundEnd = java.util.Arrays.copyOf(atRoundEnd, atRoundEndCount * 2);
+        }
+        atRoundEnd[atRoundEndCount++] = state;
+    }
+
+    /** The end of a timer round, posted task or mailbox drain: its sends leave, its snapshots are dropped. */
+    private void endRound() {
+        flushSends();
+        for (int i = 0; i < atRoundEndCount; i++) {
+            final Flushable state = atRoundEnd[i];
+            atRoundEnd[i] = null;
+            try {
+                state.flush();
+            } catch (RuntimeException e) {
+                flushErrorLog.error("router loop: end of round: " + e);
+            }
+        }
+        atRoundEndCount = 0;
+    }
+
     /** How many times the loop has parked to wait for a deadline or work (loop thread writes it; for tests). */
     long wakeUps() {
         return wakeUps;
@@ -251,7 +281,7 @@ public final class VrrpLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 taskErrorLog.error("router loop: " + e);
             }
-            flushSends(); // a task's sends leave when it ends (a control request's priority 0, a preemption)
+            endRound(); // a task's sends leave when it ends (a control request's priority 0, a preemption)
         }
     }
 
@@ -265,7 +295,7 @@ public final class VrrpLoop implements AutoCloseable {
                 } catch (RuntimeException e) {
                     mailboxErrorLog.error("router loop: " + e);
                 }
-                flushSends(); // what the drained work sent (a preempting Master's advertisement)
+                endRound(); // what the drained work sent (a preempting Master's advertisement)
             }
         }
     }
@@ -293,7 +323,7 @@ public final class VrrpLoop implements AutoCloseable {
             }
             now = System.nanoTime();
         }
-        flushSends(); // the round's advertisements: one sendmmsg per link for the Masters due in this tick
+        endRound(); // the round's advertisements: one sendmmsg per link for the Masters due in this tick
     }
 
     /**
