@@ -515,7 +515,7 @@ public final class VrrpSocket implements AutoCloseable {
                 } catch (Throwable t) {
                     throw Native.bug("sendmmsg", t);
                 }
-                if (rc < 0) {
+                if (rc <= 0) { // 0 never comes for a non-empty batch; counted as a failure, the loop still ends
                     final int failed = next++;
                     outcome.failed(failed, Native.failure("sendmmsg(VRRP from " + batchSources[failed] + " to "
                             + batchDestinations[failed] + " on " + linkName + ")", txCapture));

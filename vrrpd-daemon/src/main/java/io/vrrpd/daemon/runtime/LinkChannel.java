@@ -10,7 +10,6 @@ import io.vrrpd.protocol.wire.Advertisement;
 import io.vrrpd.protocol.wire.ReceiveValidator;
 import io.vrrpd.protocol.wire.VerdictCounters;
 
-
 /**
  * The VRRP channel of one (link, address family): one raw socket and the thread that reads it, shared by
  * every router on that link and family and demultiplexed by VRID (keepalived #390 and #1333 broke with a
