@@ -158,6 +158,20 @@ final class Sockets {
         private Sendmsg() {
         }
     }
+    /** sys/socket.h {@code struct mmsghdr}: a msghdr and the bytes sendmmsg sent of it. */
+    static final StructLayout MMSGHDR = MemoryLayout.structLayout(
+            MSGHDR.withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"),
+            MemoryLayout.paddingLayout(4));
+    static final long MMSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
+    /** {@code int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags)}. */
+    static final class Sendmmsg {
+        static final MethodHandle HANDLE = Native.fallible("sendmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+        private Sendmmsg() {
+        }
+    }
     /** {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)}. */
     static final class Recvmsg {
         static final MethodHandle HANDLE = Native.fallible("recvmsg",

@@ -35,8 +35,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * IPV6_PKTINFO), because the VRRP checksum already covers it (pseudo-header) and the RFC fixes it: the
  * router's primary address, for IPv6 its link-local address.
  *
- * <p>Threads: at most one thread in {@link #receive} and one in {@link #send} at a time (they use separate
- * buffers). Call {@link #close} after both have returned; a receive loop ends by its timeout.
+ * <p>Batches: {@link #queue} copies a message into one of {@link #BATCH_SLOTS} native slots and {@link #flush}
+ * hands every queued message to the kernel in one {@code sendmmsg(2)}: the router loop's Adver_Timers come due
+ * on a 1 ms grid, so a link's Masters send in the same tick, and one system call per link and tick replaces one
+ * per advertisement (1000 routers x 100 ms: 10,000 sendmsg calls a second before).
+ *
+ * <p>Threads: at most one thread in {@link #receive} and one in {@link #send} / {@link #queue} / {@link #flush}
+ * at a time (they use separate buffers). Call {@link #close} after both have returned; a receive loop ends by its timeout.
  */
 public final class VrrpSocket implements AutoCloseable {
     static final int IPPROTO_IP = 0;
@@ -118,6 +123,15 @@ public final class VrrpSocket implements AutoCloseable {
     private static final int IPV4_MIN_HEADER = 20;
     private static final int BUFFER_SIZE = 65_536;
     private static final int CONTROL_SIZE = 256;
+    /** Messages one {@link #flush} sends at most; a caller flushes when {@link #batchFull}. */
+    public static final int BATCH_SLOTS = 32;
+    /**
+     * The longest message {@link #queue} takes (a VRRPv3 IPv6 advertisement with 60 addresses; a longer one goes
+     * through {@link #send}).
+     */
+    public static final int BATCH_MESSAGE_MAX = 1024;
+    private static final long BATCH_NAME_SIZE = 32; // sockaddr_in6 (28), rounded up
+    private static final long BATCH_CONTROL_SIZE = 48; // CMSG_SPACE(in6_pktinfo) = 40, rounded up
 
     private final AddressFamily family;
     private final Flavor flavor;
@@ -144,6 +158,19 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment txData;
     private final MemorySegment txControl;
     private final MemorySegment txCapture;
+
+    // Batch send side (same thread as send): slot i is the i-th mmsghdr, its sockaddr, iovec, control and data.
+    // The slices are made once: queue and flush allocate nothing.
+    private final MemorySegment batchHeaders;
+    private final MemorySegment batchData;
+    private final MemorySegment batchIovs;
+    private final MemorySegment[] batchHeaderSlots = new MemorySegment[BATCH_SLOTS];
+    private final MemorySegment[] batchNameSlots = new MemorySegment[BATCH_SLOTS];
+    private final MemorySegment[] batchControlSlots = new MemorySegment[BATCH_SLOTS];
+    /** Each queued message's addresses, only for the failure's message (no string is built otherwise). */
+    private final IpAddress[] batchSources = new IpAddress[BATCH_SLOTS];
+    private final IpAddress[] batchDestinations = new IpAddress[BATCH_SLOTS];
+    private int queued;
 
     private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd) {
         this.family = family;
@@ -178,7 +205,26 @@ public final class VrrpSocket implements AutoCloseable {
         txMsg.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
         txMsg.set(ADDRESS, Sockets.MSG_IOV, txIov);
         txMsg.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
+
+        batchHeaders = arena.allocate(Sockets.MMSGHDR.byteSize() * BATCH_SLOTS, 8);
+        final MemorySegment names = arena.allocate(BATCH_NAME_SIZE * BATCH_SLOTS, 8);
+        batchIovs = arena.allocate(Sockets.IOVEC.byteSize() * BATCH_SLOTS, 8);
+        final MemorySegment controls = arena.allocate(BATCH_CONTROL_SIZE * BATCH_SLOTS, 8);
+        batchData = arena.allocate((long) BATCH_MESSAGE_MAX * BATCH_SLOTS, 8);
+        for (int i = 0; i < BATCH_SLOTS; i++) {
+            final MemorySegment iov = batchIovs.asSlice(i * Sockets.IOVEC.byteSize(), Sockets.IOVEC.byteSize());
+            iov.set(ADDRESS, Sockets.IOV_BASE, batchData.asSlice((long) i * BATCH_MESSAGE_MAX, BATCH_MESSAGE_MAX));
+            batchHeaderSlots[i] = batchHeaders.asSlice(i * Sockets.MMSGHDR.byteSize());
+            batchNameSlots[i] = names.asSlice(i * BATCH_NAME_SIZE, BATCH_NAME_SIZE);
+            batchControlSlots[i] = controls.asSlice(i * BATCH_CONTROL_SIZE, Sockets.cmsgSpace(flavor.pktinfoLength()));
+            final MemorySegment header = batchHeaderSlots[i];
+            header.set(ADDRESS, Sockets.MSG_NAME, batchNameSlots[i]);
+            header.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
+            header.set(ADDRESS, Sockets.MSG_IOV, iov);
+            header.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
+        }
     }
+
 
     /**
      * Opens the VRRP socket of {@code family} on link {@code linkName} in the calling thread's network
@@ -378,15 +424,111 @@ public final class VrrpSocket implements AutoCloseable {
 
     /** One IP_PKTINFO / IPV6_PKTINFO control message: the source address and this link's index. */
     private void writePktinfo(final IpAddress source) {
-        txControl.fill((byte) 0);
-        txControl.set(JAVA_LONG, Sockets.CMSG_LEN, Sockets.CMSG_DATA + flavor.pktinfoLength());
-        txControl.set(JAVA_INT, Sockets.CMSG_LEVEL, flavor.level());
-        txControl.set(JAVA_INT, Sockets.CMSG_TYPE, flavor.pktinfoType());
+        writePktinfo(txMsg, txControl, source);
+    }
+
+    /** The control message of {@link #writePktinfo(IpAddress)} at the start of {@code control}, for {@code msg}. */
+    private void writePktinfo(final MemorySegment msg, final MemorySegment control, final IpAddress source) {
+        final long space = Sockets.cmsgSpace(flavor.pktinfoLength());
+        for (long at = 0; at < space; at += Long.BYTES) { // only this message's bytes (space is a multiple of 8)
+            control.set(JAVA_LONG, at, 0L);
+        }
+        control.set(JAVA_LONG, Sockets.CMSG_LEN, Sockets.CMSG_DATA + flavor.pktinfoLength());
+        control.set(JAVA_INT, Sockets.CMSG_LEVEL, flavor.level());
+        control.set(JAVA_INT, Sockets.CMSG_TYPE, flavor.pktinfoType());
         final long data = Sockets.CMSG_DATA;
-        txControl.set(JAVA_INT, data + flavor.pktinfoIfindexOffset(), ifindex);
-        putAddress(txControl, data + flavor.pktinfoSendAddressOffset(), source.hi(), source.lo());
-        txMsg.set(ADDRESS, Sockets.MSG_CONTROL, txControl);
-        txMsg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, Sockets.cmsgSpace(flavor.pktinfoLength()));
+        control.set(JAVA_INT, data + flavor.pktinfoIfindexOffset(), ifindex);
+        putAddress(control, data + flavor.pktinfoSendAddressOffset(), source.hi(), source.lo());
+        msg.set(ADDRESS, Sockets.MSG_CONTROL, control);
+        msg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, space);
+    }
+
+    /** What {@link #flush} tells its caller of each queued message, by its slot (the order of {@link #queue}). */
+    public interface BatchOutcome {
+        void sent(int slot);
+
+        void failed(int slot, ErrnoException e);
+    }
+
+    /** Messages queued and not yet flushed. */
+    public int queued() {
+        return queued;
+    }
+
+    /** True when {@link #queue} has no slot left: {@link #flush} first. */
+    public boolean batchFull() {
+        return queued == BATCH_SLOTS;
+    }
+
+    /**
+     * Copies one message (as for {@link #send}) into the next batch slot; {@link #flush} sends it. The caller's
+     * array may be reused at once.
+     *
+     * @return the message's slot, for the {@link BatchOutcome}
+     * @throws IllegalArgumentException when the batch is full, the message longer than {@link #BATCH_MESSAGE_MAX}
+     *                                  or of another family
+     */
+    public int queue(final byte[] message, final int offset, final int length, final IpAddress source,
+                     final IpAddress destination) {
+        ensureOpen();
+        if (queued == BATCH_SLOTS || length > BATCH_MESSAGE_MAX || destination.family() != family
+                || source == null || source.family() != family) {
+            throw new IllegalArgumentException("cannot queue " + length + " bytes of " + family + " from " + source
+                    + " to " + destination + " (" + queued + " of " + BATCH_SLOTS + " slots taken)");
+        }
+        final int slot = queued;
+        MemorySegment.copy(message, offset, batchData, JAVA_BYTE, (long) slot * BATCH_MESSAGE_MAX, length);
+        batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN, length);
+        final MemorySegment name = batchNameSlots[slot];
+        name.fill((byte) 0);
+        name.set(JAVA_SHORT, 0, (short) flavor.domain());
+        putAddress(name, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
+        if (family == AddressFamily.IPV6) {
+            name.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex);
+        }
+        final MemorySegment header = batchHeaderSlots[slot];
+        writePktinfo(header, batchControlSlots[slot], source);
+        header.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
+        batchSources[slot] = source;
+        batchDestinations[slot] = destination;
+        queued++;
+        return slot;
+    }
+
+    /**
+     * Sends every queued message, in order, with as few {@code sendmmsg(2)} calls as the kernel allows: it stops
+     * at a message it cannot send (and loses that error when it sent some before it), so a short count is
+     * followed by another call from the first unsent message, and a failure (-1) is that message's; it is
+     * reported and the rest go on. Each message is told to {@code outcome} exactly once; the batch is empty
+     * after, even when {@code outcome} throws.
+     */
+    public void flush(final BatchOutcome outcome) {
+        final int count = queued;
+        queued = 0;
+        int next = 0;
+        try {
+            while (next < count) {
+                final int rc;
+                try {
+                    rc = (int) Sockets.Sendmmsg.HANDLE.invokeExact(txCapture,
+                            fd, batchHeaderSlots[next], count - next, 0);
+                } catch (Throwable t) {
+                    throw Native.bug("sendmmsg", t);
+                }
+                if (rc <= 0) { // 0 never comes for a non-empty batch; counted as a failure, the loop still ends
+                    final int failed = next++;
+                    outcome.failed(failed, Native.failure("sendmmsg(VRRP from " + batchSources[failed] + " to "
+                            + batchDestinations[failed] + " on " + linkName + ")", txCapture));
+                } else {
+                    for (int i = 0; i < rc; i++) {
+                        outcome.sent(next++);
+                    }
+                }
+            }
+        } finally {
+            java.util.Arrays.fill(batchSources, 0, count, null);
+            java.util.Arrays.fill(batchDestinations, 0, count, null);
+        }
     }
 
     /** Writes an address in network byte order: 4 bytes for IPv4 (the low half), 16 for IPv6. */
@@ -412,11 +554,23 @@ public final class VrrpSocket implements AutoCloseable {
      */
     public static void warmUpSendPath(final AddressFamily family) {
         final VrrpSocket cold = new VrrpSocket(family, "warm-up", 1, -1);
+        final IpAddress source = family == AddressFamily.IPV4 ? IpAddress.ipv4(0xC0000201) : IpAddress.parse("fe80::1");
         try {
-            final IpAddress source = family == AddressFamily.IPV4 ? IpAddress.ipv4(0xC0000201) : IpAddress.parse("fe80::1");
             cold.send(new byte[40], 0, 40, source, family.vrrpGroup());
         } catch (ErrnoException expected) {
             // EBADF: the path ran to the system call
+        }
+        try {
+            cold.queue(new byte[40], 0, 40, source, family.vrrpGroup());
+            cold.flush(new BatchOutcome() { // the batch path too (the router loop's): EBADF for its one message
+                @Override
+                public void sent(final int slot) {
+                }
+
+                @Override
+                public void failed(final int slot, final ErrnoException e) {
+                }
+            });
         } finally {
             cold.closed = true;
             cold.arena.close();

@@ -152,6 +152,115 @@ class VrrpSocketTest {
     }
 
     /**
+     * A batch (the router loop's Masters due in one tick) leaves in one flush: every advertisement arrives, in
+     * order, byte for byte, and each slot is told it was sent. A message the kernel refuses in the middle
+     * (a source this host does not have: ENETUNREACH here) is reported as that slot's failure, and the ones after it
+     * still go: sendmmsg stops at the first it cannot send.
+     */
+    @Test
+    void shouldSendABatchInOrderAndReportTheMessageTheKernelRefused() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress stranger = IpAddress.parse("203.0.113.9"); // not an address of host a
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"));
+             VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {
+            final List<byte[]> expected = new java.util.ArrayList<>();
+            for (int vrid = 1; vrid <= VrrpSocket.BATCH_SLOTS; vrid++) {
+                final IpAddress from = vrid == 5 ? stranger : source;
+                final byte[] message = new byte[AdvertisementWriter.length(VrrpVersion.V3, AddressFamily.IPV4, 1)];
+                AdvertisementWriter.write(message, 0, VrrpVersion.V3, AddressFamily.IPV4, vrid, 150, 1_000_000_000L,
+                        List.of(IpAddress.parse("192.0.2." + (100 + vrid))), ChecksumForm.PSEUDO_HEADER, from, group);
+                assertEquals(vrid - 1, sender.queue(message, 0, message.length, from, group));
+                if (vrid != 5) {
+                    expected.add(message.clone());
+                }
+                java.util.Arrays.fill(message, (byte) 0); // queue copied it: the caller's array is free at once
+            }
+            assertTrue(sender.batchFull());
+            final List<String> outcomes = new java.util.ArrayList<>();
+            sender.flush(new VrrpSocket.BatchOutcome() {
+                @Override
+                public void sent(final int slot) {
+                    outcomes.add(slot + " sent");
+                }
+
+                @Override
+                public void failed(final int slot, final ErrnoException e) {
+                    outcomes.add(slot + " failed: " + e.getMessage());
+                }
+            });
+            assertEquals(0, sender.queued());
+            assertEquals(VrrpSocket.BATCH_SLOTS, outcomes.size(), outcomes.toString());
+            assertTrue(outcomes.get(4).startsWith("4 failed: sendmmsg(VRRP from 203.0.113.9 to 224.0.0.18 on eth0)"),
+                    outcomes.get(4));
+            assertTrue(outcomes.get(4).contains("errno"), outcomes.get(4));
+            for (int slot = 0; slot < VrrpSocket.BATCH_SLOTS; slot++) {
+                if (slot != 4) {
+                    assertEquals(slot + " sent", outcomes.get(slot));
+                }
+            }
+            final ReceivedPacket packet = new ReceivedPacket();
+            for (final byte[] message : expected) {
+                assertTrue(receiver.receive(packet, RECEIVE_TIMEOUT_MS), "advertisement missing");
+                assertEquals(source, packet.source());
+                assertEquals(255, packet.ttl());
+                assertEquals(java.util.HexFormat.of().formatHex(message),
+                        java.util.HexFormat.of().formatHex(packet.payload(), 0, packet.payloadLength()));
+            }
+            assertFalse(receiver.receive(packet, 100), "more arrived than was sent");
+        }
+    }
+
+    /** IPv6 batches carry the link-local source and the group as single sends do, and allocate nothing once warm. */
+    @Test
+    void shouldSendIpv6BatchesWithoutAllocating() throws Exception {
+        final IpAddress source = IpAddress.parse(linkLocalA);
+        final IpAddress group = AddressFamily.IPV6.vrrpGroup();
+        final byte[] message = advertisement(AddressFamily.IPV6, source, group, "fe80::1:51");
+        final VrrpSocket.BatchOutcome ignore = new VrrpSocket.BatchOutcome() {
+            @Override
+            public void sent(final int slot) {
+            }
+
+            @Override
+            public void failed(final int slot, final ErrnoException e) {
+                throw new AssertionError(e);
+            }
+        };
+        try (VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV6, "eth0"))) {
+            for (int round = 0; round < 20_000; round++) { // warm (the JIT's escape analysis), before b listens
+                for (int i = 0; i < 4; i++) {
+                    sender.queue(message, 0, message.length, source, group);
+                }
+                sender.flush(ignore);
+            }
+            final ReceivedPacket packet = new ReceivedPacket();
+            final com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long allocated = Long.MAX_VALUE;
+            int received = 0;
+            try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV6, "eth0"))) {
+                for (int round = 0; round < 3; round++) { // the least of three: a one-off (a late recompilation)
+                    final long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 4; i++) {
+                        sender.queue(message, 0, message.length, source, group);
+                    }
+                    sender.flush(ignore);
+                    allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+                    for (int i = 0; i < 4; i++) {
+                        if (receiver.receive(packet, RECEIVE_TIMEOUT_MS) && source.equals(packet.source())
+                                && group.equals(packet.destination()) && packet.ttl() == 255) {
+                            received++;
+                        }
+                    }
+                }
+            }
+            assertEquals(4 * 3, received);
+            assertEquals(0, allocated, "bytes allocated by a warm round of 4 queued sends and their flush");
+        }
+    }
+
+    /**
      * Send and receive allocate nothing per packet once warm (the GC must have no reason to pause an
      * advertisement loop, DESIGN.md §6 "Timers"). Counted by the JVM's per-thread allocation counter.
      */

@@ -8,44 +8,50 @@ import io.vrrpd.protocol.AuthPass;
 import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.wire.Advertisement;
 import io.vrrpd.protocol.wire.ReceiveValidator;
-import io.vrrpd.protocol.wire.Verdict;
 import io.vrrpd.protocol.wire.VerdictCounters;
-
-import java.util.Map;
 
 /**
  * The VRRP channel of one (link, address family): one raw socket and the thread that reads it, shared by
  * every router on that link and family and demultiplexed by VRID (keepalived #390 and #1333 broke with a
  * socket per instance). The receiver runs both stages of receive validation without allocating, counts
- * every verdict, and posts only accepted advertisements to the router loop.
+ * every verdict, and hands only accepted advertisements to the router loop ({@link AdvertisementDemux}).
+ * Sends are queued and leave in one {@code sendmmsg(2)} per loop round ({@link #send}, {@link #flush}).
  */
-public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
+public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flushable, AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MS = 250;
 
     private final String link;
     private final AddressFamily family;
     private final VrrpSocket socket;
     private final VrrpLoop loop;
-    /** Stage-1 verdicts and unknown VRIDs: the link's own counters. */
-    private final VerdictCounters linkVerdicts = new VerdictCounters();
-    /** Routers by VRID; replaced whole (copy on write) by the loop thread, read by the receiver. */
-    private volatile Map<Integer, RouterInstance> routers = Map.of();
+    /** Validation, the routers by VRID, and the ring of accepted advertisements the loop drains. */
+    private final AdvertisementDemux demux;
     private final Thread receiver;
     private volatile boolean running = true;
     /** Receiver thread only: a socket error repeats per packet, its line at most once a second. */
     private final LogLimit receiveErrorLog = new LogLimit();
-    /** A peer with another password sends one a second or faster: one line a second says so, counters say how many. */
-    private final LogLimit authMismatchLog = new LogLimit();
-    /** Accepted advertisements waiting for the loop: bounded, so a flood cannot grow the heap (see LoopBacklog). */
-    private final LoopBacklog backlog = new LoopBacklog(LoopBacklog.DEFAULT_LIMIT);
-    /** The loop is behind: one line a second, the loop_behind counters say how many. */
-    private final LogLimit loopBehindLog = new LogLimit();
+    /** Loop thread: the routers' outcomes and destinations of the queued sends, by batch slot. */
+    private final RouterInstance.SendOutcome[] batchOutcomes = new RouterInstance.SendOutcome[VrrpSocket.BATCH_SLOTS];
+    private final IpAddress[] batchDestinations = new IpAddress[VrrpSocket.BATCH_SLOTS];
+    /** Tells each router what became of its queued advertisement (one object: a flush allocates nothing). */
+    private final VrrpSocket.BatchOutcome batchOutcome = new VrrpSocket.BatchOutcome() {
+        @Override
+        public void sent(final int slot) {
+            batchOutcomes[slot].sent(batchDestinations[slot]);
+        }
+
+        @Override
+        public void failed(final int slot, final ErrnoException e) {
+            batchOutcomes[slot].failed(batchDestinations[slot], e);
+        }
+    };
 
     public LinkChannel(final String link, final AddressFamily family, final VrrpLoop loop) throws ErrnoException {
         this.link = link;
         this.family = family;
         this.loop = loop;
         this.socket = VrrpSocket.open(family, link);
+        this.demux = new AdvertisementDemux(link, family, loop);
         this.receiver = Thread.ofPlatform().name("vrrp-rx-" + link + "-" + family).daemon(true).unstarted(this::receive);
         receiver.setPriority(Thread.MAX_PRIORITY);
         // Started by the first attach: a packet read before its router is attached would be counted as an
@@ -66,35 +72,74 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
     }
 
     public VerdictCounters linkVerdicts() {
-        return linkVerdicts;
+        return demux.linkVerdicts();
+    }
+
+    /** Accepted advertisements dropped because the router loop fell behind (see {@link AdvertisementDemux}). */
+    public long overflows() {
+        return demux.overflows();
     }
 
     /** Adds or replaces the router for its VRID. Loop thread. */
     void attach(final RouterInstance router) {
-        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
-        next.put(router.config().vrid(), router);
-        routers = Map.copyOf(next);
+        demux.attach(router);
         if (receiver.getState() == Thread.State.NEW) {
+            loop.registerMailbox(demux);
             receiver.start();
         }
     }
 
     /** Removes the router of {@code vrid}. Loop thread. */
     void detach(final int vrid) {
-        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
-        next.remove(vrid);
-        routers = Map.copyOf(next);
+        demux.detach(vrid);
     }
 
     public boolean isEmpty() {
-        return routers.isEmpty();
+        return demux.isEmpty();
     }
 
-    /** Sends an encoded advertisement. Loop thread (the socket's only sender). */
+    /**
+     * Queues an encoded advertisement for the loop's next {@link VrrpLoop#flushSends} (one {@code sendmmsg} for
+     * every Master of this link due in the same tick); one too long for a batch slot, or without a source, is
+     * sent at once, after what was queued. Loop thread (the socket's only sender).
+     */
     @Override
-    public void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination)
-            throws ErrnoException {
-        socket.send(message, 0, length, source, destination);
+    public void send(final byte[] message, final int length, final IpAddress source, final IpAddress destination,
+                     final RouterInstance.SendOutcome outcome) {
+        if (length > VrrpSocket.BATCH_MESSAGE_MAX || source == null) {
+            flush();
+            try {
+                socket.send(message, 0, length, source, destination);
+                outcome.sent(destination);
+            } catch (ErrnoException e) {
+                outcome.failed(destination, e);
+            }
+            return;
+        }
+        if (socket.batchFull()) {
+            flush();
+        }
+        final int slot = socket.queue(message, 0, length, source, destination);
+        batchOutcomes[slot] = outcome;
+        batchDestinations[slot] = destination;
+        if (slot == 0) {
+            loop.flushLater(this);
+        }
+    }
+
+    /** Sends what {@link #send} queued: one {@code sendmmsg(2)}, each router told its outcome. Loop thread. */
+    @Override
+    public void flush() {
+        final int count = socket.queued();
+        if (count == 0) {
+            return;
+        }
+        try {
+            socket.flush(batchOutcome);
+        } finally {
+            java.util.Arrays.fill(batchOutcomes, 0, count, null);
+            java.util.Arrays.fill(batchDestinations, 0, count, null);
+        }
     }
 
     private void receive() {
@@ -122,52 +167,8 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
 
     private void dispatch(final ReceivedPacket packet, final Advertisement view, final ReceiveValidator validator) {
         packet.wrap(view);
-        final IpAddress source = packet.source();
-        Verdict verdict = packet.truncated() ? Verdict.TRUNCATED
-                : validator.checkPacket(view, family, packet.ttl(), source, packet.destination());
-        if (!verdict.accepted()) {
-            linkVerdicts.increment(verdict);
-            return;
-        }
-        final RouterInstance router = routers.get(view.vrid());
-        if (router == null) {
-            linkVerdicts.increment(Verdict.UNKNOWN_VRID);
-            return;
-        }
-        verdict = ReceiveValidator.checkForRouter(view, source, router.config(), router.config().priority());
-        if (verdict.accepted() && !router.acceptsSource(source)) {
-            verdict = Verdict.UNKNOWN_PEER;
-        }
-        router.verdicts().increment(verdict);
-        if (!verdict.accepted()) {
-            router.dropped(source, view.priority(), verdict, System.nanoTime()); // for the takeover's reason
-        }
-        if (verdict == Verdict.AUTH_MISMATCH) {
-            final String suffix = authMismatchLog.admit(System.nanoTime());
-            if (suffix != null) {
-                Log.warn(router.config().logPrefix() + " dropped an advertisement from " + source + ": auth_mismatch ("
-                        + authMismatchReason(view.authType(), router.config().authPass() != null) + ")" + suffix);
-            }
-        }
-        if (verdict.accepted() && !backlog.admit()) {
-            verdict = Verdict.LOOP_BEHIND;
-            router.verdicts().increment(Verdict.LOOP_BEHIND);
-            router.dropped(source, view.priority(), verdict, System.nanoTime());
-            final String suffix = loopBehindLog.admit(System.nanoTime());
-            if (suffix != null) {
-                Log.warn("[" + link + " " + family + "] the router loop is behind: " + backlog.limit()
-                        + " advertisements wait for it; dropped one from " + source + " (loop_behind)" + suffix);
-            }
-        }
-        if (verdict.accepted()) {
-            final int priority = view.priority();
-            final long interval = view.intervalNanos();
-            final var form = validator.lastChecksumForm();
-            loop.post(() -> {
-                backlog.taken();
-                router.received(source, priority, interval, form);
-            });
-        }
+        demux.dispatch(view, packet.truncated(), packet.ttl(), packet.sourceHi(), packet.sourceLo(),
+                packet.destinationHi(), packet.destinationLo(), validator);
     }
 
     /**
@@ -195,8 +196,10 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
         }
     }
 
+    /** Closes the socket after sending what is queued (a deleted last router's priority 0). Loop thread. */
     @Override
     public void close() {
+        flush();
         running = false;
         try {
             receiver.join(RECEIVE_TIMEOUT_MS * 4L);
@@ -204,5 +207,8 @@ public final class LinkChannel implements RouterInstance.Sender, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         socket.close();
+        if (receiver.getState() != Thread.State.NEW) {
+            loop.unregisterMailbox(demux);
+        }
     }
 }

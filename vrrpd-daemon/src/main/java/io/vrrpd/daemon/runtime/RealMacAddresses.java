@@ -26,38 +26,42 @@ final class RealMacAddresses {
     /** The IFA_PROTO value of the addresses vrrpd adds ('v'); the kernel's own are 1-3. */
     static final int PROTO = 0x76;
 
-    private final Rtnetlink netlink;
+    private final ParentLinkAddresses link;
     private final int parentIndex;
     private final List<IpPrefix> addresses;
     /** Added by this run (for kernels that do not report IFA_PROTO). */
     private final Set<IpPrefix> added = new HashSet<>();
 
-    RealMacAddresses(final Rtnetlink netlink, final int parentIndex, final List<IpPrefix> addresses) {
-        this.netlink = netlink;
+    RealMacAddresses(final ParentLinkAddresses link, final int parentIndex, final List<IpPrefix> addresses) {
+        this.link = link;
         this.parentIndex = parentIndex;
         this.addresses = List.copyOf(addresses);
     }
 
     /** Master: every virtual address the link lacks is added, marked. The host's own stay as they are. */
     void add() throws IOException {
-        final List<LinkAddress> present = netlink.addresses(parentIndex);
+        final List<LinkAddress> present = link.of(parentIndex);
         for (final IpPrefix prefix : addresses) {
             final boolean hostsOwn = present.stream()
                     .anyMatch(a -> a.prefix().address().equals(prefix.address()) && !ours(a));
             if (hostsOwn) {
                 continue;
             }
-            netlink.addAddress(parentIndex, prefix, PROTO);
+            link.add(parentIndex, prefix, PROTO);
             added.add(prefix);
         }
     }
 
     /** Not Master (and a previous run's leftovers at start): removes the virtual addresses vrrpd added. */
     void remove() throws IOException {
-        for (final LinkAddress present : netlink.addresses(parentIndex)) {
+        final List<IpPrefix> remove = new ArrayList<>();
+        for (final LinkAddress present : link.of(parentIndex)) {
             if (addresses.contains(present.prefix()) && ours(present)) {
-                netlink.deleteAddress(parentIndex, present.prefix());
+                remove.add(present.prefix()); // not deleted here: the snapshot is being walked
             }
+        }
+        for (final IpPrefix prefix : remove) {
+            link.delete(parentIndex, prefix);
         }
         added.clear();
     }

@@ -33,6 +33,8 @@ final class Reconciler {
     private final LinkView links;
     private final Rtnetlink netlink;
     private final VrrpLoop loop;
+    /** Real-MAC routers' parent links: one address dump per link and loop round, shared. */
+    private final ParentLinkAddresses parentAddresses;
     private final RouterInstance.Listener transitions;
     private boolean stopping;
 
@@ -44,6 +46,7 @@ final class Reconciler {
         this.netlink = netlink;
         this.loop = loop;
         this.transitions = transitions;
+        this.parentAddresses = new ParentLinkAddresses(netlink, loop);
     }
 
     /** The daemon is stopping: from now on {@link #reconcile} changes nothing. */
@@ -263,7 +266,7 @@ final class Reconciler {
         final RouterSpec spec = managed.spec;
         // The VNIC's addresses do not depend on the primary address; a placeholder config carries them.
         final IpAddress placeholder = new IpAddress(spec.family(), spec.family() == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
-        final RouterPlumbing plumbing = new RouterPlumbing(netlink, spec.toConfig(placeholder), spec.link(),
+        final RouterPlumbing plumbing = new RouterPlumbing(parentAddresses, spec.toConfig(placeholder), spec.link(),
                 link.index(), spec.mac() == MacMode.REAL);
         try {
             plumbing.plumb();

@@ -35,7 +35,19 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     /** Where advertisements leave: the link's {@link LinkChannel}. Loop thread. */
     interface Sender {
-        void send(byte[] message, int length, IpAddress source, IpAddress destination) throws ErrnoException;
+        /**
+         * Sends {@code message} now or queues it (copied: the array may be reused at once) for the loop's next
+         * {@link VrrpLoop#flushSends}, which ends every timer round and posted task; {@code outcome} is told
+         * either way, on the loop thread.
+         */
+        void send(byte[] message, int length, IpAddress source, IpAddress destination, SendOutcome outcome);
+    }
+
+    /** What became of one advertisement given to the {@link Sender}. Loop thread. */
+    interface SendOutcome {
+        void sent(IpAddress destination);
+
+        void failed(IpAddress destination, ErrnoException e);
     }
 
     /** The router's addresses in the kernel: its {@link RouterPlumbing}. Loop thread. */
@@ -68,6 +80,27 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final byte[] advert = new byte[1500];
     private int advertLength;
     private int advertPriority = -1;
+    /** The priority of the advertisements last given to the sender (their outcome may come later). */
+    private int sentPriority;
+    /** This router's {@link SendOutcome}: one object, so a send allocates nothing. */
+    private final SendOutcome sendOutcome = new SendOutcome() {
+        @Override
+        public void sent(final IpAddress destination) {
+            counters.advertisementsSent++;
+            if (Log.debugEnabled()) {
+                Log.debug(config.logPrefix() + " advertisement sent to " + destination + " priority " + sentPriority);
+            }
+        }
+
+        @Override
+        public void failed(final IpAddress destination, final ErrnoException e) {
+            counters.sendErrors++;
+            final String suffix = sendErrorLog.admit(System.nanoTime());
+            if (suffix != null) {
+                Log.error(config.logPrefix() + " sending an advertisement failed: " + e.getMessage() + suffix);
+            }
+        }
+    };
     private volatile ChecksumForm peerChecksumForm;
     /**
      * The last advertisement for this VRID that receive validation dropped (§7.1: another address list, another
@@ -381,24 +414,13 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                     sourceFor(destinations.getFirst()), destinations.getFirst(), config.authPass());
             advertPriority = priority;
         }
+        sentPriority = priority;
         for (int i = 0; i < destinations.size(); i++) {
             final IpAddress destination = destinations.get(i);
-            try {
-                if (destination != destinations.getFirst()) {
-                    encodeFor(priority, destination);
-                }
-                channel.send(advert, advertLength, sourceFor(destination), destination);
-                counters.advertisementsSent++;
-                if (Log.debugEnabled()) {
-                    Log.debug(config.logPrefix() + " advertisement sent to " + destination + " priority " + priority);
-                }
-            } catch (ErrnoException e) {
-                counters.sendErrors++;
-                final String suffix = sendErrorLog.admit(System.nanoTime());
-                if (suffix != null) {
-                    Log.error(config.logPrefix() + " sending an advertisement failed: " + e.getMessage() + suffix);
-                }
+            if (destination != destinations.getFirst()) {
+                encodeFor(priority, destination);
             }
+            channel.send(advert, advertLength, sourceFor(destination), destination, sendOutcome);
         }
         if (destinations.size() > 1) {
             advertPriority = -1; // the buffer now holds another destination's checksum
@@ -417,6 +439,10 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     }
 
     private void kernel(final String what, final KernelStep step) {
+        // Advertisements queued before this (a new Master's first) leave before the kernel work, as they did
+        // when each was sent at once: the RFC's order (§6.4.2: advertise, then ARP), and no priority-0
+        // advertisement waits for a VNIC's ~25 ms teardown.
+        loop.flushSends();
         try {
             step.run();
         } catch (IOException e) {

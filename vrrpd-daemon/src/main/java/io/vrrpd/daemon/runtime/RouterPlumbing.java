@@ -61,6 +61,16 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
      */
     public RouterPlumbing(final Rtnetlink netlink, final RouterConfig config, final String parentLink,
                           final int parentIndex, final boolean realMac) {
+        this(new ParentLinkAddresses(netlink, null), config, parentLink, parentIndex, realMac);
+    }
+
+    /**
+     * @param parentAddresses the parent links' addresses, shared by the routers (one dump per link and loop round)
+     * @param realMac         real-MAC mode: addresses on the parent link while Master, no VNIC
+     */
+    RouterPlumbing(final ParentLinkAddresses parentAddresses, final RouterConfig config, final String parentLink,
+                   final int parentIndex, final boolean realMac) {
+        final Rtnetlink netlink = parentAddresses.netlink();
         this.netlink = netlink;
         this.config = config;
         this.parentLink = parentLink;
@@ -68,7 +78,8 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
         this.realMac = realMac;
         this.vnic = realMac ? parentLink : vnicName(config.family(), config.vrid(), parentIndex);
         this.mac = MacAddress.of(config.family().virtualMac(config.vrid()));
-        this.parentAddresses = realMac ? new RealMacAddresses(netlink, parentIndex, config.virtualAddresses()) : null;
+        this.parentAddresses = realMac ? new RealMacAddresses(parentAddresses, parentIndex, config.virtualAddresses())
+                : null;
     }
 
     public int parentIndex() {

@@ -25,6 +25,23 @@ public final class VrrpLoop implements AutoCloseable {
         void onTimer(long now);
     }
 
+    /** Holds sends queued during a timer round or a posted task ({@link LinkChannel}): sent by {@link #flushSends}. */
+    public interface Flushable {
+        void flush();
+    }
+
+    /**
+     * Work another thread hands the loop without allocating (a receiver's accepted advertisements, in a ring of
+     * its own): {@link #wake} marks it and unparks the loop, which calls {@link #drain} once for any number of
+     * wakes. {@link #post} allocates a task and a queue node each time.
+     */
+    public abstract static class Mailbox {
+        private volatile boolean pending;
+
+        /** Takes everything handed over so far. Loop thread. */
+        abstract void drain();
+    }
+
     private static final long MAX_PARK_NANOS = 500_000_000L;
     /** After close(): rounds of posted work still run (a task that re-posts itself must not keep the loop alive). */
     private static final int SHUTDOWN_ROUNDS = 1_000;
@@ -58,6 +75,16 @@ public final class VrrpLoop implements AutoCloseable {
     private final LogLimit taskErrorLog = new LogLimit();
     private final LogLimit timerErrorLog = new LogLimit();
     private volatile long wakeUps;
+    /** Registered mailboxes, replaced whole by the loop thread (the only reader too). */
+    private Mailbox[] mailboxes = new Mailbox[0];
+    private final LogLimit mailboxErrorLog = new LogLimit();
+    /** Loop thread only: what is dropped when the round ends ({@link #atRoundEnd}). */
+    private Flushable[] atRoundEnd = new Flushable[4];
+    private int atRoundEndCount;
+    /** Loop thread only: what holds queued sends, each once (registered by its first queued send). */
+    private Flushable[] toFlush = new Flushable[8];
+    private int toFlushCount;
+    private final LogLimit flushErrorLog = new LogLimit();
 
     public VrrpLoop() {
         thread = Thread.ofPlatform().name("vrrp-loop").daemon(false).unstarted(this::run);
@@ -66,6 +93,26 @@ public final class VrrpLoop implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Drains {@code mailbox} whenever it is woken, from now on. Loop thread only. */
+    void registerMailbox(final Mailbox mailbox) {
+        final Mailbox[] next = java.util.Arrays.copyOf(mailboxes, mailboxes.length + 1);
+        next[mailboxes.length] = mailbox;
+        mailboxes = next;
+    }
+
+    /** Stops draining {@code mailbox} (what is still in it stays there). Loop thread only. */
+    void unregisterMailbox(final Mailbox mailbox) {
+        mailboxes = java.util.Arrays.stream(mailboxes).filter(m -> m != mailbox).toArray(Mailbox[]::new);
+    }
+
+    /** {@code mailbox} has work: the loop drains it soon. Any thread; allocates nothing. */
+    void wake(final Mailbox mailbox) {
+        if (!mailbox.pending) {
+            mailbox.pending = true;
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Runs {@code task} on the loop thread, after the work posted before it. Any thread. */
@@ -142,6 +189,62 @@ public final class VrrpLoop implements AutoCloseable {
         return -Math.floorDiv(-deadline, GROUP_NANOS) * GROUP_NANOS;
     }
 
+    /**
+     * {@code batch} holds sends to be made by the next {@link #flushSends}: at the end of the current timer round
+     * or posted task at the latest. Call once per batch (on its first queued send). Loop thread only.
+     */
+    public void flushLater(final Flushable batch) {
+        if (toFlushCount == toFlush.length) {
+            toFlush = java.util.Arrays.copyOf(toFlush, toFlushCount * 2);
+        }
+        toFlush[toFlushCount++] = batch;
+    }
+
+    /**
+     * Sends what {@link #flushLater} registered, now: one {@code sendmmsg} per link with queued advertisements.
+     * The loop calls it after each timer round and each posted task; a router calls it before kernel work, so an
+     * advertisement still leaves before the addresses change. Loop thread only.
+     */
+    public void flushSends() {
+        for (int i = 0; i < toFlushCount; i++) {
+            final Flushable batch = toFlush[i];
+            toFlush[i] = null;
+            try {
+                batch.flush();
+            } catch (RuntimeException e) {
+                flushErrorLog.error("router loop: sending queued advertisements: " + e);
+            }
+        }
+        toFlushCount = 0;
+    }
+
+    /**
+     * {@code state} (a snapshot of kernel state) is flushed when this timer round, posted task or mailbox drain
+     * ends, after its sends: what the next round sees comes from the kernel again. Call once per snapshot.
+     * Loop thread only.
+     */
+    public void atRoundEnd(final Flushable state) {
+        if (atRoundEndCount == atRoundEnd.length) {
+            atRoundEnd = java.util.Arrays.copyOf(atRoundEnd, atRoundEndCount * 2);
+        }
+        atRoundEnd[atRoundEndCount++] = state;
+    }
+
+    /** The end of a timer round, posted task or mailbox drain: its sends leave, its snapshots are dropped. */
+    private void endRound() {
+        flushSends();
+        for (int i = 0; i < atRoundEndCount; i++) {
+            final Flushable state = atRoundEnd[i];
+            atRoundEnd[i] = null;
+            try {
+                state.flush();
+            } catch (RuntimeException e) {
+                flushErrorLog.error("router loop: end of round: " + e);
+            }
+        }
+        atRoundEndCount = 0;
+    }
+
     /** How many times the loop has parked to wait for a deadline or work (loop thread writes it; for tests). */
     long wakeUps() {
         return wakeUps;
@@ -160,8 +263,9 @@ public final class VrrpLoop implements AutoCloseable {
         tuneThisThread("router loop");
         while (running) {
             runPosted();
+            drainMailboxes();
             fireDue();
-            if (!inbox.isEmpty()) {
+            if (!inbox.isEmpty() || anyMailboxPending()) {
                 continue;
             }
             final long now = System.nanoTime();
@@ -191,7 +295,32 @@ public final class VrrpLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 taskErrorLog.error("router loop: " + e);
             }
+            endRound(); // a task's sends leave when it ends (a control request's priority 0, a preemption)
         }
+    }
+
+    private void drainMailboxes() {
+        final Mailbox[] all = mailboxes;
+        for (final Mailbox mailbox : all) {
+            if (mailbox.pending) {
+                mailbox.pending = false; // before draining: a wake during the drain is seen next time round
+                try {
+                    mailbox.drain();
+                } catch (RuntimeException e) {
+                    mailboxErrorLog.error("router loop: " + e);
+                }
+                endRound(); // what the drained work sent (a preempting Master's advertisement)
+            }
+        }
+    }
+
+    private boolean anyMailboxPending() {
+        for (final Mailbox mailbox : mailboxes) {
+            if (mailbox.pending) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void fireDue() {
@@ -208,6 +337,7 @@ public final class VrrpLoop implements AutoCloseable {
             }
             now = System.nanoTime();
         }
+        endRound(); // the round's advertisements: one sendmmsg per link for the Masters due in this tick
     }
 
     /**

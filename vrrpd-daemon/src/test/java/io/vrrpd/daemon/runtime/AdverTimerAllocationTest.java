@@ -29,7 +29,7 @@ class AdverTimerAllocationTest {
                 .virtualAddresses("192.0.2.100/24").intervalNanos(INTERVAL).build();
         final VrrpLoop loop = new VrrpLoop(); // not started: the test thread plays the loop thread
         final int[] sent = new int[1];
-        final RouterInstance router = new RouterInstance(config, loop, (message, length, source, destination) -> sent[0]++,
+        final RouterInstance router = new RouterInstance(config, loop, (message, length, source, destination, outcome) -> sent[0]++,
                 new NoAddresses(), List.of(), (r, from, to, reason) -> { });
         router.handle(new Event.Startup("test"));
         router.onTimer(router.state().masterDownTimer());
@@ -43,6 +43,52 @@ class AdverTimerAllocationTest {
         final long perTimer = (threads.getCurrentThreadAllocatedBytes() - before) / timers;
         assertEquals(120_001, sent[0], "one advertisement per timer (and the first, becoming Master)");
         assertTrue(perTimer <= 200, "allocated " + perTimer + " bytes per Adver_Timer");
+    }
+
+    /**
+     * A Backup becoming Master queues its first advertisement like any other, and it leaves before the addresses
+     * come up (RFC 5798 §6.4.2: advertise, then ARP): kernel work flushes the loop's queued sends first.
+     */
+    @Test
+    void aNewMastersFirstAdvertisementLeavesBeforeItsAddressesComeUp() throws Exception {
+        final RouterConfig config = RouterConfig.builder("order", 52, AddressFamily.IPV4).primaryAddress("192.0.2.2")
+                .virtualAddresses("192.0.2.101/24").intervalNanos(INTERVAL).build();
+        final VrrpLoop loop = new VrrpLoop(); // not started: the test thread plays the loop thread
+        final List<String> wire = new java.util.ArrayList<>();
+        final List<String> queued = new java.util.ArrayList<>();
+        final VrrpLoop.Flushable batch = () -> {
+            wire.addAll(queued);
+            queued.clear();
+        };
+        final RouterInstance router = new RouterInstance(config, loop, (message, length, source, destination, outcome) -> {
+            if (queued.isEmpty()) {
+                loop.flushLater(batch);
+            }
+            queued.add("advertisement");
+        }, new RouterInstance.Addresses() {
+            @Override
+            public void up() {
+                wire.add("addresses up");
+            }
+
+            @Override
+            public void down() {
+            }
+
+            @Override
+            public int announce() {
+                return 0;
+            }
+
+            @Override
+            public String vnic() {
+                return "eth0";
+            }
+        }, List.of(), (r, from, to, reason) -> { });
+        router.handle(new Event.Startup("test"));
+        router.onTimer(router.state().masterDownTimer());
+        assertEquals(State.MASTER, router.state().state());
+        assertEquals(List.of("advertisement", "addresses up"), wire);
     }
 
     private static void fire(final RouterInstance router, final int times) {

@@ -28,7 +28,7 @@ class DroppedReasonTest {
     private RouterInstance backup(final VrrpLoop loop) {
         final RouterConfig config = RouterConfig.builder("web", 51, AddressFamily.IPV4).priority(100).intervalMillis(10)
                 .primaryAddress("192.0.2.1").virtualAddresses("192.0.2.100/24").build();
-        final RouterInstance router = new RouterInstance(config, loop, (message, length, source, destination) -> { },
+        final RouterInstance router = new RouterInstance(config, loop, (message, length, source, destination, outcome) -> { },
                 new NoAddresses(), List.of(), (r, from, to, reason) -> reasons.add(from + " -> " + to + ": " + reason));
         router.handle(new Event.Startup("router started"));
         return router;

@@ -44,7 +44,7 @@ class LogTest {
         final List<Integer> sent = new ArrayList<>();
         try (VrrpLoop loop = new VrrpLoop()) { // not started: this thread plays the loop
             final RouterInstance router = new RouterInstance(config, loop,
-                    (message, length, source, destination) -> sent.add(length), new NoAddresses(), List.of(),
+                    (message, length, source, destination, outcome) -> sent.add(length), new NoAddresses(), List.of(),
                     (r, from, to, reason) -> { });
             router.handle(new Event.Startup("router started"));
             Thread.sleep(100); // Master_Down_Interval at 10 ms: ~32 ms

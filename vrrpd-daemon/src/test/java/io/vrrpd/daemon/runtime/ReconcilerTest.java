@@ -161,7 +161,7 @@ class ReconcilerTest {
                     .addresses(List.of(IpPrefix.parse("2001:db8::161/64"))).mac(MacMode.REAL)
                     .unicastPeers(List.of(IpAddress.parse("2001:db8::2"))).build();
             final Managed managed = new Managed(spec);
-            managed.plumbing = new RouterPlumbing(null, spec.toConfig(IpAddress.parse("fe80::1")), "eth0", 2, true);
+            managed.plumbing = new RouterPlumbing((io.vrrpd.linux.Rtnetlink) null, spec.toConfig(IpAddress.parse("fe80::1")), "eth0", 2, true);
             routers.put("u6", managed);
             reconciler.reconcile(managed);
             assertEquals(AdminState.OFFLINE, managed.admin);
@@ -182,7 +182,7 @@ class ReconcilerTest {
                         .addresses(List.of(IpPrefix.parse("192.0.2." + vrid + "/24"))).mac(MacMode.REAL).build();
                 final Managed managed = new Managed(spec);
                 // Plumbed already (real MAC: nothing to create), so reconciling needs no kernel.
-                managed.plumbing = new RouterPlumbing(null, spec.toConfig(IpAddress.parse("192.0.2.254")), "eth0",
+                managed.plumbing = new RouterPlumbing((io.vrrpd.linux.Rtnetlink) null, spec.toConfig(IpAddress.parse("192.0.2.254")), "eth0",
                         2, true);
                 routers.put(spec.name(), managed);
             }
@@ -223,7 +223,7 @@ class ReconcilerTest {
                     final RouterSpec spec = RouterSpec.builder("r" + vrid, vrid, "eth0", AddressFamily.IPV4)
                             .addresses(List.of(IpPrefix.parse("192.0.2." + vrid + "/24"))).mac(MacMode.REAL).build();
                     final Managed managed = new Managed(spec);
-                    managed.plumbing = new RouterPlumbing(null, spec.toConfig(IpAddress.parse("192.0.2.254")), "eth0",
+                    managed.plumbing = new RouterPlumbing((io.vrrpd.linux.Rtnetlink) null, spec.toConfig(IpAddress.parse("192.0.2.254")), "eth0",
                             2, true);
                     routers.put(spec.name(), managed);
                 }

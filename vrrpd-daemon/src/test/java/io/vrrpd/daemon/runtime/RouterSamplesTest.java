@@ -53,7 +53,7 @@ class RouterSamplesTest {
 
     private static RouterInstance instance(final Managed managed, final VrrpLoop loop) {
         final RouterInstance instance = new RouterInstance(managed.spec.toConfig(IpAddress.parse("192.0.2.1")), loop,
-                (message, length, source, destination) -> { }, NO_KERNEL, List.of(), (router, from, to, reason) -> { });
+                (message, length, source, destination, outcome) -> outcome.sent(destination), NO_KERNEL, List.of(), (router, from, to, reason) -> { });
         managed.attach(instance, null);
         managed.admin = AdminState.ONLINE;
         return instance;

@@ -37,7 +37,7 @@ class UnicastSourceTest {
         final List<Sent> sent = new ArrayList<>();
         try (VrrpLoop loop = new VrrpLoop()) { // not started: this thread plays the loop
             final RouterInstance router = new RouterInstance(config, loop,
-                    (message, length, source, destination) -> sent.add(new Sent(source, destination,
+                    (message, length, source, destination, outcome) -> sent.add(new Sent(source, destination,
                             Arrays.copyOf(message, length))),
                     new NoAddresses(), List.of(globalPeer, linkLocalPeer), global, (r, from, to, reason) -> { });
             router.handle(new Event.Startup("router started"));

@@ -149,4 +149,49 @@ class VrrpLoopTest {
         assertEquals(2_000_000L, VrrpLoop.grouped(2_000_000L));
         assertEquals(-1_000_000L, VrrpLoop.grouped(-1_999_999L));
     }
+
+    /**
+     * Sends queued during a timer round leave together when the round ends (one sendmmsg per link for the Masters
+     * due in one tick), and a posted task's sends leave when it ends, before the next task runs.
+     */
+    @Test
+    void queuedSendsAreFlushedAtTheEndOfEachTimerRoundAndTask() throws Exception {
+        final VrrpLoop loop = new VrrpLoop();
+        loop.start();
+        try {
+            final java.util.List<Integer> queued = new java.util.ArrayList<>();
+            final java.util.List<String> flushes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            final VrrpLoop.Flushable batch = () -> {
+                flushes.add("flushed " + queued.stream().sorted().toList()); // a grid point's timers: any order
+                queued.clear();
+            };
+            final CountDownLatch fired = new CountDownLatch(3);
+            loop.call(() -> {
+                final long gridPoint = VrrpLoop.grouped(System.nanoTime() + 20_000_000L);
+                for (int i = 0; i < 3; i++) {
+                    final int router = i;
+                    loop.armGrouped(loop.register(now -> {
+                        if (queued.isEmpty()) {
+                            loop.flushLater(batch);
+                        }
+                        queued.add(router);
+                        fired.countDown();
+                    }), gridPoint - i * 10_000L); // rounded up to the same 1 ms grid point
+                }
+                return null;
+            }, 5_000);
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "every timer fired");
+            assertEquals(java.util.List.of("flushed [0, 1, 2]"), loop.call(() -> java.util.List.copyOf(flushes), 5_000));
+
+            flushes.clear();
+            loop.post(() -> {
+                loop.flushLater(batch);
+                queued.add(7);
+            });
+            loop.post(() -> flushes.add("next task"));
+            assertEquals(java.util.List.of("flushed [7]", "next task"), loop.call(() -> java.util.List.copyOf(flushes), 5_000));
+        } finally {
+            loop.close();
+        }
+    }
 }

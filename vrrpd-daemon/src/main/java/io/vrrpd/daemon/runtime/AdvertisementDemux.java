@@ -1,0 +1,216 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.wire.Advertisement;
+import io.vrrpd.protocol.wire.ChecksumForm;
+import io.vrrpd.protocol.wire.ReceiveValidator;
+import io.vrrpd.protocol.wire.Verdict;
+import io.vrrpd.protocol.wire.VerdictCounters;
+
+import java.util.Map;
+
+/**
+ * What a {@link LinkChannel}'s receiver does with a packet: both stages of receive validation, the verdict counted,
+ * the router found by VRID, and an accepted advertisement handed to the router loop — all without allocating, so
+ * Backups hearing 10,000 advertisements a second (1000 routers x 100 ms) give the collector nothing to do on this
+ * side. Two things used to allocate per packet: the source (and destination) {@link IpAddress} records, now taken
+ * from a small cache of the addresses this link has heard, and the task posted to the loop (a lambda and a queue
+ * node), now a slot in a single-producer ring the loop drains as a {@link VrrpLoop.Mailbox}.
+ *
+ * <p>Threads: {@link #dispatch} on the receiver thread only; {@link #drain}, {@link #attach} and {@link #detach}
+ * on the loop thread.
+ */
+final class AdvertisementDemux extends VrrpLoop.Mailbox {
+    /** Accepted advertisements the loop has not taken yet: 0.4 s of 10,000 a second; past it they are dropped. */
+    static final int RING_SIZE = 4096;
+    /** Addresses heard on the link, by hash (a direct-mapped cache: a new sender replaces an old one). */
+    private static final int ADDRESS_CACHE_SIZE = 256;
+
+    private final String link;
+    private final AddressFamily family;
+    private final VrrpLoop loop;
+    /** Stage-1 verdicts and unknown VRIDs: the link's own counters. */
+    private final VerdictCounters linkVerdicts = new VerdictCounters();
+    /** Routers by VRID; replaced whole (copy on write) by the loop thread, read by the receiver. */
+    private volatile Map<Integer, RouterInstance> routers = Map.of();
+    /** Receiver thread only. */
+    private final IpAddress[] addresses = new IpAddress[ADDRESS_CACHE_SIZE];
+    /** A peer with another password sends one a second or faster: one line a second says so, counters say how many. */
+    private final LogLimit authMismatchLog = new LogLimit();
+    private final LogLimit overflowLog = new LogLimit();
+    /** Advertisements handed to routers per loop round, like {@link VrrpLoop#TASKS_PER_ROUND}. */
+    static final int DRAIN_BUDGET = VrrpLoop.TASKS_PER_ROUND;
+    /** Loop thread only. */
+    private final LogLimit drainErrorLog = new LogLimit();
+
+    // The ring: slots [head, tail) hold accepted advertisements; the receiver writes tail, the loop head.
+    private final RouterInstance[] ringRouters = new RouterInstance[RING_SIZE];
+    private final IpAddress[] ringSources = new IpAddress[RING_SIZE];
+    private final int[] ringPriorities = new int[RING_SIZE];
+    private final long[] ringIntervals = new long[RING_SIZE];
+    private final ChecksumForm[] ringForms = new ChecksumForm[RING_SIZE];
+    private volatile long tail;
+    private volatile long head;
+    /** Advertisements dropped because the loop had not taken the ring's {@link #RING_SIZE} before them. */
+    private volatile long overflows;
+
+    AdvertisementDemux(final String link, final AddressFamily family, final VrrpLoop loop) {
+        this.link = link;
+        this.family = family;
+        this.loop = loop;
+    }
+
+    VerdictCounters linkVerdicts() {
+        return linkVerdicts;
+    }
+
+    /** Accepted advertisements dropped because the router loop fell {@link #RING_SIZE} behind. */
+    long overflows() {
+        return overflows;
+    }
+
+    /** Adds or replaces the router for its VRID. Loop thread. */
+    void attach(final RouterInstance router) {
+        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
+        next.put(router.config().vrid(), router);
+        routers = Map.copyOf(next);
+    }
+
+    /** Removes the router of {@code vrid}. Loop thread. */
+    void detach(final int vrid) {
+        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
+        next.remove(vrid);
+        routers = Map.copyOf(next);
+    }
+
+    boolean isEmpty() {
+        return routers.isEmpty();
+    }
+
+    /**
+     * One received packet, {@code view} wrapped on its VRRP message. Receiver thread.
+     *
+     * @param ttl the TTL / hop limit as received (-1: not reported)
+     */
+    void dispatch(final Advertisement view, final boolean truncated, final int ttl, final long sourceHi,
+                  final long sourceLo, final long destinationHi, final long destinationLo,
+                  final ReceiveValidator validator) {
+        final IpAddress source = address(sourceHi, sourceLo);
+        Verdict verdict = truncated ? Verdict.TRUNCATED
+                : validator.checkPacket(view, family, ttl, source, address(destinationHi, destinationLo));
+        if (!verdict.accepted()) {
+            linkVerdicts.increment(verdict);
+            return;
+        }
+        // Map.get(int) would box: Integer.valueOf makes a new Integer for VRIDs above 127.
+        final RouterInstance router = routers.get(RouterIds.of(view.vrid()));
+        if (router == null) {
+            linkVerdicts.increment(Verdict.UNKNOWN_VRID);
+            return;
+        }
+        verdict = ReceiveValidator.checkForRouter(view, source, router.config(), router.config().priority());
+        if (verdict.accepted() && !router.acceptsSource(source)) {
+            verdict = Verdict.UNKNOWN_PEER;
+        }
+        router.verdicts().increment(verdict);
+        if (!verdict.accepted()) {
+            router.dropped(source, view.priority(), verdict, System.nanoTime()); // for the takeover's reason
+        }
+        if (verdict == Verdict.AUTH_MISMATCH) {
+            final String suffix = authMismatchLog.admit(System.nanoTime());
+            if (suffix != null) {
+                Log.warn(router.config().logPrefix() + " dropped an advertisement from " + source + ": auth_mismatch ("
+                        + LinkChannel.authMismatchReason(view.authType(), router.config().authPass() != null) + ")"
+                        + suffix);
+            }
+        }
+        if (verdict.accepted()) {
+            offer(router, source, view.priority(), view.intervalNanos(), validator.lastChecksumForm());
+        }
+    }
+
+    /** The cached record for this link's address {@code hi}/{@code lo}; a new one for an address not heard lately. */
+    private IpAddress address(final long hi, final long lo) {
+        final long mixed = (hi ^ lo) * 0x9E37_79B9_7F4A_7C15L;
+        final int index = (int) (mixed >>> 56) & (ADDRESS_CACHE_SIZE - 1);
+        final IpAddress cached = addresses[index];
+        if (cached != null && cached.lo() == lo && cached.hi() == hi) {
+            return cached;
+        }
+        final IpAddress fresh = new IpAddress(family, hi, lo);
+        addresses[index] = fresh;
+        return fresh;
+    }
+
+    /** Puts one accepted advertisement in the ring and wakes the loop. Receiver thread. */
+    private void offer(final RouterInstance router, final IpAddress source, final int priority, final long interval,
+                       final ChecksumForm form) {
+        final long at = tail;
+        if (at - head >= RING_SIZE) {
+            overflows++; // this thread's own field: the volatile write only makes it readable elsewhere
+            // Counted where the operator looks (-S drops, vrrp_drops_total) and kept for a takeover's reason.
+            router.verdicts().increment(Verdict.LOOP_BEHIND);
+            router.dropped(source, priority, Verdict.LOOP_BEHIND, System.nanoTime());
+            final String suffix = overflowLog.admit(System.nanoTime());
+            if (suffix != null) {
+                Log.warn("[" + link + " " + family + "] the router loop is " + RING_SIZE + " advertisements behind:"
+                        + " dropped one from " + source + " (loop_behind)" + suffix);
+            }
+            return;
+        }
+        final int slot = (int) (at & (RING_SIZE - 1));
+        ringRouters[slot] = router;
+        ringSources[slot] = source;
+        ringPriorities[slot] = priority;
+        ringIntervals[slot] = interval;
+        ringForms[slot] = form;
+        tail = at + 1; // publishes the slot (a volatile write after the plain ones)
+        loop.wake(this);
+    }
+
+    /** Hands every advertisement in the ring to its router, oldest first. Loop thread. */
+    @Override
+    void drain() {
+        // At most DRAIN_BUDGET per round: due timers run in between (a flood must not hold back an Adver_Timer).
+        final long end = Math.min(tail, head + DRAIN_BUDGET);
+        for (long at = head; at < end; at++) {
+            final int slot = (int) (at & (RING_SIZE - 1));
+            final RouterInstance router = ringRouters[slot];
+            final IpAddress source = ringSources[slot];
+            final int priority = ringPriorities[slot];
+            final long interval = ringIntervals[slot];
+            final ChecksumForm form = ringForms[slot];
+            ringRouters[slot] = null;
+            ringSources[slot] = null;
+            head = at + 1; // the slot is the receiver's again
+            try {
+                router.received(source, priority, interval, form);
+            } catch (RuntimeException e) {
+                drainErrorLog.error("[" + link + " " + family + "] advertisement for " + router.config().logPrefix()
+                        + ": " + e);
+            }
+        }
+        if (head != tail) {
+            loop.wake(this); // the rest next round, after the timers
+        }
+    }
+
+    /** VRIDs (1-255) as map keys without boxing: {@link Integer#valueOf} caches only -128..127. */
+    static final class RouterIds {
+        private static final Integer[] IDS = new Integer[256];
+
+        static {
+            for (int i = 0; i < IDS.length; i++) {
+                IDS[i] = i;
+            }
+        }
+
+        private RouterIds() {
+        }
+
+        static Integer of(final int vrid) {
+            return vrid >= 0 && vrid < IDS.length ? IDS[vrid] : Integer.valueOf(vrid);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
+import io.vrrpd.protocol.RouterConfig;
+import io.vrrpd.protocol.VrrpVersion;
+import io.vrrpd.protocol.fsm.Event;
+import io.vrrpd.protocol.fsm.State;
+import io.vrrpd.protocol.wire.Advertisement;
+import io.vrrpd.protocol.wire.AdvertisementWriter;
+import io.vrrpd.protocol.wire.ChecksumForm;
+import io.vrrpd.protocol.wire.ReceiveValidator;
+import io.vrrpd.protocol.wire.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A link's receiver at 1000 Backups x 100 ms hears 10,000 advertisements a second: validating one, finding its
+ * router (VRID 200: above Integer's box cache) and handing it to the loop allocates nothing (the source record,
+ * a posted lambda and its queue node, a boxed VRID did before), and the loop gets every one, in order.
+ * Counted by the JVM's per-thread allocation counter, not timed.
+ */
+class AdvertisementDemuxTest {
+    private static final long INTERVAL = 100_000_000L;
+    private static final IpAddress PEER = IpAddress.parse("192.0.2.1");
+
+    @Test
+    void aBackupsReceivedAdvertisementsAllocateNothingOnTheReceiverAndAllReachTheRouter() {
+        final VrrpLoop loop = new VrrpLoop(); // not started: the test thread plays both threads
+        final AdvertisementDemux demux = new AdvertisementDemux("eth0", AddressFamily.IPV4, loop);
+        final RouterInstance router = backup(loop, 200);
+        demux.attach(router);
+        final Advertisement view = advertisement(200, 250);
+        final ReceiveValidator validator = new ReceiveValidator();
+        final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long dispatched = 0;
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 23; window++) { // 20 to warm (the JIT), the least of the last 3 counts
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                dispatch(demux, view, validator);
+            }
+            final long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+            if (window >= 20) {
+                allocated = Math.min(allocated, bytes);
+            }
+            dispatched += 1000;
+            for (int r = 0; r < 100 && router.counters().advertisementsReceived() < dispatched; r++) {
+                demux.drain(); // the loop's side, a budget at a time (the state machine's step allocates; not counted)
+            }
+        }
+        assertEquals(0, allocated, "bytes allocated by the receiver for 1000 accepted advertisements");
+        assertEquals(dispatched, router.counters().advertisementsReceived(), "every advertisement reached the router");
+        assertEquals(dispatched, router.verdicts().get(Verdict.ACCEPTED));
+        assertEquals(State.BACKUP, router.state().state());
+        assertEquals(PEER, router.state().peer().address());
+    }
+
+    /** A loop that falls a whole ring behind loses what does not fit, counted; the ring's advertisements still arrive. */
+    @Test
+    void advertisementsPastAFullRingAreDroppedAndCounted() {
+        final VrrpLoop loop = new VrrpLoop();
+        final AdvertisementDemux demux = new AdvertisementDemux("eth0", AddressFamily.IPV4, loop);
+        final RouterInstance router = backup(loop, 7);
+        demux.attach(router);
+        final Advertisement view = advertisement(7, 250);
+        final ReceiveValidator validator = new ReceiveValidator();
+        for (int i = 0; i < AdvertisementDemux.RING_SIZE + 5; i++) {
+            dispatch(demux, view, validator);
+        }
+        assertEquals(5, demux.overflows());
+        assertEquals(5, router.verdicts().get(Verdict.LOOP_BEHIND), "counted as the router's loop_behind drops");
+        // A drain hands over at most DRAIN_BUDGET, so the loop's due timers run between two drains.
+        demux.drain();
+        assertEquals(AdvertisementDemux.DRAIN_BUDGET, router.counters().advertisementsReceived(), "one round's budget");
+        for (int round = 0; round < AdvertisementDemux.RING_SIZE / AdvertisementDemux.DRAIN_BUDGET; round++) {
+            demux.drain();
+        }
+        assertEquals(AdvertisementDemux.RING_SIZE, router.counters().advertisementsReceived());
+        dispatch(demux, view, validator);
+        demux.drain();
+        assertEquals(AdvertisementDemux.RING_SIZE + 1, router.counters().advertisementsReceived());
+        // an unknown VRID is the link's verdict, not a router's
+        dispatch(demux, advertisement(8, 250), validator);
+        assertEquals(1, demux.linkVerdicts().get(Verdict.UNKNOWN_VRID));
+    }
+
+    private static void dispatch(final AdvertisementDemux demux, final Advertisement view,
+                                 final ReceiveValidator validator) {
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        demux.dispatch(view, false, 255, PEER.hi(), PEER.lo(), group.hi(), group.lo(), validator);
+    }
+
+    private static RouterInstance backup(final VrrpLoop loop, final int vrid) {
+        final RouterConfig config = RouterConfig.builder("rx", vrid, AddressFamily.IPV4).primaryAddress("192.0.2.2")
+                .virtualAddresses("192.0.2.100/24").priority(100).intervalNanos(INTERVAL).build();
+        final RouterInstance router = new RouterInstance(config, loop,
+                (message, length, source, destination, outcome) -> outcome.sent(destination), new NoAddresses(),
+                List.of(), (r, from, to, reason) -> { });
+        router.handle(new Event.Startup("test"));
+        return router;
+    }
+
+    private static Advertisement advertisement(final int vrid, final int priority) {
+        final byte[] message = new byte[AdvertisementWriter.length(VrrpVersion.V3, AddressFamily.IPV4, 1)];
+        AdvertisementWriter.write(message, 0, VrrpVersion.V3, AddressFamily.IPV4, vrid, priority, INTERVAL,
+                List.of(IpAddress.parse("192.0.2.100")), ChecksumForm.PSEUDO_HEADER, PEER,
+                AddressFamily.IPV4.vrrpGroup());
+        return new Advertisement().wrap(message, 0, message.length);
+    }
+}

@@ -1,0 +1,78 @@
+package io.vrrpd.daemon.runtime;
+
+import io.vrrpd.linux.LinkAddress;
+import io.vrrpd.linux.NetNamespace;
+import io.vrrpd.linux.Rtnetlink;
+import io.vrrpd.protocol.IpPrefix;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Real-MAC routers on one link share one address dump per loop round (1000 routers dumped the link 1000 times at
+ * start and whenever many became Master together), and still add and remove only their own addresses: a
+ * throw-away namespace with a veth link carrying the host's own 192.0.2.254.
+ */
+@Timeout(60)
+class ParentLinkAddressesTest {
+
+    @Test
+    void routersOnOneLinkShareADumpPerRoundAndTouchOnlyTheirAddresses() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (a network namespace)");
+        final String ns = "vpla" + ProcessHandle.current().pid();
+        run("ip", "netns", "add", ns);
+        final VrrpLoop loop = new VrrpLoop();
+        try {
+            run("ip", "-n", ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1"); // no dummy module here
+            run("ip", "-n", ns, "link", "set", "d0", "up");
+            run("ip", "-n", ns, "addr", "add", "192.0.2.254/24", "dev", "d0");
+            try (Rtnetlink netlink = NetNamespace.run(ns, Rtnetlink::open)) {
+                final int index = netlink.findLink("d0").orElseThrow().index();
+                loop.start();
+                final ParentLinkAddresses link = new ParentLinkAddresses(netlink, loop);
+                final List<RealMacAddresses> routers = List.of(
+                        new RealMacAddresses(link, index, List.of(IpPrefix.parse("192.0.2.1/24"))),
+                        new RealMacAddresses(link, index, List.of(IpPrefix.parse("192.0.2.2/24"))),
+                        new RealMacAddresses(link, index, List.of(IpPrefix.parse("192.0.2.254/24")))); // the host's
+                loop.call(() -> { // one round: three routers become Master
+                    for (final RealMacAddresses router : routers) {
+                        router.add();
+                    }
+                    return null;
+                }, 10_000);
+                assertEquals(1, link.dumps(), "one dump for three routers in one round");
+                assertEquals(List.of("192.0.2.1/24 proto 118", "192.0.2.2/24 proto 118", "192.0.2.254/24 proto 0"),
+                        present(netlink, index));
+                loop.call(() -> { // the next round sees the kernel again; each removes only its own
+                    for (final RealMacAddresses router : routers) {
+                        router.remove();
+                    }
+                    return null;
+                }, 10_000);
+                assertEquals(2, link.dumps(), "a new round dumps again");
+                assertEquals(List.of("192.0.2.254/24 proto 0"), present(netlink, index));
+            }
+        } finally {
+            loop.close();
+            run("ip", "netns", "del", ns);
+        }
+    }
+
+    private static List<String> present(final Rtnetlink netlink, final int index) throws Exception {
+        return netlink.addresses(index).stream().filter(a -> a.prefix().address().toString().startsWith("192.0.2."))
+                .map(a -> a.prefix() + " proto " + a.proto()).sorted().toList();
+    }
+
+    private static void run(final String... command) throws Exception {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + output);
+        }
+    }
+}
