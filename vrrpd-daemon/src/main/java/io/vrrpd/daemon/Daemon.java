@@ -44,6 +44,8 @@ final class Daemon {
 
     /** How long a control request that comes during the start waits for it: under vrrpadm's 30 s. */
     private static final java.time.Duration START_PATIENCE = java.time.Duration.ofSeconds(20);
+    /** How long a starting daemon waits for the namespace lock to come free before it refuses. */
+    static final long LOCK_WAIT_MS = 2_000;
 
     private final Path configDir;
     private final Path stateDir;
@@ -147,7 +149,9 @@ final class Daemon {
         // take down the first one's VNICs (and its removeLeftovers would delete the others).
         final NamespaceLock lock;
         try {
-            lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
+            // Waits up to 2 s for a holder passing through (the crash guard's --release-addresses of the previous
+            // run tests the lock as this one starts); a running vrrpd keeps it and this one is refused.
+            lock = NamespaceLock.acquireWithin("vrrpd", LOCK_WAIT_MS, 25).orElse(null);
         } catch (ErrnoException e) {
             err.println("vrrpd: cannot start: " + e.getMessage());
             starting.failed(e.getMessage());

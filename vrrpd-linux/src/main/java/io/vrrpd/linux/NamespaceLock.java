@@ -45,6 +45,29 @@ public final class NamespaceLock implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #tryAcquire}, tried again every {@code retryMillis} until {@code waitMillis} have passed: a holder that
+     * is only passing through gets out of the way. A launcher's crash guard tests the lock (taken and dropped at
+     * once, {@code vrrpd --release-addresses}) just as a restarted daemon starts; a daemon that started in that
+     * instant was refused (CI, FrrInteropIT). A daemon that keeps the lock is still refused, after the wait.
+     */
+    public static Optional<NamespaceLock> acquireWithin(final String name, final long waitMillis, final long retryMillis)
+            throws ErrnoException {
+        final long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        for (int attempt = 0; ; attempt++) { // bounded by the deadline: at most waitMillis / retryMillis + 1 tries
+            final Optional<NamespaceLock> lock = tryAcquire(name);
+            if (lock.isPresent() || System.nanoTime() - deadline >= 0) {
+                return lock;
+            }
+            try {
+                Thread.sleep(Math.max(1, retryMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
     @Override
     public void close() {
         Sockets.close(fd);

@@ -27,6 +27,8 @@ public final class ReceivedPacket {
     private long destinationHi;
     private long destinationLo;
     private boolean truncated;
+    /** SO_RXQ_OVFL: packets the socket's full queue dropped so far (cumulative), 0 when the kernel sent none. */
+    private long queueDrops;
 
     /** The VRRP message bytes, valid in {@code [0, payloadLength())}. */
     public byte[] payload() {
@@ -54,6 +56,18 @@ public final class ReceivedPacket {
     /** The index of the link the packet arrived on (IP_PKTINFO / IPV6_PKTINFO), or 0 when not reported. */
     public int ifindex() {
         return ifindex;
+    }
+
+    /**
+     * How many packets the kernel dropped on this socket because its receive queue was full, counted since the
+     * socket opened, as of this packet (SO_RXQ_OVFL); 0 when none was dropped yet (the kernel then sends nothing).
+     */
+    public long queueDrops() {
+        return queueDrops;
+    }
+
+    void queueDrops(final long drops) {
+        this.queueDrops = drops;
     }
 
     /** True when the kernel cut the packet or its control data (MSG_TRUNC / MSG_CTRUNC, or a bad header). */
@@ -97,6 +111,7 @@ public final class ReceivedPacket {
         destinationHi = 0;
         destinationLo = 0;
         truncated = false;
+        queueDrops = 0;
     }
 
     void payloadLength(final int length) {

@@ -35,6 +35,8 @@ final class Sockets {
     static final int SO_RCVBUF = 8;
     static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
+    /** Each datagram carries (as a control message) how many the socket's full receive queue dropped so far. */
+    static final int SO_RXQ_OVFL = 40;
     static final int SO_BINDTODEVICE = 25;
     static final int MSG_CTRUNC = 0x08;
     static final int MSG_TRUNC = 0x20;

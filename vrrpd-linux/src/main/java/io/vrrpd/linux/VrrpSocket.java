@@ -264,6 +264,26 @@ public final class VrrpSocket implements AutoCloseable {
         if (flavor.recvHopLimitOption() >= 0) {
             Sockets.setInt(fd, level, flavor.recvHopLimitOption(), 1, "receive hop limit");
         }
+        Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RXQ_OVFL, 1, "count receive queue drops");
+        // The default (rmem_default, ~208 KiB: some 200 advertisements) overflowed in a few tens of milliseconds
+        // of a 10,000-a-second flood whenever the receiver was held up, and the kernel dropped the Master's
+        // advertisements with the rest (CI, HostilePacketsIT). Memory is charged per queued packet, not reserved.
+        try {
+            Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUFFORCE, RECEIVE_BUFFER_BYTES,
+                    "SO_RCVBUFFORCE " + RECEIVE_BUFFER_BYTES);
+        } catch (ErrnoException e) {
+            // Without CAP_NET_ADMIN: as much as net.core.rmem_max allows.
+            Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, RECEIVE_BUFFER_BYTES,
+                    "SO_RCVBUF " + RECEIVE_BUFFER_BYTES);
+        }
+    }
+
+    /** The receive buffer asked for: 4 MiB, some 0.4 s of a 10,000-a-second flood (the kernel doubles it). */
+    static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
+    /** The receive buffer the kernel granted (doubled, as it counts its own overhead), for tests and logs. */
+    public int receiveBufferBytes() throws ErrnoException {
+        return Sockets.getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
     }
 
     /**
@@ -353,7 +373,7 @@ public final class VrrpSocket implements AutoCloseable {
         packet.payloadLength(length);
     }
 
-    /** Walks the control messages (CMSG_FIRSTHDR / CMSG_NXTHDR) for pktinfo and hop limit. */
+    /** Walks the control messages (CMSG_FIRSTHDR / CMSG_NXTHDR) for pktinfo, hop limit and queue drops. */
     private void readControl(final ReceivedPacket packet) {
         final long controlLength = rxMsg.get(JAVA_LONG, Sockets.MSG_CONTROLLEN);
         long at = 0;
@@ -373,6 +393,8 @@ public final class VrrpSocket implements AutoCloseable {
                 }
             } else if (level == flavor.level() && type == flavor.hopLimitType()) {
                 packet.ttl(rxControl.get(JAVA_INT, data));
+            } else if (level == Sockets.SOL_SOCKET && type == Sockets.SO_RXQ_OVFL) {
+                packet.queueDrops(rxControl.get(JAVA_INT, data) & 0xFFFF_FFFFL);
             }
             at += Sockets.cmsgAlign(length);
         }

@@ -301,6 +301,41 @@ class VrrpSocketTest {
         return received;
     }
 
+    /**
+     * A receiver that is held up (here: not reading at all) while advertisements keep coming: its queue is large
+     * (4 MiB asked, so a flood's burst waits instead of being dropped), and what the full queue still drops is
+     * reported with the next packet read (SO_RXQ_OVFL), so it can be counted (socket_overflow) instead of a
+     * Backup silently missing its Master's advertisements.
+     */
+    @Test
+    void shouldQueueABurstInALargeBufferAndReportWhatAFullQueueDropped() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        final byte[] message = advertisement(AddressFamily.IPV4, source, group, "192.0.2.100");
+        try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"));
+             VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {
+            assertTrue(receiver.receiveBufferBytes() >= VrrpSocket.RECEIVE_BUFFER_BYTES,
+                    "receive buffer " + receiver.receiveBufferBytes() + " bytes (root: SO_RCVBUFFORCE)");
+            final ReceivedPacket packet = new ReceivedPacket();
+            assertEquals(0, packet.queueDrops(), "none before any packet");
+            for (int i = 0; i < 40_000; i++) { // far more than 4 MiB of queued packets (~1 KiB each in the kernel)
+                sender.send(message, 0, message.length, source, group);
+            }
+            int read = 0;
+            long reported = 0;
+            for (; read < 50_000 && receiver.receive(packet, 200); read++) { // drains what was queued
+                reported = Math.max(reported, packet.queueDrops());
+            }
+            // The total comes with a packet queued after the drops (each packet carries the count at its arrival).
+            sender.send(message, 0, message.length, source, group);
+            assertTrue(receiver.receive(packet, RECEIVE_TIMEOUT_MS), "the packet after the drops");
+            reported = Math.max(reported, packet.queueDrops());
+            assertTrue(read > 2_000, "a burst of " + read + " waited in the queue (the default held ~200)");
+            assertTrue(reported > 0, "the kernel reported the drops of the full queue: " + reported + " (read " + read + ")");
+            assertTrue(read + reported <= 40_000, "read " + read + " + reported " + reported + " of 40,000 sent");
+        }
+    }
+
     @Test
     void shouldTimeOutWhenNothingArrives() throws Exception {
         try (VrrpSocket socket = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {

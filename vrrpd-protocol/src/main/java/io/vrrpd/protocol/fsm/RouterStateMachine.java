@@ -136,6 +136,15 @@ public final class RouterStateMachine {
     private static Transition backupReceives(final RouterConfig config, final RouterState state,
                                              final AdvertisementReceived adv, final long now) {
         final RouterState heard = state.withPeer(peerOf(adv, now));
+        final boolean discarded = adv.priority() != 0 && preemptInForce(config, state, now)
+                && adv.priority() < state.priority();
+        if (discarded && state.peer() != null && !state.preempting() && !state.masterReleased()
+                && !state.peer().address().equals(adv.source())) {
+            // A stranger's lower-priority advertisement while the Master we follow (not released) is another router:
+            // discarded, and not taken for the Master either, or a takeover after the real Master went silent would read
+            // "preempting <stranger>" (CI, HostilePacketsIT: h2 named a priority-1 flood instead of h1).
+            return Transition.unchanged(state);
+        }
         // "If the Priority in the ADVERTISEMENT is zero: Set the Master_Down_Timer to Skew_Time". The Master
         // is leaving; the Backup with the highest priority has the shortest skew and takes over first.
         if (adv.priority() == 0) {

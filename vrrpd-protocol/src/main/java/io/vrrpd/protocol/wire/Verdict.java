@@ -50,7 +50,12 @@ public enum Verdict {
      * A valid advertisement arrived while the router loop still had thousands waiting (a flood, a stalled
      * host): dropped rather than queued without bound. The ones already waiting are handled in order.
      */
-    LOOP_BEHIND("loop_behind", "the router loop is behind (thousands of advertisements wait for it)");
+    LOOP_BEHIND("loop_behind", "the router loop is behind (thousands of advertisements wait for it)"),
+    /**
+     * Dropped by the kernel before the receiver read it: the socket's receive queue was full (SO_RXQ_OVFL). A
+     * link's count, like the stage-1 reasons: which router's packets were lost is not known.
+     */
+    SOCKET_OVERFLOW("socket_overflow", "dropped by the kernel: the link's receive queue was full");
 
     private final String counterName;
     private final String description;

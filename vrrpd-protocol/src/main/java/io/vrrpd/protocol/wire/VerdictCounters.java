@@ -12,6 +12,11 @@ public final class VerdictCounters {
         counts[verdict.ordinal()]++;
     }
 
+    /** Counts {@code n} at once (drops the kernel reports as a running total). */
+    public void add(final Verdict verdict, final long n) {
+        counts[verdict.ordinal()] += n;
+    }
+
     public long get(final Verdict verdict) {
         return counts[verdict.ordinal()];
     }

@@ -246,6 +246,22 @@ class RouterStateMachineTest {
         }
 
         @Test
+        @DisplayName("a stranger's lower-priority advertisements while the Master goes silent: the Master is named, not the stranger")
+        void aStrangersLowPriorityAdvertisementsDoNotTakeTheMastersPlace() {
+            final RouterHarness r = router(100).backup().at(S);
+            r.advert("192.0.2.1", 200, S);
+            for (long t = 1; t <= 3; t++) { // a priority-1 flood from .10 while .1 stays silent
+                r.at(S + t * 100 * MS);
+                assertTrue(r.advert("192.0.2.10", 1, S).isEmpty(), "discarded");
+            }
+            assertEquals(IpAddress.parse("192.0.2.1"), r.state().peer().address(), "still following the Master");
+            r.at(S + MDI_100).fire(MASTER_DOWN_TIMER);
+            r.assertState(State.MASTER);
+            assertTrue(r.state().lastReason().startsWith(
+                    "Master_Down_Timer fired: no advertisement from 192.0.2.1 (priority 200) for "), r.state().lastReason());
+        }
+
+        @Test
         @DisplayName("a Master that went silent: its address, its priority and the measured silence (a late timer shows)")
         void silentMasterMeasuresTheSilence() {
             final RouterHarness r = router(100).backup().at(S);
