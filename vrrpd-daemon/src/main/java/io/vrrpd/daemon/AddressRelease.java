@@ -5,7 +5,7 @@ import io.vrrpd.cluster.primitive.Timeouts;
 import io.vrrpd.daemon.config.MacMode;
 import io.vrrpd.daemon.config.RouterSpec;
 import io.vrrpd.daemon.config.RouterStore;
-import io.vrrpd.daemon.runtime.LinuxRouterRuntime;
+import io.vrrpd.daemon.runtime.Leftovers;
 import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.NamespaceLock;
 
@@ -67,7 +67,7 @@ final class AddressRelease {
                     "vrrpd: ");
         }
         try {
-            final List<String> released = LinuxRouterRuntime.releaseAddresses(realMac);
+            final List<String> released = Leftovers.release(realMac);
             out.println("vrrpd: released " + released.size() + (released.isEmpty() ? "" : ": "
                     + String.join(", ", released)));
         } catch (IOException e) {

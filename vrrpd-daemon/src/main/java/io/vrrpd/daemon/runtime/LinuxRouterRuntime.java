@@ -190,9 +190,17 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             watchDependencies(existing);
         }
         if (!sameIdentity(old, spec)) {
-            // Another VRID, link, family, version, address set or MAC mode is another router on the wire.
-            reconciler.destroyInstance(existing, "reconfigured");
-            reconciler.unplumb(existing);
+            if (sameRouterOtherAddresses(old, spec) && reconciler.readdress(existing)) {
+                // Only the virtual addresses changed: in place, a Master stays Master (keepalived does the same on
+                // a reload); re-creating it cost two handovers, or a Master_Down_Interval with no peer.
+                Log.info("[" + spec.name() + "] virtual addresses changed in place: " + old.addresses() + " -> "
+                        + spec.addresses());
+            } else {
+                // Another VRID, link, family, version or MAC mode is another router on the wire (as is a new
+                // address set in real-MAC mode or for the address owner).
+                reconciler.destroyInstance(existing, "reconfigured");
+                reconciler.unplumb(existing);
+            }
         }
         syncAcceptMode();
         reconciler.reconcile(existing);
@@ -207,9 +215,13 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
     /** The fields that make a router what it is on the wire and in the kernel. */
     private static boolean sameIdentity(final RouterSpec a, final RouterSpec b) {
+        return sameRouterOtherAddresses(a, b) && a.addresses().equals(b.addresses());
+    }
+
+    /** {@link #sameIdentity} but for the virtual addresses: a candidate for {@link Reconciler#readdress}. */
+    private static boolean sameRouterOtherAddresses(final RouterSpec a, final RouterSpec b) {
         return a.vrid() == b.vrid() && a.link().equals(b.link()) && a.family() == b.family()
-                && a.version() == b.version() && a.addresses().equals(b.addresses()) && a.mac() == b.mac()
-                && a.unicastPeers().equals(b.unicastPeers());
+                && a.version() == b.version() && a.mac() == b.mac() && a.unicastPeers().equals(b.unicastPeers());
     }
 
     @Override
@@ -298,36 +310,9 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         try {
             return onLoop(() -> {
                 syncAcceptMode(); // with no router in accept_mode = false: a previous run's table goes
-                final List<String> removed = new ArrayList<>();
                 final List<String> ours = routers.values().stream().filter(m -> m.plumbing != null)
                         .map(m -> m.plumbing.vnic()).toList();
-                final List<Link> links = netlink.links();
-                for (final Link link : links) {
-                    if (!RouterPlumbing.isVnicName(link.name()) || !"macvlan".equals(link.kind())
-                            || ours.contains(link.name())) {
-                        continue;
-                    }
-                    final String[] parts = link.name().split("-");
-                    final AddressFamily family = parts[0].equals("vr4") ? AddressFamily.IPV4 : AddressFamily.IPV6;
-                    final int vrid = Integer.parseInt(parts[1]);
-                    final int parentIndex = Integer.parseInt(parts[2]);
-                    final String parent = links.stream().filter(l -> l.index() == parentIndex).map(Link::name)
-                            .findFirst().orElse(null);
-                    final BrokenRouterFile owner = broken.stream().filter(b -> b.couldOwn(family, vrid, parent))
-                            .findFirst().orElse(null);
-                    if (owner != null) {
-                        netlink.setLinkUp(link.index(), false); // never two hosts answering: no router runs it
-                        RouterPlumbing.releaseParent(link.name());
-                        Log.warn("kept " + link.name() + " (down, addresses bind-ready): a VNIC of a previous run that"
-                                + " " + owner.error().file() + " may own, which does not load");
-                        continue;
-                    }
-                    netlink.deleteLink(link.index());
-                    RouterPlumbing.releaseParent(link.name()); // an owner's: its parent answers again
-                    removed.add(link.name());
-                    Log.info("removed " + link.name() + ", a VNIC of a previous run that no router uses");
-                }
-                return removed;
+                return Leftovers.remove(netlink, ours, broken);
             });
         } catch (ControlException e) {
             Log.error("start-up reconciliation: " + e.getMessage());
@@ -382,27 +367,6 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         if (lateness.count() > 0) {
             Log.info("timers: " + lateness.summary());
         }
-    }
-
-    /**
-     * {@code vrrpd --release-addresses}: without a running daemon, takes every VNIC of this namespace down and
-     * removes the real-MAC routers' addresses that vrrpd added from their links (never the host's own). Idempotent.
-     *
-     * @return what was released, e.g. {@code vr4-51-2} or {@code 192.0.2.100/24 on eth0}
-     */
-    public static List<String> releaseAddresses(final List<RouterSpec> realMacRouters) throws IOException {
-        final List<String> released = new ArrayList<>();
-        try (Rtnetlink netlink = Rtnetlink.open()) {
-            for (final Link link : netlink.links()) {
-                if (RouterPlumbing.isVnicName(link.name()) && "macvlan".equals(link.kind()) && link.isUp()) {
-                    netlink.setLinkUp(link.index(), false);
-                    RouterPlumbing.releaseParent(link.name()); // an owner's: its parent answers again
-                    released.add(link.name());
-                }
-            }
-            released.addAll(RealMacAddresses.release(netlink, realMacRouters));
-        }
-        return released;
     }
 
     @Override

@@ -264,9 +264,7 @@ final class Reconciler {
             forgetPlumbing(managed);
         }
         final RouterSpec spec = managed.spec;
-        // The VNIC's addresses do not depend on the primary address; a placeholder config carries them.
-        final IpAddress placeholder = new IpAddress(spec.family(), spec.family() == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
-        final RouterPlumbing plumbing = new RouterPlumbing(parentAddresses, spec.toConfig(placeholder), spec.link(),
+        final RouterPlumbing plumbing = new RouterPlumbing(parentAddresses, plumbingConfig(spec), spec.link(),
                 link.index(), spec.mac() == MacMode.REAL);
         try {
             plumbing.plumb();
@@ -277,6 +275,37 @@ final class Reconciler {
         }
         managed.plumbing = plumbing;
         return true;
+    }
+
+    /** The VNIC's addresses do not depend on the primary address; a placeholder config carries them. */
+    private static RouterConfig plumbingConfig(final RouterSpec spec) {
+        final IpAddress placeholder = new IpAddress(spec.family(), spec.family() == AddressFamily.IPV6 ? 0xfe80L << 48 : 0, 0);
+        return spec.toConfig(placeholder);
+    }
+
+    /**
+     * Gives a plumbed router with a VNIC its spec's new virtual addresses in place ({@link RouterPlumbing#readdress}):
+     * a Master stays Master. False when it cannot (real-MAC mode, the address owner, not plumbed, the kernel
+     * refused): the caller re-creates the router then.
+     */
+    boolean readdress(final Managed managed) {
+        final RouterPlumbing plumbing = managed.plumbing;
+        final RouterSpec spec = managed.spec;
+        if (plumbing == null || spec.mac() == MacMode.REAL) {
+            return false;
+        }
+        final RouterConfig next = plumbingConfig(spec);
+        if (!RouterPlumbing.readdressable(plumbing.config(), next)) {
+            return false;
+        }
+        try {
+            plumbing.readdress(next);
+            return true;
+        } catch (IOException e) {
+            Log.warn("[" + spec.name() + "] could not change the addresses of " + plumbing.vnic() + " in place ("
+                    + e.getMessage() + "); re-creating the router");
+            return false;
+        }
     }
 
     /**

@@ -285,10 +285,20 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         handle(Event.TimerFired.of(armed), now);
     }
 
-    /** Takes a new configuration (modify-router). The next advertisement carries it. Loop thread. */
+    /**
+     * Takes a new configuration (modify-router). The next advertisement carries it; a Master whose virtual
+     * addresses changed (in place, {@link RouterPlumbing#readdress}) advertises them at once and announces them
+     * (gratuitous ARP / unsolicited NA), so the Backups and the clients learn the new set without waiting.
+     * Loop thread.
+     */
     void reconfigure(final RouterConfig next) {
+        final boolean readdressed = !next.virtualAddresses().equals(config.virtualAddresses());
         this.config = next;
         advertPriority = -1;
+        if (readdressed && state.state() == State.MASTER) {
+            sendAdvertisement(state.priority());
+            announce(System.nanoTime());
+        }
         if (next.priority() != state.priority() && !next.owner()) {
             handle(new Event.PriorityChanged(next.priority(), "priority set to " + next.priority()));
         }

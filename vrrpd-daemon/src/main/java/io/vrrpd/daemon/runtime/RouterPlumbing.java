@@ -45,7 +45,8 @@ import java.util.Optional;
  */
 public final class RouterPlumbing implements RouterInstance.Addresses {
     private final Rtnetlink netlink;
-    private final RouterConfig config;
+    /** Replaced by {@link #readdress} (loop thread); its family, VRID and owner-ness never change. */
+    private RouterConfig config;
     private final String parentLink;
     private final int parentIndex;
     private final String vnic;
@@ -145,6 +146,33 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
             Sysctl.keepIpv6AddressesOnDown(vnic);
         }
         syncAddresses();
+    }
+
+    /** The configuration the VNIC was plumbed (or last re-addressed) with. Loop thread. */
+    RouterConfig config() {
+        return config;
+    }
+
+    /**
+     * Another set of virtual addresses for the same router (modify-router -a, a reload): the VNIC keeps its state
+     * and its MAC; addresses no longer wanted go, new ones come. On a Master's VNIC (up) the new ones answer at
+     * once and the removed ones stop; on a Backup's they are bind-ready. Only with a VNIC and not for an owner:
+     * those re-create the router ({@link #readdressable}).
+     */
+    public void readdress(final RouterConfig next) throws IOException {
+        if (!readdressable(config, next) || realMac) {
+            throw new IllegalArgumentException("only a non-owner router with a VNIC changes its addresses in place");
+        }
+        this.config = next;
+        syncAddresses();
+    }
+
+    /**
+     * Whether {@code from} may become {@code to} in place: the same router (family, VRID), neither the address
+     * owner (whose addresses are the host's own, with the parent link silenced for them).
+     */
+    static boolean readdressable(final RouterConfig from, final RouterConfig to) {
+        return from.family() == to.family() && from.vrid() == to.vrid() && !from.owner() && !to.owner();
     }
 
     private boolean adoptable(final Link link) {
