@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -631,49 +630,13 @@ class JGroupsMembershipTest {
         return file;
     }
 
-    /** Ports p with p and p + 100 (failure detection) free on loopback, far from the well-known defaults. */
+    /** Ports p with p and p + 100 (failure detection) free on loopback (LoopbackPorts). */
     private static int[] freePorts(final int count) throws IOException {
-        final int[] ports = new int[count];
-        int found = 0;
-        for (int attempt = 0; attempt < 1_000 && found < count; attempt++) {
-            final int p = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            if (free(p) && free(p + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)
-                    && Arrays.stream(ports, 0, found).noneMatch(q -> Math.abs(q - p) <= 1
-                    || Math.abs(q - p) == ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)) {
-                ports[found++] = p;
-            }
-        }
-        if (found < count) {
-            throw new IOException("no free loopback ports");
-        }
-        return ports;
+        return LoopbackPorts.free(count);
     }
 
-    /** A port p with p and p + 100 (failure detection) free on every one of {@code hosts}. */
     private static int freePortOn(final List<InetAddress> hosts) throws IOException {
-        for (int attempt = 0; attempt < 1_000; attempt++) {
-            final int p = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            if (hosts.stream().allMatch(h -> free(h, p) && free(h, p + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET))) {
-                return p;
-            }
-        }
-        throw new IOException("no port free on " + hosts);
-    }
-
-    private static boolean free(final InetAddress host, final int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, host)) {
-            return s.getLocalPort() == port;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean free(final int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, LOOPBACK)) {
-            return s.getLocalPort() == port;
-        } catch (IOException e) {
-            return false;
-        }
+        return LoopbackPorts.freeOn(hosts);
     }
 
     /** Waits (bounded) for the condition; returns System.nanoTime() when it was first seen true. */

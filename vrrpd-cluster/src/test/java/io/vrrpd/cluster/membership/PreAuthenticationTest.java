@@ -15,7 +15,6 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -298,19 +297,6 @@ class PreAuthenticationTest {
     }
 
     private static int[] freePorts(final int n) throws IOException {
-        final int[] ports = new int[n];
-        for (int i = 0; i < n; i++) {
-            for (int attempt = 0; attempt < 100; attempt++) {
-                try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-                    final int port = s.getLocalPort();
-                    if (port + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET < 65536
-                            && Arrays.stream(ports).noneMatch(q -> q == port)) {
-                        ports[i] = port;
-                        break;
-                    }
-                }
-            }
-        }
-        return ports;
+        return LoopbackPorts.free(n);
     }
 }
