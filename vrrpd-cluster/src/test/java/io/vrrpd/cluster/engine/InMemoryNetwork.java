@@ -41,6 +41,16 @@ final class InMemoryNetwork {
     /** Every unicast sent, as {@code FROM>TO JSON}, in order (what a host told another, e.g. a placement command). */
     final List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    /**
+     * A copy of {@link #sent} taken under its lock: streaming the synchronized list itself while hosts send
+     * throws ConcurrentModificationException (seen in CI).
+     */
+    List<String> sentSoFar() {
+        synchronized (sent) {
+            return List.copyOf(sent);
+        }
+    }
+
     /** Delivers {@code payload} to {@code to} as if {@code from} had sent it (a member that misbehaves). */
     void forge(final String from, final String to, final byte[] payload) {
         final Node target;

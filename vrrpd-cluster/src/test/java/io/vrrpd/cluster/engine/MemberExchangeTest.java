@@ -82,9 +82,9 @@ class MemberExchangeTest {
         startAll();
         assertEquals("b:hello", on("a").ask("b", "echo", "hello", 5_000));
         assertEquals("a:hello", on("a").ask("a", "echo", "hello", 5_000), "a question to itself needs no network");
-        assertTrue(network.sent.stream().anyMatch(m -> m.startsWith("a>b ") && m.contains("\"m\":\"ask\"")),
+        assertTrue(network.sentSoFar().stream().anyMatch(m -> m.startsWith("a>b ") && m.contains("\"m\":\"ask\"")),
                 "asked over the cluster channel");
-        assertTrue(network.sent.stream().noneMatch(m -> m.startsWith("a>a ") && m.contains("\"m\":\"ask\"")));
+        assertTrue(network.sentSoFar().stream().noneMatch(m -> m.startsWith("a>a ") && m.contains("\"m\":\"ask\"")));
     }
 
     @Test
@@ -151,7 +151,7 @@ class MemberExchangeTest {
                 assertThrows(ServiceException.class, () -> on("a").ask("b", "big", "", 10_000)).getMessage());
 
         // A member that sends one anyway (not this code): the asker refuses it too.
-        final List<Message> sent = new ArrayList<>();
+        final List<Message> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
         final ClusterView view = hosts.get("a").cluster().view();
         final MemberExchange asker = new MemberExchange("a", () -> view, (to, m) -> sent.add(m));
         final CompletableFuture<String> outcome = new CompletableFuture<>();
@@ -187,7 +187,7 @@ class MemberExchangeTest {
             }));
         }
         final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (network.sent.stream().filter(m -> m.startsWith("a>b ") && m.contains("\"topic\":\"slow\"")).count()
+        while (network.sentSoFar().stream().filter(m -> m.startsWith("a>b ") && m.contains("\"topic\":\"slow\"")).count()
                 < MemberExchange.MAX_CONCURRENT && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
