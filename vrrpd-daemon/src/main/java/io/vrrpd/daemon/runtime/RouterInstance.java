@@ -73,6 +73,17 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final VrrpLoop loop;
     private final Sender channel;
     private final Addresses plumbing;
+    // The kernel steps of a takeover and a release, made once here and not at that moment: a lambda, a method
+    // reference or a string concatenation runs its bootstrap (class spinning, ~1-2 ms each on JDK 25 without
+    // AOT-linked classes) the first time it is evaluated, and these were evaluated as kernel()'s arguments, before
+    // it flushed a new Master's first advertisement: a daemon's first takeover at 10 ms adverts came 2-4 ms late
+    // (bench/failover.sh; WarmupTest#aFirstTakeoversAdvertisementLeavesBeforeAnyClassIsSpun).
+    private final KernelStep up;
+    private final KernelStep down;
+    private final KernelStep announceStep;
+    private final String upWhat;
+    private final String downWhat;
+    private final Runnable downLater;
     private final Listener listener;
     private final int timerSlot;
     private final VerdictCounters verdicts = new VerdictCounters();
@@ -144,6 +155,12 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.loop = loop;
         this.channel = channel;
         this.plumbing = plumbing;
+        this.up = plumbing::up;
+        this.down = plumbing::down;
+        this.announceStep = () -> counters.announcements += plumbing.announce();
+        this.upWhat = "bring " + plumbing.vnic() + " up";
+        this.downWhat = "take " + plumbing.vnic() + " down";
+        this.downLater = () -> kernel(downWhat, down);
         this.listener = listener;
         this.unicastPeers = List.copyOf(unicastPeers);
         this.unicastSource = unicastSource;
@@ -329,14 +346,14 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             return;
         }
         announcementsLeft--;
-        kernel("announce addresses", () -> counters.announcements += plumbing.announce());
+        kernel("announce addresses", announceStep);
         if (announcementsLeft > 0) {
             loop.arm(announceSlot, now + announceIntervalNanos);
         }
     }
 
     private void announce(final long now) {
-        kernel("announce addresses", () -> counters.announcements += plumbing.announce());
+        kernel("announce addresses", announceStep);
         announcementsLeft = announceCount - 1;
         if (announcementsLeft > 0) {
             loop.arm(announceSlot, now + announceIntervalNanos);
@@ -357,14 +374,14 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             case Action.ArmTimer arm when arm.timer() == TimerKind.ADVER_TIMER -> loop.armGrouped(timerSlot, arm.deadlineNanos());
             case Action.ArmTimer arm -> loop.arm(timerSlot, arm.deadlineNanos());
             case Action.CancelTimer cancel -> loop.disarm(timerSlot);
-            case Action.ClaimAddresses claim -> kernel("bring " + plumbing.vnic() + " up", plumbing::up);
+            case Action.ClaimAddresses claim -> kernel(upWhat, up);
             case Action.ReleaseAddresses release -> {
                 announcementsLeft = 0;
                 loop.disarm(announceSlot);
                 if (deferred != null) {
-                    deferred.add(() -> kernel("take " + plumbing.vnic() + " down", plumbing::down));
+                    deferred.add(downLater);
                 } else {
-                    kernel("take " + plumbing.vnic() + " down", plumbing::down);
+                    kernel(downWhat, down);
                 }
             }
             case Action.Announce announce -> announce(now);

@@ -68,6 +68,7 @@ final class Warmup {
             state = step(config, state, new Event.TimerFired(TimerKind.ADVER_TIMER), now);
             state = step(config, state, new Event.AdvertisementReceived(peer, 50, config.advertisementIntervalNanos()), now);
             state = step(config, state, new Event.Shutdown("warm-up"), now);
+            now = takeovers(config, peer, now);
             for (final int priority : new int[] {config.priority(), 0}) {
                 final int length = AdvertisementWriter.write(buffer, 0, version, family, 1, priority,
                         config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
@@ -85,6 +86,31 @@ final class Warmup {
                 }
             }
         }
+    }
+
+    /**
+     * A Backup's takeovers as they happen on a LAN, one per reason text (RouterStateMachine.masterDownReason):
+     * a Master heard then silent, a Master that released (priority 0), a lower-priority Master preempted — at
+     * times that are no whole milliseconds, so the text's duration formatting runs too. Each branch builds its
+     * own text before the first advertisement is sent; not run here, its first run would be on a real takeover.
+     */
+    private static long takeovers(final RouterConfig config, final IpAddress peer, final long start) {
+        final long interval = config.advertisementIntervalNanos();
+        long now = start;
+        for (final int[] heard : new int[][] {{200}, {200, 0}, {50}}) {
+            RouterState state = step(config, RouterState.initial(config), new Event.Startup("warm-up"), now);
+            for (final int priority : heard) {
+                now += 1_234_567L;
+                state = step(config, state, new Event.AdvertisementReceived(peer, priority, interval), now);
+            }
+            now = Math.max(now, state.masterDownTimer()) + 7_654L; // fires just after its deadline, as it would
+            state = step(config, state, new Event.TimerFired(TimerKind.MASTER_DOWN_TIMER), now);
+            if (state.state() != io.vrrpd.protocol.fsm.State.MASTER) {
+                throw new IllegalStateException("warm-up takeover ended " + state.state());
+            }
+            step(config, state, new Event.Shutdown("warm-up"), now);
+        }
+        return now;
     }
 
     private static RouterState step(final RouterConfig config, final RouterState state, final Event event,

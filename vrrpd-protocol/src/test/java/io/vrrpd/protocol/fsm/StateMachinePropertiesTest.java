@@ -100,4 +100,16 @@ class StateMachinePropertiesTest {
             }
         }
     }
+
+    /** The takeover's reason text formats durations by hand (no Formatter on that path): as String.format did. */
+    @Property(tries = 2000)
+    @Label("millis() reads as String.format's %.3f of the whole microseconds")
+    void millisReadsAsStringFormat(@ForAll final long nanos) {
+        final long micros = nanos / 1_000;
+        final String expected = micros % 1000 == 0 ? (micros / 1000) + " ms"
+                : String.format(java.util.Locale.ROOT, "%.3f ms", micros / 1000.0);
+        if (Math.abs(micros) < (1L << 50)) { // where a double still holds every microsecond exactly
+            assertEquals(expected, RouterStateMachine.millis(nanos));
+        }
+    }
 }
