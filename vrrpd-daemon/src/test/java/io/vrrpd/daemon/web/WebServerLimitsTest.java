@@ -110,6 +110,17 @@ class WebServerLimitsTest {
         }
     }
 
+    /** {@link #getOrClosed} until it is 200 or 10 s passed; the last status. */
+    private static int awaitOk(final int port) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int status = getOrClosed(port);
+        while (status != 200 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+            status = getOrClosed(port);
+        }
+        return status;
+    }
+
     /** The status of a GET /ok, -1 if the server closed the connection without an answer. */
     private static int get(final int port) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -125,22 +136,26 @@ class WebServerLimitsTest {
     @DisplayName("a client dribbling its headers a byte every 200 ms is cut off ~requestSeconds after its first byte,"
             + " a silent one too; the server answers others meanwhile and after")
     void shouldCutOffSlowClients() throws Exception {
-        final Process child = child(2, 64);
+        // 4 s, not 2: the JDK times a request from its 1 s clock tick, so a request may get as little as the limit
+        // less a second; a starved child JVM (load 18) took over a second to read an ordinary GET and cut it too.
+        final int requestSeconds = 4;
+        final Process child = child(requestSeconds, 64);
         try {
             final Started started = started(child);
             // The limit the server runs with, exactly (without it the JDK never cuts a request off).
-            assertEquals("maxReqTime=2 clockTick=1000", started.limits());
+            assertEquals("maxReqTime=" + requestSeconds + " clockTick=1000", started.limits());
             final int port = started.port();
             try (Socket dribbler = new Socket("127.0.0.1", port); Socket silent = new Socket("127.0.0.1", port)) {
                 final OutputStream out = dribbler.getOutputStream();
                 out.write("GET /ok HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
                 final long start = System.nanoTime();
                 long cutAfterMillis = -1;
-                // When the cut comes is up to the JDK's timer thread in the child JVM: ~2-3 s on a quiet machine,
-                // 6.3 s seen with the child sharing one core with 7 busy loops. Load only delays it, so the test
-                // waits for the cut (a byte every 200 ms, at most 30 s) and checks it did not come early; the
-                // limit itself is checked above as the child's JDK reads it.
+                // When the cut comes is up to the JDK's timer thread in the child JVM: the limit to the limit + 1 s
+                // on a quiet machine, 4.3 s late (a 2 s limit) with the child sharing one core with 7 busy loops.
+                // Load only delays it, so the test waits for the cut (a byte every 200 ms, at most 30 s) and checks
+                // it did not come early; the limit itself is checked above as the child's JDK reads it.
                 final long deadline = start + TimeUnit.SECONDS.toNanos(30);
+                boolean answeredMeanwhile = false;
                 for (int i = 0; cutAfterMillis < 0 && System.nanoTime() - deadline < 0; i++) {
                     try {
                         out.write('a');
@@ -152,16 +167,17 @@ class WebServerLimitsTest {
                     if (closed(dribbler)) {
                         cutAfterMillis = (System.nanoTime() - start) / 1_000_000;
                     }
-                    if (i == 3) {
-                        assertEquals(200, get(port), "answered while the slow client holds a thread");
+                    if (i >= 3 && cutAfterMillis < 0 && !answeredMeanwhile) { // asked again if load cut it off
+                        answeredMeanwhile = getOrClosed(port) == 200;
                     }
                 }
+                assertTrue(answeredMeanwhile, "answered while the slow client holds a thread");
                 assertTrue(cutAfterMillis >= 0, "the dribbling client was not cut off within 30 s");
-                assertTrue(cutAfterMillis >= 1_500,
-                        "the dribbling client was cut off after " + cutAfterMillis + " ms, before its 2 s");
+                assertTrue(cutAfterMillis >= requestSeconds * 1_000L - 500, "the dribbling client was cut off after "
+                        + cutAfterMillis + " ms, before its " + requestSeconds + " s");
                 assertTrue(awaitClosed(silent), "the silent client was cut off too");
             }
-            assertEquals(200, get(port));
+            assertEquals(200, awaitOk(port), "answered after");
         } finally {
             child.getOutputStream().close();
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));
@@ -185,13 +201,7 @@ class WebServerLimitsTest {
                 open.removeFirst().close();
                 // The server frees the slot when its own thread sees the close: wait for it rather than a fixed
                 // 300 ms (a loaded machine delays the child's threads); a connection it still refuses is closed.
-                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                int status = getOrClosed(port);
-                while (status != 200 && System.nanoTime() - deadline < 0) {
-                    Thread.sleep(100);
-                    status = getOrClosed(port);
-                }
-                assertEquals(200, status, "a slot freed after one of the 3 closed");
+                assertEquals(200, awaitOk(port), "a slot freed after one of the 3 closed");
             } finally {
                 for (final Socket socket : open) {
                     socket.close();
