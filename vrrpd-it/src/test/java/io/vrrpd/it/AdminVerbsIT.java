@@ -81,6 +81,46 @@ class AdminVerbsIT extends LabScenario {
         lab.awaitPing(Lab.CLIENT, "192.0.2.100", Duration.ofSeconds(3));
     }
 
+    /**
+     * The fallback of an in-place address change: when the kernel refuses it, the router is re-created with the
+     * new set (logged), as before in-place changes existed. The refusal is the kernel's own, not a mock: IPv6
+     * turned off on the Master's VNIC ({@code disable_ipv6=1}, which also takes its addresses away) makes it
+     * refuse the new address (EACCES); the re-created VNIC is a new interface, IPv6 on. h1 alone: it ends Master
+     * again with both addresses on its VNIC and in show-router, and the client reaches the new one.
+     */
+    @Test
+    void modifyRouterAddressesTheKernelRefusesInPlace_theRouterIsRecreatedWithThem() {
+        lab.startDaemons("h1");
+        createRouter("h1", "r6", "-V", "61", "-l", "eth0", "-A", "inet6", "-i", "" + INTERVAL, "-a",
+                "2001:db8::61/64");
+        d("h1").awaitState("r6", "MASTER", Duration.ofSeconds(10));
+        final String vnic = d("h1").router("r6").vnic();
+        final List<String> before = lab.addresses("h1", vnic); // 2001:db8::61 and the virtual link-local
+        assertTrue(before.contains("2001:db8::61/64"), before.toString());
+        final String linkLocal = before.stream().filter(a -> a.startsWith("fe80:")).findFirst().orElseThrow();
+        final Cmd.Result off = lab.inNs("h1", "sysctl", "-qw", "net.ipv6.conf." + vnic + ".disable_ipv6=1");
+        assertEquals(0, off.exit(), off.toString());
+        final long modified = System.nanoTime();
+        lab.vrrpadmOk("h1", "modify-router", "-a", "2001:db8::61/64,2001:db8::62/64", "r6");
+        d("h1").awaitLog(java.util.regex.Pattern.compile("\\[r6\\] could not change the addresses of "
+                + java.util.regex.Pattern.quote(vnic) + " in place \\(.+IPv6 is disabled on this device\\)\\); re-creating"
+                + " the router"), modified,
+                Duration.ofSeconds(5));
+        // The re-created router is a new instance: Initialize, Backup, then Master after Master_Down_Interval.
+        Wait.until(Duration.ofSeconds(10), "h1's re-created r6 Master", () -> d("h1").transitionsSince(modified),
+                t -> t.stream().anyMatch(x -> x.startsWith("r6 ") && x.endsWith("->MASTER")));
+        assertEquals(java.util.Optional.empty(), d("h1").firstSince(java.util.regex.Pattern.compile(
+                "\\[r6\\] virtual addresses changed in place"), modified).map(l -> l.text()), "not in place");
+        final List<String> expected = new java.util.ArrayList<>(before);
+        expected.add("2001:db8::62/64");
+        assertEquals(expected.stream().sorted().toList(), lab.addresses("h1", vnic).stream().sorted().toList(),
+                "the new set on the re-created VNIC");
+        assertEquals("r6:MASTER:" + linkLocal + ",2001:db8::61/64,2001:db8::62/64",
+                lab.vrrpadmOk("h1", "show-router", "-p", "-o", "name,state,virtual_ips", "r6").strip()
+                        .replace("\\:", ":"));
+        lab.awaitPing(Lab.CLIENT, "2001:db8::62", Duration.ofSeconds(5));
+    }
+
     @Test
     void secondVrrpdInTheSameNamespace_refusesBeforeTouchingAnything() throws Exception {
         electH1();

@@ -54,11 +54,15 @@ class CrashGuardIT extends LabScenario {
 
         final long killed = System.nanoTime();
         d("h1").kill();
-        Wait.until(Duration.ofSeconds(5), "h1's " + vnic + " down without a daemon", () -> lab.linkUp("h1", vnic),
+        // What bin/vrrpd promises (RUNNING.md) is that its guard notices the death within 0.1 s (a shell loop) and
+        // runs `vrrpd --release-addresses`; the rest is that JVM's start, CPU-bound: ~1 s on a quiet machine,
+        // several on a loaded one (a 3 s bound failed at load 10-20). So the test waits for the release itself
+        // with a deadline load does not reach, and reports the time; the new Master's single ARP answer below is
+        // the effect that matters on the LAN.
+        Wait.until(Duration.ofSeconds(20), "h1's " + vnic + " down without a daemon", () -> lab.linkUp("h1", vnic),
                 up -> !up);
-        final long took = Wait.millisSince(killed);
-        System.out.println("[measure] SIGKILL of h1's vrrpd -> its VNIC down by the launcher's guard in " + took + " ms");
-        assertTrue(took <= 3000, "the guard released within 3 s: " + took + " ms");
+        System.out.println("[measure] SIGKILL of h1's vrrpd -> its VNIC down by the launcher's guard in "
+                + Wait.millisSince(killed) + " ms");
         assertTrue(lab.addresses("h1", vnic).contains(VIP + "/24"), "the address stays plumbed (bind-ready)");
         d("h2").awaitState("r1", "MASTER", Duration.ofMillis(masterDownMillis(INTERVAL, 100)).plus(SLACK));
         final String arp = lab.python(Lab.CLIENT, Lab.resource("arp_probe.py"), VIP, Lab.ipv4(Lab.CLIENT), "0.4")
@@ -96,7 +100,7 @@ class CrashGuardIT extends LabScenario {
         Process daemon = launch(stderr);
         createRouter("h1", "r1", "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL,
                 "-a", VIP + "/24");
-        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(10));
         daemon.destroy(); // SIGTERM: the daemon releases its addresses itself
         assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
         assertEquals(0, daemon.exitValue());
@@ -105,7 +109,7 @@ class CrashGuardIT extends LabScenario {
                 sigterm);
 
         daemon = launch(stderr); // the router comes back from its file
-        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(10));
         final String vnic = d("h1").router("r1").vnic();
         daemon.destroyForcibly(); // SIGKILL
         assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
@@ -127,7 +131,7 @@ class CrashGuardIT extends LabScenario {
         final Process daemon = launch(stderr);
         createRouter("h1", "r1", "-V", "" + VRID, "-l", "eth0", "-A", "inet", "-p", "200", "-i", "" + INTERVAL,
                 "-a", VIP + "/24", "--mac", "real");
-        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(5));
+        d("h1").awaitState("r1", "MASTER", Duration.ofSeconds(10));
         final String file = Files.readString(d("h1").configDir().resolve("routers/r1.toml"));
         assertTrue(file.contains("mac = 'real'"), file);
         assertTrue(lab.addresses("h1", "eth0").contains(VIP + "/24"), "the Master holds " + VIP);
@@ -161,7 +165,7 @@ class CrashGuardIT extends LabScenario {
 
         final long killed = System.nanoTime();
         d("h1").kill();
-        Wait.until(Duration.ofSeconds(10), "h1's service address gone without a daemon",
+        Wait.until(Duration.ofSeconds(20), "h1's service address gone without a daemon",
                 () -> lab.addresses("h1", "eth0"), a -> !a.contains(address));
         System.out.println("[measure] SIGKILL of h1's vrrpd -> its service's address removed by the guard in "
                 + Wait.millisSince(killed) + " ms");
@@ -190,7 +194,8 @@ class CrashGuardIT extends LabScenario {
     }
 
     private static String awaitGuardLine(final Path stderr, final int nth) {
-        final List<String> lines = Wait.until(Duration.ofSeconds(5), "guard line " + nth + " in " + stderr, () -> {
+        // The guard's line comes after the release's JVM ran: a deadline a loaded machine does not reach.
+        final List<String> lines = Wait.until(Duration.ofSeconds(20), "guard line " + nth + " in " + stderr, () -> {
             try {
                 return Files.readAllLines(stderr).stream().filter(l -> l.startsWith("vrrpd guard:")).toList();
             } catch (IOException e) {

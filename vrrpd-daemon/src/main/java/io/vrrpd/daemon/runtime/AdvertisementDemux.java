@@ -54,6 +54,8 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
     private volatile long head;
     /** Advertisements dropped because the loop had not taken the ring's {@link #RING_SIZE} before them. */
     private volatile long overflows;
+    /** Receiver thread only: the kernel's total of queue drops already counted ({@link #countQueueDrops}). */
+    private long queueDropsSeen;
 
     AdvertisementDemux(final String link, final AddressFamily family, final VrrpLoop loop) {
         this.link = link;
@@ -128,6 +130,36 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
         if (verdict.accepted()) {
             offer(router, source, view.priority(), view.intervalNanos(), validator.lastChecksumForm());
         }
+    }
+
+    /**
+     * The kernel's running total of packets the socket's full queue dropped (SO_RXQ_OVFL, reported with the next
+     * packet read), added to the link's {@code socket_overflow} drops as it grows: a flood or a held-up receiver
+     * shows as a number, not as a Backup that silently missed its Master's advertisements. Receiver thread.
+     */
+    void countQueueDrops(final long reported) {
+        if (reported == 0) {
+            return; // no report: the kernel sends none until it dropped one (a total that wraps to 0 waits a packet)
+        }
+        linkVerdicts.add(Verdict.SOCKET_OVERFLOW, newQueueDrops(queueDropsSeen, reported));
+        queueDropsSeen = reported;
+    }
+
+    /** The kernel's total is the socket's {@code sk_drops}, an unsigned 32-bit count. */
+    static final long QUEUE_DROPS_RANGE = 1L << 32;
+
+    /**
+     * Drops in {@code reported} not in {@code seen}, both the kernel's totals (0 to 2^32 - 1). A total below the
+     * last one either wrapped past 2^32 (it went back by more than half the range: what is new is the distance
+     * forward, modulo 2^32) or is a new count from 0 (a re-opened socket's: every drop in it is new). Either way
+     * the counter never goes back and never takes a spurious 4 billion.
+     */
+    static long newQueueDrops(final long seen, final long reported) {
+        if (reported >= seen) {
+            return reported - seen;
+        }
+        final long forward = Math.floorMod(reported - seen, QUEUE_DROPS_RANGE);
+        return forward < QUEUE_DROPS_RANGE / 2 ? forward : reported;
     }
 
     /** The cached record for this link's address {@code hi}/{@code lo}; a new one for an address not heard lately. */

@@ -27,8 +27,6 @@ public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flusha
     private final VrrpLoop loop;
     /** Validation, the routers by VRID, and the ring of accepted advertisements the loop drains. */
     private final AdvertisementDemux demux;
-    /** Receiver thread only: the kernel's total of queue drops already counted. */
-    private long queueDropsSeen;
     private final Thread receiver;
     private volatile boolean running = true;
     /** Receiver thread only: a socket error repeats per packet, its line at most once a second. */
@@ -153,7 +151,7 @@ public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flusha
         while (running) {
             try {
                 if (socket.receive(packet, RECEIVE_TIMEOUT_MS)) {
-                    countQueueDrops(packet.queueDrops());
+                    demux.countQueueDrops(packet.queueDrops());
                     dispatch(packet, view, validator);
                 }
             } catch (ErrnoException e) {
@@ -166,18 +164,6 @@ public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flusha
                     receiveErrorLog.error("[" + link + " " + family + "] receive: " + e);
                 }
             }
-        }
-    }
-
-    /**
-     * The kernel's running total of packets its full queue dropped (reported with the next packet read), added to
-     * the link's {@code socket_overflow} drops as it grows: a flood or a held-up receiver shows as a number, not
-     * as a Backup that silently missed its Master's advertisements. Receiver thread.
-     */
-    void countQueueDrops(final long reported) {
-        if (reported > queueDropsSeen) {
-            demux.linkVerdicts().add(Verdict.SOCKET_OVERFLOW, reported - queueDropsSeen);
-            queueDropsSeen = reported;
         }
     }
 

@@ -13,13 +13,10 @@ import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.Link;
 import io.vrrpd.linux.LinkAddress;
 import io.vrrpd.linux.Rtnetlink;
-import io.vrrpd.linux.RtnetlinkEvent;
 import io.vrrpd.linux.RtnetlinkMonitor;
-import io.vrrpd.protocol.AddressFamily;
 import io.vrrpd.protocol.IpPrefix;
 import io.vrrpd.protocol.fsm.State;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +31,8 @@ import java.util.concurrent.TimeoutException;
  * router's state, its kernel plumbing and every netlink request live on the single {@link VrrpLoop}
  * thread; control requests, link events and signals reach it by {@link VrrpLoop#call}/{@link VrrpLoop#post}.
  *
- * <p>Split by concern: this class takes the control plane's requests and the link events onto the loop;
- * {@link Reconciler} holds the admin-state policy and the plumbing that follows it, {@link RouterChannels} the
+ * <p>Split by concern: this class takes the control plane's requests onto the loop, {@link LinkEvents} the
+ * kernel's link and address events; {@link Reconciler} holds the admin-state policy and the plumbing that follows it, {@link RouterChannels} the
  * sockets (per link index), {@link LinkView} the netlink look-ups, {@link RealMacAddresses} which addresses on a
  * parent link are vrrpd's, {@link RouterStatusView} show-router and {@link TransitionHooks} the hooks' jobs.
  *
@@ -55,13 +52,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 10_000;
     /** The shutdown's kernel step (every VNIC down): under the unit's TimeoutStopSec=150 with room to spare. */
     private static final long SHUTDOWN_KERNEL_MS = 100_000;
-    private static final int MONITOR_POLL_MS = 250;
 
     private final VrrpLoop loop;
     private final Rtnetlink netlink;
-    private final RtnetlinkMonitor monitor;
-    private final Thread monitorThread;
-    private volatile boolean running = true;
+    /** The kernel's link and address events onto the loop. */
+    private final LinkEvents linkEvents;
     /** Loop thread only. */
     private final Map<String, Managed> routers = new TreeMap<>();
     /**
@@ -93,13 +88,11 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         };
         this.loop = loop;
         this.netlink = netlink;
-        this.monitor = monitor;
         this.listener = listener;
-        this.monitorThread = Thread.ofPlatform().name("vrrp-netlink-monitor").daemon(true)
-                .unstarted(this::watchLinks);
         this.channels = new RouterChannels(loop);
         this.links = new LinkView(netlink);
         this.reconciler = new Reconciler(routers, channels, links, netlink, loop, transitions);
+        this.linkEvents = new LinkEvents(monitor, loop, routers, reconciler);
     }
 
     /**
@@ -120,7 +113,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         loop.start();
         loop.post(Warmup::run);
         final LinuxRouterRuntime runtime = new LinuxRouterRuntime(loop, netlink, monitor, listener, health, hooks);
-        runtime.monitorThread.start();
+        runtime.linkEvents.start();
         return runtime;
     }
 
@@ -371,12 +364,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        try {
-            monitorThread.join(2 * MONITOR_POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        linkEvents.stop();
         try {
             onLoop(() -> {
                 channels.closeAll();
@@ -386,7 +374,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             Log.error("close: " + e.getMessage());
         }
         loop.close();
-        monitor.close();
+        linkEvents.close();
         netlink.close();
     }
 
@@ -436,72 +424,6 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
             TransitionHooks.jobFor(managed, router, from, to, reason).ifPresent(hooks::submit);
         }
     }
-
-    // -------------------------------------------------------------------------------------------------
-    // Link and address events
-    // -------------------------------------------------------------------------------------------------
-
-    private void watchLinks() {
-        while (running) {
-            try {
-                monitor.poll(MONITOR_POLL_MS, event -> loop.post(() -> onLinkEvent(event)));
-            } catch (ErrnoException e) {
-                if (running) {
-                    Log.error("netlink monitor: " + e.getMessage());
-                    try {
-                        Thread.sleep(MONITOR_POLL_MS);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    /** Re-evaluates the routers a link or address event may concern. Loop thread. */
-    private void onLinkEvent(final RtnetlinkEvent event) {
-        switch (event) {
-            case RtnetlinkEvent.LinkChanged changed -> reconcileLink(changed.link().name(), changed.link().index());
-            case RtnetlinkEvent.LinkRemoved removed -> {
-                vnicRemoved(removed.link());
-                reconcileLink(removed.link().name(), removed.link().index());
-            }
-            case RtnetlinkEvent.AddressAdded added -> reconcileLink(null, added.address().index());
-            case RtnetlinkEvent.AddressRemoved removed -> reconcileLink(null, removed.address().index());
-            case RtnetlinkEvent.Overrun overrun -> {
-                Log.warn("netlink monitor overrun: events were lost; re-reading every router's link");
-                reconciler.reconcileWhere(managed -> true);
-            }
-        }
-    }
-
-    /**
-     * Someone deleted a router's VNIC (an operator's {@code ip link del}, a network script): the router cannot
-     * hold its addresses any more. It leaves the group (a Master sends priority 0, so a Backup takes over at
-     * once instead of after Master_Down_Interval), and reconciliation plumbs a new VNIC and starts it again.
-     */
-    private void vnicRemoved(final Link link) {
-        for (final Managed managed : List.copyOf(routers.values())) {
-            final RouterPlumbing plumbing = managed.plumbing;
-            // By index as well as name: re-creating a router (modify-router -a) deletes its VNIC and makes a new one
-            // under the same name, and the old one's removal can arrive after the new one is up.
-            if (plumbing != null && plumbing.vnic().equals(link.name()) && plumbing.vnicIndex() == link.index()
-                    && !plumbing.vnic().equals(managed.spec.link())) {
-                Log.warn("[" + managed.spec.name() + "] " + link.name() + " was deleted under the router; plumbing it"
-                        + " again");
-                reconciler.destroyInstance(managed, link.name() + " was deleted");
-                Reconciler.forgetPlumbing(managed);
-                reconciler.reconcile(managed);
-            }
-        }
-    }
-
-    /** The routers on the link, in one pass with the link events that queue up meanwhile (see Reconciler). */
-    private void reconcileLink(final String name, final int index) {
-        reconciler.reconcileLinkSoon(name, index);
-    }
-
-    // -------------------------------------------------------------------------------------------------
 
     private <T> T onLoop(final Callable<T> task) throws ControlException {
         return loopCall(task, CALL_TIMEOUT_MS);

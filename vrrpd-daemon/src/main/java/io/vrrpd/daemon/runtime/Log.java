@@ -67,7 +67,10 @@ public final class Log {
         stopping = false;
         QUEUED.set(0);
         queue = new ConcurrentLinkedQueue<>();
-        writer = Thread.ofPlatform().name("vrrpd-log").daemon(true).unstarted(Log::write);
+        // The count already reported is read here, not by the writer when it first runs: a loaded machine runs a
+        // new thread late, and lines dropped before then would be in its starting count, never reported.
+        final long reported = DROPPED.get();
+        writer = Thread.ofPlatform().name("vrrpd-log").daemon(true).unstarted(() -> write(reported));
         writer.start();
         // Lines queued when the JVM leaves (System.exit, the end of main) are still written.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(Log::stopWriter));
@@ -172,9 +175,9 @@ public final class Log {
         }
     }
 
-    private static void write() {
+    private static void write(final long reportedBefore) {
         final ConcurrentLinkedQueue<String> pending = queue;
-        long reported = DROPPED.get();
+        long reported = reportedBefore;
         while (true) {
             final String line = pending.poll();
             if (line != null) {

@@ -28,6 +28,34 @@ class AdvertisementDemuxTest {
     private static final long INTERVAL = 100_000_000L;
     private static final IpAddress PEER = IpAddress.parse("192.0.2.1");
 
+    /**
+     * The kernel reports its running total of queue drops (SO_RXQ_OVFL: the socket's sk_drops, an unsigned 32-bit
+     * count) with each packet read; the link's {@code socket_overflow} count takes what is new. Totals as a
+     * receiver would read them, the link's count after each.
+     */
+    @Test
+    void theKernelsQueueDropTotalBecomesTheLinksSocketOverflowCount() {
+        final AdvertisementDemux demux = new AdvertisementDemux("eth0", AddressFamily.IPV4, new VrrpLoop());
+        final long top = AdvertisementDemux.QUEUE_DROPS_RANGE - 1; // 4,294,967,295: the u32's last value
+        final long[][] reportedThenCounted = {
+                {0, 0},             // nothing dropped yet: the kernel sends no total
+                {7, 7},             // 7 dropped
+                {7, 7},             // the next packets carry the same total: nothing new
+                {0, 7},             // a packet without the report (none is sent at 0): not a reset
+                {19, 19},           // 12 more
+                {top - 5, top - 5}, // a long flood: up to 6 below the wrap
+                {4, top + 5},       // the total wrapped: 6 to reach 2^32, then 4 = 10 more (not -4,294,967,291)
+                {10, top + 11},     // 6 more past the wrap
+                {3, top + 14},      // back by 7, less than half the range: a count from 0 (a re-opened socket's)
+                {5, top + 16},      // which goes on from there
+        };
+        for (final long[] step : reportedThenCounted) {
+            demux.countQueueDrops(step[0]);
+            assertEquals(step[1], demux.linkVerdicts().get(Verdict.SOCKET_OVERFLOW), "after the kernel's " + step[0]);
+        }
+        assertEquals(top + 16, demux.linkVerdicts().rejected(), "socket_overflow is the only verdict counted");
+    }
+
     @Test
     void aBackupsReceivedAdvertisementsAllocateNothingOnTheReceiverAndAllReachTheRouter() {
         final VrrpLoop loop = new VrrpLoop(); // not started: the test thread plays both threads
