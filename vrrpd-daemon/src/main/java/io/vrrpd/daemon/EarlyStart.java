@@ -2,6 +2,7 @@ package io.vrrpd.daemon;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.security.SecureRandom;
 import java.util.logging.LogManager;
@@ -17,8 +18,9 @@ import java.util.logging.LogManager;
  *     entry (it opens each jar);</li>
  * <li>the Unix domain sockets: the JDK's static set-up seeds a {@code SecureRandom} for the names of auto-bound
  *     sockets (which vrrpd never uses), which sets up the security providers — opening a channel of that family runs
- *     it —, and the control socket's private directory ({@code Files.createTempDirectory}) draws its name from the
- *     default {@code SecureRandom}, whose first number sets up SHA-1 to mix the kernel's bytes.</li>
+ *     it —; the socket options and static addresses the bind uses; and the default {@code SecureRandom}, from which
+ *     the control socket's private directory ({@code Files.createTempDirectory}) draws its name (its first number
+ *     sets up SHA-1 to mix the kernel's bytes).</li>
  * </ul>
  * The main thread does not wait for these threads: when it comes to a piece still being set up, the JVM's class
  * initialisation (and LogManager's own lock) makes it wait for that piece and then use it, so what is done is the
@@ -57,7 +59,9 @@ final class EarlyStart {
         @Override
         public void run() {
             try (ServerSocketChannel unused = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                // opened for its class set-up only; ControlServer opens and binds the real one
+                // Opened for the JDK's set-up only (ControlServer opens and binds the real one); an option read from it
+                // sets up the socket options and the JDK's Net class (its static addresses), which the bind needs.
+                unused.getOption(StandardSocketOptions.SO_RCVBUF);
             } catch (IOException | RuntimeException e) {
                 // ControlServer meets the same failure when it opens its channel, and reports it
             }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,9 @@ class EarlyStartTest {
             final long before = classes.getTotalLoadedClassCount();
             LogManager.getLogManager();
             System.LoggerFinder.getLoggerFinder();
-            ServerSocketChannel.open(StandardProtocolFamily.UNIX).close();
+            try (ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.getOption(StandardSocketOptions.SO_RCVBUF); // the options and Net, which the bind sets up
+            }
             new SecureRandom().nextLong(); // what Files.createTempDirectory draws its name from
             System.out.println(classes.getTotalLoadedClassCount() - before);
         }
