@@ -49,8 +49,12 @@ final class EarlyStart {
     static final class LogBackEnd implements Runnable {
         @Override
         public void run() {
-            LogManager.getLogManager();
-            System.LoggerFinder.getLoggerFinder();
+            try {
+                LogManager.getLogManager();
+                System.LoggerFinder.getLoggerFinder();
+            } catch (RuntimeException e) {
+                // the main thread meets the same failure when it installs the log, and reports it
+            }
         }
     }
 
@@ -62,10 +66,10 @@ final class EarlyStart {
                 // Opened for the JDK's set-up only (ControlServer opens and binds the real one); an option read from it
                 // sets up the socket options and the JDK's Net class (its static addresses), which the bind needs.
                 unused.getOption(StandardSocketOptions.SO_RCVBUF);
+                new SecureRandom().nextLong();
             } catch (IOException | RuntimeException e) {
-                // ControlServer meets the same failure when it opens its channel, and reports it
+                // ControlServer meets the same failure when it opens its channel or names its directory, and reports it
             }
-            new SecureRandom().nextLong();
         }
     }
 }
