@@ -7,6 +7,9 @@
 #                                     (lo up) and installs the trap; at exit it kills the pid held in each PID_VAR
 #                                     then (a variable set back to empty: nothing to kill).
 #   bench_links N                     veth pairs eth0..eth(N-1) between ${P}h and ${P}peer, up on both sides.
+#   bench_stop PID_VAR                SIGTERM to the pid held in PID_VAR, waits up to 5 s, then SIGKILL; empties it.
+# Optional: a function bench_on_exit, run first by the trap (what the trap cannot kill by a plain variable, e.g.
+# a daemon's children); BENCH_KEEP=1 keeps WORK (its path is printed).
 #   bench_await_socket                waits (at most 10 s) until vrrpd answers on $WORK/sock.
 # Network safety: only the namespaces named here; nothing in the root namespace is touched.
 
@@ -26,12 +29,27 @@ bench_lab() {
 
 bench_cleanup() {
     local var
+    if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
     for var in "${BENCH_PIDS[@]}"; do
         [ -n "${!var:-}" ] && kill -KILL "${!var}" 2>/dev/null || true
     done
     ip netns del "${P}h" 2>/dev/null || true
     ip netns del "${P}peer" 2>/dev/null || true
-    rm -rf "$WORK"
+    if [ -n "${BENCH_KEEP:-}" ]; then echo "$(basename "$0"): kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+
+bench_stop() {
+    local var=$1 i
+    local pid=${!var:-}
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    printf -v "$var" '%s' ''
 }
 
 bench_links() {

@@ -23,10 +23,10 @@
 # link (keepalived's default). VRRPD_JAVA_OPTS is passed to the daemon (e.g. -XX:StartFlightRecording=... for the
 # start-up). --jfr records the window with JFR (jcmd JFR.start settings=profile ... JFR.stop) into FILE.jfr, for
 # `jfr print --events jdk.ExecutionSample`: it costs some CPU, so profile in a run of its own (--only vrrpd).
-# Safety: namespaces vs<PID>-h and vs<PID>-peer joined by LINKS veth pairs (nothing in the root namespace); IPv4 from
-# 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (link K uses the range K mod 3: past 3 links a range repeats on
-# another link), IPv6 from 2001:db8::/32; every wait is bounded; an EXIT trap kills what it started (by pid) and
-# deletes both namespaces.
+# Safety: namespaces vs<PID>-h and vs<PID>-peer joined by LINKS veth pairs (bench/lib.sh's lab; nothing in the root
+# namespace); IPv4 from 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (link K uses the range K mod 3: past 3 links a
+# range repeats on another link), IPv6 from 2001:db8::/32; every wait is bounded; an EXIT trap kills what it started
+# (by pid) and deletes both namespaces.
 set -euo pipefail
 LINKS=4 VRIDS=250 FAMILIES=inet INTERVAL=100 WINDOW=60 MAC=real ONLY= START_TIMEOUT=300 JFR=
 while [ $# -gt 0 ]; do
@@ -58,31 +58,22 @@ command -v tshark >/dev/null || { echo "scale.sh: tshark is missing (apt-get ins
 [ "$ONLY" = vrrpd ] || command -v keepalived >/dev/null \
     || { echo "scale.sh: keepalived is missing (apt-get install keepalived, or --only vrrpd)" >&2; exit 1; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/bench/lib.sh"
 N=$((LINKS * VRIDS * ${#FAMS[@]}))
-P="vs$$-"
-WORK=$(mktemp -d /tmp/vrrpd-scale.XXXXXX)
 RANGES=(192.0.2 198.51.100 203.0.113)
 PID= CAPTURE= KPARENT=
-cleanup() {
-    [ -n "$CAPTURE" ] && kill -KILL "$CAPTURE" 2>/dev/null || true
-    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
+BENCH_KEEP=${SCALE_KEEP:-}
+# keepalived at exit: its VRRP child first (it holds the addresses), then its parent; both started by this script
+bench_on_exit() {
     if [ -n "$KPARENT" ]; then
-        # keepalived's VRRP child first (it holds the addresses), then its parent; both started by this script
         for c in $(cat "/proc/$KPARENT/task/"*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null || true; done
         kill -KILL "$KPARENT" 2>/dev/null || true
     fi
-    ip netns del "${P}h" 2>/dev/null || true
-    ip netns del "${P}peer" 2>/dev/null || true
-    [ -n "${SCALE_KEEP:-}" ] && echo "scale.sh: kept $WORK" >&2 || rm -rf "$WORK"
 }
-trap cleanup EXIT
-ip netns add "${P}h"
-ip netns add "${P}peer"
-for ns in "${P}h" "${P}peer"; do ip -n "$ns" link set lo up; done
+bench_lab vs scale CAPTURE PID
+bench_links "$LINKS"
 for k in $(seq 0 $((LINKS - 1))); do
-    ip -n "${P}h" link add "eth$k" type veth peer name "eth$k" netns "${P}peer"
-    ip -n "${P}h" link set "eth$k" up
-    ip -n "${P}peer" link set "eth$k" up
     ip -n "${P}h" addr add "${RANGES[k % 3]}.$((254 - k / 3))/24" dev "eth$k"
 done
 sleep 2 # IPv6 link-local addresses (DAD) before any inet6 router starts

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up benchmark (issue 12): exec -> control socket of a vrrpd with no routers.
 #
-# Each run starts bin/vrrpd (no guard) in a network namespace of this script's own (vs<PID>, deleted on exit) with
+# Each run starts bin/vrrpd (no guard) in a network namespace of this script's own (vs<PID>-h, bench/lib.sh's lab,
+# deleted on exit with its unused peer vs<PID>-peer) with
 # an empty routers/ directory, and takes the time from just before the exec (a CLOCK_REALTIME timestamp in this
 # shell, `ip netns exec` included, ~5 ms) to the moment the control socket exists (polled every 1 ms with the
 # shell's own read -t, no fork), then stops the daemon with SIGTERM and waits for it. Variants, interleaved run by
@@ -16,7 +17,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib.sh
-. "$HERE/scripts/lib.sh"
+. "$HERE/scripts/lib.sh"   # find_jdk, log, die
+# shellcheck source=bench/lib.sh
+. "$HERE/bench/lib.sh"     # the lab: namespaces, work directory, the EXIT trap
 
 usage() {
     cat <<'USAGE'
@@ -55,13 +58,10 @@ if [[ " ${VARIANT_LIST[*]} " == *" aot "* && ! -f $HERE/vrrpd-daemon/target/vrrp
     "$HERE/scripts/aot-caches"
 fi
 
-WORK=$(mktemp -d /tmp/vrrpd-startup.XXXXXX)
 LOG_TAG=startup
-NS="vs$$"
-netns_traps
-ip netns add "$NS"
-NSS+=("$NS")
-ip -n "$NS" link set lo up
+DAEMON=
+bench_lab vs startup DAEMON
+NS="${P}h"
 exec {tick}<> <(:)   # a fd that never has data: read -t on it sleeps without a fork
 
 # one VARIANT: prints "WALL_MS CPU_MS": exec -> socket, and the CPU the process had used by then (user + system, from
@@ -79,7 +79,7 @@ one() {
     env "${env[@]}" ip netns exec "$NS" "$launcher" --config-dir "$dir/etc" --state-dir "$dir/state" \
         --socket "$dir/sock" >"$dir/log" 2>&1 &
     pid=$!
-    PIDS+=("$pid")
+    DAEMON=$pid
     for ((i = 0; i < 60000; i++)); do
         [[ -S $dir/sock ]] && break
         kill -0 "$pid" 2>/dev/null || die "vrrpd ($variant) exited before its socket: $(tail -n 5 "$dir/log")"
@@ -96,7 +96,7 @@ one() {
         read -r -t 0.001 -u "$tick" || true
     done
     t2=$EPOCHREALTIME
-    stop_pid "$pid"
+    bench_stop DAEMON
     awk -v a="$t0" -v b="$t1" -v c="$cpu" -v d="$t2" 'BEGIN { printf "%.1f %s %.1f\n", (b - a) * 1000, c, (d - a) * 1000 }'
 }
 

@@ -92,6 +92,9 @@ final class Daemon {
 
     /** Runs the daemon until a stop signal; the exit status (1 when it cannot start). */
     int run() {
+        // The log's back end and the Unix sockets' set-up, on another thread while this one reads vrrpd.toml (issue
+        // 12: EarlyStart says what and why); they touch nothing outside the JVM.
+        EarlyStart.begin();
         // vrrpd.toml first: a broken one refuses the start before anything is touched (FILE:LINE: message).
         try {
             node = NodeConfig.load(configDir);

@@ -24,12 +24,38 @@ final class FatalErrors {
 
     /** Installs the policy for every thread of this process. */
     static void install() {
-        Thread.setDefaultUncaughtExceptionHandler(handler(System.err, Runtime.getRuntime()::halt));
+        Thread.setDefaultUncaughtExceptionHandler(handler(System.err, new Halt()));
     }
 
     /** The handler: one line on {@code err}, then {@code halt} with {@link #EXIT_STATUS} for an Error. */
     static Thread.UncaughtExceptionHandler handler(final PrintStream err, final IntConsumer halt) {
-        return (thread, e) -> {
+        return new Policy(err, halt);
+    }
+
+    /*
+     * Classes, not lambdas: this is installed on the start path before the control socket, and with ZGC the AOT cache
+     * holds no linked lambdas, so each one there is spun at run time (issue 12, docs/BENCHMARKS.md).
+     */
+
+    /** {@link Runtime#halt}. */
+    private static final class Halt implements IntConsumer {
+        @Override
+        public void accept(final int status) {
+            Runtime.getRuntime().halt(status);
+        }
+    }
+
+    private static final class Policy implements Thread.UncaughtExceptionHandler {
+        private final PrintStream err;
+        private final IntConsumer halt;
+
+        Policy(final PrintStream err, final IntConsumer halt) {
+            this.err = err;
+            this.halt = halt;
+        }
+
+        @Override
+        public void uncaughtException(final Thread thread, final Throwable e) {
             if (e instanceof Error) {
                 try {
                     err.println("<2>vrrpd: fatal: " + e + " in thread " + thread.getName()
@@ -49,6 +75,6 @@ final class FatalErrors {
             } catch (Throwable ignored) {
                 err.println("<3>vrrpd: uncaught exception in thread " + thread.getName() + ": " + e);
             }
-        };
+        }
     }
 }

@@ -77,7 +77,7 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, 
 
     /** Reads {@code configDir/vrrpd.toml} (absent: defaults), the host name from the kernel. */
     public static NodeConfig load(final Path configDir) throws InvalidFileException {
-        return load(configDir, NodeConfig::kernelHostName);
+        return load(configDir, new KernelHostName());
     }
 
     /** Reads {@code configDir/vrrpd.toml}; {@code hostName} gives the default node name (null: unknown). */
@@ -99,6 +99,17 @@ public record NodeConfig(String nodeName, ClusterConfig cluster, WebConfig web, 
             throws InvalidFileException {
         final Path file = fileIn(configDir);
         return new Reader(file, text, configDir).read(TomlFiles.parse(new TomlMapper(), file, text), hostName);
+    }
+
+    /**
+     * The kernel's host name; a class, not {@code NodeConfig::kernelHostName}: this is the daemon's start path before
+     * the control socket, where with ZGC every lambda is spun at run time (issue 12).
+     */
+    private static final class KernelHostName implements Supplier<String> {
+        @Override
+        public String get() {
+            return kernelHostName();
+        }
     }
 
     private static String kernelHostName() {

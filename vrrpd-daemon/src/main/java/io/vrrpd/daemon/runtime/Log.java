@@ -40,8 +40,6 @@ public final class Log {
     private static final AtomicLong DROPPED = new AtomicLong();
     private static volatile LogLevel level = LogLevel.INFO;
     private static volatile boolean timestamps;
-    private static final java.time.format.DateTimeFormatter STAMP = java.time.format.DateTimeFormatter
-            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private Log() {
     }
@@ -161,7 +159,7 @@ public final class Log {
     }
 
     private static void emit(final String unstamped) {
-        final String line = timestamps ? STAMP.format(java.time.Instant.now()) + " " + unstamped : unstamped;
+        final String line = timestamps ? LogStamp.format(System.currentTimeMillis()) + " " + unstamped : unstamped;
         final ConcurrentLinkedQueue<String> pending = queue;
         final Thread to = writer;
         if (pending == null || to == null) {
@@ -186,7 +184,7 @@ public final class Log {
             }
             final long dropped = DROPPED.get();
             if (dropped != reported && (line == null || pending.isEmpty())) {
-                out.println((timestamps ? STAMP.format(java.time.Instant.now()) + " " : "") + "<4>log: "
+                out.println((timestamps ? LogStamp.format(System.currentTimeMillis()) + " " : "") + "<4>log: "
                         + (dropped - reported) + " lines dropped: the log queue was full");
                 reported = dropped;
             }
