@@ -17,6 +17,7 @@ public final class Vrrpadm {
     }
 
     public static void main(final String[] args) {
+        ControlSocket.skipSelectorProviderSearch();
         for (final String arg : args) {
             if (arg.equals("show-router")) {
                 ControlSocket.prepareInBackground();
