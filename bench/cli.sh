@@ -10,6 +10,8 @@
 #   vrrpadm          bin/vrrpadm --socket S show-router, with the AOT cache of ./scripts/build
 #   vrrpadm-no-aot   the same, VRRPD_NO_AOT=1
 #   vrrpadm-base     --baseline DIR: DIR/bin/vrrpadm (another checkout, built there, e.g. the commit before)
+#   vrrpadm-pkg      --package DEB: the package's /usr/sbin/vrrpadm, from the .deb unpacked here (dpkg-deb -x, which
+#                    keeps the files' times: its AOT caches stay valid), its paths pointed at the unpacked tree
 #   vtysh            vtysh --vty_socket DIR -c 'show vrrp'
 # Wall time from this shell's clock around the command, CPU (user + system) from /usr/bin/time; each output is
 # checked (the router is listed). Prints median and p90 wall and median CPU per variant, and the machine's load
@@ -21,25 +23,29 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
     cat <<'USAGE'
-Usage: bench/cli.sh [--runs N] [--baseline DIR]
+Usage: bench/cli.sh [--runs N] [--baseline DIR] [--package DEB]
 
-Times `vrrpadm show-router` (with and without the AOT cache, and DIR/bin/vrrpadm with --baseline) and FRR's
+Times `vrrpadm show-router` (with and without the AOT cache, DIR/bin/vrrpadm with --baseline, the package's
+vrrpadm from DEB unpacked with --package) and FRR's
 `vtysh -c 'show vrrp'`, one router each, N interleaved runs (default 20); prints a markdown table (for
 docs/BENCHMARKS.md). Needs root.
 USAGE
 }
 RUNS=20
 BASELINE=
+DEB=
 while (($#)); do
     case $1 in
     -h | --help) usage; exit 0 ;;
     --runs) RUNS=$2; shift 2 ;;
     --baseline) BASELINE=$(cd "$2" && pwd); shift 2 ;;
+    --package) DEB=$(realpath "$2"); shift 2 ;;
     *) echo "bench/cli.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench/cli.sh: --runs: a positive integer" >&2; exit 2; }
 [[ -z $BASELINE || -x $BASELINE/bin/vrrpadm ]] || { echo "bench/cli.sh: --baseline: no bin/vrrpadm in $BASELINE" >&2; exit 2; }
+[[ -z $DEB || -f $DEB ]] || { echo "bench/cli.sh: --package: no file $DEB" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "bench/cli.sh: needs root (network namespaces)" >&2; exit 1; }
 install_packages iproute2 frr time
 find_jdk
@@ -101,8 +107,18 @@ bench_await_socket
 wait_for "vrrpd's router Master" 30 grep -q -- '-> MASTER' "$WORK/log"
 wait_for "FRR's router Master" 30 grep -q -- '-> Master' "$FRR/vrrpd.log"
 
+# The package, unpacked: its launcher and class path @argfile name /usr/lib/vrrpd and /usr/share/vrrpd.
+if [[ -n $DEB ]]; then
+    dpkg-deb -x "$DEB" "$WORK/pkg"
+    sed -i "s#/usr/share/vrrpd/#$WORK/pkg/usr/share/vrrpd/#g" "$WORK/pkg/usr/share/vrrpd/cli.args"
+    sed -e "s#/usr/lib/vrrpd#$WORK/pkg/usr/lib/vrrpd#" -e "s#@/usr/share/vrrpd/#@$WORK/pkg/usr/share/vrrpd/#" \
+        "$WORK/pkg/usr/sbin/vrrpadm" >"$WORK/pkg/vrrpadm"
+    chmod 755 "$WORK/pkg/vrrpadm"
+fi
+
 VARIANTS=(vrrpadm vrrpadm-no-aot)
 [[ -n $BASELINE ]] && VARIANTS+=(vrrpadm-base)
+[[ -n $DEB ]] && VARIANTS+=(vrrpadm-pkg)
 VARIANTS+=(vtysh)
 # one VARIANT: runs it once; appends "wall_ms cpu_ms" to $WORK/VARIANT.ms; checks the output.
 one() {
@@ -112,6 +128,7 @@ one() {
     vrrpadm) cmd=(ip netns exec "${P}h" "$HERE/bin/vrrpadm" --socket "$SOCK" show-router) ;;
     vrrpadm-no-aot) cmd=(env VRRPD_NO_AOT=1 ip netns exec "${P}h" "$HERE/bin/vrrpadm" --socket "$SOCK" show-router) ;;
     vrrpadm-base) cmd=(ip netns exec "${P}h" "$BASELINE/bin/vrrpadm" --socket "$SOCK" show-router) ;;
+    vrrpadm-pkg) cmd=(ip netns exec "${P}h" "$WORK/pkg/vrrpadm" --socket "$SOCK" show-router) ;;
     vtysh) cmd=(ip netns exec "${P}peer" vtysh --vty_socket "$FRR/vty" -c 'show vrrp'); expect='192.0.2.152' ;;
     esac
     t0=$EPOCHREALTIME
