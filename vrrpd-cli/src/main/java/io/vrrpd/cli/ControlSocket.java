@@ -8,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 
 /**
@@ -49,29 +47,6 @@ final class ControlSocket {
             System.setProperty(SELECTOR_PROVIDER_PROPERTY, LINUX_SELECTOR_PROVIDER);
         } catch (ClassNotFoundException e) {
             // Another platform's JDK: the provider is found as before.
-        }
-    }
-
-    /**
-     * Starts, on a daemon thread of its own, the slowest part of the first UNIX-family channel's set-up, so that it
-     * runs on the second core while the main thread parses the command line and loads the native libraries of
-     * NIO (issue 13): {@code sun.nio.ch.UnixDomainSockets}' static initialiser creates a
-     * {@code SecureRandom("NativePRNGNonBlocking")} (for auto-bound socket names, which a client never uses), and
-     * that first {@code SecureRandom} reads the security properties and builds the SUN provider — ~25 ms of
-     * interpreted code, a third of a show-router's main-thread time. The main thread's own
-     * {@code SocketChannel.open} then finds it done, or waits for it (class initialisation is once per JVM).
-     */
-    static void prepareInBackground() {
-        final Thread prng = new Thread(ControlSocket::prepareRandom, "vrrpadm-prng");
-        prng.setDaemon(true);
-        prng.start();
-    }
-
-    private static void prepareRandom() {
-        try {
-            SecureRandom.getInstance("NativePRNGNonBlocking");
-        } catch (NoSuchAlgorithmException e) {
-            // UnixDomainSockets then makes a default SecureRandom itself: nothing to prepare.
         }
     }
 

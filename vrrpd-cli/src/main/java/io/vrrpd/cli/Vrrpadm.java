@@ -18,12 +18,6 @@ public final class Vrrpadm {
 
     public static void main(final String[] args) {
         ControlSocket.skipSelectorProviderSearch();
-        for (final String arg : args) {
-            if (arg.equals("show-router")) {
-                ControlSocket.prepareInBackground();
-                break;
-            }
-        }
         final PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         final PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
         final Map<String, String> env = System.getenv();
