@@ -26,6 +26,30 @@ final class ControlSocket {
     private ControlSocket() {
     }
 
+    /** The system property {@code SelectorProvider.provider()} reads before it looks for a provider service. */
+    static final String SELECTOR_PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
+    /** The JDK's own provider on Linux, the one {@code SelectorProvider.provider()} falls back to. */
+    static final String LINUX_SELECTOR_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+
+    /**
+     * Names the JDK's default selector provider in {@value #SELECTOR_PROVIDER_PROPERTY} (unless it is set), so that
+     * the first channel does not look for another one as a service (issue 13): {@code ServiceLoader} opens every jar
+     * of the class path for its {@code META-INF/services} entry — seven jars, Jackson's among them, ~25 ms of a
+     * show-router's CPU whose classes otherwise all come from the AOT cache. The same provider class either way; a
+     * JDK without it keeps the search.
+     */
+    static void skipSelectorProviderSearch() {
+        if (System.getProperty(SELECTOR_PROVIDER_PROPERTY) != null) {
+            return;
+        }
+        try {
+            Class.forName(LINUX_SELECTOR_PROVIDER, false, null);
+            System.setProperty(SELECTOR_PROVIDER_PROPERTY, LINUX_SELECTOR_PROVIDER);
+        } catch (ClassNotFoundException e) {
+            // Another platform's JDK: the provider is found as before.
+        }
+    }
+
     /** Sends {@code request} (one line, its newline included) to {@code socket}; returns the answer without its newline. */
     static byte[] exchange(final Path socket, final Duration timeout, final byte[] request) {
         try (SocketChannel channel = connect(socket)) {

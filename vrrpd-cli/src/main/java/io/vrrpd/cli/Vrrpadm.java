@@ -17,6 +17,7 @@ public final class Vrrpadm {
     }
 
     public static void main(final String[] args) {
+        ControlSocket.skipSelectorProviderSearch();
         final PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         final PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
         final Map<String, String> env = System.getenv();

@@ -3,9 +3,13 @@ package io.vrrpd.cli;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +31,20 @@ class VrrpadmLeanPathTest {
     private record Exit(int status, String out, String err) {
     }
 
+    @TempDir
+    Path services;
+
     private Exit vrrpadmWithoutLibraries(final String... args) throws IOException, InterruptedException {
-        final Path classes = Path.of(Vrrpadm.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        return vrrpadm(classesOf(Vrrpadm.class), args);
+    }
+
+    private static String classesOf(final Class<?> type) {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
+    }
+
+    private Exit vrrpadm(final String classPath, final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classes.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
                 Vrrpadm.class.getName(), "--socket", daemon.socket().toString()));
         command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command).start();
@@ -56,6 +70,18 @@ class VrrpadmLeanPathTest {
                 "show-router", "-p", "-o", "name,peer,p_prio", "--socket", daemon.socket().toString(), "db6"));
         assertEquals(FakeDaemon.JSON.readTree("{\"verb\":\"show-router\",\"args\":{\"name\":\"db6\"}}"),
                 daemon.lastRequest());
+    }
+
+    @Test
+    @DisplayName("the channel takes the JDK's selector provider: a provider service on the class path is not even made")
+    void shouldNotSearchTheClassPathForASelectorProvider() throws IOException, InterruptedException {
+        final Path file = services.resolve("META-INF/services/" + SelectorProvider.class.getName());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, RefusingSelectorProvider.class.getName() + "\n");
+        final String classPath = String.join(File.pathSeparator, classesOf(Vrrpadm.class),
+                classesOf(RefusingSelectorProvider.class), services.toString());
+        assertEquals(new Exit(0, Table.human(View.PLAIN.fields(), Routers.list()), ""), vrrpadm(classPath,
+                "show-router"));
     }
 
     @Test
