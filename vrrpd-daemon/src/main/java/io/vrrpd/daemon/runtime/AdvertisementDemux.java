@@ -205,7 +205,22 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
     @Override
     void drain() {
         // At most DRAIN_BUDGET per round: due timers run in between (a flood must not hold back an Adver_Timer).
-        final long end = Math.min(tail, head + DRAIN_BUDGET);
+        drainUpTo(Math.min(tail, head + DRAIN_BUDGET));
+        if (head != tail) {
+            loop.wake(this); // the rest next round, after the timers
+        }
+    }
+
+    /**
+     * Hands over everything received until now, past the round's budget (at most the ring, {@link #RING_SIZE}): a
+     * Backup's Master_Down_Timer is about to fire ({@link RouterInstance#onTimer}), and the Master's advertisement
+     * may be waiting here behind a flood. Loop thread.
+     */
+    void catchUp() {
+        drainUpTo(tail);
+    }
+
+    private void drainUpTo(final long end) {
         for (long at = head; at < end; at++) {
             final int slot = (int) (at & (RING_SIZE - 1));
             final RouterInstance router = ringRouters[slot];
@@ -222,9 +237,6 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
                 drainErrorLog.error("[" + link + " " + family + "] advertisement for " + router.config().logPrefix()
                         + ": " + e);
             }
-        }
-        if (head != tail) {
-            loop.wake(this); // the rest next round, after the timers
         }
     }
 

@@ -99,6 +99,11 @@ public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flusha
         return demux.isEmpty();
     }
 
+    @Override
+    public void catchUp() {
+        demux.catchUp();
+    }
+
     /**
      * Queues an encoded advertisement for the loop's next {@link VrrpLoop#flushSends} (one {@code sendmmsg} for
      * every Master of this link due in the same tick); one too long for a batch slot, or without a source, is

@@ -17,6 +17,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A link's receiver at 1000 Backups x 100 ms hears 10,000 advertisements a second: validating one, finding its
@@ -116,6 +117,46 @@ class AdvertisementDemuxTest {
         // an unknown VRID is the link's verdict, not a router's
         dispatch(demux, advertisement(8, 250), validator);
         assertEquals(1, demux.linkVerdicts().get(Verdict.UNKNOWN_VRID));
+    }
+
+    /**
+     * Scenario: a Backup's loop is behind a flood (CI, HostilePacketsIT), so the Master's advertisements wait in the
+     * link's ring, past the round's budget, when the Master_Down_Timer comes due. Expected (in state): the timer
+     * first takes what the ring holds — the Master's advertisement re-arms it — and the Backup stays Backup. Before,
+     * it took over from a Master that had spoken.
+     */
+    @Test
+    void aMasterDownTimerTakesTheRingsWaitingAdvertisementsFirst() {
+        final VrrpLoop loop = new VrrpLoop(); // not started: the test thread plays the loop thread
+        final AdvertisementDemux demux = new AdvertisementDemux("eth0", AddressFamily.IPV4, loop);
+        final RouterConfig config = RouterConfig.builder("rx", 9, AddressFamily.IPV4).primaryAddress("192.0.2.2")
+                .virtualAddresses("192.0.2.100/24").priority(100).intervalNanos(INTERVAL).build();
+        final RouterInstance router = new RouterInstance(config, loop, new RouterInstance.Sender() {
+            @Override
+            public void send(final byte[] message, final int length, final IpAddress source,
+                             final IpAddress destination, final RouterInstance.SendOutcome outcome) {
+                outcome.sent(destination);
+            }
+
+            @Override
+            public void catchUp() {
+                demux.catchUp();
+            }
+        }, new NoAddresses(), List.of(), (r, from, to, reason) -> { });
+        router.handle(new Event.Startup("test"));
+        demux.attach(router);
+        final ReceiveValidator validator = new ReceiveValidator();
+        dispatch(demux, advertisement(9, 250), validator);
+        demux.drain(); // the Master is heard: its Master_Down_Timer runs
+        final long due = router.state().masterDownTimer();
+        final int waiting = AdvertisementDemux.DRAIN_BUDGET * 3;
+        for (int i = 0; i < waiting; i++) {
+            dispatch(demux, advertisement(9, 250), validator);
+        }
+        router.onTimer(due);
+        assertEquals(State.BACKUP, router.state().state(), router.state().lastReason());
+        assertEquals(1 + waiting, router.counters().advertisementsReceived(), "all waiting ones handed over");
+        assertTrue(router.state().masterDownTimer() > due, "re-armed by the Master's advertisement");
     }
 
     private static void dispatch(final AdvertisementDemux demux, final Advertisement view,
