@@ -22,6 +22,9 @@ import java.util.List;
  */
 final class AddressRelease {
 
+    /** How long a release waits for the namespace lock before it refuses: a passing holder, never a daemon. */
+    static final long LOCK_WAIT_MS = 5_000;
+
     private AddressRelease() {
     }
 
@@ -30,9 +33,12 @@ final class AddressRelease {
         // Never beside a running daemon (a launcher's crash guard racing a restarted vrrpd): its VNICs are its own.
         // The lock is only tested, not held while releasing: a daemon starting meanwhile must not be refused (it
         // takes its VNICs down at start anyway, and brings one up only as Master, much later than these calls).
+        // Tested for up to LOCK_WAIT_MS, as a starting daemon does: another release passing through (the launcher's
+        // crash guard, run at the same moment as an operator's or ExecStopPost's) holds it for a moment, and a single
+        // test then refused one of the two (CI, RealMacIT); a running daemon keeps it and is refused after the wait.
         final NamespaceLock lock;
         try {
-            lock = NamespaceLock.tryAcquire("vrrpd").orElse(null);
+            lock = NamespaceLock.acquireWithin("vrrpd", LOCK_WAIT_MS, 25).orElse(null);
         } catch (ErrnoException e) {
             err.println("vrrpd: --release-addresses: " + e.getMessage());
             return 1;
