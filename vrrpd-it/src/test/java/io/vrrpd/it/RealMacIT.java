@@ -41,14 +41,44 @@ class RealMacIT extends LabScenario {
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
         assertEquals(lab.mac("h1"), lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"), "the Master's own MAC");
 
+        // An address added in place (as with a VNIC, AdminVerbsIT): the Master's link gains it with no transition; the Backup's does not. h2 is out meanwhile, as RUNNING.md says to do (a Backup drops
+        // advertisements whose addresses differ from its own).
+        lab.vrrpadmOk("h2", "disable-router", "r1");
+        final long modified = System.nanoTime();
+        lab.vrrpadmOk("h1", "modify-router", "-a", VIP + "/24," + VIP2 + "/24", "r1");
+        d("h1").awaitLog(IN_PLACE, modified, Duration.ofSeconds(3));
+        lab.awaitPing(Lab.CLIENT, VIP2, Duration.ofSeconds(5));
+        assertEquals(List.of(), d("h1").transitionsSince(modified), "h1 stayed Master");
+        assertTrue(lab.addresses("h1", "eth0").containsAll(List.of(VIP + "/24", VIP2 + "/24")), "h1's link holds both");
+        lab.vrrpadmOk("h2", "modify-router", "-a", VIP + "/24," + VIP2 + "/24", "r1");
+        d("h2").awaitLog(IN_PLACE, modified, Duration.ofSeconds(3));
+        lab.vrrpadmOk("h2", "enable-router", "r1");
+        d("h2").awaitState("r1", "BACKUP", Duration.ofSeconds(5));
+        assertFalse(lab.addresses("h2", "eth0").contains(VIP2 + "/24"), "the Backup holds no virtual address");
+
         assertEquals(0, d("h1").stop(), "SIGTERM: priority 0, addresses released, exit 0");
         d("h2").awaitState("r1", "MASTER", Duration.ofMillis(masterDownMillis(200, 100)).plus(SLACK));
         assertFalse(lab.addresses("h1", "eth0").contains(VIP + "/24"), "the old Master released " + VIP);
-        assertTrue(lab.addresses("h2", "eth0").contains(VIP + "/24"), "the new Master holds it");
+        assertFalse(lab.addresses("h1", "eth0").contains(VIP2 + "/24"), "and " + VIP2);
+        assertTrue(lab.addresses("h2", "eth0").containsAll(List.of(VIP + "/24", VIP2 + "/24")),
+                "the new Master holds both");
         Wait.until(Duration.ofSeconds(3), "the client's entry to follow the new Master",
                 () -> lab.neighbourMac(Lab.CLIENT, VIP).orElse("none"), lab.mac("h2")::equals);
         lab.awaitPing(Lab.CLIENT, VIP, Duration.ofSeconds(3));
+
+        // An address removed in place from the Master (alone now): it leaves the link, the other stays and answers.
+        final long removed = System.nanoTime();
+        lab.vrrpadmOk("h2", "modify-router", "-a", VIP2 + "/24", "r1");
+        d("h2").awaitLog(IN_PLACE, removed, Duration.ofSeconds(3));
+        Wait.until(Duration.ofSeconds(3), VIP + " to leave h2's link", () -> lab.addresses("h2", "eth0"),
+                a -> !a.contains(VIP + "/24"));
+        assertEquals(List.of(), d("h2").transitionsSince(removed), "h2 stayed Master");
+        lab.awaitPing(Lab.CLIENT, VIP2, Duration.ofSeconds(3));
     }
+
+    static final String VIP2 = "192.0.2.101";
+    static final java.util.regex.Pattern IN_PLACE = java.util.regex.Pattern.compile(
+            "\\[r1\\] virtual addresses changed in place: ");
 
     /**
      * ND from the client's side in real-MAC mode (the virtual-MAC half is BindReadyIT's): the client multicasts

@@ -190,7 +190,7 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                         + spec.addresses());
             } else {
                 // Another VRID, link, family, version or MAC mode is another router on the wire (as is a new
-                // address set in real-MAC mode or for the address owner).
+                // address set for the address owner, whose addresses are the host's own).
                 reconciler.destroyInstance(existing, "reconfigured");
                 reconciler.unplumb(existing);
             }

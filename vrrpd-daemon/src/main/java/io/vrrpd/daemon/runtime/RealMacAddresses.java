@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A real-MAC router's virtual addresses on its parent link, which also carries the host's own addresses. The
@@ -28,9 +29,12 @@ final class RealMacAddresses {
 
     private final ParentLinkAddresses link;
     private final int parentIndex;
-    private final List<IpPrefix> addresses;
+    /** Replaced by {@link #readdress} (loop thread). */
+    private List<IpPrefix> addresses;
     /** Added by this run (for kernels that do not report IFA_PROTO). */
     private final Set<IpPrefix> added = new HashSet<>();
+    /** Between {@link #add} (Master) and {@link #remove}: whether the link should hold the addresses. */
+    private boolean held;
 
     RealMacAddresses(final ParentLinkAddresses link, final int parentIndex, final List<IpPrefix> addresses) {
         this.link = link;
@@ -40,8 +44,13 @@ final class RealMacAddresses {
 
     /** Master: every virtual address the link lacks is added, marked. The host's own stay as they are. */
     void add() throws IOException {
+        held = true;
+        addMissing(addresses);
+    }
+
+    private void addMissing(final List<IpPrefix> wanted) throws IOException {
         final List<LinkAddress> present = link.of(parentIndex);
-        for (final IpPrefix prefix : addresses) {
+        for (final IpPrefix prefix : wanted) {
             final boolean hostsOwn = present.stream()
                     .anyMatch(a -> a.prefix().address().equals(prefix.address()) && !ours(a));
             if (hostsOwn) {
@@ -54,16 +63,39 @@ final class RealMacAddresses {
 
     /** Not Master (and a previous run's leftovers at start): removes the virtual addresses vrrpd added. */
     void remove() throws IOException {
+        held = false;
+        removeOurs(addresses);
+        added.clear();
+    }
+
+    /**
+     * Another set of virtual addresses for the same router (modify-router -a, a reload), in place: on a Master's
+     * link the addresses no longer wanted go (only those vrrpd added) and the new ones come, marked; a Backup's
+     * link holds none of them either way. The router's state does not change.
+     */
+    void readdress(final List<IpPrefix> next) throws IOException {
+        final List<IpPrefix> dropped = addresses.stream().filter(a -> !next.contains(a)).toList();
+        // Both sets until the kernel has done it all: if it refuses half-way, the caller re-creates the router,
+        // and its remove() must take every address vrrpd may have left on the link, old or new.
+        addresses = Stream.concat(addresses.stream(), next.stream()).distinct().toList();
+        if (held) {
+            removeOurs(dropped);
+            dropped.forEach(added::remove);
+            addMissing(next);
+        }
+        addresses = List.copyOf(next);
+    }
+
+    private void removeOurs(final List<IpPrefix> which) throws IOException {
         final List<IpPrefix> remove = new ArrayList<>();
         for (final LinkAddress present : link.of(parentIndex)) {
-            if (addresses.contains(present.prefix()) && ours(present)) {
+            if (which.contains(present.prefix()) && ours(present)) {
                 remove.add(present.prefix()); // not deleted here: the snapshot is being walked
             }
         }
         for (final IpPrefix prefix : remove) {
             link.delete(parentIndex, prefix);
         }
-        added.clear();
     }
 
     private boolean ours(final LinkAddress address) {

@@ -284,14 +284,14 @@ final class Reconciler {
     }
 
     /**
-     * Gives a plumbed router with a VNIC its spec's new virtual addresses in place ({@link RouterPlumbing#readdress}):
-     * a Master stays Master. False when it cannot (real-MAC mode, the address owner, not plumbed, the kernel
-     * refused): the caller re-creates the router then.
+     * Gives a plumbed router its spec's new virtual addresses in place ({@link RouterPlumbing#readdress}), on its
+     * VNIC or, in real-MAC mode, on its parent link: a Master stays Master. False when it cannot (the address owner,
+     * not plumbed, the kernel refused): the caller re-creates the router then.
      */
     boolean readdress(final Managed managed) {
         final RouterPlumbing plumbing = managed.plumbing;
         final RouterSpec spec = managed.spec;
-        if (plumbing == null || spec.mac() == MacMode.REAL) {
+        if (plumbing == null) {
             return false;
         }
         final RouterConfig next = plumbingConfig(spec);

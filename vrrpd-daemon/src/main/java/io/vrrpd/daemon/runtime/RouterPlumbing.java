@@ -156,15 +156,20 @@ public final class RouterPlumbing implements RouterInstance.Addresses {
     /**
      * Another set of virtual addresses for the same router (modify-router -a, a reload): the VNIC keeps its state
      * and its MAC; addresses no longer wanted go, new ones come. On a Master's VNIC (up) the new ones answer at
-     * once and the removed ones stop; on a Backup's they are bind-ready. Only with a VNIC and not for an owner:
-     * those re-create the router ({@link #readdressable}).
+     * once and the removed ones stop; on a Backup's they are bind-ready. In real-MAC mode a Master's parent link
+     * gains the new ones and loses the removed ones (only those vrrpd added), a Backup's holds none. Not for the
+     * address owner: it re-creates the router ({@link #readdressable}).
      */
     public void readdress(final RouterConfig next) throws IOException {
-        if (!readdressable(config, next) || realMac) {
-            throw new IllegalArgumentException("only a non-owner router with a VNIC changes its addresses in place");
+        if (!readdressable(config, next)) {
+            throw new IllegalArgumentException("the address owner does not change its addresses in place");
         }
         this.config = next;
-        syncAddresses();
+        if (realMac) {
+            parentAddresses.readdress(next.virtualAddresses());
+        } else {
+            syncAddresses();
+        }
     }
 
     /**

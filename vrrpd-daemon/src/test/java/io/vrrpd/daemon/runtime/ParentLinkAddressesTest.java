@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real-MAC routers on one link share one address dump per loop round (1000 routers dumped the link 1000 times at
@@ -61,6 +63,61 @@ class ParentLinkAddressesTest {
             loop.close();
             run("ip", "netns", "del", ns);
         }
+    }
+
+    /**
+     * modify-router -a in real-MAC mode, in place: a Master's link trades the removed address for the new one (the
+     * host's own untouched), a Backup's link gets none; when the kernel refuses half-way (IPv6 turned off on the link:
+     * EACCES for the IPv6 address), the caller re-creates the router, and its remove() still takes the new address
+     * vrrpd had added before the refusal.
+     */
+    @Test
+    void aMastersLinkTradesTheAddressesInPlace_aRefusalHalfWayLeavesNothingBehind() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (a network namespace)");
+        final String ns = "vplr" + ProcessHandle.current().pid();
+        run("ip", "netns", "add", ns);
+        final VrrpLoop loop = new VrrpLoop();
+        try {
+            run("ip", "-n", ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1");
+            run("ip", "-n", ns, "link", "set", "d0", "up");
+            run("ip", "-n", ns, "addr", "add", "192.0.2.254/24", "dev", "d0");
+            try (Rtnetlink netlink = NetNamespace.run(ns, Rtnetlink::open)) {
+                final int index = netlink.findLink("d0").orElseThrow().index();
+                loop.start();
+                final ParentLinkAddresses link = new ParentLinkAddresses(netlink, loop);
+                final RealMacAddresses router = new RealMacAddresses(link, index, List.of(IpPrefix.parse("192.0.2.1/24")));
+                final RealMacAddresses backup = new RealMacAddresses(link, index, List.of(IpPrefix.parse("192.0.2.7/24")));
+                inRound(loop, router::add);
+                inRound(loop, () -> router.readdress(List.of(IpPrefix.parse("192.0.2.2/24"),
+                        IpPrefix.parse("192.0.2.254/24"))));
+                inRound(loop, () -> backup.readdress(List.of(IpPrefix.parse("192.0.2.8/24"))));
+                assertEquals(List.of("192.0.2.2/24 proto 118", "192.0.2.254/24 proto 0"), present(netlink, index),
+                        "the Master's new address marked, the old one gone, the host's own as it was; none of the Backup's");
+
+                run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.d0.disable_ipv6=1");
+                final Exception refused = assertThrows(Exception.class, () -> inRound(loop, () -> router.readdress(
+                        List.of(IpPrefix.parse("192.0.2.3/24"), IpPrefix.parse("2001:db8::3/64")))));
+                assertTrue(String.valueOf(refused.getMessage()).contains("2001:db8::3"), refused.toString());
+                assertEquals(List.of("192.0.2.254/24 proto 0", "192.0.2.3/24 proto 118"), present(netlink, index));
+                inRound(loop, router::remove); // what the re-creation does first
+                assertEquals(List.of("192.0.2.254/24 proto 0"), present(netlink, index), "nothing of vrrpd's is left");
+            }
+        } finally {
+            loop.close();
+            run("ip", "netns", "del", ns);
+        }
+    }
+
+    private interface KernelStep {
+        void run() throws Exception;
+    }
+
+    /** One loop round: the step on the loop thread, as the router does it. */
+    private static void inRound(final VrrpLoop loop, final KernelStep step) throws Exception {
+        loop.call(() -> {
+            step.run();
+            return null;
+        }, 10_000);
     }
 
     private static List<String> present(final Rtnetlink netlink, final int index) throws Exception {
