@@ -75,6 +75,20 @@ public final class RouterStateMachine {
         };
     }
 
+    /**
+     * The priority of the advertisement {@link #step} would send first for {@code event} at {@code now}, or -1 when
+     * its first action is not one: a Backup whose Master_Down_Timer fires becomes Master, and §6.4.2's first
+     * action is "Send an ADVERTISEMENT". A driver may put that advertisement on the wire before it takes the step
+     * (and then skips the step's first action): the step also builds the takeover's reason text, code a Backup
+     * never runs until that moment and so runs cold, 0.1-0.4 ms at 10 ms adverts (docs/BENCHMARKS.md). Pure; agrees
+     * with {@code step} for every state and event (StateMachinePropertiesTest).
+     */
+    public static int advertisesFirst(final RouterState state, final Event event, final long now) {
+        return state.state() == State.BACKUP && event instanceof TimerFired fired
+                && fired.timer() == TimerKind.MASTER_DOWN_TIMER && due(state, TimerKind.MASTER_DOWN_TIMER, now)
+                ? state.priority() : -1;
+    }
+
     private static boolean due(final RouterState state, final TimerKind timer, final long now) {
         final long deadline = state.deadline(timer);
         return deadline != NOT_ARMED && now - deadline >= 0;

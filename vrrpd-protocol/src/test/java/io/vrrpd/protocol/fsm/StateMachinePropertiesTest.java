@@ -66,6 +66,14 @@ class StateMachinePropertiesTest {
                     ? Math.max(now, state.deadline(fired.timer())) : now;
             now = at;
             final Transition t = RouterStateMachine.step(config, state, event, at);
+            // A driver may send what advertisesFirst names before the step: it must be the step's first action.
+            final int first = RouterStateMachine.advertisesFirst(state, event, at);
+            if (first >= 0) {
+                assertEquals(new Action.SendAdvertisement(first), t.actions().getFirst(), "advertisesFirst: " + event);
+            } else {
+                assertFalse(state.state() == State.BACKUP && t.state().state() == State.MASTER,
+                        "a takeover advertisesFirst did not name: " + event);
+            }
             int stateChanges = 0;
             for (final Action action : t.actions()) {
                 switch (action) {
