@@ -39,13 +39,10 @@ class LaunchersIT {
         Files.setLastModifiedTime(cache, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
         final Cmd.Result stale = Cmd.exec(tree.resolve("bin/vrrpadm").toString(), "--version");
         assertEquals(0, stale.exit(), stale.toString());
-        assertTrue(stale.err().contains("vrrpadm: not using vrrpd-cli/target/vrrpd-cli.aot: vrrpd-cli/target/vrrpd-cli.jar"
-                + " is newer (./scripts/aot-caches makes it again)"), stale.toString());
-        assertFalse(stale.err().toLowerCase().contains("aot cache"), "the JVM was not given it: " + stale);
+        assertEquals("", stale.err(), "the JVM was not given it, and the launcher says nothing: " + stale);
 
         Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(60)));
         final Cmd.Result fresh = Cmd.exec(tree.resolve("bin/vrrpadm").toString(), "--version");
-        assertFalse(fresh.err().contains("not using"), fresh.toString());
         assertTrue(fresh.err().toLowerCase().contains("aot cache"), "the JVM was given the newer one: " + fresh);
     }
 }
