@@ -11,7 +11,8 @@
 #   memory     VmRSS and VmHWM of the daemon (the vrrpd JVM; keepalived's VRRP child, plus its parent)
 #   jitter     |gap - interval| over each router's consecutive advertisements, p50/p99/p99.9/max, from a tshark
 #              capture of the window in the peer namespace (a router: link, VRID, family); gaps of 1.5 intervals
-#              or more are counted apart as missing frames (tshark's drops, printed beside)
+#              or more are counted apart as missing frames (tshark's drops, printed beside); split into the
+#              deviation of each round's burst start and of a router's place in its burst (the order the round fired)
 #   spurious   state transitions logged during the window (each router is alone: any transition is spurious)
 #   show       wall time of `vrrpadm show-router` with every router (vrrpd only; three runs)
 #
@@ -134,9 +135,11 @@ jitter() {
 import sys
 interval = float(sys.argv[1]) / 1000
 last, dev, routers, holes = {}, [], set(), 0
+frames = []
 for line in sys.stdin:
     t, key = line.split(",", 1)
     t = float(t)
+    frames.append((t, key))
     routers.add(key)
     if key in last:
         gap = t - last[key]
@@ -156,6 +159,35 @@ q = lambda p: dev[min(len(dev) - 1, int(p * len(dev)))] * 1e3
 print("jitter: %d routers heard, %d gaps, |gap - %s ms| p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms;"
       " %d gaps of 1.5 intervals or more left out (missing frames)"
       % (len(routers), len(dev), sys.argv[1], q(0.5), q(0.99), q(0.999), dev[-1] * 1e3, holes))
+# Where the jitter comes from: the loop sends each round (the Masters due on one 1 ms grid tick) as a burst of
+# frames. A gap between two advertisements of a router is the burst start moving (the loop woke or ran late) plus
+# the place of the router in its burst moving (the order the round fired in): split, p99 of each.
+frames.sort()
+bursts, burst = [], [frames[0]]
+for f in frames[1:]:
+    if f[0] - burst[-1][0] < 0.0003:
+        burst.append(f)
+    else:
+        bursts.append(burst)
+        burst = [f]
+bursts.append(burst)
+place, moved, starts, offsets = {}, 0, [], []
+for b in bursts:
+    for rank, (t, key) in enumerate(b):
+        if key in place:
+            prank, pt, pstart = place[key]
+            if t - pt < 1.5 * interval:
+                moved += rank != prank
+                starts.append(abs(b[0][0] - pstart - interval))
+                offsets.append(abs((t - b[0][0]) - (pt - pstart)))
+        place[key] = (rank, t, b[0][0])
+if starts:
+    starts.sort()
+    offsets.sort()
+    p99 = lambda v: v[min(len(v) - 1, int(0.99 * len(v)))] * 1e3
+    print("jitter split: %d bursts; the place of a router in its burst moved in %.1f %% of its gaps; p99 of the"
+          " deviation of the burst start %.3f ms, of the place %.3f ms" % (len(bursts), 100.0 * moved / len(starts),
+                                                                   p99(starts), p99(offsets)))
 ' "$INTERVAL"
 }
 

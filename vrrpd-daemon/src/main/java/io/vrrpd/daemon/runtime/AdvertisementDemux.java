@@ -8,7 +8,7 @@ import io.vrrpd.protocol.wire.ReceiveValidator;
 import io.vrrpd.protocol.wire.Verdict;
 import io.vrrpd.protocol.wire.VerdictCounters;
 
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What a {@link LinkChannel}'s receiver does with a packet: both stages of receive validation, the verdict counted,
@@ -32,8 +32,14 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
     private final VrrpLoop loop;
     /** Stage-1 verdicts and unknown VRIDs: the link's own counters. */
     private final VerdictCounters linkVerdicts = new VerdictCounters();
-    /** Routers by VRID; replaced whole (copy on write) by the loop thread, read by the receiver. */
-    private volatile Map<Integer, RouterInstance> routers = Map.of();
+    /**
+     * Routers by VRID (0-255: the message's byte), set by the loop thread, read by the receiver. A slot per VRID, set
+     * in place: the copy-on-write map this replaced copied every router of the link at each attach, 250 attaches
+     * of up to 250 entries a link when 1000 routers start (~60 MB of start-up garbage, JFR; docs/BENCHMARKS.md).
+     */
+    private final AtomicReferenceArray<RouterInstance> routers = new AtomicReferenceArray<>(256);
+    /** Routers attached. Loop thread. */
+    private int attached;
     /** Receiver thread only. */
     private final IpAddress[] addresses = new IpAddress[ADDRESS_CACHE_SIZE];
     /** A peer with another password sends one a second or faster: one line a second says so, counters say how many. */
@@ -74,20 +80,21 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
 
     /** Adds or replaces the router for its VRID. Loop thread. */
     void attach(final RouterInstance router) {
-        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
-        next.put(router.config().vrid(), router);
-        routers = Map.copyOf(next);
+        if (routers.getAndSet(router.config().vrid(), router) == null) {
+            attached++;
+        }
     }
 
     /** Removes the router of {@code vrid}. Loop thread. */
     void detach(final int vrid) {
-        final java.util.HashMap<Integer, RouterInstance> next = new java.util.HashMap<>(routers);
-        next.remove(vrid);
-        routers = Map.copyOf(next);
+        if (vrid >= 0 && vrid < routers.length() && routers.getAndSet(vrid, null) != null) {
+            attached--;
+        }
     }
 
+    /** Whether no router is attached. Loop thread. */
     boolean isEmpty() {
-        return routers.isEmpty();
+        return attached == 0;
     }
 
     /**
@@ -105,8 +112,7 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
             linkVerdicts.increment(verdict);
             return;
         }
-        // Map.get(int) would box: Integer.valueOf makes a new Integer for VRIDs above 127.
-        final RouterInstance router = routers.get(RouterIds.of(view.vrid()));
+        final RouterInstance router = routers.get(view.vrid() & 0xff);
         if (router == null) {
             linkVerdicts.increment(Verdict.UNKNOWN_VRID);
             return;
@@ -237,24 +243,6 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
                 drainErrorLog.error("[" + link + " " + family + "] advertisement for " + router.config().logPrefix()
                         + ": " + e);
             }
-        }
-    }
-
-    /** VRIDs (1-255) as map keys without boxing: {@link Integer#valueOf} caches only -128..127. */
-    static final class RouterIds {
-        private static final Integer[] IDS = new Integer[256];
-
-        static {
-            for (int i = 0; i < IDS.length; i++) {
-                IDS[i] = i;
-            }
-        }
-
-        private RouterIds() {
-        }
-
-        static Integer of(final int vrid) {
-            return vrid >= 0 && vrid < IDS.length ? IDS[vrid] : Integer.valueOf(vrid);
         }
     }
 }

@@ -9,7 +9,12 @@ import java.util.Arrays;
  * the advertisement path gives the GC nothing to do.
  *
  * <p>Deadlines are monotonic nanoseconds and may be negative; they are compared by difference so a
- * {@code System.nanoTime} wrap cannot reorder them.
+ * {@code System.nanoTime} wrap cannot reorder them. Equal deadlines come due in slot order: the Adver_Timers
+ * grouped on one grid tick ({@link VrrpLoop#armGrouped}) then fire, and their advertisements leave, in the same
+ * order every round. Without that order a binary heap pops equal keys in an order that depends on the history
+ * of re-arms: a router's place in its round (each place some 10-15 µs of the loop's work and the kernel's send)
+ * changed in 90 % of rounds at 1000 routers, and that alone put ~0.2 ms into the advertisement interval's p99
+ * on the wire (docs/BENCHMARKS.md, "Footprint at 1000 routers: the loop's own jitter").
  */
 public final class DeadlineHeap {
     private static final int ABSENT = -1;
@@ -98,8 +103,10 @@ public final class DeadlineHeap {
         }
     }
 
+    /** Whether heap entry {@code i} comes due before {@code j}: earlier deadline, then lower slot. */
     private boolean earlier(final int i, final int j) {
-        return deadline[heap[i]] - deadline[heap[j]] < 0;
+        final long difference = deadline[heap[i]] - deadline[heap[j]];
+        return difference < 0 || difference == 0 && heap[i] < heap[j];
     }
 
     private void swap(final int i, final int j) {

@@ -90,6 +90,45 @@ class AdvertisementDemuxTest {
         assertEquals(PEER, router.state().peer().address());
     }
 
+    /**
+     * Scenario: 250 routers start on one link (1000 routers on 4 links). Expected: attaching a router allocates
+     * nothing however many the link already has, and each is found by its VRID, a detached one no more. The
+     * copy-on-write map before copied the link's routers at each attach: quadratic start-up garbage.
+     */
+    @Test
+    void attachingTheLinksRoutersOneByOneAllocatesNothing() {
+        final VrrpLoop loop = new VrrpLoop();
+        final AdvertisementDemux demux = new AdvertisementDemux("eth0", AddressFamily.IPV4, loop);
+        final RouterInstance[] routers = new RouterInstance[251];
+        for (int vrid = 1; vrid <= 250; vrid++) {
+            routers[vrid] = backup(loop, vrid);
+        }
+        final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int vrid = 1; vrid <= 200; vrid++) {
+            demux.attach(routers[vrid]);
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int vrid = 201; vrid <= 250; vrid++) {
+            demux.attach(routers[vrid]);
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated attaching routers 201-250 beside 200 others");
+        final ReceiveValidator validator = new ReceiveValidator();
+        dispatch(demux, advertisement(250, 254), validator);
+        dispatch(demux, advertisement(1, 254), validator);
+        demux.detach(1);
+        dispatch(demux, advertisement(1, 254), validator);
+        demux.drain();
+        assertEquals(1, routers[250].counters().advertisementsReceived());
+        assertEquals(1, routers[1].counters().advertisementsReceived(), "heard while attached, not after");
+        assertEquals(1, demux.linkVerdicts().get(Verdict.UNKNOWN_VRID));
+        for (int vrid = 2; vrid <= 250; vrid++) {
+            demux.detach(vrid);
+        }
+        assertTrue(demux.isEmpty());
+    }
+
     /** A loop that falls a whole ring behind loses what does not fit, counted; the ring's advertisements still arrive. */
     @Test
     void advertisementsPastAFullRingAreDroppedAndCounted() {

@@ -41,6 +41,42 @@ class DeadlineHeapTest {
         assertEquals(0, heap.nextSlot());
     }
 
+    /**
+     * Routers whose Adver_Timers share a grid tick fire in slot order every round, whatever order they were
+     * re-armed in: a router's place in the round (and so its send's delay behind the others) stays the same
+     * from one advertisement to the next.
+     */
+    @Test
+    void equalDeadlinesComeDueInSlotOrderEveryRound() {
+        final DeadlineHeap heap = new DeadlineHeap();
+        final int routers = 16;
+        final List<Integer> order = new ArrayList<>();
+        for (int slot = routers - 1; slot >= 0; slot--) {
+            heap.set(slot, 1_000);
+        }
+        long tick = 1_000;
+        for (int round = 0; round < 5; round++) {
+            final List<Integer> fired = new ArrayList<>();
+            for (int slot = heap.pollDue(tick); slot >= 0; slot = heap.pollDue(tick)) {
+                fired.add(slot);
+            }
+            if (round == 0) {
+                for (int slot = 0; slot < routers; slot++) {
+                    order.add(slot);
+                }
+            }
+            assertEquals(order, fired, "round " + round);
+            tick += 100;
+            // re-armed as they fired, some of them twice (a Master re-arms on a received advertisement too)
+            for (int i = fired.size() - 1; i >= 0; i--) {
+                heap.set(fired.get(i), tick + (i % 3 == 0 ? 50 : 0));
+            }
+            for (int i = 0; i < fired.size(); i += 3) {
+                heap.set(fired.get(i), tick);
+            }
+        }
+    }
+
     record Op(int slot, long deadline, boolean clear) {
     }
 
