@@ -15,7 +15,8 @@ import java.util.logging.LogManager;
  * <ul>
  * <li>the log's back end: java.util.logging's {@link LogManager} (its levels' set-up spins lambdas and streams) and
  *     the {@link System.LoggerFinder}, whose look-up asks every jar of the class path for a {@code META-INF/services}
- *     entry (it opens each jar);</li>
+ *     entry (it opens each jar); and the process environment's copy, from which the log's timestamps ask whether
+ *     stderr is journald's;</li>
  * <li>the Unix domain sockets: the JDK's static set-up seeds a {@code SecureRandom} for the names of auto-bound
  *     sockets (which vrrpd never uses), which sets up the security providers — opening a channel of that family runs
  *     it —; the socket options and static addresses the bind uses; and the default {@code SecureRandom}, from which
@@ -52,6 +53,9 @@ final class EarlyStart {
             try {
                 LogManager.getLogManager();
                 System.LoggerFinder.getLoggerFinder();
+                // The environment's copy (ProcessEnvironment parses all of it on first use, ~10 ms interpreted): the
+                // main thread asks for JOURNAL_STREAM when it sets the log's timestamps.
+                System.getenv("JOURNAL_STREAM");
             } catch (RuntimeException e) {
                 // the main thread meets the same failure when it installs the log, and reports it
             }
