@@ -100,9 +100,14 @@ final class Daemon {
         if (server == null) {
             return 1;
         }
+        final LogLevel level = logLevel != null ? logLevel : node.log().level();
+        // java.util.logging (what System.Logger writes to: the control plane, the libraries) into vrrpd's log, after
+        // the socket: its set-up (LogManager; the look-up of a LoggerFinder opens every jar of the class path) was the
+        // longest piece before it (issue 12), and nothing on the way to the socket logs through it.
+        DaemonLogging.install();
+        DaemonLogging.setLevel(level);
         // Served from here on: a request waits in StartingHandler for the verbs.
         server.accept();
-        final LogLevel level = logLevel != null ? logLevel : node.log().level();
         try {
             return runWithSocket(level, server, starting);
         } catch (RuntimeException | Error e) {
@@ -118,8 +123,8 @@ final class Daemon {
     }
 
     /**
-     * The start path up to the control socket's file (issue 12: exec -> socket): vrrpd.toml, [web]'s files, the log,
-     * the socket bound (not yet accepting). Null when the start is refused (the reason printed on {@code err}).
+     * The start path up to the control socket's file (issue 12: exec -> socket): vrrpd.toml, [web]'s files, vrrpd's
+     * log, the socket bound (not yet accepting; java.util.logging not yet routed into the log). Null when the start is refused (the reason printed on {@code err}).
      * EarlyStartTest runs exactly this in a fresh JVM and checks that it spins no class at run time.
      */
     ControlServer toControlSocket(final StartingHandler starting) {
@@ -140,8 +145,9 @@ final class Daemon {
             err.println(e.getMessage());
             return null;
         }
-        DaemonLogging.install();
-        DaemonLogging.setLevel(logLevel != null ? logLevel : node.log().level());
+        // vrrpd's own log (Log: its writer thread, level and timestamps); java.util.logging comes after the socket.
+        Log.startWriter();
+        Log.setLevel(logLevel != null ? logLevel : node.log().level());
         Log.setTimestamps(timestamps(node.log()));
         FatalErrors.install();
         // The control socket first (issue 12: exec -> socket in a few hundred milliseconds): a request that comes

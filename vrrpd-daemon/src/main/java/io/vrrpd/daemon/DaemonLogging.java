@@ -41,7 +41,8 @@ final class DaemonLogging {
 
     static void install() {
         // The daemon's lines go through a bounded queue and a writer thread from here on: the real-time loop
-        // and the receivers must never block on a slow journald pipe (called on main, an ordinary thread).
+        // and the receivers must never block on a slow journald pipe (called on main, an ordinary thread). The
+        // daemon has started it before the control socket already (a second call does nothing).
         Log.startWriter();
         LogManager.getLogManager().reset();
         final Logger root = Logger.getLogger("");

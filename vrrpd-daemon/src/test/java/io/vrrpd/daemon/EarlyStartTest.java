@@ -70,20 +70,7 @@ class EarlyStartTest {
      */
     @Test
     void theMainThreadsPathToTheControlSocketSpinsNoClass(@TempDir final Path dir) throws Exception {
-        final Path log = dir.resolve("class-load.log");
-        final Process probe = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:off",
-                "-Xlog:class+load=info:file=" + log + ":tid", "-cp", System.getProperty("java.class.path"),
-                SocketPathProbe.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
-        final boolean ended = probe.waitFor(60, TimeUnit.SECONDS);
-        final String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!ended) {
-            probe.destroyForcibly();
-        }
-        assertTrue(ended, "the probe JVM did not end within 60 s: " + output);
-        assertEquals(0, probe.exitValue(), output);
-        final List<String> loaded = loadedBetweenMarkers(Files.readAllLines(log));
+        final List<String> loaded = socketPath(dir, "early");
         assertTrue(loaded.size() > 20, "the path's own classes are seen: " + loaded);
         final List<String> forbidden = loaded.stream()
                 .filter(name -> name.contains("/0x") || name.startsWith("com.fasterxml.")
@@ -92,6 +79,43 @@ class EarlyStartTest {
                 .toList();
         assertEquals(List.of(), forbidden, "spun or loaded by the main thread on its way to the socket ("
                 + loaded.size() + " classes in all)");
+    }
+
+    /**
+     * java.util.logging is routed into vrrpd's log after the socket, not before: its set-up (LogManager, and the
+     * LoggerFinder look-up, which opens every jar of the class path) was the early log thread's work that the main
+     * thread waited for before the socket. Without the early thread, the main thread's path loads none of it.
+     */
+    @Test
+    void theMainThreadsPathToTheControlSocketSetsUpNoJavaUtilLogging(@TempDir final Path dir) throws Exception {
+        final List<String> loaded = socketPath(dir, "alone");
+        final List<String> logging = loaded.stream()
+                .filter(name -> name.startsWith("java.util.logging.") || name.startsWith("jdk.internal.logger.")
+                        || name.startsWith("sun.util.logging."))
+                .toList();
+        assertEquals(List.of(), logging, "java.util.logging set up by the main thread before the socket ("
+                + loaded.size() + " classes in all)");
+    }
+
+    /**
+     * The classes the main thread loads in {@link Daemon#toControlSocket}, in a fresh JVM ("early": EarlyStart's thread
+     * joined first; "alone": no EarlyStart).
+     */
+    private static List<String> socketPath(final Path dir, final String mode) throws Exception {
+        final Path log = dir.resolve("class-load-" + mode + ".log");
+        final Process probe = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:off",
+                "-Xlog:class+load=info:file=" + log + ":tid", "-cp", System.getProperty("java.class.path"),
+                SocketPathProbe.class.getName(), dir.resolve(mode).toString(), mode)
+                .redirectErrorStream(true).start();
+        final boolean ended = probe.waitFor(60, TimeUnit.SECONDS);
+        final String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!ended) {
+            probe.destroyForcibly();
+        }
+        assertTrue(ended, "the probe JVM did not end within 60 s: " + output);
+        assertEquals(0, probe.exitValue(), output);
+        return loadedBetweenMarkers(Files.readAllLines(log));
     }
 
     /** The class names the marker's thread loaded between {@code SocketPathProbe$Before} and {@code $After}. */
@@ -118,15 +142,20 @@ class EarlyStartTest {
         throw new AssertionError("markers not found in the class-load log (" + lines.size() + " lines)");
     }
 
-    /** The child JVM: the early threads (joined), then {@link Daemon#toControlSocket} between the two markers. */
+    /**
+     * The child JVM: args DIR MODE; the early thread (joined) in mode "early", then {@link Daemon#toControlSocket}
+     * between the two markers.
+     */
     public static final class SocketPathProbe {
         public static void main(final String[] args) throws Exception {
-            final Path dir = Path.of(args[0]);
+            final Path dir = Files.createDirectories(Path.of(args[0]));
             final Path config = Files.createDirectories(dir.resolve("etc"));
             final Daemon daemon = new Daemon(config, dir.resolve("state"), dir.resolve("vrrpd.sock"), null, null,
                     new PrintWriter(System.err, true));
-            for (final Thread thread : EarlyStart.begin()) {
-                thread.join();
+            if (args[1].equals("early")) {
+                for (final Thread thread : EarlyStart.begin()) {
+                    thread.join();
+                }
             }
             Before.mark();
             final ControlServer server = daemon.toControlSocket(new StartingHandler(Duration.ofSeconds(1)));

@@ -1,6 +1,8 @@
 package io.vrrpd.daemon.control;
 
 
+import io.vrrpd.daemon.runtime.Log;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -46,7 +48,17 @@ public final class ControlServer implements AutoCloseable {
     /** The largest request line accepted; a control request is a few hundred bytes. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
+    /**
+     * The logger, looked up when first used (after the socket is bound): the first System.getLogger sets up
+     * java.util.logging and looks for a LoggerFinder in every jar of the class path, which the daemon does after its
+     * socket (issue 12).
+     */
+    private static final class Logs {
+        static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
+
+        private Logs() {
+        }
+    }
     private final Path path;
     private final ServerSocketChannel channel;
     private final ControlHandler handler;
@@ -107,7 +119,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         acceptor = Thread.ofVirtual().name("control-accept").start(new Acceptor());
-        LOG.log(System.Logger.Level.INFO, "control socket listening on {0}", path);
+        Logs.LOG.log(System.Logger.Level.INFO, "control socket listening on {0}", path);
     }
 
     /** The acceptor's body ({@link #acceptLoop}); a class, not a method reference (the daemon's start path). */
@@ -179,7 +191,8 @@ public final class ControlServer implements AutoCloseable {
         if (answers(socket)) {
             throw new IOException("another vrrpd is running on " + socket);
         }
-        LOG.log(System.Logger.Level.INFO, "removing stale control socket {0}", socket);
+        // vrrpd's log itself, not System.Logger: this is before the socket, when java.util.logging is not routed there yet
+        Log.info("removing stale control socket " + socket);
         Files.deleteIfExists(socket);
     }
 
@@ -229,7 +242,7 @@ public final class ControlServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 // E.g. out of file descriptors: keep serving the clients that can still connect.
-                LOG.log(System.Logger.Level.WARNING, "control socket accept failed: {0}", e.toString());
+                Logs.LOG.log(System.Logger.Level.WARNING, "control socket accept failed: {0}", e.toString());
                 pause();
             }
         }
@@ -239,7 +252,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             connection.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a control connection: {0}", e.toString());
+            Logs.LOG.log(System.Logger.Level.DEBUG, "closing a control connection: {0}", e.toString());
         }
     }
 
