@@ -67,13 +67,20 @@ final class EarlyStart {
     static final class UnixSockets implements Runnable {
         @Override
         public void run() {
+            // The security providers first: the main thread needs them before the channel (ControlServer names its
+            // private directory with Files.createTempDirectory, whose SecureRandom sets them up), and with the channel
+            // first the main thread came to them before this thread and set them up itself (-Xlog:class+load, issue 12).
+            try {
+                new SecureRandom().nextLong();
+            } catch (RuntimeException e) {
+                // ControlServer meets the same failure when it names its directory, and reports it
+            }
             try (ServerSocketChannel unused = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 // Opened for the JDK's set-up only (ControlServer opens and binds the real one); an option read from it
                 // sets up the socket options and the JDK's Net class (its static addresses), which the bind needs.
                 unused.getOption(StandardSocketOptions.SO_RCVBUF);
-                new SecureRandom().nextLong();
             } catch (IOException | RuntimeException e) {
-                // ControlServer meets the same failure when it opens its channel or names its directory, and reports it
+                // ControlServer meets the same failure when it opens its channel, and reports it
             }
         }
     }
