@@ -108,6 +108,8 @@ final class Daemon {
         DaemonLogging.setLevel(level);
         // Served from here on: a request waits in StartingHandler for the verbs.
         server.accept();
+        // The JIT at its usual share again (the launcher started it at nice 19 until the socket): CompilerThreads.
+        CompilerThreads.renice();
         try {
             return runWithSocket(level, server, starting);
         } catch (RuntimeException | Error e) {
