@@ -95,40 +95,21 @@ final class Daemon {
         // The log's back end and the Unix sockets' set-up, on another thread while this one reads vrrpd.toml (issue
         // 12: EarlyStart says what and why); they touch nothing outside the JVM.
         EarlyStart.begin();
-        // vrrpd.toml first: a broken one refuses the start before anything is touched (FILE:LINE: message).
-        try {
-            node = NodeConfig.load(configDir);
-        } catch (InvalidFileException e) {
-            err.println(e.error());
-            return 1;
-        }
-        // [web] and --http: the non-loopback rule, the token file and the PEM files, before anything is touched.
-        try {
-            web = WebSetup.of(node.web(), httpListen);
-        } catch (InvalidFileException e) {
-            err.println(e.error());
-            return 1;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return 1;
-        }
-        DaemonLogging.install();
-        final LogLevel level = logLevel != null ? logLevel : node.log().level();
-        DaemonLogging.setLevel(level);
-        Log.setTimestamps(timestamps(node.log()));
-        FatalErrors.install();
-        // The control socket first (issue 12: exec -> socket in a few hundred milliseconds): a request that comes
-        // during the rest of the start waits for the daemon's verbs and is answered by them (StartingHandler), a
-        // failed start's reason goes to those that waited. Before the namespace lock too: binding the socket touches
-        // no interface, and another daemon on the same socket path is refused by the socket itself (it answers).
         final StartingHandler starting = new StartingHandler(START_PATIENCE);
-        final ControlServer server;
-        try {
-            server = ControlServer.start(socket, starting);
-        } catch (IOException e) {
-            err.println("vrrpd: cannot start: " + e.getMessage());
+        final ControlServer server = toControlSocket(starting);
+        if (server == null) {
             return 1;
         }
+        final LogLevel level = logLevel != null ? logLevel : node.log().level();
+        // java.util.logging (what System.Logger writes to: the control plane, the libraries) into vrrpd's log, after
+        // the socket: its set-up (LogManager; the look-up of a LoggerFinder opens every jar of the class path) was the
+        // longest piece before it (issue 12), and nothing on the way to the socket logs through it.
+        DaemonLogging.install();
+        DaemonLogging.setLevel(level);
+        // Served from here on: a request waits in StartingHandler for the verbs.
+        server.accept();
+        // The JIT at its usual share again (the launcher started it at nice 19 until the socket): CompilerThreads.
+        CompilerThreads.renice();
         try {
             return runWithSocket(level, server, starting);
         } catch (RuntimeException | Error e) {
@@ -140,6 +121,46 @@ final class Daemon {
             } catch (IOException e) {
                 Log.warn("closing the control socket: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The start path up to the control socket's file (issue 12: exec -> socket): vrrpd.toml, [web]'s files, vrrpd's
+     * log, the socket bound (not yet accepting; java.util.logging not yet routed into the log). Null when the start is refused (the reason printed on {@code err}).
+     * EarlyStartTest runs exactly this in a fresh JVM and checks that it spins no class at run time.
+     */
+    ControlServer toControlSocket(final StartingHandler starting) {
+        // vrrpd.toml first: a broken one refuses the start before anything is touched (FILE:LINE: message).
+        try {
+            node = NodeConfig.load(configDir);
+        } catch (InvalidFileException e) {
+            err.println(e.error());
+            return null;
+        }
+        // [web] and --http: the non-loopback rule, the token file and the PEM files, before anything is touched.
+        try {
+            web = WebSetup.of(node.web(), httpListen);
+        } catch (InvalidFileException e) {
+            err.println(e.error());
+            return null;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return null;
+        }
+        // vrrpd's own log (Log: its writer thread, level and timestamps); java.util.logging comes after the socket.
+        Log.startWriter();
+        Log.setLevel(logLevel != null ? logLevel : node.log().level());
+        Log.setTimestamps(timestamps(node.log()));
+        FatalErrors.install();
+        // The control socket first (issue 12: exec -> socket in a few hundred milliseconds): a request that comes
+        // during the rest of the start waits for the daemon's verbs and is answered by them (StartingHandler), a
+        // failed start's reason goes to those that waited. Before the namespace lock too: binding the socket touches
+        // no interface, and another daemon on the same socket path is refused by the socket itself (it answers).
+        try {
+            return ControlServer.bind(socket, starting);
+        } catch (IOException e) {
+            err.println("vrrpd: cannot start: " + e.getMessage());
+            return null;
         }
     }
 

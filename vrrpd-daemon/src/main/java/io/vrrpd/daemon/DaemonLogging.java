@@ -9,7 +9,6 @@ import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * Routes {@link System.Logger} (the control plane logs through it) into the daemon's one log format
@@ -42,7 +41,8 @@ final class DaemonLogging {
 
     static void install() {
         // The daemon's lines go through a bounded queue and a writer thread from here on: the real-time loop
-        // and the receivers must never block on a slow journald pipe (called on main, an ordinary thread).
+        // and the receivers must never block on a slow journald pipe (called on main, an ordinary thread). The
+        // daemon has started it before the control socket already (a second call does nothing).
         Log.startWriter();
         LogManager.getLogManager().reset();
         final Logger root = Logger.getLogger("");
@@ -50,7 +50,10 @@ final class DaemonLogging {
         // The root's level above is for libraries; the handler itself lets everything through that a logger passed.
         
         root.addHandler(new Handler() {
-            private final Formatter formatter = new SimpleFormatter();
+            // Only formatMessage (the record's message with its parameters) is used: a bare Formatter, not
+            // SimpleFormatter, whose constructor spins a lambda at run time on the start path before the control
+            // socket (ZGC: no AOT-linked classes; issue 12).
+            private final Formatter formatter = new MessageOnly();
 
             @Override
             public void publish(final LogRecord record) {
@@ -81,5 +84,13 @@ final class DaemonLogging {
             public void close() {
             }
         });
+    }
+
+    /** {@link Formatter#formatMessage} alone: the handler above writes the line itself. */
+    private static final class MessageOnly extends Formatter {
+        @Override
+        public String format(final LogRecord record) {
+            return formatMessage(record);
+        }
     }
 }

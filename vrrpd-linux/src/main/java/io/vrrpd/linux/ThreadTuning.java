@@ -47,7 +47,40 @@ public final class ThreadTuning {
         }
     }
 
+    private static final int PRIO_PROCESS = 0;
+    // int setpriority(int which, id_t who, int prio); PRIO_PROCESS with a thread id: that thread's nice value
+    private static final class Setpriority {
+        static final MethodHandle HANDLE = Native.fallible("setpriority",
+                FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_INT, Native.C_INT));
+
+        private Setpriority() {
+        }
+    }
+
     private ThreadTuning() {
+    }
+
+    /**
+     * Sets thread {@code tid}'s nice value (-20 to 19; Linux keeps one per thread): the daemon puts its JIT compiler
+     * threads back to 0 once its control socket is up (the launcher starts them at 19; issue 12).
+     *
+     * @throws ErrnoException EACCES lowering it without CAP_SYS_NICE, ESRCH for a thread that ended
+     */
+    public static void setNice(final int tid, final int nice) throws ErrnoException {
+        if (nice < -20 || nice > 19) {
+            throw new IllegalArgumentException("nice value " + nice + " is out of range (allowed: -20 to 19)");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment capture = Native.captureSegment(arena);
+            final int rc = (int) Setpriority.HANDLE.invokeExact(capture, PRIO_PROCESS, tid, nice);
+            if (rc == -1) {
+                throw Native.failure("setpriority(thread " + tid + ", " + nice + ")", capture);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.bug("setpriority", t);
+        }
     }
 
     /**

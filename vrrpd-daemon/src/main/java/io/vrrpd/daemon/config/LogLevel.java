@@ -1,8 +1,6 @@
 package io.vrrpd.daemon.config;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The log's levels, named and numbered as syslog's (and journald's) priorities: a line is written when its priority
@@ -12,14 +10,25 @@ import java.util.stream.Collectors;
 public enum LogLevel {
     ERROR(3), WARNING(4), INFO(6), DEBUG(7);
 
-    /** The names, for messages: {@code error, warning, info, debug}. */
-    public static final String ALLOWED = Arrays.stream(values()).map(LogLevel::keyword)
-            .collect(Collectors.joining(", "));
+    /**
+     * The names, for messages: {@code error, warning, info, debug}. Joined by a loop, not a stream: this class is
+     * initialised on the daemon's start path before the control socket, where a stream's lambdas are spun at run time
+     * with ZGC (issue 12).
+     */
+    public static final String ALLOWED = joined();
 
     private final int priority;
 
     LogLevel(final int priority) {
         this.priority = priority;
+    }
+
+    private static String joined() {
+        final StringBuilder names = new StringBuilder();
+        for (final LogLevel level : values()) {
+            names.append(names.isEmpty() ? "" : ", ").append(level.keyword());
+        }
+        return names.toString();
     }
 
     /** The sd-daemon/syslog priority: 3 err, 4 warning, 6 info, 7 debug. */

@@ -1,21 +1,12 @@
 package io.vrrpd.daemon.control;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import io.vrrpd.daemon.runtime.Log;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -50,29 +41,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code link(2)} refuses to replace an existing file, so two daemons starting together cannot both win.
  */
 public final class ControlServer implements AutoCloseable {
+    // What a connection does (JSON, the handler) is ControlConnection's: this class is loaded and linked on the
+    // daemon's start path before the socket exists, and the verifier loaded Jackson's classes (and opened its jars)
+    // for the request code's catch clauses and node types (issue 12: exec -> control socket).
 
     /** The largest request line accepted; a control request is a few hundred bytes. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
     /**
-     * The request parser, made on the first request, not when the socket is bound: ObjectMapper's static set-up
-     * (dates, locales) is measurable on the daemon's start path before the socket (issue 12).
+     * The logger, looked up when first used (after the socket is bound): the first System.getLogger sets up
+     * java.util.logging and looks for a LoggerFinder in every jar of the class path, which the daemon does after its
+     * socket (issue 12).
      */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final class Logs {
+        static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
 
-        private Json() {
+        private Logs() {
         }
     }
-
     private final Path path;
     private final ServerSocketChannel channel;
     private final ControlHandler handler;
     private final Object fileKey;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionCount = new AtomicLong();
-    private final Thread acceptor;
+    /** The accepting virtual thread, from {@link #accept}; null before. */
+    private volatile Thread acceptor;
     private volatile boolean closed;
 
     private ControlServer(final Path path, final ServerSocketChannel channel, final ControlHandler handler,
@@ -81,16 +75,28 @@ public final class ControlServer implements AutoCloseable {
         this.channel = channel;
         this.handler = handler;
         this.fileKey = fileKey;
-        this.acceptor = Thread.ofVirtual().name("control-accept").unstarted(this::acceptLoop);
     }
 
     /**
-     * Listens on {@code path}: creates its directory (0755) if missing, replaces a stale socket left by a
-     * daemon that died, and refuses to start while another daemon answers there.
+     * Listens on {@code path} and accepts connections ({@link #bind}, then {@link #accept}).
      *
      * @throws IOException with a one-line message, e.g. {@code another vrrpd is running on PATH}
      */
     public static ControlServer start(final Path path, final ControlHandler handler) throws IOException {
+        final ControlServer server = bind(path, handler);
+        server.accept();
+        return server;
+    }
+
+    /**
+     * Listens on {@code path}: creates its directory (0755) if missing, replaces a stale socket left by a
+     * daemon that died, and refuses to start while another daemon answers there. A client may connect as soon as this
+     * returns (the kernel queues it); it is served once {@link #accept} ran. The daemon calls the two apart so its
+     * start path to the socket file stops here (EarlyStartTest looks at what it loads; issue 12).
+     *
+     * @throws IOException with a one-line message, e.g. {@code another vrrpd is running on PATH}
+     */
+    public static ControlServer bind(final Path path, final ControlHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
         final Path socket = path.toAbsolutePath();
         createParent(socket.getParent());
@@ -99,15 +105,44 @@ public final class ControlServer implements AutoCloseable {
         try {
             final Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .fileKey();
-            final ControlServer server = new ControlServer(socket, channel, handler, key);
-            server.acceptor.start();
-            LOG.log(System.Logger.Level.INFO, "control socket listening on {0}", socket);
-            return server;
+            return new ControlServer(socket, channel, handler, key);
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(socket);
             throw e;
         }
+    }
+
+    /** Starts accepting connections (a virtual thread); once. */
+    public synchronized void accept() {
+        if (acceptor != null) {
+            return;
+        }
+        acceptor = Thread.ofVirtual().name("control-accept").start(new Acceptor());
+        Logs.LOG.log(System.Logger.Level.INFO, "control socket listening on {0}", path);
+    }
+
+    /** The acceptor's body ({@link #acceptLoop}); a class, not a method reference (the daemon's start path). */
+    private final class Acceptor implements Runnable {
+        @Override
+        public void run() {
+            acceptLoop();
+        }
+    }
+
+    /** Whether {@link #close} was called (a connection's read error is then expected, not logged). */
+    boolean closed() {
+        return closed;
+    }
+
+    /** The handler the connections dispatch to. */
+    ControlHandler handler() {
+        return handler;
+    }
+
+    /** A connection ended: forgotten. */
+    void ended(final SocketChannel connection) {
+        connections.remove(connection);
     }
 
     /** The socket's path. */
@@ -121,8 +156,11 @@ public final class ControlServer implements AutoCloseable {
         closed = true;
         channel.close();
         connections.forEach(ControlServer::closeQuietly);
+        final Thread accepting = acceptor;
         try {
-            acceptor.join();
+            if (accepting != null) {
+                accepting.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -153,7 +191,8 @@ public final class ControlServer implements AutoCloseable {
         if (answers(socket)) {
             throw new IOException("another vrrpd is running on " + socket);
         }
-        LOG.log(System.Logger.Level.INFO, "removing stale control socket {0}", socket);
+        // vrrpd's log itself, not System.Logger: this is before the socket, when java.util.logging is not routed there yet
+        Log.info("removing stale control socket " + socket);
         Files.deleteIfExists(socket);
     }
 
@@ -198,102 +237,22 @@ public final class ControlServer implements AutoCloseable {
                 final SocketChannel connection = channel.accept();
                 connections.add(connection);
                 Thread.ofVirtual().name("control-" + connectionCount.incrementAndGet())
-                        .start(() -> serve(connection));
+                        .start(new ControlConnection(this, connection));
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
                 // E.g. out of file descriptors: keep serving the clients that can still connect.
-                LOG.log(System.Logger.Level.WARNING, "control socket accept failed: {0}", e.toString());
+                Logs.LOG.log(System.Logger.Level.WARNING, "control socket accept failed: {0}", e.toString());
                 pause();
             }
         }
-    }
-
-    private void serve(final SocketChannel connection) {
-        try (connection;
-             InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
-             OutputStream out = Channels.newOutputStream(connection)) {
-            for (Line line = readLine(in); line != null; line = readLine(in)) {
-                final JsonNode response = line.tooLong()
-                        ? error("request larger than " + MAX_REQUEST_BYTES + " bytes")
-                        : respond(handler, line.bytes());
-                out.write(Json.MAPPER.writeValueAsBytes(response));
-                out.write('\n');
-                out.flush();
-            }
-        } catch (IOException e) {
-            if (!closed) {
-                LOG.log(System.Logger.Level.DEBUG, "control connection ended: {0}", e.toString());
-            }
-        } finally {
-            connections.remove(connection);
-        }
-    }
-
-    /** One request line; an oversized one is read to its end and dropped, so the next request still parses. */
-    private record Line(byte[] bytes, boolean tooLong) {
-    }
-
-    private static Line readLine(final InputStream in) throws IOException {
-        final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-        boolean tooLong = false;
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                return buffer.size() == 0 && !tooLong ? null : new Line(buffer.toByteArray(), tooLong);
-            }
-            if (buffer.size() < MAX_REQUEST_BYTES) {
-                buffer.write(b);
-            } else {
-                tooLong = true;
-            }
-        }
-        return new Line(buffer.toByteArray(), tooLong);
-    }
-
-    /**
-     * Parses one request line and dispatches it to {@code handler}; every failure becomes an error response.
-     * Static so ControlRequestFuzzTest drives exactly this code without a socket.
-     */
-    static JsonNode respond(final ControlHandler handler, final byte[] line) {
-        final JsonNode request;
-        try {
-            request = Json.MAPPER.readTree(line);
-        } catch (JacksonException e) {
-            return error("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return error("unreadable request: " + e.getMessage());
-        }
-        if (request == null || !request.isObject() || !request.path("verb").isTextual()) {
-            return error("a request is one JSON object per line: {\"verb\": \"VERB\", \"args\": {...}}");
-        }
-        final JsonNode args = request.path("args").isMissingNode() || request.path("args").isNull()
-                ? JsonNodeFactory.instance.objectNode() : request.get("args");
-        if (!args.isObject()) {
-            return error("args: expected a JSON object, found " + args.getNodeType().name().toLowerCase());
-        }
-        final String verb = request.get("verb").textValue();
-        try {
-            final ObjectNode response = JsonNodeFactory.instance.objectNode().put("ok", true);
-            response.set("result", handler.handle(verb, args));
-            return response;
-        } catch (ControlException e) {
-            return error(e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "control verb " + verb + " failed", e);
-            return error("internal error in " + verb + ": " + e);
-        }
-    }
-
-    private static ObjectNode error(final String message) {
-        final String line = message == null ? "unknown error" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-        return JsonNodeFactory.instance.objectNode().put("ok", false).put("error", line);
     }
 
     private static void closeQuietly(final SocketChannel connection) {
         try {
             connection.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a control connection: {0}", e.toString());
+            Logs.LOG.log(System.Logger.Level.DEBUG, "closing a control connection: {0}", e.toString());
         }
     }
 

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The control socket's handler while the daemon starts (issue 12): the socket is bound as soon as vrrpd.toml is read
@@ -19,7 +17,16 @@ import java.util.concurrent.TimeoutException;
  */
 public final class StartingHandler implements ControlHandler {
 
-    private final CompletableFuture<ControlHandler> verbs = new CompletableFuture<>();
+    /*
+     * A latch and two fields, not a CompletableFuture: this handler is made on the start path before the control
+     * socket, and CompletableFuture's static set-up builds the ForkJoinPool's common pool (~10 ms of class loading
+     * and initialisation there; issue 12).
+     */
+    private final CountDownLatch decided = new CountDownLatch(1);
+    /** Set once, before {@link #decided} opens: the verbs, or null when the start failed. */
+    private ControlHandler verbs;
+    /** Set once, before {@link #decided} opens, when the start failed: its reason. */
+    private String failure;
     private final Duration patience;
 
     /** {@code patience}: how long a request may wait for the start; under vrrpadm's own timeout (30 s). */
@@ -29,29 +36,38 @@ public final class StartingHandler implements ControlHandler {
 
     /** The daemon has started: {@code handler} answers every request from now on, the waiting ones first. */
     public void ready(final ControlHandler handler) {
-        verbs.complete(Objects.requireNonNull(handler, "handler"));
+        decide(Objects.requireNonNull(handler, "handler"), null);
     }
 
     /** The start failed ({@code reason}, one line): the waiting requests and any later one get it as their error. */
     public void failed(final String reason) {
-        verbs.completeExceptionally(new IllegalStateException(reason));
+        decide(null, String.valueOf(reason));
+    }
+
+    /** The first of {@link #ready} and {@link #failed} wins; the latch publishes the fields to the waiting threads. */
+    private synchronized void decide(final ControlHandler handler, final String reason) {
+        if (decided.getCount() == 0) {
+            return;
+        }
+        verbs = handler;
+        failure = reason;
+        decided.countDown();
     }
 
     @Override
     public JsonNode handle(final String verb, final JsonNode args) throws ControlException {
-        final ControlHandler handler;
         try {
-            handler = verbs.get(patience.toMillis(), TimeUnit.MILLISECONDS); // at once after the start
-        } catch (TimeoutException e) {
-            throw new ControlException(ControlException.Kind.UNAVAILABLE, verb + ": vrrpd is still starting (its"
-                    + " routers and service cluster are not up after " + patience.toSeconds() + " s): try again");
-        } catch (ExecutionException e) {
-            throw new ControlException(ControlException.Kind.UNAVAILABLE,
-                    verb + ": vrrpd failed to start: " + e.getCause().getMessage());
+            if (!decided.await(patience.toMillis(), TimeUnit.MILLISECONDS)) { // at once after the start
+                throw new ControlException(ControlException.Kind.UNAVAILABLE, verb + ": vrrpd is still starting (its"
+                        + " routers and service cluster are not up after " + patience.toSeconds() + " s): try again");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ControlException(ControlException.Kind.UNAVAILABLE, verb + ": vrrpd is stopping");
         }
-        return handler.handle(verb, args);
+        if (verbs == null) {
+            throw new ControlException(ControlException.Kind.UNAVAILABLE, verb + ": vrrpd failed to start: " + failure);
+        }
+        return verbs.handle(verb, args);
     }
 }

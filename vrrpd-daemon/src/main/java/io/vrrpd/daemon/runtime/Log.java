@@ -68,10 +68,34 @@ public final class Log {
         // The count already reported is read here, not by the writer when it first runs: a loaded machine runs a
         // new thread late, and lines dropped before then would be in its starting count, never reported.
         final long reported = DROPPED.get();
-        writer = Thread.ofPlatform().name("vrrpd-log").daemon(true).unstarted(() -> write(reported));
+        // Classes, not lambdas (Writer, StopWriter): this runs on the daemon's start path before the control socket,
+        // where with ZGC (no AOT-linked classes in the cache) each lambda is spun at run time (issue 12).
+        writer = Thread.ofPlatform().name("vrrpd-log").daemon(true).unstarted(new Writer(reported));
         writer.start();
         // Lines queued when the JVM leaves (System.exit, the end of main) are still written.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(Log::stopWriter));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(new StopWriter()));
+    }
+
+    /** The writer thread's body: {@link #write} from the dropped count already reported. */
+    private static final class Writer implements Runnable {
+        private final long reported;
+
+        Writer(final long reported) {
+            this.reported = reported;
+        }
+
+        @Override
+        public void run() {
+            write(reported);
+        }
+    }
+
+    /** The shutdown hook: {@link #stopWriter}. */
+    private static final class StopWriter implements Runnable {
+        @Override
+        public void run() {
+            stopWriter();
+        }
     }
 
     /** Writes what is queued (up to 2 s) and returns to synchronous writing. Idempotent. */

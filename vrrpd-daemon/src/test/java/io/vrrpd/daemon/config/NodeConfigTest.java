@@ -266,4 +266,29 @@ class NodeConfigTest {
         assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("[2001:db8::1]x", 7800));
         assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1:", 7800));
     }
+
+    /**
+     * The node name's check, written out since issue 12 (no regex on the start path), accepts exactly what the rule's
+     * pattern did: every string over a small alphabet (the rule's characters, non-ASCII letters and digits, a space)
+     * up to 3 characters, and the lengths around 64.
+     */
+    @Test
+    void theNodeNameCheckAcceptsWhatTheRulesPatternDid() {
+        final java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+        final char[] alphabet = "aZ09_.-é٣ /:".toCharArray();
+        final List<String> names = new java.util.ArrayList<>(List.of("", "a".repeat(63), "a".repeat(64),
+                "a".repeat(65), "a".repeat(63) + "-", "-" + "a".repeat(63), "web-1.example_2"));
+        for (final char a : alphabet) {
+            names.add("" + a);
+            for (final char b : alphabet) {
+                names.add("" + a + b);
+                for (final char c : alphabet) {
+                    names.add("" + a + b + c);
+                }
+            }
+        }
+        for (final String name : names) {
+            assertEquals(rule.matcher(name).matches(), NodeConfig.validName(name), "'" + name + "'");
+        }
+    }
 }

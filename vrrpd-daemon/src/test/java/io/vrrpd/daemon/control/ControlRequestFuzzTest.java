@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzzes the control socket's requests without a socket: each input is a session of up to 16 request lines,
- * each handed to {@link ControlServer#respond} with the daemon's verb table ({@link ControlVerbs} over a
+ * each handed to {@link ControlConnection#respond} with the daemon's verb table ({@link ControlVerbs} over a
  * {@link RouterControl} whose router files go to a fresh directory, a {@link FakeRuntime} for the kernel side,
  * and a {@link ServiceControl} over a recording ServiceAdmin). Every line must get a JSON answer with
  * {@code ok}; a refusal is one line, and no verb throws a RuntimeException (ControlServer would answer it as
@@ -61,7 +61,7 @@ class ControlRequestFuzzTest {
                 while (end < input.length && input[end] != '\n') {
                     end++;
                 }
-                check(ControlServer.respond(verbs, Arrays.copyOfRange(input, start, end)));
+                check(ControlConnection.respond(verbs, Arrays.copyOfRange(input, start, end)));
                 start = end + 1;
             }
         } finally {
