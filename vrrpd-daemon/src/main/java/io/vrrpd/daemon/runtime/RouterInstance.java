@@ -342,9 +342,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
      */
     private void prepareAdvertisement(final int priority) {
         if (priority != advertPriority) {
-            advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
-                    priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                    sourceFor(destinations.getFirst()), destinations.getFirst(), config.authPass());
+            encodeFor(priority, destinations.getFirst());
             advertPriority = priority;
         }
     }
@@ -502,7 +500,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         }
     }
 
-    /** Unicast peers: the pseudo-header checksum covers the destination, so each peer gets its own. */
+    /** Encodes for {@code destination}: unicast peers each get their own (the pseudo-header checksum covers it). */
     private void encodeFor(final int priority, final IpAddress destination) {
         advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
                 priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
