@@ -171,6 +171,7 @@ public final class VrrpSocket implements AutoCloseable {
     private final IpAddress[] batchSources = new IpAddress[BATCH_SLOTS];
     private final IpAddress[] batchDestinations = new IpAddress[BATCH_SLOTS];
     private int queued;
+    private long rehearsals;
 
     private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd) {
         this.family = family;
@@ -515,6 +516,36 @@ public final class VrrpSocket implements AutoCloseable {
         batchDestinations[slot] = destination;
         queued++;
         return slot;
+    }
+
+    /**
+     * Runs {@link #queue} and {@link #flush}'s system call for {@code message} without sending it: the message is
+     * queued, {@code sendmmsg(2)} is called for none of it (the kernel returns 0), and the batch is empty again.
+     * A Backup about to take over brings the send path into the CPU's caches this way (it never sends before).
+     *
+     * @throws IllegalStateException when messages are queued (rehearse between flushes only)
+     */
+    public void rehearse(final byte[] message, final int offset, final int length, final IpAddress source,
+                         final IpAddress destination) {
+        if (queued != 0) {
+            throw new IllegalStateException("rehearsing a send with " + queued + " messages queued on " + linkName);
+        }
+        final int slot = queue(message, offset, length, source, destination);
+        try {
+            final int rc = (int) Sockets.Sendmmsg.HANDLE.invokeExact(txCapture, fd, batchHeaderSlots[slot], 0, 0);
+            rehearsals += rc == 0 ? 1 : 0;
+        } catch (Throwable t) {
+            throw Native.bug("sendmmsg", t);
+        } finally {
+            queued = 0;
+            batchSources[slot] = null;
+            batchDestinations[slot] = null;
+        }
+    }
+
+    /** Rehearsals whose {@code sendmmsg(2)} of no message the kernel answered with 0 (for tests). */
+    public long rehearsals() {
+        return rehearsals;
     }
 
     /**

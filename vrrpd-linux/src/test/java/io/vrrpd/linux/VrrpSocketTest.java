@@ -18,6 +18,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -208,6 +209,51 @@ class VrrpSocketTest {
                         java.util.HexFormat.of().formatHex(packet.payload(), 0, packet.payloadLength()));
             }
             assertFalse(receiver.receive(packet, 100), "more arrived than was sent");
+        }
+    }
+
+    /**
+     * A rehearsal (a Backup about to take over runs the send path ahead, VrrpLoop.armPrecise) queues the message and
+     * makes the system call for none of it: nothing reaches the wire, the kernel answers 0, and the batch is empty
+     * for the real send after it, which arrives alone.
+     */
+    @Test
+    void aRehearsalSendsNothing_andTheSendAfterItLeavesAlone() throws Exception {
+        final IpAddress source = IpAddress.parse("192.0.2.1");
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"));
+             VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {
+            final byte[] rehearsed = advertisement(AddressFamily.IPV4, source, group, "192.0.2.151");
+            final byte[] real = advertisement(AddressFamily.IPV4, source, group, "192.0.2.152");
+            sender.rehearse(rehearsed, 0, rehearsed.length, source, group);
+            assertEquals(1, sender.rehearsals(), "the kernel's answer to sendmmsg of no message");
+            assertEquals(0, sender.queued());
+            final ReceivedPacket packet = new ReceivedPacket();
+            assertFalse(receiver.receive(packet, 200), "a rehearsal reached the wire");
+
+            assertEquals(0, sender.queue(real, 0, real.length, source, group));
+            final List<String> outcomes = new java.util.ArrayList<>();
+            sender.flush(new VrrpSocket.BatchOutcome() {
+                @Override
+                public void sent(final int slot) {
+                    outcomes.add(slot + " sent");
+                }
+
+                @Override
+                public void failed(final int slot, final ErrnoException e) {
+                    outcomes.add(slot + " failed: " + e.getMessage());
+                }
+            });
+            assertEquals(List.of("0 sent"), outcomes);
+            assertTrue(receiver.receive(packet, RECEIVE_TIMEOUT_MS), "the real advertisement is missing");
+            assertEquals(java.util.HexFormat.of().formatHex(real),
+                    java.util.HexFormat.of().formatHex(packet.payload(), 0, packet.payloadLength()));
+            assertFalse(receiver.receive(packet, 100), "more arrived than was sent");
+
+            sender.queue(real, 0, real.length, source, group);
+            assertThrows(IllegalStateException.class,
+                    () -> sender.rehearse(rehearsed, 0, rehearsed.length, source, group), "a queued batch is not touched");
+            assertEquals(1, sender.queued());
         }
     }
 

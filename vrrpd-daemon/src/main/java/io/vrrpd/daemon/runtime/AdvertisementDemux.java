@@ -56,6 +56,8 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
     private final int[] ringPriorities = new int[RING_SIZE];
     private final long[] ringIntervals = new long[RING_SIZE];
     private final ChecksumForm[] ringForms = new ChecksumForm[RING_SIZE];
+    /** When the receiver read each one (monotonic ns): the router's timers run from there, not from the drain. */
+    private final long[] ringReceivedAt = new long[RING_SIZE];
     private volatile long tail;
     private volatile long head;
     /** Advertisements dropped because the loop had not taken the ring's {@link #RING_SIZE} before them. */
@@ -203,6 +205,7 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
         ringPriorities[slot] = priority;
         ringIntervals[slot] = interval;
         ringForms[slot] = form;
+        ringReceivedAt[slot] = System.nanoTime();
         tail = at + 1; // publishes the slot (a volatile write after the plain ones)
         loop.wake(this);
     }
@@ -234,11 +237,12 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
             final int priority = ringPriorities[slot];
             final long interval = ringIntervals[slot];
             final ChecksumForm form = ringForms[slot];
+            final long receivedAt = ringReceivedAt[slot];
             ringRouters[slot] = null;
             ringSources[slot] = null;
             head = at + 1; // the slot is the receiver's again
             try {
-                router.received(source, priority, interval, form);
+                router.received(source, priority, interval, form, receivedAt);
             } catch (RuntimeException e) {
                 drainErrorLog.error("[" + link + " " + family + "] advertisement for " + router.config().logPrefix()
                         + ": " + e);

@@ -133,6 +133,13 @@ public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flusha
         }
     }
 
+    @Override
+    public void rehearse(final byte[] message, final int length, final IpAddress source, final IpAddress destination) {
+        if (length <= VrrpSocket.BATCH_MESSAGE_MAX && source != null && socket.queued() == 0) {
+            socket.rehearse(message, 0, length, source, destination);
+        }
+    }
+
     /** Sends what {@link #send} queued: one {@code sendmmsg(2)}, each router told its outcome. Loop thread. */
     @Override
     public void flush() {

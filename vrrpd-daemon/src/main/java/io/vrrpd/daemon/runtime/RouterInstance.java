@@ -48,6 +48,13 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
          */
         default void catchUp() {
         }
+
+        /**
+         * Runs the path {@link #send} and the flush would take for {@code message}, without sending it: a Backup
+         * about to take over brings that code into the CPU's caches ({@link VrrpLoop#armPrecise}). Loop thread.
+         */
+        default void rehearse(byte[] message, int length, IpAddress source, IpAddress destination) {
+        }
     }
 
     /** What became of one advertisement given to the {@link Sender}. Loop thread. */
@@ -95,6 +102,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final int timerSlot;
     private final VerdictCounters verdicts = new VerdictCounters();
     private final RouterCounters counters = new RouterCounters();
+    /** The time of the last step (monotonic ns): a receipt read earlier is not stepped before it. Loop thread. */
+    private long lastStepAt = System.nanoTime();
     private final byte[] advert = new byte[1500];
     private int advertLength;
     private int advertPriority = -1;
@@ -278,6 +287,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     /** {@link #handle} carrying out the step's actions from {@code firstAction} on (the ones before are done). */
     private void handle(final Event event, final long now, final int firstAction) {
+        lastStepAt = now;
         final Transition transition = RouterStateMachine.step(config, state, event, now);
         state = transition.state();
         final List<Action> actions = transition.actions();
@@ -286,8 +296,23 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         }
     }
 
-    /** An advertisement the receiver accepted for this router. Loop thread. */
+    /** An advertisement accepted for this router, received now. Loop thread. */
     void received(final IpAddress source, final int priority, final long intervalNanos, final ChecksumForm form) {
+        received(source, priority, intervalNanos, form, System.nanoTime());
+    }
+
+    /**
+     * An advertisement the receiver accepted for this router and read at {@code receivedAt} (monotonic ns). The step
+     * takes that as its time, so the Master_Down_Timer it arms runs from the moment the advertisement was read, not
+     * from the loop's turn to handle it (0.15-0.17 ms later on a quiet host, more on a busy one): the RFC's
+     * Master_Down_Interval counts from the advertisement, and a takeover came that much late. Never before the
+     * router's last step, so its time only moves forward. A receipt older than the Master_Down_Interval (a loop
+     * stalled that long) arms a timer already due: the Master was silent that long as far as the wire showed, and
+     * anything it sent since is drained first ({@link #onTimer}'s catch-up).
+     * Loop thread.
+     */
+    void received(final IpAddress source, final int priority, final long intervalNanos, final ChecksumForm form,
+                  final long receivedAt) {
         counters.advertisementsReceived++;
         if (form == ChecksumForm.MESSAGE_ONLY) {
             counters.receivedMessageOnly++;
@@ -299,7 +324,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
             Log.debug(config.logPrefix() + " advertisement from " + source + " priority " + priority + " every "
                     + intervalNanos / 1_000_000L + " ms (" + form.display() + " checksum), in " + state.state());
         }
-        handle(new Event.AdvertisementReceived(source, priority, intervalNanos));
+        handle(new Event.AdvertisementReceived(source, priority, intervalNanos),
+                receivedAt - lastStepAt > 0 ? receivedAt : lastStepAt);
     }
 
     @Override
@@ -334,6 +360,28 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         sendAdvertisement(first);
         loop.flushSends();
         handle(fired, now, 1);
+    }
+
+    /**
+     * The Master_Down_Timer comes due at {@code deadline}, within {@link VrrpLoop#PRECISE_LEAD_NANOS}: runs the
+     * takeover's code without its effects — the link's catch-up, the state machine's step (pure: its result is
+     * dropped), the advertisement queued and taken back — so that at the deadline it runs from the CPU's caches.
+     * Loop thread.
+     */
+    @Override
+    public void rehearse(final long deadline) {
+        if (state.state() != State.BACKUP || state.masterDownTimer() != deadline) {
+            return;
+        }
+        channel.catchUp();
+        final Event.TimerFired fired = Event.TimerFired.of(TimerKind.MASTER_DOWN_TIMER);
+        final int first = RouterStateMachine.advertisesFirst(state, fired, deadline);
+        RouterStateMachine.step(config, state, fired, deadline);
+        if (first >= 0 && state.masterDownTimer() == deadline) {
+            prepareAdvertisement(first);
+            final IpAddress destination = destinations.getFirst();
+            channel.rehearse(advert, advertLength, sourceFor(destination), destination);
+        }
     }
 
     /**
@@ -418,9 +466,9 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         switch (action) {
             case Action.SendAdvertisement send -> sendAdvertisement(send.priority());
             // Adver_Timers are grouped (VrrpLoop.armGrouped): periodic, re-armed from their deadline. A
-            // Master_Down_Timer is not: a takeover must not wait for the grid.
+            // Master_Down_Timer is not: a takeover must not wait for the grid, nor for the park's wake-up.
             case Action.ArmTimer arm when arm.timer() == TimerKind.ADVER_TIMER -> loop.armGrouped(timerSlot, arm.deadlineNanos());
-            case Action.ArmTimer arm -> loop.arm(timerSlot, arm.deadlineNanos());
+            case Action.ArmTimer arm -> loop.armPrecise(timerSlot, arm.deadlineNanos());
             case Action.CancelTimer cancel -> loop.disarm(timerSlot);
             case Action.ClaimAddresses claim -> kernel(upWhat, up);
             case Action.ReleaseAddresses release -> {

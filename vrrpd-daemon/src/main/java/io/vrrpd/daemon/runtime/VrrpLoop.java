@@ -23,6 +23,14 @@ public final class VrrpLoop implements AutoCloseable {
     /** Owner of a timer slot: told when its deadline passed. */
     public interface TimerOwner {
         void onTimer(long now);
+
+        /**
+         * Its {@link #armPrecise} timer comes due at {@code deadline}, {@link #PRECISE_LEAD_NANOS} or less from now:
+         * runs, without effects, the code {@link #onTimer} will run then, so that code and its data are in the CPU's
+         * caches at the deadline. Loop thread.
+         */
+        default void rehearse(final long deadline) {
+        }
     }
 
     /** Holds sends queued during a timer round or a posted task ({@link LinkChannel}): sent by {@link #flushSends}. */
@@ -63,10 +71,26 @@ public final class VrrpLoop implements AutoCloseable {
      * of {@link #GROUP_NANOS}, so timers stay on time whatever arrives.
      */
     static final int TASKS_PER_ROUND = 256;
+    /**
+     * How long before an {@link #armPrecise} deadline the loop stops parking: it rehearses the owner's work, then
+     * yields in a loop until the deadline. A Backup's takeover at 10 ms adverts lost 0.4-0.65 ms between its
+     * Master_Down_Timer's deadline and its first advertisement's {@code sendmmsg} (docs/BENCHMARKS.md): ~0.1 ms the
+     * park's wake-up, the rest code a Backup never runs until then, cold in the CPU's caches. Only a takeover comes
+     * this close to a Master_Down_Timer's deadline (every advertisement heard re-arms it a whole Master_Down_Interval
+     * ahead), so the spin costs nothing while the Master speaks; the 1 ms grid of the Adver_Timers never spins.
+     */
+    static final long PRECISE_LEAD_NANOS = 500_000L;
 
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final DeadlineHeap timers = new DeadlineHeap();
     private TimerOwner[] owners = new TimerOwner[16];
+    /** By slot: armed by {@link #armPrecise} (not by {@link #arm}/{@link #armGrouped}). Loop thread only. */
+    private boolean[] precise = new boolean[16];
+    /** By slot: the precise deadline its owner has rehearsed, so each arming is rehearsed once. Loop thread only. */
+    private long[] rehearsedFor = new long[16];
+    private final boolean spinAllowed = Runtime.getRuntime().availableProcessors() > 1;
+    private volatile long preciseSpins;
+    private final long preciseLeadNanos;
     private int nextSlot;
     private final Thread thread;
     private volatile boolean running = true;
@@ -87,6 +111,12 @@ public final class VrrpLoop implements AutoCloseable {
     private final LogLimit flushErrorLog = new LogLimit();
 
     public VrrpLoop() {
+        this(PRECISE_LEAD_NANOS);
+    }
+
+    /** A loop whose precise timers are rehearsed {@code preciseLeadNanos} ahead (tests use a long lead). */
+    VrrpLoop(final long preciseLeadNanos) {
+        this.preciseLeadNanos = preciseLeadNanos;
         thread = Thread.ofPlatform().name("vrrp-loop").daemon(false).unstarted(this::run);
         thread.setPriority(Thread.MAX_PRIORITY);
     }
@@ -158,6 +188,8 @@ public final class VrrpLoop implements AutoCloseable {
         final int slot = nextSlot++;
         if (slot >= owners.length) {
             owners = java.util.Arrays.copyOf(owners, owners.length * 2);
+            precise = java.util.Arrays.copyOf(precise, owners.length);
+            rehearsedFor = java.util.Arrays.copyOf(rehearsedFor, owners.length);
         }
         owners[slot] = owner;
         return slot;
@@ -171,6 +203,19 @@ public final class VrrpLoop implements AutoCloseable {
 
     /** Arms {@code slot} for {@code deadline} (monotonic ns). Loop thread only. */
     public void arm(final int slot, final long deadline) {
+        precise[slot] = false;
+        timers.set(slot, deadline);
+    }
+
+    /**
+     * Arms {@code slot} for {@code deadline}, to be fired at the deadline itself and not some 0.1 ms after (the park's
+     * wake-up): the loop parks until {@link #PRECISE_LEAD_NANOS} before it, has the owner {@link TimerOwner#rehearse}
+     * what it will do, and yields until the deadline, still running work handed to it meanwhile. For a timer that
+     * rarely comes due and must be on time when it does (a Backup's Master_Down_Timer). Loop thread only.
+     */
+    public void armPrecise(final int slot, final long deadline) {
+        precise[slot] = spinAllowed; // one CPU: a spinning real-time thread would hold back the receiver itself
+        rehearsedFor[slot] = deadline - 1; // not rehearsed yet
         timers.set(slot, deadline);
     }
 
@@ -181,6 +226,7 @@ public final class VrrpLoop implements AutoCloseable {
      * Loop thread only.
      */
     public void armGrouped(final int slot, final long deadline) {
+        precise[slot] = false;
         timers.set(slot, grouped(deadline));
     }
 
@@ -245,6 +291,11 @@ public final class VrrpLoop implements AutoCloseable {
         atRoundEndCount = 0;
     }
 
+    /** How many precise deadlines the loop has yielded up to (for tests). */
+    long preciseSpins() {
+        return preciseSpins;
+    }
+
     /** How many times the loop has parked to wait for a deadline or work (loop thread writes it; for tests). */
     long wakeUps() {
         return wakeUps;
@@ -269,8 +320,11 @@ public final class VrrpLoop implements AutoCloseable {
                 continue;
             }
             final long now = System.nanoTime();
-            final long wait = timers.isEmpty() ? MAX_PARK_NANOS
+            long wait = timers.isEmpty() ? MAX_PARK_NANOS
                     : Math.min(MAX_PARK_NANOS, timers.nextDeadline() - now);
+            if (wait > 0 && !timers.isEmpty() && precise[timers.nextSlot()]) {
+                wait = untilPrecise(timers.nextSlot(), timers.nextDeadline(), wait);
+            }
             if (wait > 0) {
                 // Parks until the deadline itself, no spin before it: the wake-up lands some 10-200 µs late here,
                 // but a Master's next Adver_Timer is set from this one's deadline (RouterStateMachine), so only
@@ -284,6 +338,35 @@ public final class VrrpLoop implements AutoCloseable {
         for (int round = 0; round < SHUTDOWN_ROUNDS && !inbox.isEmpty(); round++) {
             runPosted(); // the work posted before close(), as promised; bounded if something keeps posting
         }
+    }
+
+    /**
+     * The earliest timer is precise and {@code wait} away: how long to park first (its lead not reached yet), or,
+     * within the lead, 0 after rehearsing it once and yielding until its deadline or until work arrives.
+     */
+    private long untilPrecise(final int slot, final long deadline, final long wait) {
+        if (wait > preciseLeadNanos) {
+            return wait - preciseLeadNanos;
+        }
+        if (rehearsedFor[slot] != deadline) {
+            rehearsedFor[slot] = deadline;
+            final TimerOwner owner = owners[slot];
+            if (owner != null) {
+                try {
+                    owner.rehearse(deadline);
+                } catch (RuntimeException e) {
+                    timerErrorLog.error("router loop timer rehearsal: " + e);
+                }
+            }
+            return 0; // the rehearsal may have taken a while or posted work: look again
+        }
+        // Bounded by the lead (at most PRECISE_LEAD_NANOS); yields rather than spins, so a receiver thread of the
+        // same real-time priority on this CPU still runs (the Master's advertisement that cancels the takeover).
+        preciseSpins++;
+        while (deadline - System.nanoTime() > 0 && inbox.isEmpty() && !anyMailboxPending() && running) {
+            Thread.yield();
+        }
+        return 0;
     }
 
     /** Runs posted tasks, at most {@link #TASKS_PER_ROUND} of them: the caller fires due timers in between. */

@@ -1,6 +1,7 @@
 package io.vrrpd.daemon.runtime;
 
 import io.vrrpd.protocol.AddressFamily;
+import io.vrrpd.protocol.IpAddress;
 import io.vrrpd.protocol.RouterConfig;
 import io.vrrpd.protocol.fsm.Event;
 import io.vrrpd.protocol.fsm.State;
@@ -30,8 +31,20 @@ class TakeoverOrderTest {
     private static RouterInstance router(final RouterConfig config, final List<String> wire) {
         final RouterInstance[] self = new RouterInstance[1];
         self[0] = new RouterInstance(config, new VrrpLoop(), // not started: the test thread plays the loop thread
-                (message, length, source, destination, outcome) -> wire.add("advert " + (message[2] & 0xff) + "/"
-                        + (message[3] & 0xff) + " in " + self[0].state().state()),
+                new RouterInstance.Sender() {
+                    @Override
+                    public void send(final byte[] message, final int length, final IpAddress source,
+                                     final IpAddress destination, final RouterInstance.SendOutcome outcome) {
+                        wire.add("advert " + (message[2] & 0xff) + "/" + (message[3] & 0xff) + " in "
+                                + self[0].state().state());
+                    }
+
+                    @Override
+                    public void rehearse(final byte[] message, final int length, final IpAddress source,
+                                         final IpAddress destination) {
+                        wire.add("rehearsed " + (message[2] & 0xff) + "/" + (message[3] & 0xff) + " from " + source);
+                    }
+                },
                 new RouterInstance.Addresses() {
                     @Override
                     public void up() {
@@ -67,6 +80,57 @@ class TakeoverOrderTest {
 
         assertEquals(List.of("advert 150/1 in BACKUP", "up", "announce", "BACKUP->MASTER"), wire);
         assertEquals(State.MASTER, router.state().state());
+    }
+
+    /**
+     * Within the lead before its Master_Down_Timer's deadline the loop has the router rehearse the takeover
+     * (VrrpLoop.armPrecise): the step and the send path run, nothing happens — no advertisement, no state change, the
+     * timer still armed — and the takeover at the deadline is the same as without it. A router whose timer was
+     * re-armed meanwhile (the Master spoke) rehearses nothing for the old deadline.
+     */
+    @Test
+    void aRehearsalRunsTheSendPathAndChangesNothing() {
+        final List<String> wire = new ArrayList<>();
+        final RouterInstance router = router(config(150, "192.0.2.100/24"), wire);
+        router.handle(new Event.Startup("test"));
+        wire.clear();
+        final long deadline = router.state().masterDownTimer();
+
+        router.rehearse(deadline - 1);
+        assertEquals(List.of(), wire, "another deadline than the armed one");
+        router.rehearse(deadline);
+
+        assertEquals(List.of("rehearsed 150/1 from 192.0.2.2"), wire);
+        assertEquals(State.BACKUP, router.state().state());
+        assertEquals(deadline, router.state().masterDownTimer());
+        wire.clear();
+        router.onTimer(deadline);
+        assertEquals(List.of("advert 150/1 in BACKUP", "up", "announce", "BACKUP->MASTER"), wire);
+    }
+
+    /**
+     * A Backup's Master_Down_Timer runs from the moment its receiver read the Master's advertisement, not from the
+     * loop's turn to handle it (0.15-0.17 ms later on a quiet host, all of it added to a takeover); a receipt read
+     * before the router's last step is stepped at that step's time, so the router's time never goes back.
+     */
+    @Test
+    void theMasterDownTimerRunsFromTheReceiversReadTime_neverBeforeTheLastStep() throws Exception {
+        final List<String> wire = new ArrayList<>();
+        final RouterConfig config = config(150, "192.0.2.100/24");
+        final RouterInstance router = router(config, wire);
+        router.handle(new Event.Startup("test"));
+        Thread.sleep(20);
+        final long masterDownInterval = io.vrrpd.protocol.fsm.Timing.masterDownInterval(config.version(), 150,
+                INTERVAL);
+        final IpAddress master = IpAddress.parse("192.0.2.1");
+        final long readAt = System.nanoTime() - 10_000_000L;
+
+        router.received(master, 200, INTERVAL, io.vrrpd.protocol.wire.ChecksumForm.PSEUDO_HEADER, readAt);
+        assertEquals(readAt + masterDownInterval, router.state().masterDownTimer());
+
+        router.received(master, 200, INTERVAL, io.vrrpd.protocol.wire.ChecksumForm.PSEUDO_HEADER, readAt - 1_000_000L);
+        assertEquals(readAt + masterDownInterval, router.state().masterDownTimer(), "stepped before its last step");
+        assertEquals(State.BACKUP, router.state().state());
     }
 
     @Test

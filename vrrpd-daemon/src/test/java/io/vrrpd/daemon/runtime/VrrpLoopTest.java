@@ -108,6 +108,94 @@ class VrrpLoopTest {
         }
     }
 
+    /** What a timer owner saw, in order: "rehearse D", "fire" (with the time of each), tasks run in between. */
+    private static final class Recorder implements VrrpLoop.TimerOwner {
+        final java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CountDownLatch rehearsed = new CountDownLatch(1);
+        final CountDownLatch fired = new CountDownLatch(1);
+        volatile long rehearsedAt;
+        volatile long firedAt;
+
+        @Override
+        public void rehearse(final long deadline) {
+            rehearsedAt = System.nanoTime();
+            seen.add("rehearse " + deadline);
+            rehearsed.countDown();
+        }
+
+        @Override
+        public void onTimer(final long now) {
+            firedAt = now;
+            seen.add("fire");
+            fired.countDown();
+        }
+    }
+
+    /**
+     * A precise timer (a Backup's Master_Down_Timer) is rehearsed once, within the lead before its deadline, and
+     * fired at its deadline, the loop yielding up to it instead of parking (the park's wake-up came ~0.1 ms late,
+     * on top of a takeover). Work handed to the loop during the lead still runs at once, before the deadline: the
+     * Master's advertisement that cancels a takeover must not wait for it. The lead here is 300 ms so that a slow
+     * CI cannot blur the order.
+     */
+    @Test
+    void aPreciseTimerIsRehearsedOnceWithinItsLead_workStillRuns_andItFiresAtItsDeadline() throws Exception {
+        final long lead = 300_000_000L;
+        final VrrpLoop loop = new VrrpLoop(lead);
+        loop.start();
+        try {
+            final Recorder owner = new Recorder();
+            final long deadline = loop.call(() -> {
+                final long at = System.nanoTime() + 400_000_000L;
+                loop.armPrecise(loop.register(owner), at);
+                return at;
+            }, 5_000);
+            assertTrue(owner.rehearsed.await(5, TimeUnit.SECONDS), "rehearsed");
+            assertTrue(owner.rehearsedAt >= deadline - lead, "rehearsed before its lead");
+            final long[] taskRanAt = new long[1];
+            loop.post(() -> {
+                taskRanAt[0] = System.nanoTime();
+                owner.seen.add("task");
+            });
+            assertTrue(owner.fired.await(5, TimeUnit.SECONDS), "fired");
+            assertEquals(java.util.List.of("rehearse " + deadline, "task", "fire"), owner.seen);
+            assertTrue(owner.firedAt - deadline >= 0, "fired before its deadline");
+            assertTrue(taskRanAt[0] - deadline < 0, "the task posted during the lead waited for the deadline");
+            // Once before the task, once after it (the task ended the first).
+            assertTrue(loop.preciseSpins() >= 1, "the loop waited for the deadline by yielding");
+        } finally {
+            loop.close();
+        }
+    }
+
+    /** Timers armed by arm or armGrouped (Adver_Timers on the 1 ms grid, announcements) are neither rehearsed nor spun for. */
+    @Test
+    void plainAndGroupedTimersAreNotRehearsed() throws Exception {
+        final VrrpLoop loop = new VrrpLoop(300_000_000L);
+        loop.start();
+        try {
+            final Recorder plain = new Recorder();
+            final Recorder grouped = new Recorder();
+            final Recorder rearmed = new Recorder();
+            loop.call(() -> {
+                final long at = System.nanoTime() + 50_000_000L;
+                loop.arm(loop.register(plain), at);
+                loop.armGrouped(loop.register(grouped), at);
+                final int slot = loop.register(rearmed);
+                loop.armPrecise(slot, at + 1_000_000_000L);
+                loop.arm(slot, at); // a precise timer re-armed plainly is plain
+                return null;
+            }, 5_000);
+            for (final Recorder owner : java.util.List.of(plain, grouped, rearmed)) {
+                assertTrue(owner.fired.await(5, TimeUnit.SECONDS), "fired");
+                assertEquals(java.util.List.of("fire"), owner.seen);
+            }
+            assertEquals(0, loop.preciseSpins());
+        } finally {
+            loop.close();
+        }
+    }
+
     private static void runTimers(final VrrpLoop loop, final int timers, final long spacing) throws Exception {
         final CountDownLatch fired = new CountDownLatch(timers);
         loop.call(() -> {
