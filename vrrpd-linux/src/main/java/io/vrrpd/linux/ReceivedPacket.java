@@ -29,6 +29,20 @@ public final class ReceivedPacket {
     private boolean truncated;
     /** SO_RXQ_OVFL: packets the socket's full queue dropped so far (cumulative), 0 when the kernel sent none. */
     private long queueDrops;
+    /** When the kernel received it, on System.nanoTime()'s clock; see {@link #receivedAt()}. */
+    private long receivedAt;
+
+    /**
+     * When the kernel received the packet, on {@link System#nanoTime()}'s clock: the kernel's own receive time
+     * (SO_TIMESTAMPNS) when it gave one, or the moment it was read.
+     */
+    public long receivedAt() {
+        return receivedAt;
+    }
+
+    void receivedAt(final long at) {
+        this.receivedAt = at;
+    }
 
     /** The VRRP message bytes, valid in {@code [0, payloadLength())}. */
     public byte[] payload() {
@@ -112,6 +126,7 @@ public final class ReceivedPacket {
         destinationLo = 0;
         truncated = false;
         queueDrops = 0;
+        receivedAt = 0;
     }
 
     void payloadLength(final int length) {

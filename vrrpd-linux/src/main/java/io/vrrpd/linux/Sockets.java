@@ -37,6 +37,9 @@ final class Sockets {
     static final int SO_RCVBUFFORCE = 33;
     /** Each datagram carries (as a control message) how many the socket's full receive queue dropped so far. */
     static final int SO_RXQ_OVFL = 40;
+    /** Each datagram carries the kernel's receive time, CLOCK_REALTIME, as a struct timespec (SCM_TIMESTAMPNS). */
+    static final int SO_TIMESTAMPNS = 35;
+    static final int CLOCK_REALTIME = 0;
     static final int SO_BINDTODEVICE = 25;
     static final int MSG_CTRUNC = 0x08;
     static final int MSG_TRUNC = 0x20;
@@ -175,6 +178,15 @@ final class Sockets {
         }
     }
     /** {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)}. */
+    /** {@code int clock_gettime(clockid_t, struct timespec *)}: the vDSO's, no system call. */
+    static final class ClockGettime {
+        static final MethodHandle HANDLE = Native.infallible("clock_gettime",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+        private ClockGettime() {
+        }
+    }
+
     static final class Recvmsg {
         static final MethodHandle HANDLE = Native.fallible("recvmsg",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));

@@ -148,6 +148,13 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment rxName;
     private final MemorySegment rxData;
     private final MemorySegment rxControl;
+    /** A struct timespec for clock_gettime (receiver thread). */
+    private final MemorySegment rxClock;
+    /** The last packet's SO_TIMESTAMPNS in ns of CLOCK_REALTIME, or {@link #NO_STAMP} (receiver thread). */
+    private long kernelStamp;
+    private static final long NO_STAMP = Long.MIN_VALUE;
+    /** A receive stamp older than this is not believed (a wall-clock step): the read time is used instead. */
+    static final long MAX_STAMP_AGE_NANOS = 1_000_000_000L;
     private final MemorySegment rxPoll;
     private final MemorySegment rxCapture;
 
@@ -185,6 +192,7 @@ public final class VrrpSocket implements AutoCloseable {
         rxName = arena.allocate(Sockets.SOCKADDR_IN6); // large enough for either family
         rxData = arena.allocate(BUFFER_SIZE, 8);
         rxControl = arena.allocate(CONTROL_SIZE, 8);
+        rxClock = arena.allocate(16, 8);
         rxPoll = arena.allocate(Sockets.POLLFD);
         rxCapture = Native.captureSegment(arena);
         final MemorySegment rxIov = arena.allocate(Sockets.IOVEC);
@@ -266,6 +274,7 @@ public final class VrrpSocket implements AutoCloseable {
             Sockets.setInt(fd, level, flavor.recvHopLimitOption(), 1, "receive hop limit");
         }
         Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RXQ_OVFL, 1, "count receive queue drops");
+        Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_TIMESTAMPNS, 1, "receive timestamps");
         // The default (rmem_default, ~208 KiB: some 200 advertisements) overflowed in a few tens of milliseconds
         // of a 10,000-a-second flood whenever the receiver was held up, and the kernel dropped the Master's
         // advertisements with the rest (CI, HostilePacketsIT). Memory is charged per queued packet, not reserved.
@@ -342,7 +351,9 @@ public final class VrrpSocket implements AutoCloseable {
         packet.reset(family);
         final int flags = rxMsg.get(JAVA_INT, Sockets.MSG_FLAGS);
         packet.truncated((flags & (Sockets.MSG_TRUNC | Sockets.MSG_CTRUNC)) != 0);
+        kernelStamp = NO_STAMP;
         readControl(packet);
+        packet.receivedAt(receivedAt(kernelStamp));
         if (flavor.ipHeaderDelivered()) {
             readIpv4Header(rxData, (int) received, packet);
         } else {
@@ -350,6 +361,30 @@ public final class VrrpSocket implements AutoCloseable {
             copyPayload(rxData, 0, (int) received, packet);
         }
         return true;
+    }
+
+    /**
+     * The kernel's receive time of the packet just read, on {@link System#nanoTime()}'s clock: the kernel stamps it
+     * (SO_TIMESTAMPNS) on CLOCK_REALTIME when it takes it from the link, before this thread is woken (0.1-0.3 ms later
+     * on a busy VM), so its age is measured on that clock and taken off the monotonic time now. A stamp from the
+     * future or older than {@link #MAX_STAMP_AGE_NANOS} (the wall clock was stepped in between) or none at all: the
+     * time it was read. A Backup's Master_Down_Timer runs from here (RFC 5798: from the Master's advertisement).
+     */
+    private long receivedAt(final long stamp) {
+        final long now = System.nanoTime();
+        if (stamp == NO_STAMP) {
+            return now;
+        }
+        try {
+            final int rc = (int) Sockets.ClockGettime.HANDLE.invokeExact(Sockets.CLOCK_REALTIME, rxClock);
+            if (rc != 0) {
+                return now;
+            }
+        } catch (Throwable t) {
+            throw Native.bug("clock_gettime", t);
+        }
+        final long age = rxClock.get(JAVA_LONG, 0) * 1_000_000_000L + rxClock.get(JAVA_LONG, 8) - stamp;
+        return age >= 0 && age <= MAX_STAMP_AGE_NANOS ? now - age : now;
     }
 
     /**
@@ -396,6 +431,8 @@ public final class VrrpSocket implements AutoCloseable {
                 packet.ttl(rxControl.get(JAVA_INT, data));
             } else if (level == Sockets.SOL_SOCKET && type == Sockets.SO_RXQ_OVFL) {
                 packet.queueDrops(rxControl.get(JAVA_INT, data) & 0xFFFF_FFFFL);
+            } else if (level == Sockets.SOL_SOCKET && type == Sockets.SO_TIMESTAMPNS) {
+                kernelStamp = rxControl.get(JAVA_LONG, data) * 1_000_000_000L + rxControl.get(JAVA_LONG, data + 8);
             }
             at += Sockets.cmsgAlign(length);
         }

@@ -257,6 +257,34 @@ class VrrpSocketTest {
         }
     }
 
+    /**
+     * A packet's receive time is the kernel's (SO_TIMESTAMPNS, put on the monotonic clock), not the moment it was
+     * read: read 60 ms after it arrived, it still says when it arrived, within the clocks' conversion. A Backup's
+     * Master_Down_Timer runs from there.
+     */
+    @Test
+    void theReceiveTimeIsTheKernels_notTheRead() throws Exception {
+        for (final AddressFamily family : AddressFamily.values()) {
+            final IpAddress from = IpAddress.parse(family == AddressFamily.IPV4 ? "192.0.2.1" : linkLocalA);
+            final IpAddress to = family.vrrpGroup();
+            final byte[] message = advertisement(family, from, to,
+                    family == AddressFamily.IPV4 ? "192.0.2.153" : "fe80::1:53");
+            try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(family, "eth0"));
+                 VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(family, "eth0"))) {
+                final long sentAt = System.nanoTime();
+                sender.send(message, 0, message.length, from, to);
+                Thread.sleep(60);
+                final long readAt = System.nanoTime();
+                final ReceivedPacket packet = new ReceivedPacket();
+                assertTrue(receiver.receive(packet, RECEIVE_TIMEOUT_MS), family + ": nothing arrived");
+                assertTrue(packet.receivedAt() - sentAt > -1_000_000L, family + ": received "
+                        + (sentAt - packet.receivedAt()) / 1000 + " µs before it was sent");
+                assertTrue(readAt - packet.receivedAt() > 50_000_000L, family + ": received "
+                        + (readAt - packet.receivedAt()) / 1000 + " µs before the read: the read's time, not the kernel's");
+            }
+        }
+    }
+
     /** IPv6 batches carry the link-local source and the group as single sends do, and allocate nothing once warm. */
     @Test
     void shouldSendIpv6BatchesWithoutAllocating() throws Exception {

@@ -56,7 +56,7 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
     private final int[] ringPriorities = new int[RING_SIZE];
     private final long[] ringIntervals = new long[RING_SIZE];
     private final ChecksumForm[] ringForms = new ChecksumForm[RING_SIZE];
-    /** When the receiver read each one (monotonic ns): the router's timers run from there, not from the drain. */
+    /** When the kernel received each one (monotonic ns): the router's timers run from there, not from the drain. */
     private final long[] ringReceivedAt = new long[RING_SIZE];
     private volatile long tail;
     private volatile long head;
@@ -107,6 +107,16 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
     void dispatch(final Advertisement view, final boolean truncated, final int ttl, final long sourceHi,
                   final long sourceLo, final long destinationHi, final long destinationLo,
                   final ReceiveValidator validator) {
+        dispatch(view, truncated, ttl, sourceHi, sourceLo, destinationHi, destinationLo, validator, System.nanoTime());
+    }
+
+    /**
+     * {@link #dispatch} of a packet the kernel received at {@code receivedAt} (monotonic ns,
+     * {@link io.vrrpd.linux.ReceivedPacket#receivedAt}): the router steps at that time. Receiver thread.
+     */
+    void dispatch(final Advertisement view, final boolean truncated, final int ttl, final long sourceHi,
+                  final long sourceLo, final long destinationHi, final long destinationLo,
+                  final ReceiveValidator validator, final long receivedAt) {
         final IpAddress source = address(sourceHi, sourceLo);
         Verdict verdict = truncated ? Verdict.TRUNCATED
                 : validator.checkPacket(view, family, ttl, source, address(destinationHi, destinationLo));
@@ -136,7 +146,7 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
             }
         }
         if (verdict.accepted()) {
-            offer(router, source, view.priority(), view.intervalNanos(), validator.lastChecksumForm());
+            offer(router, source, view.priority(), view.intervalNanos(), validator.lastChecksumForm(), receivedAt);
         }
     }
 
@@ -185,7 +195,7 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
 
     /** Puts one accepted advertisement in the ring and wakes the loop. Receiver thread. */
     private void offer(final RouterInstance router, final IpAddress source, final int priority, final long interval,
-                       final ChecksumForm form) {
+                       final ChecksumForm form, final long receivedAt) {
         final long at = tail;
         if (at - head >= RING_SIZE) {
             overflows++; // this thread's own field: the volatile write only makes it readable elsewhere
@@ -205,7 +215,7 @@ final class AdvertisementDemux extends VrrpLoop.Mailbox {
         ringPriorities[slot] = priority;
         ringIntervals[slot] = interval;
         ringForms[slot] = form;
-        ringReceivedAt[slot] = System.nanoTime();
+        ringReceivedAt[slot] = receivedAt;
         tail = at + 1; // publishes the slot (a volatile write after the plain ones)
         loop.wake(this);
     }

@@ -182,7 +182,7 @@ public final class LinkChannel implements RouterInstance.Sender, VrrpLoop.Flusha
     private void dispatch(final ReceivedPacket packet, final Advertisement view, final ReceiveValidator validator) {
         packet.wrap(view);
         demux.dispatch(view, packet.truncated(), packet.ttl(), packet.sourceHi(), packet.sourceLo(),
-                packet.destinationHi(), packet.destinationLo(), validator);
+                packet.destinationHi(), packet.destinationLo(), validator, packet.receivedAt());
     }
 
     /**

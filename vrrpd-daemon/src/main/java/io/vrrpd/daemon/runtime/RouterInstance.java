@@ -302,14 +302,13 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     }
 
     /**
-     * An advertisement the receiver accepted for this router and read at {@code receivedAt} (monotonic ns). The step
-     * takes that as its time, so the Master_Down_Timer it arms runs from the moment the advertisement was read, not
-     * from the loop's turn to handle it (0.15-0.17 ms later on a quiet host, more on a busy one): the RFC's
-     * Master_Down_Interval counts from the advertisement, and a takeover came that much late. Never before the
+     * An advertisement the receiver accepted for this router, received by the kernel at {@code receivedAt} (monotonic
+     * ns; {@link io.vrrpd.linux.ReceivedPacket#receivedAt}). The step takes that as its time, so the Master_Down_Timer
+     * it arms runs from the advertisement's arrival, as RFC 5798 counts it, not from the receiver's wake-up and the
+     * loop's turn to handle it (0.25-0.4 ms later on a quiet host, all of it added to a takeover). Never before the
      * router's last step, so its time only moves forward. A receipt older than the Master_Down_Interval (a loop
      * stalled that long) arms a timer already due: the Master was silent that long as far as the wire showed, and
-     * anything it sent since is drained first ({@link #onTimer}'s catch-up).
-     * Loop thread.
+     * anything it sent since is drained first ({@link #onTimer}'s catch-up). Loop thread.
      */
     void received(final IpAddress source, final int priority, final long intervalNanos, final ChecksumForm form,
                   final long receivedAt) {

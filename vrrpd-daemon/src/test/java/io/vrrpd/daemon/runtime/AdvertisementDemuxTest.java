@@ -198,6 +198,28 @@ class AdvertisementDemuxTest {
         assertTrue(router.state().masterDownTimer() > due, "re-armed by the Master's advertisement");
     }
 
+    /**
+     * The kernel's receive time travels with the advertisement through the ring to the router, whose Master_Down_Timer
+     * runs from it: the drain comes later (here 30 ms), and that delay is not added to the takeover.
+     */
+    @Test
+    void theKernelsReceiveTimeReachesTheRouter_itsMasterDownTimerRunsFromIt() throws Exception {
+        final VrrpLoop loop = new VrrpLoop(); // not started: the test thread plays both threads
+        final AdvertisementDemux demux = new AdvertisementDemux("eth0", AddressFamily.IPV4, loop);
+        final RouterInstance router = backup(loop, 51);
+        demux.attach(router);
+        Thread.sleep(10);
+        final long receivedAt = System.nanoTime();
+        final IpAddress group = AddressFamily.IPV4.vrrpGroup();
+        demux.dispatch(advertisement(51, 250), false, 255, PEER.hi(), PEER.lo(), group.hi(), group.lo(),
+                new ReceiveValidator(), receivedAt);
+        Thread.sleep(30);
+        demux.drain();
+        assertEquals(1, router.counters().advertisementsReceived());
+        assertEquals(receivedAt + io.vrrpd.protocol.fsm.Timing.masterDownInterval(VrrpVersion.V3, 100, INTERVAL),
+                router.state().masterDownTimer());
+    }
+
     private static void dispatch(final AdvertisementDemux demux, final Advertisement view,
                                  final ReceiveValidator validator) {
         final IpAddress group = AddressFamily.IPV4.vrrpGroup();
