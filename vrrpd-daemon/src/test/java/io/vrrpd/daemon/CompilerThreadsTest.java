@@ -64,7 +64,13 @@ class CompilerThreadsTest {
 
     /** The child JVM: the threads' nice values, {@link CompilerThreads#renice}'s count, the nice values again. */
     public static final class Probe {
-        public static void main(final String[] args) throws IOException {
+        public static void main(final String[] args) throws IOException, InterruptedException {
+            // A thread the JVM has just started is named "java" until it names itself: under load the C1 compiler
+            // thread was seen that way (CI-like, load 5). Wait, bounded, until both compiler threads carry their names.
+            for (int i = 0; i < 500 && !(niceValues().containsKey("C1 CompilerThre")
+                    && niceValues().containsKey("C2 CompilerThre")); i++) {
+                Thread.sleep(10);
+            }
             System.out.println(niceValues());
             System.out.println(CompilerThreads.renice());
             System.out.println(niceValues());

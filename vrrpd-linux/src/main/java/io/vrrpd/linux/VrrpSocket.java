@@ -651,6 +651,8 @@ public final class VrrpSocket implements AutoCloseable {
             // EBADF: the path ran to the system call
         }
         try {
+            cold.rehearse(new byte[40], 0, 40, source, family.vrrpGroup()); // EBADF too: a takeover's rehearsal
+            cold.receivedAt(System.currentTimeMillis() * 1_000_000L); // links clock_gettime before the first receipt
             cold.queue(new byte[40], 0, 40, source, family.vrrpGroup());
             cold.flush(new BatchOutcome() { // the batch path too (the router loop's): EBADF for its one message
                 @Override

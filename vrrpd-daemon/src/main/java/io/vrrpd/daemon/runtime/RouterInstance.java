@@ -11,7 +11,6 @@ import io.vrrpd.protocol.fsm.State;
 import io.vrrpd.protocol.fsm.TimerKind;
 import io.vrrpd.protocol.fsm.Timing;
 import io.vrrpd.protocol.fsm.Transition;
-import io.vrrpd.protocol.wire.AdvertisementWriter;
 import io.vrrpd.protocol.wire.ChecksumForm;
 import io.vrrpd.protocol.wire.Verdict;
 import io.vrrpd.protocol.wire.VerdictCounters;
@@ -104,30 +103,6 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     private final RouterCounters counters = new RouterCounters();
     /** The time of the last step (monotonic ns): a receipt read earlier is not stepped before it. Loop thread. */
     private long lastStepAt = System.nanoTime();
-    private final byte[] advert = new byte[1500];
-    private int advertLength;
-    private int advertPriority = -1;
-    /** The priority of the advertisements last given to the sender (their outcome may come later). */
-    private int sentPriority;
-    /** This router's {@link SendOutcome}: one object, so a send allocates nothing. */
-    private final SendOutcome sendOutcome = new SendOutcome() {
-        @Override
-        public void sent(final IpAddress destination) {
-            counters.advertisementsSent++;
-            if (Log.debugEnabled()) {
-                Log.debug(config.logPrefix() + " advertisement sent to " + destination + " priority " + sentPriority);
-            }
-        }
-
-        @Override
-        public void failed(final IpAddress destination, final ErrnoException e) {
-            counters.sendErrors++;
-            final String suffix = sendErrorLog.admit(System.nanoTime());
-            if (suffix != null) {
-                Log.error(config.logPrefix() + " sending an advertisement failed: " + e.getMessage() + suffix);
-            }
-        }
-    };
     private volatile ChecksumForm peerChecksumForm;
     /**
      * The last advertisement for this VRID that receive validation dropped (§7.1: another address list, another
@@ -139,14 +114,13 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     /** The reason of the last transition as logged: the core's, plus what was dropped (see {@link #lastDropped}). */
     private volatile String lastReason;
     private volatile long lastTransitionNanos = System.nanoTime();
-    private final List<IpAddress> destinations;
+    /** Its advertisements: encoded (ahead, while Backup), sent, rehearsed. */
+    private final RouterAdvertisements advertisements;
     /** Every line a stranger's packets can cause is rate-limited, one limit per reason (see {@link LogLimit}). */
     private final LogLimit conflictLog = new LogLimit();
-    private final LogLimit sendErrorLog = new LogLimit();
     private final LogLimit kernelErrorLog = new LogLimit();
     private final LogLimit transitionLog = new LogLimit(TRANSITION_LINES_PER_SECOND);
     private final List<IpAddress> unicastPeers;
-    private final IpAddress unicastSource;
     /** Announcement bursts on becoming Master and the time between them: switches and hosts that missed
      * the first burst re-learn. */
     private volatile int announceCount = 3;
@@ -179,8 +153,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         this.downLater = () -> kernel(downWhat, down);
         this.listener = listener;
         this.unicastPeers = List.copyOf(unicastPeers);
-        this.unicastSource = unicastSource;
-        this.destinations = unicastPeers.isEmpty() ? List.of(config.family().vrrpGroup()) : List.copyOf(unicastPeers);
+        this.advertisements = new RouterAdvertisements(channel, counters, this.unicastPeers, unicastSource);
         this.timerSlot = loop.register(this);
         this.announceSlot = loop.register(this::repeatAnnouncement);
     }
@@ -210,13 +183,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     /** The source for global IPv6 unicast peers, or null (see the constructor). */
     IpAddress unicastSource() {
-        return unicastSource;
-    }
-
-    /** A link-local or group destination gets the primary (link-local) address, a global one the global source. */
-    private IpAddress sourceFor(final IpAddress destination) {
-        return unicastSource != null && !destination.isLinkLocal() && !destination.isMulticast()
-                ? unicastSource : config.primaryAddress();
+        return advertisements.unicastSource();
     }
 
     public RouterConfig config() {
@@ -305,10 +272,8 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
      * An advertisement the receiver accepted for this router, received by the kernel at {@code receivedAt} (monotonic
      * ns; {@link io.vrrpd.linux.ReceivedPacket#receivedAt}). The step takes that as its time, so the Master_Down_Timer
      * it arms runs from the advertisement's arrival, as RFC 5798 counts it, not from the receiver's wake-up and the
-     * loop's turn to handle it (0.25-0.4 ms later on a quiet host, all of it added to a takeover). Never before the
-     * router's last step, so its time only moves forward. A receipt older than the Master_Down_Interval (a loop
-     * stalled that long) arms a timer already due: the Master was silent that long as far as the wire showed, and
-     * anything it sent since is drained first ({@link #onTimer}'s catch-up). Loop thread.
+     * loop's turn to handle it (0.25-0.4 ms later on a quiet host, all of it added to a takeover) — within
+     * {@link #stepTime}'s bounds. Loop thread.
      */
     void received(final IpAddress source, final int priority, final long intervalNanos, final ChecksumForm form,
                   final long receivedAt) {
@@ -324,7 +289,29 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                     + intervalNanos / 1_000_000L + " ms (" + form.display() + " checksum), in " + state.state());
         }
         handle(new Event.AdvertisementReceived(source, priority, intervalNanos),
-                receivedAt - lastStepAt > 0 ? receivedAt : lastStepAt);
+                stepTime(receivedAt, System.nanoTime(), lastStepAt));
+    }
+
+    /**
+     * How far before the loop's time a received advertisement may be stepped: the receiver's wake-up and the hop to
+     * the loop (0.25-0.4 ms on a quiet host, a little over 1 ms on a busy one). A longer delay is a backlog — a
+     * receiver or a loop behind a flood — and an advertisement that waited in it must not make the Backup take over
+     * from a Master whose later advertisements are still queued: there the loop's time counts, as it did before,
+     * less this.
+     */
+    static final long RECEIPT_CREDIT_NANOS = 2_000_000L;
+
+    /**
+     * The time a received advertisement is stepped at: when the kernel received it ({@code receivedAt}), but no
+     * earlier than {@link #RECEIPT_CREDIT_NANOS} before the loop's {@code now} nor than the router's last step (its
+     * time only moves forward), and never after {@code now}.
+     */
+    static long stepTime(final long receivedAt, final long now, final long lastStepAt) {
+        long at = receivedAt - now > 0 ? now : receivedAt;
+        if (now - at > RECEIPT_CREDIT_NANOS) {
+            at = now - RECEIPT_CREDIT_NANOS;
+        }
+        return at - lastStepAt > 0 ? at : lastStepAt;
     }
 
     @Override
@@ -354,9 +341,9 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         }
         // A takeover: its first advertisement leaves before the step, which builds the reason text (cold code in a
         // Backup: 0.1-0.4 ms measured between the timer and the wire at 10 ms adverts). Already encoded while Backup
-        // (prepareAdvertisement), it is only queued and flushed here; the step's own first action, the same
+        // (RouterAdvertisements.prepare), it is only queued and flushed here; the step's own first action, the same
         // advertisement, is skipped.
-        sendAdvertisement(first);
+        advertisements.send(config, first);
         loop.flushSends();
         handle(fired, now, 1);
     }
@@ -377,20 +364,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         final int first = RouterStateMachine.advertisesFirst(state, fired, deadline);
         RouterStateMachine.step(config, state, fired, deadline);
         if (first >= 0 && state.masterDownTimer() == deadline) {
-            prepareAdvertisement(first);
-            final IpAddress destination = destinations.getFirst();
-            channel.rehearse(advert, advertLength, sourceFor(destination), destination);
-        }
-    }
-
-    /**
-     * A Backup encodes, ahead, the advertisement it sends first when it takes over: at that moment only the send is
-     * left (the encoding, cold code until then, took ~0.1 ms of a 10 ms takeover). Loop thread.
-     */
-    private void prepareAdvertisement(final int priority) {
-        if (priority != advertPriority) {
-            encodeFor(priority, destinations.getFirst());
-            advertPriority = priority;
+            advertisements.rehearse(config, first);
         }
     }
 
@@ -403,16 +377,16 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     void reconfigure(final RouterConfig next) {
         final boolean readdressed = !next.virtualAddresses().equals(config.virtualAddresses());
         this.config = next;
-        advertPriority = -1;
+        advertisements.forget();
         if (readdressed && state.state() == State.MASTER) {
-            sendAdvertisement(state.priority());
+            advertisements.send(next, state.priority());
             announce(System.nanoTime());
         }
         if (next.priority() != state.priority() && !next.owner()) {
             handle(new Event.PriorityChanged(next.priority(), "priority set to " + next.priority()));
         }
         if (state.state() == State.BACKUP) {
-            prepareAdvertisement(state.priority()); // the new configuration's, ahead of a takeover
+            advertisements.prepare(next, state.priority()); // the new configuration's, ahead of a takeover
         }
     }
 
@@ -463,7 +437,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     private void apply(final Action action, final long now) {
         switch (action) {
-            case Action.SendAdvertisement send -> sendAdvertisement(send.priority());
+            case Action.SendAdvertisement send -> advertisements.send(config, send.priority());
             // Adver_Timers are grouped (VrrpLoop.armGrouped): periodic, re-armed from their deadline. A
             // Master_Down_Timer is not: a takeover must not wait for the grid, nor for the park's wake-up.
             case Action.ArmTimer arm when arm.timer() == TimerKind.ADVER_TIMER -> loop.armGrouped(timerSlot, arm.deadlineNanos());
@@ -500,7 +474,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         counters.transition(changed.from(), changed.to());
         lastTransitionNanos = now;
         if (changed.to() == State.BACKUP) {
-            prepareAdvertisement(state.priority());
+            advertisements.prepare(config, state.priority()); // ahead of a takeover (onTimer)
         }
         final String suffix = transitionLog.admit(now);
         if (suffix != null) {
@@ -530,28 +504,6 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
         return "; last heard " + drop.source() + " (priority " + drop.priority() + ") "
                 + RouterStateMachine.millis(Math.max(0, now - drop.receivedAt())) + " ago, dropped: "
                 + drop.verdict().counterName() + " (" + drop.verdict().description() + ")";
-    }
-
-    private void sendAdvertisement(final int priority) {
-        prepareAdvertisement(priority);
-        sentPriority = priority;
-        for (int i = 0; i < destinations.size(); i++) {
-            final IpAddress destination = destinations.get(i);
-            if (destination != destinations.getFirst()) {
-                encodeFor(priority, destination);
-            }
-            channel.send(advert, advertLength, sourceFor(destination), destination, sendOutcome);
-        }
-        if (destinations.size() > 1) {
-            advertPriority = -1; // the buffer now holds another destination's checksum
-        }
-    }
-
-    /** Encodes for {@code destination}: unicast peers each get their own (the pseudo-header checksum covers it). */
-    private void encodeFor(final int priority, final IpAddress destination) {
-        advertLength = AdvertisementWriter.write(advert, 0, config.version(), config.family(), config.vrid(),
-                priority, config.advertisementIntervalNanos(), config.addresses(), config.checksumForm(),
-                sourceFor(destination), destination, config.authPass());
     }
 
     private interface KernelStep {
