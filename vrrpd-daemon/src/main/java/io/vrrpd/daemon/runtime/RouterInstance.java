@@ -110,7 +110,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
      * those; a takeover's reason names it when it was the last thing heard, so "no advertisement from any
      * Master" is never the whole story while a peer speaks in a way we cannot accept.
      */
-    private volatile Dropped lastDropped;
+    private volatile DroppedAdvertisement lastDropped;
     /** The reason of the last transition as logged: the core's, plus what was dropped (see {@link #lastDropped}). */
     private volatile String lastReason;
     private volatile long lastTransitionNanos = System.nanoTime();
@@ -208,23 +208,12 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
     }
 
     /**
-     * An advertisement receive validation dropped.
-     *
-     * @param source     its IP source
-     * @param priority   the priority it carried
-     * @param verdict    why it was dropped
-     * @param receivedAt monotonic time it arrived
-     */
-    record Dropped(IpAddress source, int priority, Verdict verdict, long receivedAt) {
-    }
-
-    /**
      * Receive validation dropped an advertisement for this router (receiver thread). Our own advertisements
      * coming back are not heard from anyone; they are not recorded.
      */
     void dropped(final IpAddress source, final int priority, final Verdict verdict, final long receivedAt) {
         if (verdict != Verdict.OWN_ADVERTISEMENT && !verdict.accepted()) {
-            lastDropped = new Dropped(source, priority, verdict, receivedAt);
+            lastDropped = new DroppedAdvertisement(source, priority, verdict, receivedAt);
         }
     }
 
@@ -469,7 +458,7 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
 
     private void stateChanged(final Action.StateChanged given, final long now) {
         final Action.StateChanged changed = new Action.StateChanged(given.from(), given.to(),
-                given.reason() + droppedSuffix(given, now));
+                given.reason() + DroppedAdvertisement.takeoverSuffix(lastDropped, given, config, state, now));
         lastReason = changed.reason();
         counters.transition(changed.from(), changed.to());
         lastTransitionNanos = now;
@@ -482,28 +471,6 @@ public final class RouterInstance implements VrrpLoop.TimerOwner {
                     + (suffix.isEmpty() ? "" : suffix.replace("more", "more transitions")));
         }
         listener.stateChanged(this, changed.from(), changed.to(), changed.reason());
-    }
-
-    /**
-     * A Backup taking over while the last thing it heard was an advertisement validation dropped, within the
-     * Master_Down_Interval: {@code ; last heard 192.0.2.3 (priority 90) 12 ms ago, dropped: address_mismatch
-     * (virtual addresses differ and the sender is not the owner)}. Empty otherwise.
-     */
-    private String droppedSuffix(final Action.StateChanged changed, final long now) {
-        final Dropped drop = lastDropped;
-        if (drop == null || changed.from() != State.BACKUP || changed.to() != State.MASTER) {
-            return "";
-        }
-        final RouterState.Peer peer = state.peer();
-        final long window = Timing.masterDownInterval(config.version(), state.priority(),
-                state.masterAdverIntervalNanos());
-        if (now - drop.receivedAt() > window || peer != null && peer.receivedAt() - drop.receivedAt() > 0) {
-            return "";
-        }
-        // The receiver thread's clock reading may be a little later than the loop's now.
-        return "; last heard " + drop.source() + " (priority " + drop.priority() + ") "
-                + RouterStateMachine.millis(Math.max(0, now - drop.receivedAt())) + " ago, dropped: "
-                + drop.verdict().counterName() + " (" + drop.verdict().description() + ")";
     }
 
     private interface KernelStep {
