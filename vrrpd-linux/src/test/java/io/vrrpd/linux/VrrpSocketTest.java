@@ -62,6 +62,21 @@ class VrrpSocketTest {
         return buf;
     }
 
+    /** A batch outcome that writes "SLOT sent" or "SLOT failed: MESSAGE" to {@code outcomes}. */
+    private static VrrpSocket.BatchOutcome recording(final List<String> outcomes) {
+        return new VrrpSocket.BatchOutcome() {
+            @Override
+            public void sent(final int slot) {
+                outcomes.add(slot + " sent");
+            }
+
+            @Override
+            public void failed(final int slot, final ErrnoException e) {
+                outcomes.add(slot + " failed: " + e.getMessage());
+            }
+        };
+    }
+
     /** Opens the receiver in b and the sender in a, sends once, returns what b received. */
     private static ReceivedPacket exchange(final AddressFamily family, final IpAddress source,
                                            final IpAddress destination, final int ttl, final byte[] message)
@@ -179,17 +194,7 @@ class VrrpSocketTest {
             }
             assertTrue(sender.batchFull());
             final List<String> outcomes = new java.util.ArrayList<>();
-            sender.flush(new VrrpSocket.BatchOutcome() {
-                @Override
-                public void sent(final int slot) {
-                    outcomes.add(slot + " sent");
-                }
-
-                @Override
-                public void failed(final int slot, final ErrnoException e) {
-                    outcomes.add(slot + " failed: " + e.getMessage());
-                }
-            });
+            sender.flush(recording(outcomes));
             assertEquals(0, sender.queued());
             assertEquals(VrrpSocket.BATCH_SLOTS, outcomes.size(), outcomes.toString());
             assertTrue(outcomes.get(4).startsWith("4 failed: sendmmsg(VRRP from 203.0.113.9 to 224.0.0.18 on eth0)"),
@@ -233,17 +238,7 @@ class VrrpSocketTest {
 
             assertEquals(0, sender.queue(real, 0, real.length, source, group));
             final List<String> outcomes = new java.util.ArrayList<>();
-            sender.flush(new VrrpSocket.BatchOutcome() {
-                @Override
-                public void sent(final int slot) {
-                    outcomes.add(slot + " sent");
-                }
-
-                @Override
-                public void failed(final int slot, final ErrnoException e) {
-                    outcomes.add(slot + " failed: " + e.getMessage());
-                }
-            });
+            sender.flush(recording(outcomes));
             assertEquals(List.of("0 sent"), outcomes);
             assertTrue(receiver.receive(packet, RECEIVE_TIMEOUT_MS), "the real advertisement is missing");
             assertEquals(java.util.HexFormat.of().formatHex(real),
