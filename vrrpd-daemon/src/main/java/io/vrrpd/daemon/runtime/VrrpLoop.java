@@ -326,9 +326,9 @@ public final class VrrpLoop implements AutoCloseable {
                 wait = untilPrecise(timers.nextSlot(), timers.nextDeadline(), wait);
             }
             if (wait > 0) {
-                // Parks until the deadline itself, no spin before it: the wake-up lands some 10-200 µs late here,
-                // but a Master's next Adver_Timer is set from this one's deadline (RouterStateMachine), so only
-                // the difference between two wake-ups reaches the wire. Spinning the last 200 µs before each
+                // Parks until the deadline itself (a precise one excepted: untilPrecise), no spin before it: the
+                // wake-up lands some 10-200 µs late here, but a Master's next Adver_Timer is set from this one's
+                // deadline (RouterStateMachine), so only the difference between two wake-ups reaches the wire. Spinning the last 200 µs before each
                 // deadline had cost 80 % of the loop's CPU at 1000 routers (timers 100 µs apart spin back to
                 // back): docs/BENCHMARKS.md, "Scale".
                 wakeUps++; // the loop thread's own field: the volatile write only makes it readable elsewhere
