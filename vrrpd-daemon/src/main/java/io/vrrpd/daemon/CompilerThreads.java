@@ -1,5 +1,6 @@
 package io.vrrpd.daemon;
 
+import io.vrrpd.daemon.runtime.Log;
 import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.ThreadTuning;
 
@@ -43,13 +44,11 @@ final class CompilerThreads {
                     ThreadTuning.setNice(tid, 0);
                     changed++;
                 } catch (ErrnoException e) {
-                    System.getLogger(CompilerThreads.class.getName()).log(System.Logger.Level.WARNING,
-                            "JIT compiler thread " + tid + " stays at its start-up nice value: " + e.getMessage());
+                    Log.warn("JIT compiler thread " + tid + " stays at its start-up nice value: " + e.getMessage());
                 }
             }
         } catch (IOException e) {
-            System.getLogger(CompilerThreads.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot list this process's threads in " + TASKS + ": " + e.getMessage());
+            Log.warn("cannot list this process's threads in " + TASKS + ": " + e.getMessage());
         }
         return changed;
     }
