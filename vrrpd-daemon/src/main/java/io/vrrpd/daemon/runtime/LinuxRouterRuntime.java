@@ -143,7 +143,10 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                     + String.join(", ", links.routerLinkNames()) + ")");
         }
         if (spec.owner()) {
-            final List<IpPrefix> own = links.addresses(link.get().index()).stream().map(LinkAddress::prefix).toList();
+            // The kernel's answer now, not the snapshot: an operator who just added the address and creates the
+            // router must not be refused because its event is still on the way (one dump per owner created).
+            final List<IpPrefix> own = links.readAddresses(link.get().index()).stream().map(LinkAddress::prefix)
+                    .toList();
             for (final IpPrefix prefix : spec.addresses()) {
                 if (prefix.address().isLinkLocal()) {
                     continue;

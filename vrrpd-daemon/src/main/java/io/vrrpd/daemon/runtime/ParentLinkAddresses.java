@@ -36,9 +36,10 @@ import java.util.Map;
  * every change is told by an event, and the event is applied here before the routers on its link are re-evaluated
  * for it. A change whose event is still on its way is seen by that re-evaluation, exactly as with a dump per round,
  * which could not see a change made after it either. The one difference, a snapshot from an earlier round that
- * misses a change still in flight, is harmless for what reads it: a delete of an address that is already gone
- * (EADDRNOTAVAIL) is what was wanted and drops the snapshot, an add is NLM_F_REPLACE, and the Reconciler's reads
- * are re-done when the event lands.
+ * misses a change still in flight, is harmless for what reads it: a Master adds its addresses with NLM_F_EXCL
+ * ({@link #addIfAbsent}), so one that the host put there meanwhile is found by the kernel, never taken over and
+ * marked as vrrpd's; a delete of an address that is already gone (EADDRNOTAVAIL) is what was wanted; both drop the
+ * snapshot; and the Reconciler's reads are re-done when the event lands.
  *
  * <p>Loop thread only. Without a loop, or off its thread (vrrpd --release-addresses, tests), every call dumps.
  */
@@ -90,14 +91,22 @@ final class ParentLinkAddresses implements VrrpLoop.Flushable {
         return fresh;
     }
 
-    /** Adds {@code prefix} to link {@code index}, marked {@code proto}, and to the snapshot. */
-    void add(final int index, final IpPrefix prefix, final int proto) throws IOException {
-        netlink.addAddress(index, prefix, proto);
+    /**
+     * Adds {@code prefix} to link {@code index}, marked {@code proto}, unless the link already holds it (the kernel
+     * decides: NLM_F_EXCL); true when added (and put in the snapshot). False when it was there: the snapshot missed it
+     * (a change whose event is still on its way) or showed it as vrrpd's; the link's snapshot is dropped, so the next
+     * look dumps and tells whose it is.
+     */
+    boolean addIfAbsent(final int index, final IpPrefix prefix, final int proto) throws IOException {
+        if (!netlink.addAddressIfAbsent(index, prefix, proto)) {
+            dumped.remove(index);
+            return false;
+        }
         final List<LinkAddress> known = dumped.get(index);
         if (known != null) {
-            known.removeIf(address -> address.prefix().equals(prefix)); // NLM_F_REPLACE: one entry
             known.add(new LinkAddress(index, prefix, 0, 0, "", proto));
         }
+        return true;
     }
 
     /**

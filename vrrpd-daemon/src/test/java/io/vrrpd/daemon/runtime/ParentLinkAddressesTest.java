@@ -71,8 +71,9 @@ class ParentLinkAddressesTest {
      * the Reconciler reads the primary address), then each becoming Master in a round of its own, make one dump in
      * all, not 40 (one per router and round before; 1000 routers' made most of the start's 1.1 GB of garbage); the
      * echoes of their own adds neither drop the snapshot nor re-evaluate the routers on the link. The host's own
-     * address added by hand is seen at the next look (a fresh dump), and a virtual address an operator deleted by
-     * hand does not fail the router's removal.
+     * address added by hand is seen at the next look (a fresh dump), even by a Master whose snapshot missed it (it
+     * is never taken over as vrrpd's), and a virtual address an operator deleted by hand does not fail the router's
+     * removal.
      */
     @Test
     void followedSnapshotsDumpOncePerLinkAcrossRoundsAndStillSeeTheHostsChanges() throws Exception {
@@ -135,11 +136,26 @@ class ParentLinkAddressesTest {
                 assertEquals(2, link.dumps());
                 assertTrue(passes.get() >= 1, "the host's address re-evaluates the routers on the link");
 
+                // The host adds 192.0.2.30 while the loop is busy, so its event cannot land, and a router for it
+                // becomes Master in that round: the snapshot misses it, the kernel does not (NLM_F_EXCL). It stays
+                // the host's, unmarked, and the router's removal leaves it.
+                final RealMacAddresses late = new RealMacAddresses(link, index,
+                        List.of(IpPrefix.parse("192.0.2.30/24")));
+                inRound(loop, () -> {
+                    link.of(index);
+                    run("ip", "-n", ns, "addr", "add", "192.0.2.30/24", "dev", "d0");
+                    late.add();
+                });
+                assertTrue(present(netlink, index).contains("192.0.2.30/24 proto 0"), present(netlink, index).toString());
+                inRound(loop, late::remove);
+                assertTrue(present(netlink, index).contains("192.0.2.30/24 proto 0"), "the host's own stays");
+
                 run("ip", "-n", ns, "addr", "del", "192.0.2.1/24", "dev", "d0"); // an operator, by hand
                 for (final RealMacAddresses router : routers) {
                     inRound(loop, router::remove); // 192.0.2.1's may still be in the snapshot: gone is no failure
                 }
-                assertEquals(List.of("192.0.2.250/24 proto 0", "192.0.2.254/24 proto 0"), present(netlink, index));
+                assertEquals(List.of("192.0.2.250/24 proto 0", "192.0.2.254/24 proto 0", "192.0.2.30/24 proto 0"),
+                        present(netlink, index));
             }
         } finally {
             if (events != null) {
