@@ -77,7 +77,7 @@ final class LinkEvents implements AutoCloseable {
     }
 
     /** Re-evaluates the routers a link or address event may concern. Loop thread. */
-    void onEvent(final RtnetlinkEvent event) {
+    private void onEvent(final RtnetlinkEvent event) {
         switch (event) {
             case RtnetlinkEvent.LinkChanged changed -> {
                 addresses.linkEvent(changed.link().index());
