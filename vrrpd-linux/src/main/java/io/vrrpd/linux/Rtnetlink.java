@@ -223,6 +223,35 @@ public final class Rtnetlink implements AutoCloseable {
         transact("RTM_NEWADDR " + prefix + " on index " + index, request, false, message -> { });
     }
 
+    /**
+     * Adds {@code prefix} to link {@code index}, marked {@code proto}, only if the link does not hold it yet
+     * (NLM_F_EXCL: the kernel decides, atomically). False when it does (EEXIST), whoever put it there: a caller that
+     * reads the link's addresses from a snapshot must not take the host's own address over because its snapshot
+     * missed it (NLM_F_REPLACE would re-mark it as the caller's).
+     */
+    public synchronized boolean addAddressIfAbsent(final int index, final IpPrefix prefix, final int proto)
+            throws IOException {
+        final boolean v6 = prefix.address().family() == AddressFamily.IPV6;
+        final int flags = v6 ? LinkAddress.IFA_F_NODAD : 0;
+        final Request request = addressRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, index, prefix,
+                flags);
+        if (v6) {
+            request.u32(IFA_FLAGS, flags);
+        }
+        if (proto != 0) {
+            request.u8(IFA_PROTO, proto);
+        }
+        try {
+            transact("RTM_NEWADDR " + prefix + " on index " + index, request, false, message -> { });
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.EEXIST) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Removes {@code prefix} from link {@code index}; EADDRNOTAVAIL when it is not there. */
     public synchronized void deleteAddress(final int index, final IpPrefix prefix) throws IOException {
         transact("RTM_DELADDR " + prefix + " on index " + index,

@@ -2,6 +2,7 @@ package io.vrrpd.daemon.runtime;
 
 import io.vrrpd.linux.ErrnoException;
 import io.vrrpd.linux.Link;
+import io.vrrpd.linux.LinkAddress;
 import io.vrrpd.linux.RtnetlinkEvent;
 import io.vrrpd.linux.RtnetlinkMonitor;
 
@@ -22,11 +23,14 @@ final class LinkEvents implements AutoCloseable {
     /** The runtime's routers by name. Loop thread only. */
     private final Map<String, Managed> routers;
     private final Reconciler reconciler;
+    /** The links' address snapshots: told of every event before any router is re-evaluated for it. */
+    private final ParentLinkAddresses addresses;
     private final Thread monitorThread;
     private volatile boolean running = true;
 
     LinkEvents(final RtnetlinkMonitor monitor, final VrrpLoop loop, final Map<String, Managed> routers,
-               final Reconciler reconciler) {
+               final Reconciler reconciler, final ParentLinkAddresses addresses) {
+        this.addresses = addresses;
         this.monitor = monitor;
         this.loop = loop;
         this.routers = routers;
@@ -75,18 +79,42 @@ final class LinkEvents implements AutoCloseable {
     /** Re-evaluates the routers a link or address event may concern. Loop thread. */
     private void onEvent(final RtnetlinkEvent event) {
         switch (event) {
-            case RtnetlinkEvent.LinkChanged changed -> reconcileLink(changed.link().name(), changed.link().index());
+            case RtnetlinkEvent.LinkChanged changed -> {
+                addresses.linkEvent(changed.link().index());
+                reconcileLink(changed.link().name(), changed.link().index());
+            }
             case RtnetlinkEvent.LinkRemoved removed -> {
+                addresses.linkEvent(removed.link().index());
                 vnicRemoved(removed.link());
                 reconcileLink(removed.link().name(), removed.link().index());
             }
-            case RtnetlinkEvent.AddressAdded added -> reconcileLink(null, added.address().index());
-            case RtnetlinkEvent.AddressRemoved removed -> reconcileLink(null, removed.address().index());
+            case RtnetlinkEvent.AddressAdded added -> addressEvent(added.address(), true);
+            case RtnetlinkEvent.AddressRemoved removed -> addressEvent(removed.address(), false);
             case RtnetlinkEvent.Overrun overrun -> {
                 Log.warn("netlink monitor overrun: events were lost; re-reading every router's link");
+                addresses.overrun();
                 reconciler.reconcileWhere(managed -> true);
             }
         }
+    }
+
+    private void addressEvent(final LinkAddress address, final boolean added) {
+        addresses.addressEvent(address, added);
+        if (concernsRouters(address)) {
+            reconcileLink(null, address.index());
+        }
+    }
+
+    /**
+     * Whether an address event can change what the Reconciler decides for the routers on its link. Not for an
+     * address vrrpd marked ({@link RealMacAddresses#PROTO}, a real-MAC Master's virtual address): the Reconciler reads
+     * a link's addresses only for the advertisement source ({@link LinkView#primaryAddress}, {@link
+     * LinkView#unicastSource}), and both skip marked addresses. 1000 real-MAC Masters coming up made 1000 such events,
+     * and each one's pass re-evaluated the 250 routers on its link (~0.3 GB of the start's garbage, BENCHMARKS
+     * "Start-up peak"). Kernels before 6.1 report no mark: every event is taken, as before.
+     */
+    static boolean concernsRouters(final LinkAddress address) {
+        return address.proto() != RealMacAddresses.PROTO;
     }
 
     /**

@@ -27,12 +27,27 @@ import java.util.Optional;
  */
 class LinkView {
     private final Rtnetlink netlink;
+    /**
+     * The daemon's address snapshots, kept current by the kernel's events ({@link ParentLinkAddresses#follow}),
+     * shared with the real-MAC routers; null: a dump per look, or per {@link #pass}.
+     */
+    private final ParentLinkAddresses known;
     /** Within a pass: what was read (null outside one). */
     private Map<String, Optional<Link>> passLinks;
     private Map<Integer, List<LinkAddress>> passAddresses;
 
     LinkView(final Rtnetlink netlink) {
+        this(netlink, null);
+    }
+
+    /**
+     * @param known the address snapshots to answer {@link #addresses} from on the loop thread: loading 1000 routers
+     *              made a dump per router for its primary address, and every reconcile pass another per link, most
+     *              of the start's garbage (docs/BENCHMARKS.md, "Start-up peak: one address dump per link")
+     */
+    LinkView(final Rtnetlink netlink, final ParentLinkAddresses known) {
         this.netlink = netlink;
+        this.known = known;
     }
 
     /** Runs {@code work} with every link and address list read at most once. Loop thread; may nest. */
@@ -59,6 +74,14 @@ class LinkView {
     }
 
     List<LinkAddress> addresses(final int index) {
+        if (known != null && known.caches()) {
+            try {
+                return known.of(index);
+            } catch (IOException e) {
+                Log.error("netlink: cannot list the addresses of link " + index + ": " + e.getMessage());
+                return List.of();
+            }
+        }
         if (passAddresses == null) {
             return readAddresses(index);
         }

@@ -90,9 +90,12 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
         this.netlink = netlink;
         this.listener = listener;
         this.channels = new RouterChannels(loop);
-        this.links = new LinkView(netlink);
-        this.reconciler = new Reconciler(routers, channels, links, netlink, loop, transitions);
-        this.linkEvents = new LinkEvents(monitor, loop, routers, reconciler);
+        // One address snapshot per link, kept current by the monitor's events (LinkEvents feeds it first), for the
+        // routers' loads, plumbing and reconcile passes alike (docs/BENCHMARKS.md, "Start-up peak").
+        final ParentLinkAddresses addresses = new ParentLinkAddresses(netlink, loop).follow();
+        this.links = new LinkView(netlink, addresses);
+        this.reconciler = new Reconciler(routers, channels, links, loop, transitions, addresses);
+        this.linkEvents = new LinkEvents(monitor, loop, routers, reconciler, addresses);
     }
 
     /**
@@ -140,7 +143,10 @@ public final class LinuxRouterRuntime implements RouterRuntime, AutoCloseable {
                     + String.join(", ", links.routerLinkNames()) + ")");
         }
         if (spec.owner()) {
-            final List<IpPrefix> own = links.addresses(link.get().index()).stream().map(LinkAddress::prefix).toList();
+            // The kernel's answer now, not the snapshot: an operator who just added the address and creates the
+            // router must not be refused because its event is still on the way (one dump per owner created).
+            final List<IpPrefix> own = links.readAddresses(link.get().index()).stream().map(LinkAddress::prefix)
+                    .toList();
             for (final IpPrefix prefix : spec.addresses()) {
                 if (prefix.address().isLinkLocal()) {
                     continue;

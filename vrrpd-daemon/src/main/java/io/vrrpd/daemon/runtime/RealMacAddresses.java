@@ -49,16 +49,21 @@ final class RealMacAddresses {
     }
 
     private void addMissing(final List<IpPrefix> wanted) throws IOException {
-        final List<LinkAddress> present = link.of(parentIndex);
         for (final IpPrefix prefix : wanted) {
-            final boolean hostsOwn = present.stream()
-                    .anyMatch(a -> a.prefix().address().equals(prefix.address()) && !ours(a));
-            if (hostsOwn) {
+            if (hostsOwn(link.of(parentIndex), prefix)) {
                 continue;
             }
-            link.add(parentIndex, prefix, PROTO);
-            added.add(prefix);
+            // Only if absent (NLM_F_EXCL): the snapshot may be from an earlier round and miss the host's own address
+            // added since (its event still on the way); the kernel's EEXIST then sends us to a fresh dump, which tells
+            // whether it is the host's (left alone) or vrrpd's (a leftover, or already added: held as ours).
+            if (link.addIfAbsent(parentIndex, prefix, PROTO) || !hostsOwn(link.of(parentIndex), prefix)) {
+                added.add(prefix);
+            }
         }
+    }
+
+    private boolean hostsOwn(final List<LinkAddress> present, final IpPrefix prefix) {
+        return present.stream().anyMatch(a -> a.prefix().address().equals(prefix.address()) && !ours(a));
     }
 
     /** Not Master (and a previous run's leftovers at start): removes the virtual addresses vrrpd added. */

@@ -40,13 +40,20 @@ final class Reconciler {
 
     Reconciler(final Map<String, Managed> routers, final RouterChannels channels, final LinkView links,
                final Rtnetlink netlink, final VrrpLoop loop, final RouterInstance.Listener transitions) {
+        this(routers, channels, links, loop, transitions, new ParentLinkAddresses(netlink, loop));
+    }
+
+    /** @param parentAddresses the links' address snapshots, shared with {@code links} (the daemon: followed) */
+    Reconciler(final Map<String, Managed> routers, final RouterChannels channels, final LinkView links,
+               final VrrpLoop loop, final RouterInstance.Listener transitions,
+               final ParentLinkAddresses parentAddresses) {
         this.routers = routers;
         this.channels = channels;
         this.links = links;
-        this.netlink = netlink;
+        this.netlink = parentAddresses.netlink();
         this.loop = loop;
         this.transitions = transitions;
-        this.parentAddresses = new ParentLinkAddresses(netlink, loop);
+        this.parentAddresses = parentAddresses;
     }
 
     /** The daemon is stopping: from now on {@link #reconcile} changes nothing. */
