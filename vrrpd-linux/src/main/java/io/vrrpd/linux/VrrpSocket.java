@@ -39,6 +39,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * hands every queued message to the kernel in one {@code sendmmsg(2)}: the router loop's Adver_Timers come due
  * on a 1 ms grid, so a link's Masters send in the same tick, and one system call per link and tick replaces one
  * per advertisement (1000 routers x 100 ms: 10,000 sendmsg calls a second before).
+ * IPv4 advertisements to 224.0.0.18 leave the batch as link-layer frames on a packet socket with vrrpd's own IPv4
+ * header ({@link GroupFrames}: no route made per packet, no IP output path; the same frame but for the IP
+ * identification); unicast, IPv6 and {@link #send} stay on the raw IP socket.
  *
  * <p>Threads: at most one thread in {@link #receive} and one in {@link #send} / {@link #queue} / {@link #flush}
  * at a time (they use separate buffers). Call {@link #close} after both have returned; a receive loop ends by its timeout.
@@ -130,7 +133,10 @@ public final class VrrpSocket implements AutoCloseable {
      * through {@link #send}).
      */
     public static final int BATCH_MESSAGE_MAX = 1024;
-    private static final long BATCH_NAME_SIZE = 32; // sockaddr_in6 (28), rounded up
+    private static final long BATCH_NAME_SIZE = 32; // sockaddr_in6 (28) or sockaddr_ll (20), rounded up
+    /** A batch slot's data: the message, or (a group frame) the IPv4 header and the message; 8-aligned. */
+    private static final long BATCH_DATA_SIZE = (GroupFrames.IPV4_HEADER + BATCH_MESSAGE_MAX + 7) & ~7L;
+    private static final int NO_FRAMES = Integer.MIN_VALUE;
     private static final long BATCH_CONTROL_SIZE = 48; // CMSG_SPACE(in6_pktinfo) = 40, rounded up
 
     private final AddressFamily family;
@@ -138,6 +144,11 @@ public final class VrrpSocket implements AutoCloseable {
     private final String linkName;
     private final int ifindex;
     private final int fd;
+    /**
+     * The link's {@link GroupFrames} socket, which {@link #queue} uses for IPv4 advertisements to the group, or
+     * {@link #NO_FRAMES} (IPv6, a link that is not Ethernet).
+     */
+    private final int frameFd;
     /** "VRRP IPv4 on eth0", built once: the receive path must not build strings. */
     private final String description;
     private final Arena arena;
@@ -167,12 +178,18 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment[] batchHeaderSlots = new MemorySegment[BATCH_SLOTS];
     private final MemorySegment[] batchNameSlots = new MemorySegment[BATCH_SLOTS];
     private final MemorySegment[] batchControlSlots = new MemorySegment[BATCH_SLOTS];
+    /** Whether slot i holds a group frame (sent on {@link #frameFd}) or an IP message (on {@link #fd}). */
+    private final boolean[] batchFrame = new boolean[BATCH_SLOTS];
+    /** The group frames' IPv4 identification: from a random start, one per frame (see {@link GroupFrames}). */
+    private int frameId = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
     /** Each queued message's addresses, only for the failure's message (no string is built otherwise). */
     private final IpAddress[] batchSources = new IpAddress[BATCH_SLOTS];
     private final IpAddress[] batchDestinations = new IpAddress[BATCH_SLOTS];
     private int queued;
 
-    private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd) {
+    private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd,
+                       final int frameFd) {
+        this.frameFd = frameFd;
         this.family = family;
         this.flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
         this.linkName = linkName;
@@ -210,10 +227,10 @@ public final class VrrpSocket implements AutoCloseable {
         final MemorySegment names = arena.allocate(BATCH_NAME_SIZE * BATCH_SLOTS, 8);
         batchIovs = arena.allocate(Sockets.IOVEC.byteSize() * BATCH_SLOTS, 8);
         final MemorySegment controls = arena.allocate(BATCH_CONTROL_SIZE * BATCH_SLOTS, 8);
-        batchData = arena.allocate((long) BATCH_MESSAGE_MAX * BATCH_SLOTS, 8);
+        batchData = arena.allocate(BATCH_DATA_SIZE * BATCH_SLOTS, 8);
         for (int i = 0; i < BATCH_SLOTS; i++) {
             final MemorySegment iov = batchIovs.asSlice(i * Sockets.IOVEC.byteSize(), Sockets.IOVEC.byteSize());
-            iov.set(ADDRESS, Sockets.IOV_BASE, batchData.asSlice((long) i * BATCH_MESSAGE_MAX, BATCH_MESSAGE_MAX));
+            iov.set(ADDRESS, Sockets.IOV_BASE, batchData.asSlice(i * BATCH_DATA_SIZE, BATCH_DATA_SIZE));
             batchHeaderSlots[i] = batchHeaders.asSlice(i * Sockets.MMSGHDR.byteSize());
             batchNameSlots[i] = names.asSlice(i * BATCH_NAME_SIZE, BATCH_NAME_SIZE);
             batchControlSlots[i] = controls.asSlice(i * BATCH_CONTROL_SIZE, Sockets.cmsgSpace(flavor.pktinfoLength()));
@@ -235,7 +252,17 @@ public final class VrrpSocket implements AutoCloseable {
         final Flavor flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
         final int fd = Sockets.socket(flavor.domain(), Sockets.SOCK_RAW, IPPROTO_VRRP,
                 family + " SOCK_RAW IPPROTO_VRRP");
-        final VrrpSocket socket = new VrrpSocket(family, linkName, ifindex, fd);
+        int frames = NO_FRAMES;
+        if (family == AddressFamily.IPV4) {
+            try {
+                final int opened = GroupFrames.open(linkName, ifindex);
+                frames = opened >= 0 ? opened : NO_FRAMES;
+            } catch (ErrnoException | RuntimeException e) {
+                Sockets.close(fd);
+                throw e;
+            }
+        }
+        final VrrpSocket socket = new VrrpSocket(family, linkName, ifindex, fd, frames);
         try {
             socket.configure();
             return socket;
@@ -499,16 +526,32 @@ public final class VrrpSocket implements AutoCloseable {
                     + " to " + destination + " (" + queued + " of " + BATCH_SLOTS + " slots taken)");
         }
         final int slot = queued;
-        MemorySegment.copy(message, offset, batchData, JAVA_BYTE, (long) slot * BATCH_MESSAGE_MAX, length);
-        batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN, length);
+        final MemorySegment header = batchHeaderSlots[slot];
         final MemorySegment name = batchNameSlots[slot];
+        final long data = slot * BATCH_DATA_SIZE;
+        batchFrame[slot] = frameFd != NO_FRAMES && destination.equals(AddressFamily.IPV4.vrrpGroup());
+        if (batchFrame[slot]) { // the IPv4 header, then the message; no pktinfo: the header carries the source
+            GroupFrames.writeHeader(batchData, data, length, (int) source.lo(), frameId++ & 0xFFFF);
+            MemorySegment.copy(message, offset, batchData, JAVA_BYTE, data + GroupFrames.IPV4_HEADER, length);
+            batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN,
+                    (long) GroupFrames.IPV4_HEADER + length);
+            header.set(JAVA_INT, Sockets.MSG_NAMELEN, GroupFrames.writeAddress(name, ifindex));
+            header.set(ADDRESS, Sockets.MSG_CONTROL, MemorySegment.NULL);
+            header.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, 0L);
+            header.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
+            batchSources[slot] = source;
+            batchDestinations[slot] = destination;
+            return queued++;
+        }
+        MemorySegment.copy(message, offset, batchData, JAVA_BYTE, data, length);
+        batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN, length);
+        header.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
         name.fill((byte) 0);
         name.set(JAVA_SHORT, 0, (short) flavor.domain());
         putAddress(name, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
         if (family == AddressFamily.IPV6) {
             name.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex);
         }
-        final MemorySegment header = batchHeaderSlots[slot];
         writePktinfo(header, batchControlSlots[slot], source);
         header.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
         batchSources[slot] = source;
@@ -518,7 +561,8 @@ public final class VrrpSocket implements AutoCloseable {
     }
 
     /**
-     * Sends every queued message, in order, with as few {@code sendmmsg(2)} calls as the kernel allows: it stops
+     * Sends every queued message, in order, with as few {@code sendmmsg(2)} calls as the kernel allows (one per run
+     * of group frames or IP messages): it stops
      * at a message it cannot send (and loses that error when it sent some before it), so a short count is
      * followed by another call from the first unsent message, and a failure (-1) is that message's; it is
      * reported and the rest go on. Each message is told to {@code outcome} exactly once; the batch is empty
@@ -530,10 +574,17 @@ public final class VrrpSocket implements AutoCloseable {
         int next = 0;
         try {
             while (next < count) {
+                // A run of slots of one kind (group frames or IP messages) is one call on that kind's socket: the
+                // order of queue is kept across the two.
+                final boolean frames = batchFrame[next];
+                int end = next + 1;
+                while (end < count && batchFrame[end] == frames) {
+                    end++;
+                }
                 final int rc;
                 try {
                     rc = (int) Sockets.Sendmmsg.HANDLE.invokeExact(txCapture,
-                            fd, batchHeaderSlots[next], count - next, 0);
+                            frames ? frameFd : fd, batchHeaderSlots[next], end - next, 0);
                 } catch (Throwable t) {
                     throw Native.bug("sendmmsg", t);
                 }
@@ -575,7 +626,8 @@ public final class VrrpSocket implements AutoCloseable {
      * loading its classes on the way: measured as a constant 3-4 ms added to every takeover before this.
      */
     public static void warmUpSendPath(final AddressFamily family) {
-        final VrrpSocket cold = new VrrpSocket(family, "warm-up", 1, -1);
+        // The group-frame path (IPv4 to the group) on an invalid descriptor as well: EBADF too.
+        final VrrpSocket cold = new VrrpSocket(family, "warm-up", 1, -1, family == AddressFamily.IPV4 ? -1 : NO_FRAMES);
         final IpAddress source = family == AddressFamily.IPV4 ? IpAddress.ipv4(0xC0000201) : IpAddress.parse("fe80::1");
         try {
             cold.send(new byte[40], 0, 40, source, family.vrrpGroup());
@@ -606,7 +658,15 @@ public final class VrrpSocket implements AutoCloseable {
         }
         closed = true;
         Sockets.close(fd);
+        if (frameFd != NO_FRAMES) {
+            Sockets.close(frameFd);
+        }
         arena.close();
+    }
+
+    /** True when {@link #queue} sends IPv4 advertisements to the group as frames ({@link GroupFrames}). */
+    public boolean sendsGroupFrames() {
+        return frameFd != NO_FRAMES;
     }
 
     @Override

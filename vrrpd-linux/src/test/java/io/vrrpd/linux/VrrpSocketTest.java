@@ -154,8 +154,9 @@ class VrrpSocketTest {
     /**
      * A batch (the router loop's Masters due in one tick) leaves in one flush: every advertisement arrives, in
      * order, byte for byte, and each slot is told it was sent. A message the kernel refuses in the middle
-     * (a source this host does not have: ENETUNREACH here) is reported as that slot's failure, and the ones after it
-     * still go: sendmmsg stops at the first it cannot send.
+     * (a unicast advertisement from a source this host does not have: the IP socket's ENETUNREACH here; the group's
+     * go out as frames, GroupFramesTest) is reported as that slot's failure, and the ones after it still go: sendmmsg
+     * stops at the first it cannot send, and the flush goes on from the next on its kind's socket.
      */
     @Test
     void shouldSendABatchInOrderAndReportTheMessageTheKernelRefused() throws Exception {
@@ -167,10 +168,11 @@ class VrrpSocketTest {
             final List<byte[]> expected = new java.util.ArrayList<>();
             for (int vrid = 1; vrid <= VrrpSocket.BATCH_SLOTS; vrid++) {
                 final IpAddress from = vrid == 5 ? stranger : source;
+                final IpAddress to = vrid == 5 ? IpAddress.parse("192.0.2.2") : group;
                 final byte[] message = new byte[AdvertisementWriter.length(VrrpVersion.V3, AddressFamily.IPV4, 1)];
                 AdvertisementWriter.write(message, 0, VrrpVersion.V3, AddressFamily.IPV4, vrid, 150, 1_000_000_000L,
-                        List.of(IpAddress.parse("192.0.2." + (100 + vrid))), ChecksumForm.PSEUDO_HEADER, from, group);
-                assertEquals(vrid - 1, sender.queue(message, 0, message.length, from, group));
+                        List.of(IpAddress.parse("192.0.2." + (100 + vrid))), ChecksumForm.PSEUDO_HEADER, from, to);
+                assertEquals(vrid - 1, sender.queue(message, 0, message.length, from, to));
                 if (vrid != 5) {
                     expected.add(message.clone());
                 }
@@ -191,7 +193,7 @@ class VrrpSocketTest {
             });
             assertEquals(0, sender.queued());
             assertEquals(VrrpSocket.BATCH_SLOTS, outcomes.size(), outcomes.toString());
-            assertTrue(outcomes.get(4).startsWith("4 failed: sendmmsg(VRRP from 203.0.113.9 to 224.0.0.18 on eth0)"),
+            assertTrue(outcomes.get(4).startsWith("4 failed: sendmmsg(VRRP from 203.0.113.9 to 192.0.2.2 on eth0)"),
                     outcomes.get(4));
             assertTrue(outcomes.get(4).contains("errno"), outcomes.get(4));
             for (int slot = 0; slot < VrrpSocket.BATCH_SLOTS; slot++) {
