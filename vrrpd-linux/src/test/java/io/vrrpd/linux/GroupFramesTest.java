@@ -163,6 +163,12 @@ class GroupFramesTest {
                 "112", "counter");
         lab.inNs(a, "nft", "add", "rule", "ip", "vrrptest", "out", "ip", "daddr", "192.0.2.2", "ip", "protocol",
                 "112", "counter");
+        // What RUNNING.md tells operators to use instead: the link's egress hook sees frames and IP packets alike.
+        lab.inNs(a, "nft", "add", "table", "netdev", "vrrptest");
+        lab.inNs(a, "nft", "add", "chain", "netdev", "vrrptest", "out",
+                "{ type filter hook egress device eth0 priority 0; }");
+        lab.inNs(a, "nft", "add", "rule", "netdev", "vrrptest", "out", "ip", "daddr", "224.0.0.18", "ip", "protocol",
+                "112", "counter");
         try (FrameCapture capture = lab.in("b", IN_NS, () -> FrameCapture.open("eth0"));
              VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV4, "eth0"))) {
             final List<byte[]> sent = new java.util.ArrayList<>();
@@ -186,17 +192,19 @@ class GroupFramesTest {
             final int first = groupIds.getFirst();
             assertEquals(List.of(first, (first + 1) & 0xFFFF, (first + 2) & 0xFFFF), groupIds,
                     "the frames' identification counts one per frame");
-            assertEquals(List.of(0L, 3L), outputCounters(a), "OUTPUT hook: group, unicast");
+            assertEquals(List.of(0L, 3L), outputCounters(a, "ip"), "OUTPUT hook: group, unicast");
+            assertEquals(List.of(3L), outputCounters(a, "netdev"), "eth0's egress hook: group");
             final byte[] message = advertisement(7, GROUP);
             sender.send(message, 0, message.length, SOURCE, GROUP);
-            assertEquals(List.of(1L, 3L), outputCounters(a), "the IP socket's send passes the OUTPUT hook");
+            assertEquals(List.of(1L, 3L), outputCounters(a, "ip"), "the IP socket's send passes the OUTPUT hook");
         } finally {
             lab.inNs(a, "nft", "delete", "table", "ip", "vrrptest");
+            lab.inNs(a, "nft", "delete", "table", "netdev", "vrrptest");
         }
     }
 
-    private static List<Long> outputCounters(final String ns) {
-        final Matcher m = Pattern.compile("counter packets (\\d+)").matcher(lab.inNs(ns, "nft", "list", "chain", "ip",
+    private static List<Long> outputCounters(final String ns, final String family) {
+        final Matcher m = Pattern.compile("counter packets (\\d+)").matcher(lab.inNs(ns, "nft", "list", "chain", family,
                 "vrrptest", "out"));
         final List<Long> counts = new java.util.ArrayList<>();
         while (m.find()) {
