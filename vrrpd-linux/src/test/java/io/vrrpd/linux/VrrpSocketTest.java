@@ -216,9 +216,19 @@ class VrrpSocketTest {
     /** IPv6 batches carry the link-local source and the group as single sends do, and allocate nothing once warm. */
     @Test
     void shouldSendIpv6BatchesWithoutAllocating() throws Exception {
-        final IpAddress source = IpAddress.parse(linkLocalA);
-        final IpAddress group = AddressFamily.IPV6.vrrpGroup();
-        final byte[] message = advertisement(AddressFamily.IPV6, source, group, "fe80::1:51");
+        batchesAllocateNothing(AddressFamily.IPV6, IpAddress.parse(linkLocalA), "fe80::1:51");
+    }
+
+    /** IPv4 batches to the group (frames, GroupFrames) likewise: the header is written in place. */
+    @Test
+    void shouldSendIpv4GroupFramesWithoutAllocating() throws Exception {
+        batchesAllocateNothing(AddressFamily.IPV4, IpAddress.parse("192.0.2.1"), "192.0.2.100");
+    }
+
+    private static void batchesAllocateNothing(final AddressFamily family, final IpAddress source, final String vip)
+            throws Exception {
+        final IpAddress group = family.vrrpGroup();
+        final byte[] message = advertisement(family, source, group, vip);
         final VrrpSocket.BatchOutcome ignore = new VrrpSocket.BatchOutcome() {
             @Override
             public void sent(final int slot) {
@@ -229,7 +239,7 @@ class VrrpSocketTest {
                 throw new AssertionError(e);
             }
         };
-        try (VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV6, "eth0"))) {
+        try (VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(family, "eth0"))) {
             for (int round = 0; round < 20_000; round++) { // warm (the JIT's escape analysis), before b listens
                 for (int i = 0; i < 4; i++) {
                     sender.queue(message, 0, message.length, source, group);
@@ -241,7 +251,7 @@ class VrrpSocketTest {
                     (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long allocated = Long.MAX_VALUE;
             int received = 0;
-            try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV6, "eth0"))) {
+            try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(family, "eth0"))) {
                 for (int round = 0; round < 3; round++) { // the least of three: a one-off (a late recompilation)
                     final long before = threads.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 4; i++) {
