@@ -133,22 +133,13 @@ public final class VrrpSocket implements AutoCloseable {
      * through {@link #send}).
      */
     public static final int BATCH_MESSAGE_MAX = 1024;
-    private static final long BATCH_NAME_SIZE = 32; // sockaddr_in6 (28) or sockaddr_ll (20), rounded up
-    /** A batch slot's data: the message, or (a group frame) the IPv4 header and the message; 8-aligned. */
-    private static final long BATCH_DATA_SIZE = (GroupFrames.IPV4_HEADER + BATCH_MESSAGE_MAX + 7) & ~7L;
-    private static final int NO_FRAMES = Integer.MIN_VALUE;
-    private static final long BATCH_CONTROL_SIZE = 48; // CMSG_SPACE(in6_pktinfo) = 40, rounded up
+    private static final int NO_FRAMES = SendBatch.NO_FRAMES;
 
     private final AddressFamily family;
     private final Flavor flavor;
     private final String linkName;
     private final int ifindex;
     private final int fd;
-    /**
-     * The link's {@link GroupFrames} socket, which {@link #queue} uses for IPv4 advertisements to the group, or
-     * {@link #NO_FRAMES} (IPv6, a link that is not Ethernet).
-     */
-    private final int frameFd;
     /** "VRRP IPv4 on eth0", built once: the receive path must not build strings. */
     private final String description;
     private final Arena arena;
@@ -170,26 +161,11 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment txControl;
     private final MemorySegment txCapture;
 
-    // Batch send side (same thread as send): slot i is the i-th mmsghdr, its sockaddr, iovec, control and data.
-    // The slices are made once: queue and flush allocate nothing.
-    private final MemorySegment batchHeaders;
-    private final MemorySegment batchData;
-    private final MemorySegment batchIovs;
-    private final MemorySegment[] batchHeaderSlots = new MemorySegment[BATCH_SLOTS];
-    private final MemorySegment[] batchNameSlots = new MemorySegment[BATCH_SLOTS];
-    private final MemorySegment[] batchControlSlots = new MemorySegment[BATCH_SLOTS];
-    /** Whether slot i holds a group frame (sent on {@link #frameFd}) or an IP message (on {@link #fd}). */
-    private final boolean[] batchFrame = new boolean[BATCH_SLOTS];
-    /** The group frames' IPv4 identification: from a random start, one per frame (see {@link GroupFrames}). */
-    private int frameId = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
-    /** Each queued message's addresses, only for the failure's message (no string is built otherwise). */
-    private final IpAddress[] batchSources = new IpAddress[BATCH_SLOTS];
-    private final IpAddress[] batchDestinations = new IpAddress[BATCH_SLOTS];
-    private int queued;
+    /** The batch send side (same thread as send): {@link #queue}, {@link #flush}. */
+    private final SendBatch batch;
 
     private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd,
                        final int frameFd) {
-        this.frameFd = frameFd;
         this.family = family;
         this.flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
         this.linkName = linkName;
@@ -223,23 +199,7 @@ public final class VrrpSocket implements AutoCloseable {
         txMsg.set(ADDRESS, Sockets.MSG_IOV, txIov);
         txMsg.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
 
-        batchHeaders = arena.allocate(Sockets.MMSGHDR.byteSize() * BATCH_SLOTS, 8);
-        final MemorySegment names = arena.allocate(BATCH_NAME_SIZE * BATCH_SLOTS, 8);
-        batchIovs = arena.allocate(Sockets.IOVEC.byteSize() * BATCH_SLOTS, 8);
-        final MemorySegment controls = arena.allocate(BATCH_CONTROL_SIZE * BATCH_SLOTS, 8);
-        batchData = arena.allocate(BATCH_DATA_SIZE * BATCH_SLOTS, 8);
-        for (int i = 0; i < BATCH_SLOTS; i++) {
-            final MemorySegment iov = batchIovs.asSlice(i * Sockets.IOVEC.byteSize(), Sockets.IOVEC.byteSize());
-            iov.set(ADDRESS, Sockets.IOV_BASE, batchData.asSlice(i * BATCH_DATA_SIZE, BATCH_DATA_SIZE));
-            batchHeaderSlots[i] = batchHeaders.asSlice(i * Sockets.MMSGHDR.byteSize());
-            batchNameSlots[i] = names.asSlice(i * BATCH_NAME_SIZE, BATCH_NAME_SIZE);
-            batchControlSlots[i] = controls.asSlice(i * BATCH_CONTROL_SIZE, Sockets.cmsgSpace(flavor.pktinfoLength()));
-            final MemorySegment header = batchHeaderSlots[i];
-            header.set(ADDRESS, Sockets.MSG_NAME, batchNameSlots[i]);
-            header.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
-            header.set(ADDRESS, Sockets.MSG_IOV, iov);
-            header.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
-        }
+        batch = new SendBatch(this, arena, fd, frameFd, txCapture);
     }
 
 
@@ -447,12 +407,7 @@ public final class VrrpSocket implements AutoCloseable {
         }
         MemorySegment.copy(message, offset, txData, JAVA_BYTE, 0, length);
         txIov.set(JAVA_LONG, Sockets.IOV_LEN, length);
-        txName.fill((byte) 0);
-        txName.set(JAVA_SHORT, 0, (short) flavor.domain()); // sin_family / sin6_family
-        putAddress(txName, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
-        if (family == AddressFamily.IPV6) {
-            txName.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex); // used only for link-scope destinations
-        }
+        writeName(txName, destination);
         if (source == null) {
             txMsg.set(ADDRESS, Sockets.MSG_CONTROL, MemorySegment.NULL);
             txMsg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, 0L);
@@ -477,7 +432,7 @@ public final class VrrpSocket implements AutoCloseable {
     }
 
     /** The control message of {@link #writePktinfo(IpAddress)} at the start of {@code control}, for {@code msg}. */
-    private void writePktinfo(final MemorySegment msg, final MemorySegment control, final IpAddress source) {
+    void writePktinfo(final MemorySegment msg, final MemorySegment control, final IpAddress source) {
         final long space = Sockets.cmsgSpace(flavor.pktinfoLength());
         for (long at = 0; at < space; at += Long.BYTES) { // only this message's bytes (space is a multiple of 8)
             control.set(JAVA_LONG, at, 0L);
@@ -501,17 +456,17 @@ public final class VrrpSocket implements AutoCloseable {
 
     /** Messages queued and not yet flushed. */
     public int queued() {
-        return queued;
+        return batch.queued();
     }
 
     /** True when {@link #queue} has no slot left: {@link #flush} first. */
     public boolean batchFull() {
-        return queued == BATCH_SLOTS;
+        return batch.queued() == BATCH_SLOTS;
     }
 
     /**
      * Copies one message (as for {@link #send}) into the next batch slot; {@link #flush} sends it. The caller's
-     * array may be reused at once.
+     * array may be reused at once. IPv4 messages to the group become frames ({@link GroupFrames}).
      *
      * @return the message's slot, for the {@link BatchOutcome}
      * @throws IllegalArgumentException when the batch is full, the message longer than {@link #BATCH_MESSAGE_MAX}
@@ -520,88 +475,43 @@ public final class VrrpSocket implements AutoCloseable {
     public int queue(final byte[] message, final int offset, final int length, final IpAddress source,
                      final IpAddress destination) {
         ensureOpen();
-        if (queued == BATCH_SLOTS || length > BATCH_MESSAGE_MAX || destination.family() != family
+        if (batch.queued() == BATCH_SLOTS || length > BATCH_MESSAGE_MAX || destination.family() != family
                 || source == null || source.family() != family) {
             throw new IllegalArgumentException("cannot queue " + length + " bytes of " + family + " from " + source
-                    + " to " + destination + " (" + queued + " of " + BATCH_SLOTS + " slots taken)");
+                    + " to " + destination + " (" + batch.queued() + " of " + BATCH_SLOTS + " slots taken)");
         }
-        final int slot = queued;
-        final MemorySegment header = batchHeaderSlots[slot];
-        final MemorySegment name = batchNameSlots[slot];
-        final long data = slot * BATCH_DATA_SIZE;
-        batchFrame[slot] = frameFd != NO_FRAMES && destination.equals(AddressFamily.IPV4.vrrpGroup());
-        if (batchFrame[slot]) { // the IPv4 header, then the message; no pktinfo: the header carries the source
-            GroupFrames.writeHeader(batchData, data, length, (int) source.lo(), frameId++ & 0xFFFF);
-            MemorySegment.copy(message, offset, batchData, JAVA_BYTE, data + GroupFrames.IPV4_HEADER, length);
-            batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN,
-                    (long) GroupFrames.IPV4_HEADER + length);
-            header.set(JAVA_INT, Sockets.MSG_NAMELEN, GroupFrames.writeAddress(name, ifindex));
-            header.set(ADDRESS, Sockets.MSG_CONTROL, MemorySegment.NULL);
-            header.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, 0L);
-            header.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
-            batchSources[slot] = source;
-            batchDestinations[slot] = destination;
-            return queued++;
-        }
-        MemorySegment.copy(message, offset, batchData, JAVA_BYTE, data, length);
-        batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN, length);
-        header.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
-        name.fill((byte) 0);
-        name.set(JAVA_SHORT, 0, (short) flavor.domain());
-        putAddress(name, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
-        if (family == AddressFamily.IPV6) {
-            name.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex);
-        }
-        writePktinfo(header, batchControlSlots[slot], source);
-        header.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
-        batchSources[slot] = source;
-        batchDestinations[slot] = destination;
-        queued++;
-        return slot;
+        return batch.queue(message, offset, length, source, destination);
     }
 
     /**
      * Sends every queued message, in order, with as few {@code sendmmsg(2)} calls as the kernel allows (one per run
-     * of group frames or IP messages): it stops
-     * at a message it cannot send (and loses that error when it sent some before it), so a short count is
-     * followed by another call from the first unsent message, and a failure (-1) is that message's; it is
-     * reported and the rest go on. Each message is told to {@code outcome} exactly once; the batch is empty
-     * after, even when {@code outcome} throws.
+     * of group frames or IP messages): it stops at a message it cannot send (and loses that error when it sent some
+     * before it), so a short count is followed by another call from the first unsent message, and a failure (-1) is
+     * that message's; it is reported and the rest go on. Each message is told to {@code outcome} exactly once; the
+     * batch is empty after, even when {@code outcome} throws.
      */
     public void flush(final BatchOutcome outcome) {
-        final int count = queued;
-        queued = 0;
-        int next = 0;
-        try {
-            while (next < count) {
-                // A run of slots of one kind (group frames or IP messages) is one call on that kind's socket: the
-                // order of queue is kept across the two.
-                final boolean frames = batchFrame[next];
-                int end = next + 1;
-                while (end < count && batchFrame[end] == frames) {
-                    end++;
-                }
-                final int rc;
-                try {
-                    rc = (int) Sockets.Sendmmsg.HANDLE.invokeExact(txCapture,
-                            frames ? frameFd : fd, batchHeaderSlots[next], end - next, 0);
-                } catch (Throwable t) {
-                    throw Native.bug("sendmmsg", t);
-                }
-                if (rc <= 0) { // 0 never comes for a non-empty batch; counted as a failure, the loop still ends
-                    final int failed = next++;
-                    outcome.failed(failed, Native.failure("sendmmsg(VRRP from " + batchSources[failed] + " to "
-                            + batchDestinations[failed] + " on " + linkName + ")", txCapture));
-                } else {
-                    for (int i = 0; i < rc; i++) {
-                        outcome.sent(next++);
-                    }
-                }
-            }
-        } finally {
-            java.util.Arrays.fill(batchSources, 0, count, null);
-            java.util.Arrays.fill(batchDestinations, 0, count, null);
+        batch.flush(outcome);
+    }
+
+    /** Writes {@code destination}'s sockaddr_in / sockaddr_in6 into {@code name}. */
+    void writeName(final MemorySegment name, final IpAddress destination) {
+        name.fill((byte) 0);
+        name.set(JAVA_SHORT, 0, (short) flavor.domain()); // sin_family / sin6_family
+        putAddress(name, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
+        if (family == AddressFamily.IPV6) {
+            name.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex); // used only for link-scope destinations
         }
+    }
+
+    /** The length of this family's sockaddr. */
+    int sockaddrLength() {
+        return (int) flavor.sockaddrLength();
+    }
+
+    /** The bytes one pktinfo control message takes (CMSG_SPACE). */
+    long pktinfoSpace() {
+        return Sockets.cmsgSpace(flavor.pktinfoLength());
     }
 
     /** Writes an address in network byte order: 4 bytes for IPv4 (the low half), 16 for IPv6. */
@@ -658,15 +568,13 @@ public final class VrrpSocket implements AutoCloseable {
         }
         closed = true;
         Sockets.close(fd);
-        if (frameFd != NO_FRAMES) {
-            Sockets.close(frameFd);
-        }
+        batch.closeFrames();
         arena.close();
     }
 
     /** True when {@link #queue} sends IPv4 advertisements to the group as frames ({@link GroupFrames}). */
     public boolean sendsGroupFrames() {
-        return frameFd != NO_FRAMES;
+        return batch.sendsFrames();
     }
 
     @Override
