@@ -31,6 +31,7 @@ public final class PacketSocket implements AutoCloseable {
     static final long SLL_FAMILY = SOCKADDR_LL.byteOffset(groupElement("sll_family"));
     static final long SLL_PROTOCOL = SOCKADDR_LL.byteOffset(groupElement("sll_protocol"));
     static final long SLL_IFINDEX = SOCKADDR_LL.byteOffset(groupElement("sll_ifindex"));
+    static final long SLL_HATYPE = SOCKADDR_LL.byteOffset(groupElement("sll_hatype"));
     static final long SLL_HALEN = SOCKADDR_LL.byteOffset(groupElement("sll_halen"));
     static final long SLL_ADDR = SOCKADDR_LL.byteOffset(groupElement("sll_addr"));
     private static final int ETH_HEADER = 14;

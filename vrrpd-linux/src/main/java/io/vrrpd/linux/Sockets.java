@@ -148,6 +148,14 @@ final class Sockets {
         private Bind() {
         }
     }
+    /** {@code int getsockname(int fd, struct sockaddr *addr, socklen_t *len)}. */
+    static final class Getsockname {
+        static final MethodHandle HANDLE = Native.fallible("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+        private Getsockname() {
+        }
+    }
     /** {@code int close(int fd)}. */
     static final class Close {
         static final MethodHandle HANDLE = Native.fallible("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));

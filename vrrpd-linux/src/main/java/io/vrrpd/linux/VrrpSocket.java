@@ -39,6 +39,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * hands every queued message to the kernel in one {@code sendmmsg(2)}: the router loop's Adver_Timers come due
  * on a 1 ms grid, so a link's Masters send in the same tick, and one system call per link and tick replaces one
  * per advertisement (1000 routers x 100 ms: 10,000 sendmsg calls a second before).
+ * IPv4 advertisements to 224.0.0.18 leave the batch as link-layer frames on a packet socket with vrrpd's own IPv4
+ * header ({@link GroupFrames}: no route made per packet, no IP output path; the same frame but for the IP
+ * identification); unicast, IPv6 and {@link #send} stay on the raw IP socket.
  *
  * <p>Threads: at most one thread in {@link #receive} and one in {@link #send} / {@link #queue} / {@link #flush}
  * at a time (they use separate buffers). Call {@link #close} after both have returned; a receive loop ends by its timeout.
@@ -130,8 +133,7 @@ public final class VrrpSocket implements AutoCloseable {
      * through {@link #send}).
      */
     public static final int BATCH_MESSAGE_MAX = 1024;
-    private static final long BATCH_NAME_SIZE = 32; // sockaddr_in6 (28), rounded up
-    private static final long BATCH_CONTROL_SIZE = 48; // CMSG_SPACE(in6_pktinfo) = 40, rounded up
+    private static final int NO_FRAMES = SendBatch.NO_FRAMES;
 
     private final AddressFamily family;
     private final Flavor flavor;
@@ -166,21 +168,12 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment txControl;
     private final MemorySegment txCapture;
 
-    // Batch send side (same thread as send): slot i is the i-th mmsghdr, its sockaddr, iovec, control and data.
-    // The slices are made once: queue and flush allocate nothing.
-    private final MemorySegment batchHeaders;
-    private final MemorySegment batchData;
-    private final MemorySegment batchIovs;
-    private final MemorySegment[] batchHeaderSlots = new MemorySegment[BATCH_SLOTS];
-    private final MemorySegment[] batchNameSlots = new MemorySegment[BATCH_SLOTS];
-    private final MemorySegment[] batchControlSlots = new MemorySegment[BATCH_SLOTS];
-    /** Each queued message's addresses, only for the failure's message (no string is built otherwise). */
-    private final IpAddress[] batchSources = new IpAddress[BATCH_SLOTS];
-    private final IpAddress[] batchDestinations = new IpAddress[BATCH_SLOTS];
-    private int queued;
+    /** The batch send side (same thread as send): {@link #queue}, {@link #flush}, {@link #rehearse}. */
+    private final SendBatch batch;
     private long rehearsals;
 
-    private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd) {
+    private VrrpSocket(final AddressFamily family, final String linkName, final int ifindex, final int fd,
+                       final int frameFd) {
         this.family = family;
         this.flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
         this.linkName = linkName;
@@ -215,23 +208,7 @@ public final class VrrpSocket implements AutoCloseable {
         txMsg.set(ADDRESS, Sockets.MSG_IOV, txIov);
         txMsg.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
 
-        batchHeaders = arena.allocate(Sockets.MMSGHDR.byteSize() * BATCH_SLOTS, 8);
-        final MemorySegment names = arena.allocate(BATCH_NAME_SIZE * BATCH_SLOTS, 8);
-        batchIovs = arena.allocate(Sockets.IOVEC.byteSize() * BATCH_SLOTS, 8);
-        final MemorySegment controls = arena.allocate(BATCH_CONTROL_SIZE * BATCH_SLOTS, 8);
-        batchData = arena.allocate((long) BATCH_MESSAGE_MAX * BATCH_SLOTS, 8);
-        for (int i = 0; i < BATCH_SLOTS; i++) {
-            final MemorySegment iov = batchIovs.asSlice(i * Sockets.IOVEC.byteSize(), Sockets.IOVEC.byteSize());
-            iov.set(ADDRESS, Sockets.IOV_BASE, batchData.asSlice((long) i * BATCH_MESSAGE_MAX, BATCH_MESSAGE_MAX));
-            batchHeaderSlots[i] = batchHeaders.asSlice(i * Sockets.MMSGHDR.byteSize());
-            batchNameSlots[i] = names.asSlice(i * BATCH_NAME_SIZE, BATCH_NAME_SIZE);
-            batchControlSlots[i] = controls.asSlice(i * BATCH_CONTROL_SIZE, Sockets.cmsgSpace(flavor.pktinfoLength()));
-            final MemorySegment header = batchHeaderSlots[i];
-            header.set(ADDRESS, Sockets.MSG_NAME, batchNameSlots[i]);
-            header.set(JAVA_INT, Sockets.MSG_NAMELEN, (int) flavor.sockaddrLength());
-            header.set(ADDRESS, Sockets.MSG_IOV, iov);
-            header.set(JAVA_LONG, Sockets.MSG_IOVLEN, 1L);
-        }
+        batch = new SendBatch(this, arena, fd, frameFd, txCapture);
     }
 
 
@@ -244,7 +221,17 @@ public final class VrrpSocket implements AutoCloseable {
         final Flavor flavor = family == AddressFamily.IPV4 ? IPV4 : IPV6;
         final int fd = Sockets.socket(flavor.domain(), Sockets.SOCK_RAW, IPPROTO_VRRP,
                 family + " SOCK_RAW IPPROTO_VRRP");
-        final VrrpSocket socket = new VrrpSocket(family, linkName, ifindex, fd);
+        int frames = NO_FRAMES;
+        if (family == AddressFamily.IPV4) {
+            try {
+                final int opened = GroupFrames.open(linkName, ifindex);
+                frames = opened >= 0 ? opened : NO_FRAMES;
+            } catch (ErrnoException | RuntimeException e) {
+                Sockets.close(fd);
+                throw e;
+            }
+        }
+        final VrrpSocket socket = new VrrpSocket(family, linkName, ifindex, fd, frames);
         try {
             socket.configure();
             return socket;
@@ -458,12 +445,7 @@ public final class VrrpSocket implements AutoCloseable {
         }
         MemorySegment.copy(message, offset, txData, JAVA_BYTE, 0, length);
         txIov.set(JAVA_LONG, Sockets.IOV_LEN, length);
-        txName.fill((byte) 0);
-        txName.set(JAVA_SHORT, 0, (short) flavor.domain()); // sin_family / sin6_family
-        putAddress(txName, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
-        if (family == AddressFamily.IPV6) {
-            txName.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex); // used only for link-scope destinations
-        }
+        writeName(txName, destination);
         if (source == null) {
             txMsg.set(ADDRESS, Sockets.MSG_CONTROL, MemorySegment.NULL);
             txMsg.set(JAVA_LONG, Sockets.MSG_CONTROLLEN, 0L);
@@ -488,7 +470,7 @@ public final class VrrpSocket implements AutoCloseable {
     }
 
     /** The control message of {@link #writePktinfo(IpAddress)} at the start of {@code control}, for {@code msg}. */
-    private void writePktinfo(final MemorySegment msg, final MemorySegment control, final IpAddress source) {
+    void writePktinfo(final MemorySegment msg, final MemorySegment control, final IpAddress source) {
         final long space = Sockets.cmsgSpace(flavor.pktinfoLength());
         for (long at = 0; at < space; at += Long.BYTES) { // only this message's bytes (space is a multiple of 8)
             control.set(JAVA_LONG, at, 0L);
@@ -512,17 +494,17 @@ public final class VrrpSocket implements AutoCloseable {
 
     /** Messages queued and not yet flushed. */
     public int queued() {
-        return queued;
+        return batch.queued();
     }
 
     /** True when {@link #queue} has no slot left: {@link #flush} first. */
     public boolean batchFull() {
-        return queued == BATCH_SLOTS;
+        return batch.queued() == BATCH_SLOTS;
     }
 
     /**
      * Copies one message (as for {@link #send}) into the next batch slot; {@link #flush} sends it. The caller's
-     * array may be reused at once.
+     * array may be reused at once. IPv4 messages to the group become frames ({@link GroupFrames}).
      *
      * @return the message's slot, for the {@link BatchOutcome}
      * @throws IllegalArgumentException when the batch is full, the message longer than {@link #BATCH_MESSAGE_MAX}
@@ -531,53 +513,30 @@ public final class VrrpSocket implements AutoCloseable {
     public int queue(final byte[] message, final int offset, final int length, final IpAddress source,
                      final IpAddress destination) {
         ensureOpen();
-        if (queued == BATCH_SLOTS || length > BATCH_MESSAGE_MAX || destination.family() != family
+        if (batch.queued() == BATCH_SLOTS || length > BATCH_MESSAGE_MAX || destination.family() != family
                 || source == null || source.family() != family) {
             throw new IllegalArgumentException("cannot queue " + length + " bytes of " + family + " from " + source
-                    + " to " + destination + " (" + queued + " of " + BATCH_SLOTS + " slots taken)");
+                    + " to " + destination + " (" + batch.queued() + " of " + BATCH_SLOTS + " slots taken)");
         }
-        final int slot = queued;
-        MemorySegment.copy(message, offset, batchData, JAVA_BYTE, (long) slot * BATCH_MESSAGE_MAX, length);
-        batchIovs.set(JAVA_LONG, slot * Sockets.IOVEC.byteSize() + Sockets.IOV_LEN, length);
-        final MemorySegment name = batchNameSlots[slot];
-        name.fill((byte) 0);
-        name.set(JAVA_SHORT, 0, (short) flavor.domain());
-        putAddress(name, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
-        if (family == AddressFamily.IPV6) {
-            name.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex);
-        }
-        final MemorySegment header = batchHeaderSlots[slot];
-        writePktinfo(header, batchControlSlots[slot], source);
-        header.set(JAVA_INT, Sockets.MSG_FLAGS, 0);
-        batchSources[slot] = source;
-        batchDestinations[slot] = destination;
-        queued++;
-        return slot;
+        return batch.queue(message, offset, length, source, destination);
     }
 
     /**
      * Runs {@link #queue} and {@link #flush}'s system call for {@code message} without sending it: the message is
-     * queued, {@code sendmmsg(2)} is called for none of it (the kernel returns 0), and the batch is empty again.
-     * A Backup about to take over brings the send path into the CPU's caches this way (it never sends before).
+     * queued, {@code sendmmsg(2)} is called for none of it on the socket the flush would use (the kernel returns 0),
+     * and the batch is empty again. A Backup about to take over brings the send path into the CPU's caches this way
+     * (it never sends before).
      *
      * @throws IllegalStateException when messages are queued (rehearse between flushes only)
      */
     public void rehearse(final byte[] message, final int offset, final int length, final IpAddress source,
                          final IpAddress destination) {
-        if (queued != 0) {
-            throw new IllegalStateException("rehearsing a send with " + queued + " messages queued on " + linkName);
+        if (batch.queued() != 0) {
+            throw new IllegalStateException("rehearsing a send with " + batch.queued() + " messages queued on "
+                    + linkName);
         }
-        final int slot = queue(message, offset, length, source, destination);
-        try {
-            final int rc = (int) Sockets.Sendmmsg.HANDLE.invokeExact(txCapture, fd, batchHeaderSlots[slot], 0, 0);
-            rehearsals += rc == 0 ? 1 : 0;
-        } catch (Throwable t) {
-            throw Native.bug("sendmmsg", t);
-        } finally {
-            queued = 0;
-            batchSources[slot] = null;
-            batchDestinations[slot] = null;
-        }
+        queue(message, offset, length, source, destination); // its checks too
+        rehearsals += batch.rehearseQueued() == 0 ? 1 : 0;
     }
 
     /** Rehearsals whose {@code sendmmsg(2)} of no message the kernel answered with 0 (for tests). */
@@ -586,39 +545,34 @@ public final class VrrpSocket implements AutoCloseable {
     }
 
     /**
-     * Sends every queued message, in order, with as few {@code sendmmsg(2)} calls as the kernel allows: it stops
-     * at a message it cannot send (and loses that error when it sent some before it), so a short count is
-     * followed by another call from the first unsent message, and a failure (-1) is that message's; it is
-     * reported and the rest go on. Each message is told to {@code outcome} exactly once; the batch is empty
-     * after, even when {@code outcome} throws.
+     * Sends every queued message, in order, with as few {@code sendmmsg(2)} calls as the kernel allows (one per run
+     * of group frames or IP messages): it stops at a message it cannot send (and loses that error when it sent some
+     * before it), so a short count is followed by another call from the first unsent message, and a failure (-1) is
+     * that message's; it is reported and the rest go on. Each message is told to {@code outcome} exactly once; the
+     * batch is empty after, even when {@code outcome} throws.
      */
     public void flush(final BatchOutcome outcome) {
-        final int count = queued;
-        queued = 0;
-        int next = 0;
-        try {
-            while (next < count) {
-                final int rc;
-                try {
-                    rc = (int) Sockets.Sendmmsg.HANDLE.invokeExact(txCapture,
-                            fd, batchHeaderSlots[next], count - next, 0);
-                } catch (Throwable t) {
-                    throw Native.bug("sendmmsg", t);
-                }
-                if (rc <= 0) { // 0 never comes for a non-empty batch; counted as a failure, the loop still ends
-                    final int failed = next++;
-                    outcome.failed(failed, Native.failure("sendmmsg(VRRP from " + batchSources[failed] + " to "
-                            + batchDestinations[failed] + " on " + linkName + ")", txCapture));
-                } else {
-                    for (int i = 0; i < rc; i++) {
-                        outcome.sent(next++);
-                    }
-                }
-            }
-        } finally {
-            java.util.Arrays.fill(batchSources, 0, count, null);
-            java.util.Arrays.fill(batchDestinations, 0, count, null);
+        batch.flush(outcome);
+    }
+
+    /** Writes {@code destination}'s sockaddr_in / sockaddr_in6 into {@code name}. */
+    void writeName(final MemorySegment name, final IpAddress destination) {
+        name.fill((byte) 0);
+        name.set(JAVA_SHORT, 0, (short) flavor.domain()); // sin_family / sin6_family
+        putAddress(name, flavor.sockaddrAddressOffset(), destination.hi(), destination.lo());
+        if (family == AddressFamily.IPV6) {
+            name.set(JAVA_INT, Sockets.SIN6_SCOPE_ID, ifindex); // used only for link-scope destinations
         }
+    }
+
+    /** The length of this family's sockaddr. */
+    int sockaddrLength() {
+        return (int) flavor.sockaddrLength();
+    }
+
+    /** The bytes one pktinfo control message takes (CMSG_SPACE). */
+    long pktinfoSpace() {
+        return Sockets.cmsgSpace(flavor.pktinfoLength());
     }
 
     /** Writes an address in network byte order: 4 bytes for IPv4 (the low half), 16 for IPv6. */
@@ -643,7 +597,8 @@ public final class VrrpSocket implements AutoCloseable {
      * loading its classes on the way: measured as a constant 3-4 ms added to every takeover before this.
      */
     public static void warmUpSendPath(final AddressFamily family) {
-        final VrrpSocket cold = new VrrpSocket(family, "warm-up", 1, -1);
+        // The group-frame path (IPv4 to the group) on an invalid descriptor as well: EBADF too.
+        final VrrpSocket cold = new VrrpSocket(family, "warm-up", 1, -1, family == AddressFamily.IPV4 ? -1 : NO_FRAMES);
         final IpAddress source = family == AddressFamily.IPV4 ? IpAddress.ipv4(0xC0000201) : IpAddress.parse("fe80::1");
         try {
             cold.send(new byte[40], 0, 40, source, family.vrrpGroup());
@@ -676,7 +631,13 @@ public final class VrrpSocket implements AutoCloseable {
         }
         closed = true;
         Sockets.close(fd);
+        batch.closeFrames();
         arena.close();
+    }
+
+    /** True when {@link #queue} sends IPv4 advertisements to the group as frames ({@link GroupFrames}). */
+    public boolean sendsGroupFrames() {
+        return batch.sendsFrames();
     }
 
     @Override

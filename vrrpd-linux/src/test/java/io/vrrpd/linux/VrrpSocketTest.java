@@ -170,8 +170,9 @@ class VrrpSocketTest {
     /**
      * A batch (the router loop's Masters due in one tick) leaves in one flush: every advertisement arrives, in
      * order, byte for byte, and each slot is told it was sent. A message the kernel refuses in the middle
-     * (a source this host does not have: ENETUNREACH here) is reported as that slot's failure, and the ones after it
-     * still go: sendmmsg stops at the first it cannot send.
+     * (a unicast advertisement from a source this host does not have: the IP socket's ENETUNREACH here; the group's
+     * go out as frames, GroupFramesTest) is reported as that slot's failure, and the ones after it still go: sendmmsg
+     * stops at the first it cannot send, and the flush goes on from the next on its kind's socket.
      */
     @Test
     void shouldSendABatchInOrderAndReportTheMessageTheKernelRefused() throws Exception {
@@ -183,10 +184,11 @@ class VrrpSocketTest {
             final List<byte[]> expected = new java.util.ArrayList<>();
             for (int vrid = 1; vrid <= VrrpSocket.BATCH_SLOTS; vrid++) {
                 final IpAddress from = vrid == 5 ? stranger : source;
+                final IpAddress to = vrid == 5 ? IpAddress.parse("192.0.2.2") : group;
                 final byte[] message = new byte[AdvertisementWriter.length(VrrpVersion.V3, AddressFamily.IPV4, 1)];
                 AdvertisementWriter.write(message, 0, VrrpVersion.V3, AddressFamily.IPV4, vrid, 150, 1_000_000_000L,
-                        List.of(IpAddress.parse("192.0.2." + (100 + vrid))), ChecksumForm.PSEUDO_HEADER, from, group);
-                assertEquals(vrid - 1, sender.queue(message, 0, message.length, from, group));
+                        List.of(IpAddress.parse("192.0.2." + (100 + vrid))), ChecksumForm.PSEUDO_HEADER, from, to);
+                assertEquals(vrid - 1, sender.queue(message, 0, message.length, from, to));
                 if (vrid != 5) {
                     expected.add(message.clone());
                 }
@@ -197,7 +199,7 @@ class VrrpSocketTest {
             sender.flush(recording(outcomes));
             assertEquals(0, sender.queued());
             assertEquals(VrrpSocket.BATCH_SLOTS, outcomes.size(), outcomes.toString());
-            assertTrue(outcomes.get(4).startsWith("4 failed: sendmmsg(VRRP from 203.0.113.9 to 224.0.0.18 on eth0)"),
+            assertTrue(outcomes.get(4).startsWith("4 failed: sendmmsg(VRRP from 203.0.113.9 to 192.0.2.2 on eth0)"),
                     outcomes.get(4));
             assertTrue(outcomes.get(4).contains("errno"), outcomes.get(4));
             for (int slot = 0; slot < VrrpSocket.BATCH_SLOTS; slot++) {
@@ -283,9 +285,19 @@ class VrrpSocketTest {
     /** IPv6 batches carry the link-local source and the group as single sends do, and allocate nothing once warm. */
     @Test
     void shouldSendIpv6BatchesWithoutAllocating() throws Exception {
-        final IpAddress source = IpAddress.parse(linkLocalA);
-        final IpAddress group = AddressFamily.IPV6.vrrpGroup();
-        final byte[] message = advertisement(AddressFamily.IPV6, source, group, "fe80::1:51");
+        batchesAllocateNothing(AddressFamily.IPV6, IpAddress.parse(linkLocalA), "fe80::1:51");
+    }
+
+    /** IPv4 batches to the group (frames, GroupFrames) likewise: the header is written in place. */
+    @Test
+    void shouldSendIpv4GroupFramesWithoutAllocating() throws Exception {
+        batchesAllocateNothing(AddressFamily.IPV4, IpAddress.parse("192.0.2.1"), "192.0.2.100");
+    }
+
+    private static void batchesAllocateNothing(final AddressFamily family, final IpAddress source, final String vip)
+            throws Exception {
+        final IpAddress group = family.vrrpGroup();
+        final byte[] message = advertisement(family, source, group, vip);
         final VrrpSocket.BatchOutcome ignore = new VrrpSocket.BatchOutcome() {
             @Override
             public void sent(final int slot) {
@@ -296,7 +308,7 @@ class VrrpSocketTest {
                 throw new AssertionError(e);
             }
         };
-        try (VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV6, "eth0"))) {
+        try (VrrpSocket sender = lab.in("a", IN_NS, () -> VrrpSocket.open(family, "eth0"))) {
             for (int round = 0; round < 20_000; round++) { // warm (the JIT's escape analysis), before b listens
                 for (int i = 0; i < 4; i++) {
                     sender.queue(message, 0, message.length, source, group);
@@ -308,7 +320,7 @@ class VrrpSocketTest {
                     (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long allocated = Long.MAX_VALUE;
             int received = 0;
-            try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(AddressFamily.IPV6, "eth0"))) {
+            try (VrrpSocket receiver = lab.in("b", IN_NS, () -> VrrpSocket.open(family, "eth0"))) {
                 for (int round = 0; round < 3; round++) { // the least of three: a one-off (a late recompilation)
                     final long before = threads.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 4; i++) {
