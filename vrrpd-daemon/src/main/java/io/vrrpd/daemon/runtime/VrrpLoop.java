@@ -78,8 +78,10 @@ public final class VrrpLoop implements AutoCloseable {
      * park's wake-up, the rest code a Backup never runs until then, cold in the CPU's caches. Only a takeover comes
      * this close to a Master_Down_Timer's deadline (every advertisement heard re-arms it a whole Master_Down_Interval
      * ahead), so the spin costs nothing while the Master speaks; the 1 ms grid of the Adver_Timers never spins.
+     * 2 ms, not 0.5: the rehearsal itself runs that cold code and outlasted a 0.5 ms lead (timers then fired 0.2-1.5 ms
+     * late in bench/failover.sh at SIGKILL; with 2 ms, 15 of 15 fired within 6 µs but two, at 58 and 158 µs).
      */
-    static final long PRECISE_LEAD_NANOS = 500_000L;
+    static final long PRECISE_LEAD_NANOS = 2_000_000L;
 
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final DeadlineHeap timers = new DeadlineHeap();
